@@ -1,0 +1,4 @@
+/** The one source of truth for kefu's wire format. */
+export * from './limits.ts';
+export * from './visitor.ts';
+export * from './parse.ts';

@@ -1,0 +1,51 @@
+/**
+ * Turns one raw inbound WebSocket frame into a validated frame or a typed error.
+ * The checks run cheapest first: binary, size, JSON, then the schema.
+ */
+import type { z } from 'zod';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from './limits.ts';
+import { clientMsgIdSchema, type ErrorCode } from './visitor.ts';
+
+export type ParseResult<T> =
+  | { ok: true; frame: T }
+  | { ok: false; code: ErrorCode; message: string; clientMsgId?: string };
+
+const encoder = new TextEncoder();
+
+export function parseFrame<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer): ParseResult<T> {
+  if (typeof raw !== 'string') {
+    return { ok: false, code: 'binary_not_supported', message: 'Binary frames are not supported; send JSON text.' };
+  }
+  // A UTF-16 string is at most 3 bytes per code unit in UTF-8, so skip encoding small frames.
+  if (raw.length * 3 > MAX_FRAME_BYTES && encoder.encode(raw).byteLength > MAX_FRAME_BYTES) {
+    return { ok: false, code: 'frame_too_large', message: `Frame is larger than ${MAX_FRAME_BYTES} bytes.` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'bad_json', message: 'Frame is not valid JSON.' };
+  }
+  const clientMsgId = pickClientMsgId(data);
+  if (isObject(data) && 'v' in data && data.v !== PROTOCOL_VERSION) {
+    return { ok: false, code: 'unsupported_version', message: `Protocol version must be ${PROTOCOL_VERSION}.`, clientMsgId };
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return { ok: false, code: 'invalid_frame', message: `${where}${issue?.message ?? 'invalid frame'}`, clientMsgId };
+  }
+  return { ok: true, frame: result.data };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Echo the clientMsgId back on an error so the sender can mark that message as failed. */
+function pickClientMsgId(data: unknown): string | undefined {
+  if (!isObject(data)) return undefined;
+  const id = clientMsgIdSchema.safeParse(data.clientMsgId);
+  return id.success ? id.data : undefined;
+}

@@ -1,0 +1,152 @@
+/**
+ * The shopper-side wire format: every frame between the widget and a Conversation, as
+ * discriminated unions on `type`, each carrying the protocol version `v`.
+ *
+ * Inbound frames (widget → server) are zod schemas, because the Worker must validate them.
+ * Outbound frames (server → widget) are plain types: the server builds them, the widget
+ * only reads them, and the widget must not pay for a validator in its bundle.
+ */
+import { z } from 'zod';
+import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './limits.ts';
+
+// A lone surrogate cannot be stored or shown faithfully; refuse it rather than mangle it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const version = z.literal(PROTOCOL_VERSION);
+
+/** Client-chosen id that makes a retried send idempotent. */
+export const clientMsgIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientMsgId must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
+
+export const messageTextSchema = z
+  .string()
+  .max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`)
+  .refine((text) => text.trim().length > 0, 'text is empty')
+  .refine((text) => !LONE_SURROGATE.test(text), 'text contains invalid UTF-16');
+
+const pageSchema = z.strictObject({
+  url: z.string().max(2048),
+  title: z.string().max(300),
+});
+
+export const visitorHelloSchema = z.strictObject({
+  v: version,
+  type: z.literal('hello'),
+  /** Highest seq the client already holds; 0 for none. */
+  lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  locale: z.enum(['en', 'zh']).optional(),
+  page: pageSchema.optional(),
+});
+
+export const visitorMessageSchema = z.strictObject({
+  v: version,
+  type: z.literal('message'),
+  clientMsgId: clientMsgIdSchema,
+  text: messageTextSchema,
+});
+
+export const visitorTypingSchema = z.strictObject({
+  v: version,
+  type: z.literal('typing'),
+  on: z.boolean(),
+});
+
+/** "Was this helpful?" on a bot answer, identified by that answer's seq. */
+export const visitorFeedbackSchema = z.strictObject({
+  v: version,
+  type: z.literal('feedback'),
+  seq: z.number().int().min(1),
+  helpful: z.boolean(),
+});
+
+/** A tapped suggestion chip: the shopper picks one of the articles the bot offered. */
+export const visitorChooseArticleSchema = z.strictObject({
+  v: version,
+  type: z.literal('choose_article'),
+  clientMsgId: clientMsgIdSchema,
+  articleId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+});
+
+export const visitorInboundSchema = z.discriminatedUnion('type', [
+  visitorHelloSchema,
+  visitorMessageSchema,
+  visitorTypingSchema,
+  visitorFeedbackSchema,
+  visitorChooseArticleSchema,
+]);
+
+export type VisitorHello = z.infer<typeof visitorHelloSchema>;
+export type VisitorMessage = z.infer<typeof visitorMessageSchema>;
+export type VisitorInbound = z.infer<typeof visitorInboundSchema>;
+
+// ---------------------------------------------------------------------------------------
+// Outbound (server → widget)
+
+export type ConversationState = 'bot' | 'queued' | 'agent' | 'closed' | 'offline';
+export type Author = 'shopper' | 'bot' | 'agent' | 'system';
+
+/** An article as the widget shows it. `html` is produced by the knowledge-base build from
+ * markdown with raw HTML disabled, so it is the only HTML the widget ever renders. */
+export interface ArticleCard {
+  id: string;
+  title: string;
+  excerpt: string;
+  html: string;
+}
+
+export type BotPayload =
+  | { kind: 'answer'; article: ArticleCard; confidence: number; reason: string; askFeedback: boolean }
+  | { kind: 'suggest'; suggestions: { id: string; title: string }[]; reason: string }
+  | { kind: 'handoff'; reason: string }
+  | { kind: 'smalltalk'; reason: string }
+  | { kind: 'greeting' };
+
+export type SystemPayload =
+  | { event: 'state'; state: ConversationState }
+  | { event: 'notice'; notice: 'bot_unavailable' | 'handoff_pending' };
+
+export interface TranscriptMessage {
+  seq: number;
+  /** Milliseconds since the epoch, server clock. */
+  at: number;
+  author: Author;
+  text: string;
+  clientMsgId?: string;
+  bot?: BotPayload;
+  system?: SystemPayload;
+}
+
+export type ErrorCode =
+  | 'bad_json'
+  | 'frame_too_large'
+  | 'binary_not_supported'
+  | 'invalid_frame'
+  | 'unsupported_version'
+  | 'hello_required'
+  | 'unknown_message'
+  | 'rate_limited'
+  | 'internal';
+
+export type VisitorOutbound =
+  | { v: 1; type: 'welcome'; conversationId: string; token: string; state: ConversationState; lastSeq: number }
+  | { v: 1; type: 'message'; message: TranscriptMessage }
+  | { v: 1; type: 'ack'; clientMsgId: string; seq: number }
+  | { v: 1; type: 'typing'; from: 'bot' | 'agent'; on: boolean }
+  | { v: 1; type: 'state'; state: ConversationState }
+  | { v: 1; type: 'resync'; messages: TranscriptMessage[]; lastSeq: number }
+  | { v: 1; type: 'error'; code: ErrorCode; message: string; clientMsgId?: string };
+
+/** Typed close codes for fatal problems (4xxx, as the WebSocket spec reserves for apps). */
+export const CloseCode = {
+  /** The server is restarting or the conversation moved; reconnect. */
+  goingAway: 4000,
+  /** The client broke the protocol badly enough that the socket cannot go on. */
+  protocolViolation: 4400,
+  /** Origin or site not allowed. */
+  forbidden: 4403,
+  /** No hello within the allowed time. */
+  helloTimeout: 4408,
+  /** Unexpected server failure; reconnect later. */
+  internalError: 4500,
+} as const;

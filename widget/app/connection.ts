@@ -1,0 +1,237 @@
+/**
+ * The widget's link to its Conversation: one WebSocket, resumed with a signed token and the
+ * last seq it holds, an outbox that resends unacked messages with the same clientMsgId, and
+ * jittered exponential backoff. No UI here: it publishes snapshots to whoever listens.
+ */
+import type { ConversationState, TranscriptMessage, VisitorInbound, VisitorOutbound } from '../../protocol/visitor.ts';
+
+export type LinkStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
+
+export interface PendingMessage {
+  clientMsgId: string;
+  text: string;
+  /** A frame that the server refused for good (e.g. too long) is marked failed, not retried. */
+  failed?: string;
+  /** Set for a tapped suggestion chip, which is sent as a choose_article frame. */
+  articleId?: string;
+}
+
+export interface ChatSnapshot {
+  status: LinkStatus;
+  state: ConversationState;
+  messages: TranscriptMessage[];
+  pending: PendingMessage[];
+}
+
+export interface ConnectionOptions {
+  site: string;
+  /** Base URL of the widget files, e.g. https://kefu.example.com/widget/ */
+  base: string;
+  locale: 'en' | 'zh';
+  storage: Storage | null;
+}
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 15_000;
+
+export function newClientMsgId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class ChatConnection {
+  private socket: WebSocket | null = null;
+  private status: LinkStatus = 'idle';
+  private state: ConversationState = 'bot';
+  private readonly messages = new Map<number, TranscriptMessage>();
+  private pending: PendingMessage[];
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private welcomed = false;
+  private readonly listeners = new Set<(snapshot: ChatSnapshot) => void>();
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.pending = this.load<PendingMessage[]>('outbox') ?? [];
+  }
+
+  /** True when this browser already has a conversation worth reconnecting to. */
+  get hasConversation(): boolean {
+    return this.load<string>('token') !== null;
+  }
+
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: ChatSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.socket || this.retryTimer !== undefined) return;
+    this.connect();
+  }
+
+  send(text: string): void {
+    this.enqueue({ clientMsgId: newClientMsgId(), text });
+  }
+
+  chooseArticle(articleId: string, title: string): void {
+    this.enqueue({ clientMsgId: newClientMsgId(), text: title, articleId });
+  }
+
+  sendFeedback(seq: number, helpful: boolean): void {
+    this.transmit({ v: 1, type: 'feedback', seq, helpful });
+  }
+
+  snapshot(): ChatSnapshot {
+    return {
+      status: this.status,
+      state: this.state,
+      messages: [...this.messages.values()].sort((a, b) => a.seq - b.seq),
+      pending: [...this.pending],
+    };
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private enqueue(message: PendingMessage): void {
+    this.pending.push(message);
+    this.save('outbox', this.pending);
+    this.publish();
+    if (this.welcomed) this.transmitPending(message);
+    else this.start();
+  }
+
+  private transmitPending(message: PendingMessage): void {
+    if (message.articleId) {
+      this.transmit({ v: 1, type: 'choose_article', clientMsgId: message.clientMsgId, articleId: message.articleId });
+    } else {
+      this.transmit({ v: 1, type: 'message', clientMsgId: message.clientMsgId, text: message.text });
+    }
+  }
+
+  private connect(): void {
+    this.retryTimer = undefined;
+    this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const url = new URL('../v1/visitor', this.options.base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('site', this.options.site);
+    const token = this.load<string>('token');
+    if (token) url.searchParams.set('token', token);
+
+    const socket = new WebSocket(url.href);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.transmit({ v: 1, type: 'hello', lastSeq: this.lastSeq(), locale: this.options.locale === 'zh' ? 'zh' : 'en' });
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data !== 'string') return;
+      try {
+        this.receive(JSON.parse(event.data) as VisitorOutbound);
+      } catch (error) {
+        console.warn('kefu: could not read a server frame', error);
+      }
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.welcomed = false;
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    // Full jitter keeps thousands of widgets from reconnecting in lockstep after a deploy.
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.attempt += 1;
+    this.setStatus('reconnecting');
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private receive(frame: VisitorOutbound): void {
+    switch (frame.type) {
+      case 'welcome':
+        this.attempt = 0;
+        this.welcomed = true;
+        this.state = frame.state;
+        this.save('token', frame.token);
+        this.setStatus('online');
+        for (const message of this.pending) if (!message.failed) this.transmitPending(message);
+        return;
+      case 'message':
+        this.messages.set(frame.message.seq, frame.message);
+        this.settle(frame.message.clientMsgId);
+        break;
+      case 'resync':
+        this.messages.clear();
+        for (const message of frame.messages) this.messages.set(message.seq, message);
+        break;
+      case 'ack': {
+        const sent = this.pending.find((message) => message.clientMsgId === frame.clientMsgId);
+        if (sent && !this.messages.has(frame.seq)) {
+          this.messages.set(frame.seq, { seq: frame.seq, at: Date.now(), author: 'shopper', text: sent.text, clientMsgId: sent.clientMsgId });
+        }
+        this.settle(frame.clientMsgId);
+        break;
+      }
+      case 'state':
+        this.state = frame.state;
+        break;
+      case 'error': {
+        const failed = frame.clientMsgId && this.pending.find((message) => message.clientMsgId === frame.clientMsgId);
+        if (failed && frame.code !== 'rate_limited' && frame.code !== 'internal') failed.failed = frame.message;
+        else console.warn(`kefu: ${frame.code}: ${frame.message}`);
+        break;
+      }
+      case 'typing':
+        return;
+    }
+    this.publish();
+  }
+
+  /** A message the server has stored leaves the outbox. */
+  private settle(clientMsgId: string | undefined): void {
+    if (!clientMsgId) return;
+    const before = this.pending.length;
+    this.pending = this.pending.filter((message) => message.clientMsgId !== clientMsgId);
+    if (this.pending.length !== before) this.save('outbox', this.pending);
+  }
+
+  private lastSeq(): number {
+    let last = 0;
+    for (const seq of this.messages.keys()) last = Math.max(last, seq);
+    return last;
+  }
+
+  private transmit(frame: VisitorInbound): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private setStatus(status: LinkStatus): void {
+    this.status = status;
+    this.publish();
+  }
+
+  private publish(): void {
+    const snapshot = this.snapshot();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  private load<T>(key: string): T | null {
+    try {
+      const raw = this.options.storage?.getItem(`kefu:${this.options.site}:${key}`);
+      return raw ? (JSON.parse(raw) as T) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private save(key: string, value: unknown): void {
+    try {
+      this.options.storage?.setItem(`kefu:${this.options.site}:${key}`, JSON.stringify(value));
+    } catch {
+      // Storage full or blocked (private mode): the chat still works for this page view.
+    }
+  }
+}
