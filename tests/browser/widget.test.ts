@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
+
+const baseUrl = inject('kefuBaseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  mkdirSync('test-results', { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Fails the test on any page error or dialog: the widget must never throw or run injected script. */
+function guard(page: Page, problems: string[]) {
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+}
+
+async function openWidget(page: Page) {
+  await page.locator('kefu-widget .launcher').click();
+  await expect.poll(() => page.locator('kefu-widget .status').getAttribute('data-status'), { timeout: 15_000 }).toBe('online');
+}
+
+describe('the widget on the demo shop', () => {
+  it('opens, sends a message, shows it as sent on ack, and shows the history after a reload', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    guard(page, problems);
+    await page.goto(`${baseUrl}/`);
+    await openWidget(page);
+
+    // The greeting arrives as the first message of a new chat.
+    await expect.poll(() => page.locator('kefu-widget .message.bot').count()).toBeGreaterThan(0);
+
+    const question = `Do you deliver to Lyon? ${Date.now()}`;
+    await page.locator('kefu-widget textarea').fill(question);
+    await page.locator('kefu-widget .send').click();
+    const mine = page.locator('kefu-widget .message.shopper', { hasText: question });
+    await expect.poll(() => mine.locator('.receipt').getAttribute('data-receipt'), { timeout: 10_000 }).toBe('sent');
+
+    await page.reload();
+    await openWidget(page);
+    await expect.poll(() => page.locator('kefu-widget .message.shopper', { hasText: question }).count(), { timeout: 10_000 }).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps its look on a page with hostile global CSS', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const styleOf = async (path: string) => {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}${path}`);
+      await openWidget(page);
+      const read = (selector: string) =>
+        page.locator(`kefu-widget ${selector}`).evaluate((element) => {
+          const style = getComputedStyle(element);
+          const box = element.getBoundingClientRect();
+          return {
+            width: Math.round(box.width),
+            height: Math.round(box.height),
+            right: Math.round(window.innerWidth - box.right),
+            bottom: Math.round(window.innerHeight - box.bottom),
+            color: style.color,
+            background: style.backgroundColor,
+            font: style.fontFamily,
+            fontSize: style.fontSize,
+            visibility: style.visibility,
+            opacity: style.opacity,
+            transform: style.transform,
+          };
+        });
+      const result = { launcher: await read('.launcher'), panel: await read('.panel'), input: await read('textarea'), title: await read('.title') };
+      await page.screenshot({ path: `test-results/widget-${path === '/' ? 'demo' : 'hostile'}.png` });
+      await page.close();
+      return result;
+    };
+    const normal = await styleOf('/');
+    const hostile = await styleOf('/hostile.html');
+    expect(normal.panel.width).toBeGreaterThan(300);
+    expect(normal.launcher.visibility).toBe('visible');
+    expect(hostile).toEqual(normal);
+    await context.close();
+  });
+});

@@ -1,0 +1,40 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three suites, one command:
+ * - unit: plain Node (protocol, bot core, knowledge-base build);
+ * - workerd: the Worker and its Durable Objects inside the real runtime;
+ * - browser: real Chromium against `wrangler dev` started by tests/support/global-wrangler.ts.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { RESUME_TOKEN_SECRET: 'workerd-test-secret', ALLOW_LOCALHOST_ORIGINS: 'true' },
+            },
+          }),
+        ],
+        test: { name: 'workerd', include: ['tests/workerd/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/support/global-wrangler.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
