@@ -68,12 +68,45 @@ export const visitorChooseArticleSchema = z.strictObject({
   articleId: z.string().regex(/^[a-z0-9-]{1,64}$/),
 });
 
+/** The always-reachable "talk to a person" action. */
+export const visitorRequestHumanSchema = z.strictObject({
+  v: version,
+  type: z.literal('request_human'),
+});
+
+/** The offline form, when no one can come: a ticket the console lists. */
+export const visitorOfflineTicketSchema = z.strictObject({
+  v: version,
+  type: z.literal('offline_ticket'),
+  email: z.string().trim().toLowerCase().pipe(z.email('enter a valid e-mail address').max(254)),
+  message: messageTextSchema,
+});
+
+/** Satisfaction after service: 1-5 and an optional comment. */
+export const visitorRateSchema = z.strictObject({
+  v: version,
+  type: z.literal('rate'),
+  score: z.number().int().min(1).max(5),
+  comment: z.string().max(1000).default(''),
+});
+
+/** Read receipt: the shopper has seen everything up to `seq`. */
+export const visitorReadSchema = z.strictObject({
+  v: version,
+  type: z.literal('read'),
+  seq: z.number().int().min(0),
+});
+
 export const visitorInboundSchema = z.discriminatedUnion('type', [
   visitorHelloSchema,
   visitorMessageSchema,
   visitorTypingSchema,
   visitorFeedbackSchema,
   visitorChooseArticleSchema,
+  visitorRequestHumanSchema,
+  visitorOfflineTicketSchema,
+  visitorRateSchema,
+  visitorReadSchema,
 ]);
 
 export type VisitorHello = z.infer<typeof visitorHelloSchema>;
@@ -100,11 +133,14 @@ export type BotPayload =
   | { kind: 'suggest'; suggestions: { id: string; title: string }[]; reason: string }
   | { kind: 'handoff'; reason: string }
   | { kind: 'smalltalk'; reason: string }
-  | { kind: 'greeting' };
+  | { kind: 'greeting' }
+  | { kind: 'idle_prompt'; step: 1 | 2 };
 
 export type SystemPayload =
-  | { event: 'state'; state: ConversationState }
-  | { event: 'notice'; notice: 'bot_unavailable' | 'handoff_pending' };
+  | { event: 'state'; state: ConversationState; agentName?: string; promisedReplyTime?: string }
+  | { event: 'transferred'; agentName: string }
+  | { event: 'ticket'; email: string }
+  | { event: 'rated'; score: number };
 
 export interface TranscriptMessage {
   seq: number;
@@ -113,6 +149,8 @@ export interface TranscriptMessage {
   author: Author;
   text: string;
   clientMsgId?: string;
+  /** Display name of the agent who wrote an `agent` message. */
+  agentName?: string;
   bot?: BotPayload;
   system?: SystemPayload;
 }
@@ -126,14 +164,17 @@ export type ErrorCode =
   | 'hello_required'
   | 'unknown_message'
   | 'rate_limited'
+  | 'not_now'
   | 'internal';
 
 export type VisitorOutbound =
-  | { v: 1; type: 'welcome'; conversationId: string; token: string; state: ConversationState; lastSeq: number }
+  | { v: 1; type: 'welcome'; conversationId: string; token: string; state: ConversationState; lastSeq: number; rated: boolean; agentName?: string }
   | { v: 1; type: 'message'; message: TranscriptMessage }
   | { v: 1; type: 'ack'; clientMsgId: string; seq: number }
   | { v: 1; type: 'typing'; from: 'bot' | 'agent'; on: boolean }
-  | { v: 1; type: 'state'; state: ConversationState }
+  | { v: 1; type: 'state'; state: ConversationState; agentName?: string; promisedReplyTime?: string }
+  | { v: 1; type: 'queue'; position: number; estimatedWaitSeconds: number }
+  | { v: 1; type: 'read'; by: 'agent'; seq: number }
   | { v: 1; type: 'resync'; messages: TranscriptMessage[]; lastSeq: number }
   | { v: 1; type: 'error'; code: ErrorCode; message: string; clientMsgId?: string };
 

@@ -1,111 +1,109 @@
 /**
- * Conversation: one Durable Object per chat. It owns the transcript (SQLite, gapless `seq`,
- * UNIQUE `client_msg_id`) and every socket attached to the chat.
+ * Conversation: one Durable Object per chat. It owns the transcript and every socket attached
+ * to the chat: the shopper's (one per tab) and the agents' (one per console that has it open).
  *
  * Rules it keeps:
  * - durable before visible: a message is acked and broadcast only after its INSERT, and the
  *   output gate holds those sends until the write is confirmed;
  * - exactly once: a retried clientMsgId is acked again with its original seq, never stored twice;
+ * - the bot speaks only while the chat is in state `bot`; every state change is a system
+ *   message, so replaying the transcript rebuilds any view;
  * - hibernation: sockets are accepted with ctx.acceptWebSocket and their state lives in
- *   attachments, so the object can sleep between messages; the constructor only runs DDL.
+ *   attachments and SQLite, so the object can sleep; the constructor only runs DDL.
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
+  agentConversationInboundSchema,
   MAX_REPLAY_MESSAGES,
   parseFrame,
   visitorInboundSchema,
-  type Author,
-  type BotPayload,
+  type AgentConversationInbound,
+  type AgentConversationOutbound,
+  type ArticleCard,
   type ConversationState,
-  type SystemPayload,
+  type HandoffReason,
+  type ShopperContext,
   type TranscriptMessage,
   type VisitorHello,
   type VisitorInbound,
   type VisitorOutbound,
 } from '../protocol/index.ts';
+import { decide, detectLocale, getArticle, onFeedback, smalltalkReply, type Decision, type HistoryEntry } from './bot/index.ts';
 import type { Env } from './env.ts';
-import { findSite } from './sites.ts';
+import { phrase, type PhraseLocale } from './phrases.ts';
+import type { HandoffResult } from './site-inbox.ts';
+import { findSite, knowledgeFor, type SiteConfig } from './sites.ts';
+import { TranscriptStore } from './transcript-store.ts';
 
 /** Headers the router sets when it hands a verified upgrade to this object. */
 export const CONVERSATION_HEADERS = {
   conversationId: 'x-kefu-conversation',
   siteId: 'x-kefu-site',
   resumeToken: 'x-kefu-resume-token',
+  agentId: 'x-kefu-agent-id',
+  agentName: 'x-kefu-agent-name',
 } as const;
 
-interface VisitorAttachment {
-  role: 'visitor';
-  /** True once the socket has said hello and received its welcome and backlog. */
-  ready: boolean;
-  resumeToken: string;
-}
+type SocketAttachment =
+  | { role: 'visitor'; ready: boolean; resumeToken: string }
+  | { role: 'agent'; ready: boolean; agentId: string; agentName: string };
 
-type NewMessage = Omit<TranscriptMessage, 'seq' | 'at'>;
-
-interface MessageRow extends Record<string, SqlStorageValue> {
-  seq: number;
-  at: number;
-  author: string;
-  text: string;
-  client_msg_id: string | null;
-  payload: string | null;
-}
+/** Bot decisions and feedback kept for decide(); older turns stop mattering. */
+const HISTORY_LIMIT = 12;
+/** A new visit is counted after this long without a hello. */
+const VISIT_GAP_MS = 30 * 60 * 1000;
 
 export class Conversation extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
+  private readonly store: TranscriptStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY,
-        at INTEGER NOT NULL,
-        author TEXT NOT NULL,
-        text TEXT NOT NULL,
-        client_msg_id TEXT UNIQUE,
-        payload TEXT
-      );
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
+    this.store = new TranscriptStore(ctx.storage.sql);
   }
 
   async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('Upgrade') !== 'websocket') {
-      return new Response('Expected a WebSocket upgrade.', { status: 426 });
-    }
-    const conversationId = request.headers.get(CONVERSATION_HEADERS.conversationId);
+    if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade.', { status: 426 });
     const siteId = request.headers.get(CONVERSATION_HEADERS.siteId);
-    const resumeToken = request.headers.get(CONVERSATION_HEADERS.resumeToken);
-    if (!conversationId || !siteId || !resumeToken) {
-      return new Response('Missing routing headers.', { status: 400 });
-    }
-    const knownSite = this.getMeta('siteId');
-    if (knownSite !== null && knownSite !== siteId) {
-      // Unreachable through the router (tokens are bound to a site), but never mix sites.
-      return new Response('Conversation belongs to another site.', { status: 403 });
-    }
-    if (knownSite === null) {
-      this.setMeta('siteId', siteId);
-      this.setMeta('conversationId', conversationId);
+    const conversationId = request.headers.get(CONVERSATION_HEADERS.conversationId);
+    if (!siteId || !conversationId) return new Response('Missing routing headers.', { status: 400 });
+    const knownSite = this.store.getMeta('siteId');
+    const agentId = request.headers.get(CONVERSATION_HEADERS.agentId);
+
+    let attachment: SocketAttachment;
+    if (agentId) {
+      // Agents may only open chats that exist and belong to their own site.
+      if (knownSite === null) return new Response('No such conversation.', { status: 404 });
+      if (knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
+      attachment = { role: 'agent', ready: false, agentId, agentName: request.headers.get(CONVERSATION_HEADERS.agentName) ?? 'Agent' };
+    } else {
+      const resumeToken = request.headers.get(CONVERSATION_HEADERS.resumeToken);
+      if (!resumeToken) return new Response('Missing resume token.', { status: 400 });
+      if (knownSite !== null && knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
+      if (knownSite === null) {
+        this.store.setMeta('siteId', siteId);
+        this.store.setMeta('conversationId', conversationId);
+      }
+      attachment = { role: 'visitor', ready: false, resumeToken };
     }
 
     const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, ['visitor']);
-    const attachment: VisitorAttachment = { role: 'visitor', ready: false, resumeToken };
-    server.serializeAttachment(attachment);
-    return new Response(null, { status: 101, webSocket: client });
+    this.ctx.acceptWebSocket(pair[1], [attachment.role]);
+    pair[1].serializeAttachment(attachment);
+    return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const parsed = parseFrame(visitorInboundSchema, raw);
-    if (!parsed.ok) {
-      this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
-      return;
-    }
+    const attachment = ws.deserializeAttachment() as SocketAttachment;
     try {
-      this.handleVisitorFrame(ws, parsed.frame);
+      if (attachment.role === 'visitor') {
+        const parsed = parseFrame(visitorInboundSchema, raw);
+        if (!parsed.ok) return this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
+        await this.onVisitorFrame(ws, attachment, parsed.frame);
+      } else {
+        const parsed = parseFrame(agentConversationInboundSchema, raw);
+        if (!parsed.ok) return this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
+        await this.onAgentFrame(ws, attachment, parsed.frame);
+      }
     } catch (error) {
       // Log the detail for us; the client gets a code and a sentence, never a stack.
       console.error('conversation: frame handling failed', error);
@@ -125,128 +123,449 @@ export class Conversation extends DurableObject<Env> {
     console.warn('conversation: socket error', error);
   }
 
-  // -------------------------------------------------------------------------------------
+  // ---- RPC from the SiteInbox ---------------------------------------------------------
 
-  private handleVisitorFrame(ws: WebSocket, frame: VisitorInbound): void {
-    const attachment = ws.deserializeAttachment() as VisitorAttachment;
-    if (frame.type === 'hello') {
-      this.welcome(ws, attachment, frame);
+  /** An agent claimed the chat (or was given it): the bot stops speaking from here on. */
+  async assignAgent(agent: { agentId: string; agentName: string }): Promise<void> {
+    this.store.setMeta('assignedAgentId', agent.agentId);
+    this.store.setMeta('assignedAgentName', agent.agentName);
+    this.changeState('agent', phrase(this.locale(), 'agentJoined', { agent: agent.agentName }), { agentName: agent.agentName });
+  }
+
+  /** The shopper's place in the queue changed. Not stored: it is live information. */
+  async updateQueue(position: number, estimatedWaitSeconds: number): Promise<void> {
+    if (this.state() !== 'queued') return;
+    this.broadcastToVisitors({ v: 1, type: 'queue', position, estimatedWaitSeconds });
+  }
+
+  /** The agent stayed disconnected past the grace period: back to the front of the queue. */
+  async returnToQueue(): Promise<void> {
+    if (this.state() !== 'agent') return;
+    this.clearAssignment();
+    await this.ctx.storage.deleteAlarm();
+    this.changeState('queued', phrase(this.locale(), 'requeued'));
+  }
+
+  /** Idle handling: two polite prompts to a silent shopper, then a polite close. */
+  async alarm(): Promise<void> {
+    const site = this.site();
+    const since = Number(this.store.getMeta('idleSince') ?? 0);
+    if (!site || this.state() !== 'agent' || !since) return;
+    const step = Number(this.store.getMeta('idleStep') ?? 0);
+    const agentName = this.store.getMeta('assignedAgentName') ?? undefined;
+    const locale = this.locale();
+    if (step === 0 || step === 1) {
+      const text = (step === 0 ? site.idle.prompts.first : site.idle.prompts.second)[locale] ?? '';
+      const prompt = this.store.insert({ author: 'agent', agentName, text, bot: { kind: 'idle_prompt', step: step === 0 ? 1 : 2 } });
+      this.broadcastMessage(prompt);
+      this.store.setMeta('idleStep', String(step + 1));
+      const next = step === 0 ? site.idle.secondPromptSeconds : site.idle.closeSeconds;
+      await this.ctx.storage.setAlarm(since + next * 1000);
       return;
     }
-    if (!attachment.ready) {
-      this.send(ws, { v: 1, type: 'error', code: 'hello_required', message: 'Send a hello frame first.' });
-      return;
-    }
+    const goodbye = this.store.insert({ author: 'agent', agentName, text: site.idle.prompts.close[locale] ?? '' });
+    this.broadcastMessage(goodbye);
+    await this.close();
+  }
+
+  // ---- shopper frames -------------------------------------------------------------------
+
+  private async onVisitorFrame(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, frame: VisitorInbound): Promise<void> {
+    if (frame.type === 'hello') return this.welcomeVisitor(ws, attachment, frame);
+    if (!attachment.ready) return this.send(ws, { v: 1, type: 'error', code: 'hello_required', message: 'Send a hello frame first.' });
+
     switch (frame.type) {
       case 'message': {
-        const { message, duplicate } = this.storeShopperMessage(frame.clientMsgId, frame.text);
+        const existing = this.store.byClientMsgId(frame.clientMsgId);
+        if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
+        const message = this.store.insert({ author: 'shopper', text: frame.text, clientMsgId: frame.clientMsgId });
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
-        if (duplicate) return;
-        this.broadcast({ v: 1, type: 'message', message }, ws);
-        this.replyAsBot(message);
+        this.broadcastMessage(message, ws);
+        await this.afterShopperMessage(message);
         return;
       }
-      case 'typing':
-        // Only agents see a shopper typing; agent sockets arrive with the handoff work.
+      case 'choose_article': {
+        const existing = this.store.byClientMsgId(frame.clientMsgId);
+        if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
+        const article = this.article(frame.articleId);
+        if (!article) return this.send(ws, { v: 1, type: 'error', code: 'invalid_frame', message: phrase(this.locale(), 'unknownArticle'), clientMsgId: frame.clientMsgId });
+        const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
+        this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
+        this.broadcastMessage(message, ws);
+        if (this.state() !== 'bot') return;
+        this.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query: article.title });
+        this.sendBotAnswer(article, 1, 'chosen by the shopper from suggestions');
         return;
+      }
       case 'feedback':
-      case 'choose_article':
-        this.send(ws, { v: 1, type: 'error', code: 'unknown_message', message: 'There is no bot answer to respond to yet.' });
-        return;
+        return this.onFeedback(ws, frame.seq, frame.helpful);
+      case 'request_human':
+        if (this.state() === 'queued' || this.state() === 'agent') {
+          return this.send(ws, { v: 1, type: 'error', code: 'not_now', message: 'A person is already on the way.' });
+        }
+        return this.handOff('requested_human', this.store.lastBy('shopper')?.text ?? '');
+      case 'offline_ticket':
+        return this.createTicket(ws, frame.email, frame.message);
+      case 'rate':
+        return this.rate(ws, frame.score, frame.comment);
+      case 'typing':
+        return this.broadcastToAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+      case 'read':
+        return this.broadcastToAgents({ v: 1, type: 'read', by: 'shopper', seq: Math.min(frame.seq, this.store.lastSeq()) });
     }
   }
 
-  private welcome(ws: WebSocket, attachment: VisitorAttachment, hello: VisitorHello): void {
-    if (this.getMeta('state') === null) this.startConversation(hello);
-    const lastSeq = this.lastSeq();
+  private welcomeVisitor(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, hello: VisitorHello): void {
+    if (this.store.getMeta('state') === null) this.startConversation(hello);
+    this.recordVisit(hello);
+    const lastSeq = this.store.lastSeq();
     this.send(ws, {
       v: 1,
       type: 'welcome',
-      conversationId: this.getMeta('conversationId') ?? '',
+      conversationId: this.store.getMeta('conversationId') ?? '',
       token: attachment.resumeToken,
       state: this.state(),
       lastSeq,
+      rated: this.store.getMeta('rating') !== null,
+      agentName: this.state() === 'agent' ? (this.store.getMeta('assignedAgentName') ?? undefined) : undefined,
     });
-    if (hello.lastSeq > lastSeq || lastSeq - hello.lastSeq > MAX_REPLAY_MESSAGES) {
-      // The client knows a future we don't (or is too far behind to replay): give it the whole truth.
-      this.send(ws, { v: 1, type: 'resync', messages: this.messagesAfter(0), lastSeq });
-    } else {
-      for (const message of this.messagesAfter(hello.lastSeq)) this.send(ws, { v: 1, type: 'message', message });
-    }
-    ws.serializeAttachment({ ...attachment, ready: true } satisfies VisitorAttachment);
+    this.replay(ws, hello.lastSeq, lastSeq);
+    ws.serializeAttachment({ ...attachment, ready: true } satisfies SocketAttachment);
   }
 
   private startConversation(hello: VisitorHello): void {
-    const site = findSite(this.getMeta('siteId'))?.site;
-    const locale = hello.locale ?? 'en';
-    this.setMeta('state', 'bot' satisfies ConversationState);
-    this.setMeta('locale', locale);
-    this.setMeta('createdAt', String(Date.now()));
-    const template = site?.greeting[locale as keyof typeof site.greeting] ?? 'Hi{name}! How can we help?';
-    this.insertMessage({ author: 'bot', text: template.replace('{name}', ''), bot: { kind: 'greeting' } });
+    const locale = hello.locale ?? this.site()?.defaultLocale ?? 'en';
+    this.store.setMeta('state', 'bot' satisfies ConversationState);
+    this.store.setMeta('createdAt', String(Date.now()));
+    this.store.setJson('shopper', { vip: false, locale, visits: 0 } satisfies ShopperContext);
+    const template = this.site()?.greeting[locale] ?? 'Hi{name}! How can we help?';
+    this.store.insert({ author: 'bot', text: template.replace('{name}', ''), bot: { kind: 'greeting' } });
   }
 
-  /** Until the bot core is wired in, say plainly that no automatic answer is coming. */
-  private replyAsBot(_shopperMessage: TranscriptMessage): void {
-    if (this.state() !== 'bot') return;
-    const notice = this.insertMessage({
-      author: 'system',
-      text: 'Automatic answers are not available yet. Your message is saved.',
-      system: { event: 'notice', notice: 'bot_unavailable' },
+  private recordVisit(hello: VisitorHello): void {
+    const shopper = this.shopper();
+    const now = Date.now();
+    const lastVisit = Number(this.store.getMeta('lastVisitAt') ?? 0);
+    if (now - lastVisit > VISIT_GAP_MS) shopper.visits += 1;
+    this.store.setMeta('lastVisitAt', String(now));
+    if (hello.locale) shopper.locale = hello.locale;
+    if (hello.page) {
+      shopper.pageUrl = hello.page.url;
+      shopper.pageTitle = hello.page.title;
+    }
+    this.setShopper(shopper);
+  }
+
+  private async afterShopperMessage(message: TranscriptMessage): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    this.store.setMeta('idleSince', null);
+    const state = this.state();
+    if (state === 'queued' || state === 'agent') {
+      await this.inbox().updateChat(this.conversationId(), { lastMessage: message.text });
+      return;
+    }
+    if (state === 'closed' || state === 'offline') this.changeState('bot', phrase(this.locale(), 'backToBot'));
+    await this.botReply(message.text);
+  }
+
+  // ---- the bot --------------------------------------------------------------------------
+
+  private async botReply(text: string): Promise<void> {
+    const kb = knowledgeFor(this.siteId());
+    if (!kb) return;
+    const decision = decide(text, { kb, locale: this.locale(), history: this.history() });
+    const locale = decision.scores.locale;
+    if (locale !== this.locale()) this.setShopper({ ...this.shopper(), locale });
+    await this.act(decision, text);
+  }
+
+  private async act(decision: Decision, query: string): Promise<void> {
+    const locale = decision.scores.locale;
+    switch (decision.action) {
+      case 'answer': {
+        const article = this.article(decision.articleId, locale);
+        if (!article) return this.handOff('low_confidence', query);
+        this.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query });
+        this.sendBotAnswer(article, decision.confidence, decision.reason);
+        return;
+      }
+      case 'suggest': {
+        const suggestions = decision.articleIds.flatMap((id) => {
+          const article = this.article(id, locale);
+          return article ? [{ id: article.id, title: article.title }] : [];
+        });
+        this.pushHistory({ kind: 'bot', action: 'suggest', articleIds: decision.articleIds, query });
+        const message = this.store.insert({ author: 'bot', text: phrase(locale, 'suggest'), bot: { kind: 'suggest', suggestions, reason: decision.reason } });
+        this.broadcastMessage(message);
+        return;
+      }
+      case 'smalltalk': {
+        this.pushHistory({ kind: 'bot', action: 'smalltalk', query });
+        const message = this.store.insert({ author: 'bot', text: smalltalkReply(decision.kind, locale, this.shopper().name), bot: { kind: 'smalltalk', reason: decision.reason } });
+        this.broadcastMessage(message);
+        return;
+      }
+      case 'handoff':
+        this.pushHistory({ kind: 'bot', action: 'handoff', query });
+        if (decision.reason === 'low_confidence') await this.recordGap(query, 'low_confidence');
+        return this.handOff(decision.reason, query);
+    }
+  }
+
+  private sendBotAnswer(article: ArticleCard, confidence: number, reason: string): void {
+    const message = this.store.insert({
+      author: 'bot',
+      text: `${article.title}\n${article.excerpt}`,
+      bot: { kind: 'answer', article, confidence: Math.round(confidence * 100) / 100, reason, askFeedback: true },
     });
-    this.broadcast({ v: 1, type: 'message', message: notice });
+    this.broadcastMessage(message);
   }
 
-  // ---- storage -------------------------------------------------------------------------
-
-  private storeShopperMessage(clientMsgId: string, text: string): { message: TranscriptMessage; duplicate: boolean } {
-    const existing = this.sql.exec<MessageRow>('SELECT * FROM messages WHERE client_msg_id = ?', clientMsgId).toArray()[0];
-    if (existing) return { message: rowToMessage(existing), duplicate: true };
-    return { message: this.insertMessage({ author: 'shopper', text, clientMsgId }), duplicate: false };
+  private async onFeedback(ws: WebSocket, seq: number, helpful: boolean): Promise<void> {
+    const answer = this.store.bySeq(seq);
+    if (answer?.bot?.kind !== 'answer') {
+      return this.send(ws, { v: 1, type: 'error', code: 'unknown_message', message: 'Feedback must refer to a bot answer.' });
+    }
+    const history = this.history();
+    this.pushHistory({ kind: 'feedback', helpful, articleId: answer.bot.article.id });
+    if (helpful || this.state() !== 'bot') return;
+    const asked = [...history].reverse().find((entry) => entry.kind === 'bot' && entry.action === 'answer');
+    await this.recordGap(asked?.kind === 'bot' ? (asked.query ?? answer.bot.article.title) : answer.bot.article.title, 'not_helpful');
+    const kb = knowledgeFor(this.siteId());
+    const followUp = kb ? onFeedback(false, { kb, locale: this.locale(), history }) : null;
+    if (followUp) await this.act(followUp, asked?.kind === 'bot' ? (asked.query ?? '') : '');
+    else await this.handOff('not_helpful_twice', '');
   }
 
-  private insertMessage(message: NewMessage): TranscriptMessage {
-    const at = Date.now();
-    const payload = message.bot ? JSON.stringify({ bot: message.bot }) : message.system ? JSON.stringify({ system: message.system }) : null;
-    // seq = MAX+1 inside this single-threaded object keeps the sequence gapless.
-    const row = this.sql
-      .exec<{ seq: number }>(
-        `INSERT INTO messages (seq, at, author, text, client_msg_id, payload)
-         VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), ?, ?, ?, ?, ?) RETURNING seq`,
-        at,
-        message.author,
-        message.text,
-        message.clientMsgId ?? null,
-        payload,
-      )
-      .one();
-    return { ...message, seq: row.seq, at };
+  private async recordGap(question: string, reason: string): Promise<void> {
+    if (!question.trim()) return;
+    await this.inbox().recordKnowledgeGap({ siteId: this.siteId(), locale: this.locale(), question, reason });
   }
 
-  private messagesAfter(seq: number): TranscriptMessage[] {
-    return this.sql.exec<MessageRow>('SELECT * FROM messages WHERE seq > ? ORDER BY seq', seq).toArray().map(rowToMessage);
+  // ---- handoff --------------------------------------------------------------------------
+
+  private async handOff(reason: HandoffReason, lastMessage: string): Promise<void> {
+    const locale = this.locale();
+    this.store.setMeta('handoffReason', reason);
+    const notice = this.store.insert({ author: 'bot', text: phrase(locale, 'handoffNotice'), bot: { kind: 'handoff', reason } });
+    this.broadcastMessage(notice);
+    const result: HandoffResult = await this.inbox().requestHandoff({
+      siteId: this.siteId(),
+      conversationId: this.conversationId(),
+      reason,
+      shopper: this.shopper(),
+      lastMessage: lastMessage || (this.store.lastBy('shopper')?.text ?? ''),
+    });
+    if (result.outcome === 'assigned') {
+      await this.assignAgent(result);
+    } else if (result.outcome === 'queued') {
+      this.changeState('queued', phrase(locale, 'queued'));
+      this.broadcastToVisitors({ v: 1, type: 'queue', position: result.position, estimatedWaitSeconds: result.estimatedWaitSeconds });
+    } else {
+      this.store.setMeta('promisedReplyTime', result.promisedReplyTime);
+      this.changeState('offline', phrase(locale, 'offline', { promise: result.promisedReplyTime }), { promisedReplyTime: result.promisedReplyTime });
+    }
   }
 
-  private lastSeq(): number {
-    return this.sql.exec<{ last: number }>('SELECT COALESCE(MAX(seq), 0) AS last FROM messages').one().last;
+  private async createTicket(ws: WebSocket, email: string, message: string): Promise<void> {
+    if (this.state() !== 'offline') {
+      return this.send(ws, { v: 1, type: 'error', code: 'not_now', message: 'The offline form is only open when no one can come.' });
+    }
+    const shopper = this.shopper();
+    await this.inbox().createTicket({ siteId: this.siteId(), conversationId: this.conversationId(), email, message, locale: shopper.locale });
+    this.setShopper({ ...shopper, email: shopper.email ?? email });
+    const promise = this.store.getMeta('promisedReplyTime') ?? '';
+    const confirmation = this.store.insert({ author: 'system', text: phrase(shopper.locale, 'ticketCreated', { email, promise }), system: { event: 'ticket', email } });
+    this.broadcastMessage(confirmation);
+  }
+
+  private async rate(ws: WebSocket, score: number, comment: string): Promise<void> {
+    if (this.state() !== 'closed' || this.store.getMeta('rating') !== null) {
+      return this.send(ws, { v: 1, type: 'error', code: 'not_now', message: 'There is no finished chat to rate.' });
+    }
+    this.store.setJson('rating', { score, comment });
+    await this.inbox().recordRating(this.conversationId(), score, comment);
+    const thanks = this.store.insert({ author: 'system', text: phrase(this.locale(), 'rated'), system: { event: 'rated', score } });
+    this.broadcastMessage(thanks);
+    this.broadcastToAgents({ v: 1, type: 'rating', score, comment });
+  }
+
+  private async close(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    this.store.setMeta('idleSince', null);
+    this.changeState('closed', phrase(this.locale(), 'closed'));
+    await this.inbox().release(this.conversationId(), 'closed');
+  }
+
+  // ---- agent frames ---------------------------------------------------------------------
+
+  private async onAgentFrame(ws: WebSocket, agent: Extract<SocketAttachment, { role: 'agent' }>, frame: AgentConversationInbound): Promise<void> {
+    if (frame.type === 'hello') return this.welcomeAgent(ws, agent, frame.lastSeq);
+    if (!agent.ready) return this.send(ws, { v: 1, type: 'error', code: 'hello_required', message: 'Send a hello frame first.' });
+
+    switch (frame.type) {
+      case 'note': {
+        const { note, duplicate } = this.store.addNote({ agentId: agent.agentId, agentName: agent.agentName, text: frame.text, clientMsgId: frame.clientMsgId });
+        if (duplicate) return this.send(ws, { v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
+        this.broadcastToAgents({ v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
+        return;
+      }
+      case 'typing':
+        if (this.holds(agent)) this.broadcastToVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
+        return;
+      case 'read':
+        this.broadcastToVisitors({ v: 1, type: 'read', by: 'agent', seq: Math.min(frame.seq, this.store.lastSeq()) });
+        return;
+    }
+
+    // Everything below speaks for the site: only the agent holding the chat may do it.
+    if (!this.holds(agent)) {
+      return this.send(ws, { v: 1, type: 'error', code: 'not_assigned', message: 'Claim this chat from the queue before acting on it.', clientMsgId: 'clientMsgId' in frame ? frame.clientMsgId : undefined });
+    }
+    switch (frame.type) {
+      case 'message': {
+        const existing = this.store.byClientMsgId(frame.clientMsgId);
+        if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
+        const message = this.store.insert({ author: 'agent', agentName: agent.agentName, text: frame.text, clientMsgId: frame.clientMsgId });
+        this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
+        this.broadcastMessage(message, ws);
+        await this.startIdleTimer(message.at);
+        await this.inbox().recordAgentReply(this.conversationId(), message.at);
+        return;
+      }
+      case 'transfer': {
+        const result = await this.inbox().transfer(this.conversationId(), agent.agentId, frame.toAgentId);
+        if (!result.ok) return this.send(ws, { v: 1, type: 'error', code: result.code, message: result.message });
+        if (frame.note.trim()) {
+          const { note } = this.store.addNote({ agentId: agent.agentId, agentName: agent.agentName, text: frame.note.trim() });
+          this.broadcastToAgents({ v: 1, type: 'note', note });
+        }
+        this.store.setMeta('assignedAgentId', frame.toAgentId);
+        this.store.setMeta('assignedAgentName', result.agentName);
+        const message = this.store.insert({
+          author: 'system',
+          text: phrase(this.locale(), 'transferred', { agent: result.agentName }),
+          system: { event: 'transferred', agentName: result.agentName },
+        });
+        this.broadcastMessage(message);
+        this.broadcastToAgents({ v: 1, type: 'state', state: 'agent', assignedAgentId: frame.toAgentId });
+        return;
+      }
+      case 'back_to_bot':
+        await this.ctx.storage.deleteAlarm();
+        this.clearAssignment();
+        this.changeState('bot', phrase(this.locale(), 'backToBot'));
+        await this.inbox().release(this.conversationId(), 'back_to_bot');
+        return;
+      case 'close':
+        return this.close();
+    }
+  }
+
+  private welcomeAgent(ws: WebSocket, agent: Extract<SocketAttachment, { role: 'agent' }>, clientLastSeq: number): void {
+    const lastSeq = this.store.lastSeq();
+    this.send(ws, {
+      v: 1,
+      type: 'welcome',
+      conversationId: this.conversationId(),
+      state: this.state(),
+      lastSeq,
+      assignedAgentId: this.store.getMeta('assignedAgentId'),
+      shopper: this.shopper(),
+      notes: this.store.notes(),
+      rating: this.store.getJson<{ score: number; comment: string }>('rating'),
+    });
+    this.replay(ws, clientLastSeq, lastSeq);
+    ws.serializeAttachment({ ...agent, ready: true } satisfies SocketAttachment);
+  }
+
+  private holds(agent: { agentId: string }): boolean {
+    return this.state() === 'agent' && this.store.getMeta('assignedAgentId') === agent.agentId;
+  }
+
+  private async startIdleTimer(since: number): Promise<void> {
+    const site = this.site();
+    if (!site) return;
+    this.store.setMeta('idleSince', String(since));
+    this.store.setMeta('idleStep', '0');
+    await this.ctx.storage.setAlarm(since + site.idle.firstPromptSeconds * 1000);
+  }
+
+  // ---- state and helpers ----------------------------------------------------------------
+
+  private changeState(state: ConversationState, text: string, extra: { agentName?: string; promisedReplyTime?: string } = {}): void {
+    this.store.setMeta('state', state);
+    const message = this.store.insert({ author: 'system', text, system: { event: 'state', state, ...extra } });
+    this.broadcastMessage(message);
+    this.broadcastToVisitors({ v: 1, type: 'state', state, ...extra });
+    this.broadcastToAgents({ v: 1, type: 'state', state, assignedAgentId: this.store.getMeta('assignedAgentId') });
+  }
+
+  private clearAssignment(): void {
+    this.store.setMeta('assignedAgentId', null);
+    this.store.setMeta('assignedAgentName', null);
+  }
+
+  /** Sends what the client missed, or the whole transcript when it claims a future or is too far behind. */
+  private replay(ws: WebSocket, clientLastSeq: number, lastSeq: number): void {
+    if (clientLastSeq > lastSeq || lastSeq - clientLastSeq > MAX_REPLAY_MESSAGES) {
+      this.send(ws, { v: 1, type: 'resync', messages: this.store.after(0), lastSeq });
+      return;
+    }
+    for (const message of this.store.after(clientLastSeq)) this.send(ws, { v: 1, type: 'message', message });
+  }
+
+  private article(articleId: string, locale: PhraseLocale = this.locale()): ArticleCard | null {
+    const kb = knowledgeFor(this.siteId());
+    const knowledge = kb?.locales[locale] ?? kb?.locales.en;
+    const view = knowledge ? getArticle(knowledge, articleId) : undefined;
+    return view ? { id: view.id, title: view.title, excerpt: view.excerpt, html: view.html } : null;
+  }
+
+  private history(): HistoryEntry[] {
+    return this.store.getJson<HistoryEntry[]>('history') ?? [];
+  }
+
+  private pushHistory(entry: HistoryEntry): void {
+    this.store.setJson('history', [...this.history(), entry].slice(-HISTORY_LIMIT));
   }
 
   private state(): ConversationState {
-    return (this.getMeta('state') as ConversationState | null) ?? 'bot';
+    return (this.store.getMeta('state') as ConversationState | null) ?? 'bot';
   }
 
-  private getMeta(key: string): string | null {
-    const row = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0];
-    return row ? row.value : null;
+  private shopper(): ShopperContext {
+    return this.store.getJson<ShopperContext>('shopper') ?? { vip: false, locale: 'en', visits: 0 };
   }
 
-  private setMeta(key: string, value: string): void {
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
+  private setShopper(shopper: ShopperContext): void {
+    this.store.setJson('shopper', shopper);
+    this.broadcastToAgents({ v: 1, type: 'shopper', shopper });
   }
 
-  // ---- sockets -------------------------------------------------------------------------
+  private locale(): PhraseLocale {
+    return this.shopper().locale;
+  }
 
-  private send(ws: WebSocket, frame: VisitorOutbound): void {
+  private siteId(): string {
+    return this.store.getMeta('siteId') ?? '';
+  }
+
+  private conversationId(): string {
+    return this.store.getMeta('conversationId') ?? '';
+  }
+
+  private site(): SiteConfig | null {
+    return findSite(this.siteId())?.site ?? null;
+  }
+
+  private inbox() {
+    return this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.siteId()));
+  }
+
+  // ---- sockets --------------------------------------------------------------------------
+
+  private send(ws: WebSocket, frame: VisitorOutbound | AgentConversationOutbound): void {
     try {
       ws.send(JSON.stringify(frame));
     } catch {
@@ -254,23 +573,22 @@ export class Conversation extends DurableObject<Env> {
     }
   }
 
-  /** Sends to every socket that has finished its hello, except `skip` (which already has an ack). */
-  private broadcast(frame: VisitorOutbound, skip?: WebSocket): void {
+  /** A stored message goes to every ready socket, shoppers and agents alike, except `skip` (it got an ack). */
+  private broadcastMessage(message: TranscriptMessage, skip?: WebSocket): void {
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws === skip) continue;
-      const attachment = ws.deserializeAttachment() as VisitorAttachment | null;
-      if (attachment?.ready) this.send(ws, frame);
+      if (ws !== skip && (ws.deserializeAttachment() as SocketAttachment | null)?.ready) this.send(ws, { v: 1, type: 'message', message });
     }
   }
-}
 
-function rowToMessage(row: MessageRow): TranscriptMessage {
-  const message: TranscriptMessage = { seq: row.seq, at: row.at, author: row.author as Author, text: row.text };
-  if (row.client_msg_id) message.clientMsgId = row.client_msg_id;
-  if (row.payload) {
-    const payload = JSON.parse(row.payload) as { bot?: BotPayload; system?: SystemPayload };
-    if (payload.bot) message.bot = payload.bot;
-    if (payload.system) message.system = payload.system;
+  private broadcastToVisitors(frame: VisitorOutbound): void {
+    for (const ws of this.ctx.getWebSockets('visitor')) {
+      if ((ws.deserializeAttachment() as SocketAttachment | null)?.ready) this.send(ws, frame);
+    }
   }
-  return message;
+
+  private broadcastToAgents(frame: AgentConversationOutbound): void {
+    for (const ws of this.ctx.getWebSockets('agent')) {
+      if ((ws.deserializeAttachment() as SocketAttachment | null)?.ready) this.send(ws, frame);
+    }
+  }
 }

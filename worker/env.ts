@@ -1,11 +1,19 @@
 import type { Conversation } from './conversation.ts';
+import type { SiteInbox } from './site-inbox.ts';
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
 export interface Env {
   CONVERSATION: DurableObjectNamespace<Conversation>;
+  SITE_INBOX: DurableObjectNamespace<SiteInbox>;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;
+  /** HMAC key for agents' session cookies. */
+  SESSION_SECRET: string;
+  /** Bearer key for the admin API that `npm run agent:add` calls. */
+  ADMIN_API_KEY: string;
   /** "true" only in local development: lets any http://127.0.0.1 or http://localhost page embed any site. */
   ALLOW_LOCALHOST_ORIGINS?: string;
+  /** "open" or "closed" forces every site's business hours (tests, demos); unset in production. */
+  BUSINESS_HOURS_OVERRIDE?: string;
 }

@@ -1,10 +1,29 @@
 /**
- * site.json schema. Minimal for now (id, name, locales, greeting); unknown keys are kept
- * (loose object) so the Worker can add its own settings (allowedOrigins, hours, …).
+ * site.json: everything a site owner configures, validated at build time so a typo fails the
+ * build with the file, field and reason instead of misbehaving in production.
  */
 import { z } from 'zod';
 
 export const LocaleSchema = z.enum(['en', 'zh']);
+
+const perLocaleText = z.record(LocaleSchema, z.string().min(1));
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'times are HH:MM, 24-hour');
+const dayHours = z.array(z.tuple([clock, clock]).refine(([from, to]) => from < to, 'an opening range must end after it starts'));
+
+export const BusinessHoursSchema = z.strictObject({
+  /** IANA time zone the hours are written in, e.g. Europe/London. */
+  timezone: z.string().refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'unknown IANA time zone'),
+  weekly: z.strictObject({ mon: dayHours, tue: dayHours, wed: dayHours, thu: dayHours, fri: dayHours, sat: dayHours, sun: dayHours }),
+  /** Closed all day, as YYYY-MM-DD in the site's time zone. */
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')).default([]),
+});
 
 export const SiteConfigSchema = z.looseObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes'),
@@ -12,9 +31,36 @@ export const SiteConfigSchema = z.looseObject({
   locales: z.array(LocaleSchema).min(1),
   defaultLocale: LocaleSchema.optional(),
   /** per-locale greeting; `{name}` is replaced with ", <name>"/"，<name>" or removed */
-  greeting: z.record(LocaleSchema, z.string().min(1)),
+  greeting: perLocaleText,
   /** Pages allowed to open chats for this site, as exact origins (scheme://host[:port]). */
   allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each allowed origin must look like https://shop.example')).default([]),
+  /** When people answer. Outside these hours, or with no agent online, shoppers get the offline form. */
+  businessHours: BusinessHoursSchema,
+  /** The reply time promised on an offline ticket: the same words for every shopper. */
+  promisedReplyTime: perLocaleText,
+  /** Standard phrases agents insert with /shortcut. */
+  cannedReplies: z
+    .array(z.strictObject({ shortcut: z.string().regex(/^[a-z0-9-]{1,32}$/, 'shortcuts are lower-case letters, digits and dashes'), locale: LocaleSchema, text: z.string().min(1).max(2000) }))
+    .default([]),
+  assignment: z
+    .strictObject({
+      /** Give waiting chats to online agents round robin instead of waiting for a claim. */
+      autoAssign: z.boolean().default(false),
+      maxChatsPerAgent: z.number().int().min(1).max(50).default(4),
+    })
+    .default({ autoAssign: false, maxChatsPerAgent: 4 }),
+  /** A silent shopper after an agent's message: two polite prompts, then a polite close. */
+  idle: z
+    .strictObject({
+      firstPromptSeconds: z.number().int().min(1),
+      secondPromptSeconds: z.number().int().min(1),
+      closeSeconds: z.number().int().min(1),
+      prompts: z.strictObject({ first: perLocaleText, second: perLocaleText, close: perLocaleText }),
+    })
+    .refine((idle) => idle.firstPromptSeconds < idle.secondPromptSeconds && idle.secondPromptSeconds < idle.closeSeconds, 'idle timings must grow: first < second < close'),
+  /** How long an agent may be disconnected before their chats go back to the queue. */
+  agentGraceSeconds: z.number().int().min(5).max(3600).default(60),
 });
 
 export type SiteConfig = z.infer<typeof SiteConfigSchema>;
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>;

@@ -1,0 +1,234 @@
+/** One open chat: header with actions, the transcript, the composer, and the shopper's context. */
+import { useEffect, useState } from 'preact/hooks';
+import type { AgentPresence, AgentProfile, CannedReply, ChatSummary } from '../../../protocol/agent.ts';
+import type { ConversationConnection } from '../conversation.ts';
+import { shopperName, stateLabel } from '../format.ts';
+import { useSnapshot } from '../hooks.ts';
+import { Composer } from './Composer.tsx';
+import { Modal } from './Modal.tsx';
+import { ShopperPanel } from './ShopperPanel.tsx';
+import { Transcript } from './Transcript.tsx';
+
+interface ConversationViewProps {
+  connection: ConversationConnection;
+  me: AgentProfile;
+  agents: AgentPresence[];
+  summary: ChatSummary | undefined;
+  cannedReplies: CannedReply[];
+  onLeave: () => void;
+  toast: (text: string, tone?: 'info' | 'error') => void;
+}
+
+type Dialog = 'transfer' | 'close' | null;
+
+export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast }: ConversationViewProps) {
+  const chat = useSnapshot(connection);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const online = chat.status === 'online' && chat.welcomed;
+  const mine = chat.state === 'agent' && chat.assignedAgentId === me.id;
+  const shopper = chat.shopper ?? summary?.shopper ?? null;
+  const name = shopperName(shopper);
+  const assignee = chat.assignedAgentId && chat.assignedAgentId !== me.id ? agents.find((agent) => agent.id === chat.assignedAgentId)?.name : undefined;
+
+  // Tell the shopper we have read what is on screen, whenever the tab is visible.
+  const lastSeq = chat.messages.length > 0 ? chat.messages[chat.messages.length - 1]!.seq : 0;
+  useEffect(() => {
+    const mark = () => {
+      if (document.visibilityState === 'visible' && mine) connection.markRead(lastSeq);
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [connection, lastSeq, mine, chat.welcomed]);
+
+  const messageBlocked = !online
+    ? 'Not connected. Your text is kept until the connection is back.'
+    : chat.state === 'closed'
+      ? 'This chat is closed.'
+      : chat.state !== 'agent'
+        ? `The chat is ${stateLabel(chat.state ?? 'bot').toLowerCase()}; only internal notes can be added.`
+        : !mine
+          ? `This chat is with ${assignee ?? 'another agent'}; only internal notes can be added.`
+          : null;
+  const noteBlocked = online ? null : 'Not connected. Your note is kept until the connection is back.';
+
+  const act = (sent: boolean, done: string) => {
+    if (sent) toast(done);
+    else toast('Not connected to this chat right now. Try again in a moment.', 'error');
+  };
+
+  return (
+    <>
+      <main id="conversation" class="conversation" tabIndex={-1} aria-labelledby="conversation-title" data-testid="conversation" data-conversation-id={chat.conversationId} data-state={chat.state ?? ''}>
+        <header class="conversation-head">
+          <div class="conversation-title-block">
+            <h1 id="conversation-title" class="conversation-title">
+              {name}
+            </h1>
+            <p class="conversation-sub">
+              {chat.state && (
+                <span class={`state-pill state-${chat.state}`} data-testid="conversation-state">
+                  {stateLabel(chat.state)}
+                  {assignee ? ` · ${assignee}` : ''}
+                </span>
+              )}
+              {chat.status !== 'online' && (
+                <span class="link-status" role="status">
+                  {chat.status === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+                </span>
+              )}
+            </p>
+          </div>
+          <div class="actions" role="group" aria-label="Chat actions">
+            <button type="button" class="button" data-testid="transfer-button" disabled={!mine || !online} onClick={() => setDialog('transfer')}>
+              Transfer…
+            </button>
+            <button type="button" class="button" data-testid="back-to-bot-button" disabled={!mine || !online} onClick={() => act(connection.backToBot(), 'The bot has the chat again.')}>
+              Back to bot
+            </button>
+            <button type="button" class="button danger" data-testid="close-button" disabled={!mine || !online} onClick={() => setDialog('close')}>
+              Close chat
+            </button>
+            <button type="button" class="button ghost" data-testid="leave-button" aria-label="Hide this chat" onClick={onLeave}>
+              ×
+            </button>
+          </div>
+        </header>
+
+        {!chat.welcomed && chat.messages.length === 0 ? (
+          <p class="muted transcript-loading" role="status">
+            Loading the conversation…
+          </p>
+        ) : (
+          <Transcript
+            messages={chat.messages}
+            notes={chat.notes}
+            pending={chat.pending}
+            shopperReadSeq={chat.shopperReadSeq}
+            shopperName={name}
+            online={online}
+            onDiscard={(id) => connection.discard(id)}
+          />
+        )}
+
+        <p class="typing" aria-live="polite" data-testid="typing-indicator">
+          {chat.shopperTyping ? `${name} is typing…` : ''}
+        </p>
+
+        {chat.state === 'closed' && (
+          <p class="closed-banner" role="status" data-testid="closed-banner">
+            This chat is closed.{' '}
+            {chat.rating ? `The shopper rated it ${chat.rating.score} out of 5.` : 'Waiting for the shopper’s rating.'}
+          </p>
+        )}
+
+        <Composer
+          messageBlocked={messageBlocked}
+          noteBlocked={noteBlocked}
+          locale={shopper?.locale ?? 'en'}
+          cannedReplies={cannedReplies}
+          onSend={(text, asNote) => (asNote ? connection.sendNote(text) : connection.sendMessage(text))}
+          onTyping={(on) => connection.setTyping(on)}
+          autoFocus={mine && online}
+        />
+      </main>
+
+      <ShopperPanel shopper={shopper} summary={summary} rating={chat.rating} />
+
+      {dialog === 'transfer' && (
+        <TransferDialog
+          me={me}
+          agents={agents}
+          onCancel={() => setDialog(null)}
+          onTransfer={(toAgentId, note) => {
+            setDialog(null);
+            const target = agents.find((agent) => agent.id === toAgentId)?.name ?? 'the agent';
+            act(connection.transfer(toAgentId, note), `Transferring the chat to ${target}.`);
+          }}
+        />
+      )}
+      {dialog === 'close' && (
+        <Modal title="Close this chat?" onClose={() => setDialog(null)} testId="close-dialog" describedBy="close-dialog-text">
+          <p id="close-dialog-text">The shopper will see that the chat has ended and will be asked to rate it. This cannot be undone.</p>
+          <div class="row end">
+            <button type="button" class="button" data-testid="close-cancel" onClick={() => setDialog(null)}>
+              Keep it open
+            </button>
+            <button
+              type="button"
+              class="button danger"
+              data-testid="close-confirm"
+              onClick={() => {
+                setDialog(null);
+                act(connection.close(), 'Chat closed. The shopper has been asked for a rating.');
+              }}
+            >
+              Close chat
+            </button>
+          </div>
+        </Modal>
+      )}
+    </>
+  );
+}
+
+interface TransferDialogProps {
+  me: AgentProfile;
+  agents: AgentPresence[];
+  onCancel: () => void;
+  onTransfer: (toAgentId: string, note: string) => void;
+}
+
+function TransferDialog({ me, agents, onCancel, onTransfer }: TransferDialogProps) {
+  const candidates = agents.filter((agent) => agent.id !== me.id && agent.status === 'online');
+  const [target, setTarget] = useState(candidates[0]?.id ?? '');
+  const [note, setNote] = useState('');
+  return (
+    <Modal title="Transfer this chat" onClose={onCancel} testId="transfer-dialog">
+      {candidates.length === 0 ? (
+        <>
+          <p>No other agent is online right now.</p>
+          <div class="row end">
+            <button type="button" class="button" onClick={onCancel}>
+              OK
+            </button>
+          </div>
+        </>
+      ) : (
+        <form
+          class="stack"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (target) onTransfer(target, note.trim());
+          }}
+        >
+          <div class="field">
+            <label for="transfer-agent">Transfer to</label>
+            <select id="transfer-agent" data-testid="transfer-agent" value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
+              {candidates.map((agent) => (
+                <option key={agent.id} value={agent.id}>
+                  {agent.name} — {agent.activeChats} {agent.activeChats === 1 ? 'chat' : 'chats'}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="transfer-note">Note for your colleague</label>
+            <textarea id="transfer-note" data-testid="transfer-note" rows={3} maxLength={2000} value={note} onInput={(event) => setNote(event.currentTarget.value)} aria-describedby="transfer-note-hint" />
+            <p id="transfer-note-hint" class="hint">
+              Saved as an internal note; the shopper never sees it.
+            </p>
+          </div>
+          <div class="row end">
+            <button type="button" class="button" onClick={onCancel}>
+              Cancel
+            </button>
+            <button type="submit" class="button primary" data-testid="transfer-confirm">
+              Transfer
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

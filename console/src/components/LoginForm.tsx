@@ -1,0 +1,85 @@
+import { useState } from 'preact/hooks';
+import type { AgentProfile } from '../../../protocol/agent.ts';
+import { login } from '../api.ts';
+
+interface LoginFormProps {
+  site: string;
+  notice?: string;
+  onSignedIn: (agent: AgentProfile) => void;
+}
+
+export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await login(site, email.trim(), password));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="center-page">
+      <main class="card auth-card">
+        <h1 class="brand-title">
+          kefu <span class="brand-sub">agent console</span>
+        </h1>
+        <p class="muted">
+          Sign in to answer chats for <strong>{site}</strong>.
+        </p>
+        {notice && (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        )}
+        <form class="stack" onSubmit={submit} data-testid="login-form" noValidate={false}>
+          <div class="field">
+            <label for="login-email">E-mail</label>
+            <input
+              id="login-email"
+              data-testid="login-email"
+              type="email"
+              name="email"
+              autocomplete="username"
+              required
+              maxLength={254}
+              value={email}
+              onInput={(event) => setEmail(event.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="login-password">Password</label>
+            <input
+              id="login-password"
+              data-testid="login-password"
+              type="password"
+              name="password"
+              autocomplete="current-password"
+              required
+              maxLength={200}
+              value={password}
+              onInput={(event) => setPassword(event.currentTarget.value)}
+            />
+          </div>
+          {error && (
+            <p class="form-error" role="alert" data-testid="login-error">
+              {error}
+            </p>
+          )}
+          <button type="submit" class="button primary" data-testid="login-submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,272 @@
+/** The left column: who I am and my presence, then the queue, my chats and offline tickets. */
+import { useEffect, useState } from 'preact/hooks';
+import type { AgentProfile, AgentStatus, ChatSummary, OfflineTicket, QueueEntry } from '../../../protocol/agent.ts';
+import { isMuted, notificationPermission, requestNotificationPermission, setMuted, type AlertPermission } from '../alerts.ts';
+import { dateTime, elapsed, elapsedWords, isoTime, oneLine, priorityBadge, reasonLabel, shopperName, stateLabel } from '../format.ts';
+import { useNow } from '../hooks.ts';
+import type { InboxData } from '../inbox.ts';
+import type { LinkStatus } from '../socket.ts';
+
+interface SidebarProps {
+  me: AgentProfile;
+  data: InboxData | null;
+  linkStatus: LinkStatus;
+  presence: Exclude<AgentStatus, 'offline'>;
+  onPresence: (status: Exclude<AgentStatus, 'offline'>) => void;
+  selectedId: string | null;
+  claiming: ReadonlySet<string>;
+  resolving: ReadonlySet<number>;
+  onClaim: (conversationId: string) => void;
+  onSelect: (conversationId: string) => void;
+  onResolve: (ticketId: number) => void;
+  onOpenTeam: () => void;
+  onLogout: () => void;
+}
+
+export function Sidebar(props: SidebarProps) {
+  const { me, data, linkStatus, presence } = props;
+  const queue = data ? [...data.queue].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt) : [];
+  const tickets = data ? data.tickets.filter((ticket) => !ticket.resolved).sort((a, b) => a.createdAt - b.createdAt) : [];
+
+  return (
+    <nav class="sidebar" aria-label="Inbox">
+      <header class="sidebar-head">
+        <p class="brand">
+          kefu <span class="brand-site">{me.site}</span>
+        </p>
+        <div class="me">
+          <span class={`avatar presence-${presence}`} aria-hidden="true">
+            {initials(me.name)}
+          </span>
+          <div class="me-text">
+            <span class="me-name" data-testid="agent-name">
+              {me.name}
+            </span>
+            <span class="me-role">{me.role === 'admin' ? 'Admin' : 'Agent'}</span>
+          </div>
+          <button type="button" class="button small ghost" data-testid="logout" onClick={props.onLogout}>
+            Log out
+          </button>
+        </div>
+        <fieldset class="segmented" data-testid="presence">
+          <legend class="visually-hidden">Your status</legend>
+          {(['online', 'away'] as const).map((status) => (
+            <label key={status} class={`segment ${presence === status ? 'is-on' : ''}`}>
+              <input type="radio" name="presence" value={status} checked={presence === status} onChange={() => props.onPresence(status)} />
+              <span class={`dot presence-${status}`} aria-hidden="true" />
+              {status === 'online' ? 'Online' : 'Away'}
+            </label>
+          ))}
+        </fieldset>
+        <AlertControls />
+        {me.role === 'admin' && (
+          <button type="button" class="button small" data-testid="team-button" onClick={props.onOpenTeam}>
+            Team…
+          </button>
+        )}
+        {linkStatus !== 'online' && (
+          <p class="link-status" role="status" data-testid="inbox-status">
+            {linkStatus === 'connecting' ? 'Connecting to the inbox…' : linkStatus === 'stopped' ? 'Disconnected.' : 'Connection lost. Reconnecting…'}
+          </p>
+        )}
+      </header>
+
+      <div class="sidebar-scroll">
+        <section class="panel-section" aria-labelledby="queue-heading">
+          <h2 id="queue-heading" class="section-title">
+            Queue <span class="count" data-testid="queue-count">{queue.length}</span>
+          </h2>
+          {!data ? (
+            <p class="muted small">Loading…</p>
+          ) : queue.length === 0 ? (
+            <p class="muted small">Nobody is waiting.</p>
+          ) : (
+            <QueueList entries={queue} claiming={props.claiming} onClaim={props.onClaim} />
+          )}
+        </section>
+
+        <section class="panel-section" aria-labelledby="mine-heading">
+          <h2 id="mine-heading" class="section-title">
+            My chats <span class="count">{data?.mine.length ?? 0}</span>
+          </h2>
+          {data && data.mine.length === 0 ? (
+            <p class="muted small">No chats assigned to you.</p>
+          ) : (
+            <MyChats chats={data?.mine ?? []} selectedId={props.selectedId} onSelect={props.onSelect} />
+          )}
+        </section>
+
+        <section class="panel-section" aria-labelledby="tickets-heading">
+          <h2 id="tickets-heading" class="section-title">
+            Offline tickets <span class="count">{tickets.length}</span>
+          </h2>
+          {data && tickets.length === 0 ? (
+            <p class="muted small">No open tickets.</p>
+          ) : (
+            <Tickets tickets={tickets} resolving={props.resolving} onResolve={props.onResolve} />
+          )}
+        </section>
+      </div>
+    </nav>
+  );
+}
+
+function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; claiming: ReadonlySet<string>; onClaim: (id: string) => void }) {
+  const now = useNow(1000);
+  return (
+    <ul class="entry-list" data-testid="queue">
+      {entries.map((entry) => {
+        const badge = priorityBadge(entry.priority);
+        const name = shopperName(entry.shopper);
+        const busy = claiming.has(entry.conversationId);
+        return (
+          <li key={entry.conversationId} class="entry queue-entry" data-testid="queue-entry" data-conversation-id={entry.conversationId}>
+            <div class="entry-top">
+              <span class="entry-name">{name}</span>
+              <span class={`badge badge-${badge.tone}`} data-testid="queue-priority">
+                {badge.label}
+              </span>
+              {entry.shopper.vip && entry.priority !== 1 && <span class="badge badge-vip">VIP</span>}
+              <time class="wait" dateTime={isoTime(entry.queuedAt)} title={`Waiting ${elapsedWords(entry.queuedAt, now)}`} data-testid="queue-wait">
+                <span class="visually-hidden">Waiting </span>
+                {elapsed(entry.queuedAt, now)}
+              </time>
+            </div>
+            <p class="entry-reason" data-testid="queue-reason">
+              {reasonLabel(entry.reason)}
+            </p>
+            {entry.lastMessage && (
+              <p class="entry-last" data-testid="queue-last-message">
+                {oneLine(entry.lastMessage)}
+              </p>
+            )}
+            <button
+              type="button"
+              class="button small primary"
+              data-testid="claim-button"
+              disabled={busy}
+              aria-label={`Claim the chat with ${name}`}
+              onClick={() => onClaim(entry.conversationId)}
+            >
+              {busy ? 'Claiming…' : 'Claim'}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function MyChats({ chats, selectedId, onSelect }: { chats: ChatSummary[]; selectedId: string | null; onSelect: (id: string) => void }) {
+  // A chat has news when it changed after the agent last had it open.
+  const [seen, setSeen] = useState<Record<string, number>>({});
+  useEffect(() => {
+    setSeen((previous) => {
+      let changed = false;
+      const next = { ...previous };
+      for (const chat of chats) {
+        if (next[chat.conversationId] === undefined || (chat.conversationId === selectedId && next[chat.conversationId] !== chat.updatedAt)) {
+          next[chat.conversationId] = chat.updatedAt;
+          changed = true;
+        }
+      }
+      return changed ? next : previous;
+    });
+  }, [chats, selectedId]);
+
+  const sorted = [...chats].sort((a, b) => b.updatedAt - a.updatedAt);
+  return (
+    <ul class="entry-list" data-testid="my-chats">
+      {sorted.map((chat) => {
+        const current = chat.conversationId === selectedId;
+        const unread = !current && seen[chat.conversationId] !== undefined && chat.updatedAt > seen[chat.conversationId]!;
+        return (
+          <li key={chat.conversationId}>
+            <button
+              type="button"
+              class={`entry chat-link ${current ? 'is-current' : ''}`}
+              aria-current={current ? 'true' : undefined}
+              data-testid="my-chat"
+              data-conversation-id={chat.conversationId}
+              onClick={() => onSelect(chat.conversationId)}
+            >
+              <span class="entry-top">
+                <span class="entry-name">{shopperName(chat.shopper)}</span>
+                {unread && (
+                  <span class="unread-dot" title="New activity">
+                    <span class="visually-hidden">New activity</span>
+                  </span>
+                )}
+                <span class="entry-state">{stateLabel(chat.state)}</span>
+              </span>
+              {chat.lastMessage && <span class="entry-last">{oneLine(chat.lastMessage)}</span>}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; resolving: ReadonlySet<number>; onResolve: (id: number) => void }) {
+  return (
+    <ul class="entry-list" data-testid="tickets">
+      {tickets.map((ticket) => (
+        <li key={ticket.id} class="entry ticket" data-testid="ticket" data-ticket-id={ticket.id}>
+          <div class="entry-top">
+            <span class="entry-name ticket-email">{ticket.email}</span>
+            <span class="badge badge-neutral">{ticket.locale.toUpperCase()}</span>
+            <time class="wait" dateTime={isoTime(ticket.createdAt)}>
+              {dateTime(ticket.createdAt)}
+            </time>
+          </div>
+          <p class="ticket-message">{ticket.message}</p>
+          <button
+            type="button"
+            class="button small"
+            data-testid="resolve-ticket"
+            disabled={resolving.has(ticket.id)}
+            aria-label={`Mark the ticket from ${ticket.email} resolved`}
+            onClick={() => onResolve(ticket.id)}
+          >
+            {resolving.has(ticket.id) ? 'Resolving…' : 'Resolve'}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AlertControls() {
+  const [permission, setPermission] = useState<AlertPermission>(notificationPermission);
+  const [muted, setMutedState] = useState(isMuted);
+  return (
+    <div class="alert-controls">
+      {permission === 'default' && (
+        <button type="button" class="button small" data-testid="enable-notifications" onClick={() => void requestNotificationPermission().then(setPermission)}>
+          Turn on desktop alerts
+        </button>
+      )}
+      {permission === 'denied' && <span class="muted small">Desktop alerts are blocked in this browser.</span>}
+      <button
+        type="button"
+        class="button small ghost"
+        aria-pressed={!muted}
+        aria-label="Alert sound"
+        data-testid="sound-toggle"
+        onClick={() => {
+          setMuted(!muted);
+          setMutedState(!muted);
+        }}
+      >
+        Alert sound <span class="toggle-state">{muted ? 'off' : 'on'}</span>
+      </button>
+    </div>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!] : parts.slice(0, 1);
+  return letters.map((part) => [...part][0]?.toUpperCase() ?? '').join('') || '?';
+}

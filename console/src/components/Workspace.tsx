@@ -1,0 +1,252 @@
+/**
+ * The signed-in console: the inbox socket drives the left column, the selected chat gets its
+ * own conversation socket, and new waiting chats raise a notification and a chime.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { AgentProfile, AgentStatus, QueueEntry } from '../../../protocol/agent.ts';
+import { chime, notify } from '../alerts.ts';
+import { fetchMe } from '../api.ts';
+import { ConversationConnection } from '../conversation.ts';
+import { oneLine, reasonLabel, shopperName } from '../format.ts';
+import { useSnapshot } from '../hooks.ts';
+import { InboxConnection, type InboxEvent } from '../inbox.ts';
+import { ConversationView } from './ConversationView.tsx';
+import { Sidebar } from './Sidebar.tsx';
+import { TeamDialog } from './TeamDialog.tsx';
+import { Toasts, type Toast } from './Toasts.tsx';
+
+interface WorkspaceProps {
+  agent: AgentProfile;
+  /** With a notice: the session ended on its own. Without: the agent chose to log out. */
+  onSignOut: (notice?: string) => void;
+}
+
+const INBOX_ERRORS: Record<string, string> = {
+  already_claimed: 'Another agent has already taken that chat.',
+  not_found: 'That chat is no longer waiting.',
+  forbidden: 'You are not allowed to do that.',
+  at_capacity: 'You already have as many chats as you can take. Close one first.',
+  not_assigned: 'That chat is not assigned to you.',
+  unknown_agent: 'That agent is not part of this site.',
+};
+
+const CONVERSATION_ID = /^[0-9a-f-]{36}$/;
+
+function chatFromHash(): string | null {
+  const match = /^#chat=([0-9a-f-]{36})$/.exec(window.location.hash);
+  return match?.[1] ?? null;
+}
+
+export function Workspace({ agent, onSignOut }: WorkspaceProps) {
+  const onSignOutRef = useRef(onSignOut);
+  onSignOutRef.current = onSignOut;
+
+  // Asked when a socket keeps being refused: an expired session goes back to the login form.
+  const verify = useCallback(async () => {
+    try {
+      const me = await fetchMe();
+      if (me) return true;
+      onSignOutRef.current('Your session has ended. Please sign in again.');
+      return false;
+    } catch {
+      return true; // network trouble: keep retrying
+    }
+  }, []);
+
+  const inbox = useMemo(() => new InboxConnection(verify), [verify]);
+  const inboxSnapshot = useSnapshot(inbox);
+  const data = inboxSnapshot.data;
+  const me = data?.agent ?? agent;
+
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const toastSeq = useRef(0);
+  const dismissToast = useCallback((id: number) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
+  const addToast = useCallback(
+    (text: string, tone: Toast['tone'] = 'info', action?: Toast['action']) => {
+      const id = ++toastSeq.current;
+      setToasts((list) => [...list.slice(-3), { id, text, tone, action }]);
+      setTimeout(() => dismissToast(id), action ? 12_000 : 7_000);
+    },
+    [dismissToast],
+  );
+
+  const [selectedId, setSelectedId] = useState<string | null>(chatFromHash);
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+  const select = useCallback((conversationId: string | null) => {
+    if (conversationId !== null && !CONVERSATION_ID.test(conversationId)) return;
+    setSelectedId(conversationId);
+    const url = new URL(window.location.href);
+    url.hash = conversationId ? `chat=${conversationId}` : '';
+    window.history.replaceState(null, '', url.href);
+  }, []);
+  useEffect(() => {
+    const onHash = () => setSelectedId(chatFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const [claiming, setClaiming] = useState<ReadonlySet<string>>(new Set());
+  const [resolving, setResolving] = useState<ReadonlySet<number>>(new Set());
+  const [teamOpen, setTeamOpen] = useState(false);
+
+  useEffect(() => {
+    inbox.start();
+    return () => inbox.stop();
+  }, [inbox]);
+
+  // claimed / assigned / error from the inbox.
+  useEffect(
+    () =>
+      inbox.onEvent((event: InboxEvent) => {
+        switch (event.type) {
+          case 'claimed':
+            setClaiming((set) => without(set, event.conversationId));
+            select(event.conversationId);
+            return;
+          case 'assigned': {
+            chime();
+            const how = event.by === 'transfer' ? `${event.fromAgent ?? 'A colleague'} transferred a chat to you` : 'A chat was assigned to you';
+            const text = event.note ? `${how}: “${oneLine(event.note, 160)}”` : `${how}.`;
+            notify('kefu: chat assigned to you', text, `assigned-${event.conversationId}`, () => select(event.conversationId));
+            if (!selectedRef.current) select(event.conversationId);
+            addToast(text, 'info', selectedRef.current === event.conversationId ? undefined : { label: 'Open', run: () => select(event.conversationId) });
+            return;
+          }
+          case 'error':
+            if (event.conversationId) setClaiming((set) => without(set, event.conversationId!));
+            addToast(INBOX_ERRORS[event.code] ?? event.message, 'error');
+            return;
+        }
+      }),
+    [inbox, select, addToast],
+  );
+
+  // A claimed chat that shows up in "mine" is done claiming even if the `claimed` frame was missed.
+  useEffect(() => {
+    if (!data || claiming.size === 0) return;
+    const queued = new Set(data.queue.map((entry) => entry.conversationId));
+    for (const id of claiming) {
+      if (data.mine.some((chat) => chat.conversationId === id)) {
+        setClaiming((set) => without(set, id));
+        if (!selectedRef.current) select(id);
+      } else if (!queued.has(id)) {
+        setClaiming((set) => without(set, id));
+      }
+    }
+  }, [data, claiming, select]);
+
+  // New waiting chats: chime and a desktop notification (when the agent allowed them).
+  const seenQueue = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!data) return;
+    const current = new Set(data.queue.map((entry) => entry.conversationId));
+    const previous = seenQueue.current;
+    seenQueue.current = current;
+    if (previous === null) return; // the first snapshot is the state of things, not news
+    const fresh = data.queue.filter((entry) => !previous.has(entry.conversationId));
+    if (fresh.length === 0) return;
+    chime();
+    for (const entry of fresh) announce(entry);
+  }, [data]);
+
+  useEffect(() => {
+    if (resolving.size === 0 || !data) return;
+    const open = new Set(data.tickets.filter((ticket) => !ticket.resolved).map((ticket) => ticket.id));
+    setResolving((set) => new Set([...set].filter((id) => open.has(id))));
+  }, [data]);
+
+  // The tab title counts waiting chats, so a background tab still tells.
+  const waiting = data?.queue.length ?? 0;
+  useEffect(() => {
+    document.title = waiting > 0 ? `(${waiting}) waiting · kefu console` : 'kefu console';
+  }, [waiting]);
+
+  const claim = (conversationId: string) => {
+    if (!inbox.claim(conversationId)) {
+      addToast('Not connected to the inbox right now. Try again in a moment.', 'error');
+      return;
+    }
+    setClaiming((set) => new Set(set).add(conversationId));
+  };
+
+  const resolveTicket = (ticketId: number) => {
+    if (!inbox.resolveTicket(ticketId)) {
+      addToast('Not connected to the inbox right now. Try again in a moment.', 'error');
+      return;
+    }
+    setResolving((set) => new Set(set).add(ticketId));
+  };
+
+  const conversation = useMemo(
+    () =>
+      selectedId
+        ? new ConversationConnection({ conversationId: selectedId, agentName: agent.name, onError: (text) => addToast(text, 'error'), verify })
+        : null,
+    [selectedId, agent.name, addToast, verify],
+  );
+  useEffect(() => {
+    if (!conversation) return;
+    conversation.start();
+    return () => conversation.stop();
+  }, [conversation]);
+
+  const presence: Exclude<AgentStatus, 'offline'> =
+    inboxSnapshot.chosenStatus ?? (data?.agents.find((candidate) => candidate.id === me.id)?.status === 'away' ? 'away' : 'online');
+
+  return (
+    <div class="workspace">
+      <a class="skip-link" href="#conversation">
+        Skip to the conversation
+      </a>
+      <Sidebar
+        me={me}
+        data={data}
+        linkStatus={inboxSnapshot.status}
+        presence={presence}
+        onPresence={(status) => inbox.setPresence(status)}
+        selectedId={selectedId}
+        claiming={claiming}
+        resolving={resolving}
+        onClaim={claim}
+        onSelect={select}
+        onResolve={resolveTicket}
+        onOpenTeam={() => setTeamOpen(true)}
+        onLogout={() => onSignOut()}
+      />
+      {conversation ? (
+        <ConversationView
+          key={conversation.conversationId}
+          connection={conversation}
+          me={me}
+          agents={data?.agents ?? []}
+          summary={data?.mine.find((chat) => chat.conversationId === conversation.conversationId)}
+          cannedReplies={data?.cannedReplies ?? []}
+          onLeave={() => select(null)}
+          toast={addToast}
+        />
+      ) : (
+        <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
+          <h2>No chat open</h2>
+          <p class="muted">
+            {waiting > 0 ? `${waiting} ${waiting === 1 ? 'shopper is' : 'shoppers are'} waiting. Claim a chat from the queue to answer it.` : 'Nobody is waiting. New chats appear in the queue on the left.'}
+          </p>
+        </main>
+      )}
+      {teamOpen && <TeamDialog agents={data?.agents ?? []} onClose={() => setTeamOpen(false)} />}
+      <Toasts toasts={toasts} onDismiss={dismissToast} />
+    </div>
+  );
+
+  function announce(entry: QueueEntry) {
+    const body = `${reasonLabel(entry.reason)}${entry.lastMessage ? ` — “${oneLine(entry.lastMessage, 120)}”` : ''}`;
+    notify(`${shopperName(entry.shopper)} is waiting`, body, `queue-${entry.conversationId}`);
+  }
+}
+
+function without<T>(set: ReadonlySet<T>, item: T): ReadonlySet<T> {
+  if (!set.has(item)) return set;
+  const next = new Set(set);
+  next.delete(item);
+  return next;
+}

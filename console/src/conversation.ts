@@ -1,0 +1,315 @@
+/**
+ * The console's socket to one conversation: resumes with the last seq it holds, keeps an outbox
+ * of messages and notes that resends with the same clientMsgId until the server acks them, and
+ * publishes one immutable snapshot per change.
+ */
+import type { AgentConversationInbound, AgentConversationOutbound, InternalNote, ShopperContext } from '../../protocol/agent.ts';
+import type { ConversationState, TranscriptMessage } from '../../protocol/visitor.ts';
+import { ReconnectingSocket, newClientMsgId, type LinkStatus } from './socket.ts';
+
+export interface PendingItem {
+  clientMsgId: string;
+  kind: 'message' | 'note';
+  text: string;
+  at: number;
+  /** The server refused it for good (e.g. too long); shown, not retried. */
+  failed?: string;
+  /** A note the server acked whose `note` frame has not arrived yet: shown, not resent. */
+  acked?: boolean;
+}
+
+export interface ConversationSnapshot {
+  conversationId: string;
+  status: LinkStatus;
+  welcomed: boolean;
+  state: ConversationState | null;
+  assignedAgentId: string | null;
+  shopper: ShopperContext | null;
+  messages: TranscriptMessage[];
+  notes: InternalNote[];
+  pending: PendingItem[];
+  shopperTyping: boolean;
+  /** Highest seq the shopper has read. */
+  shopperReadSeq: number;
+  rating: { score: number; comment: string } | null;
+}
+
+export interface ConversationOptions {
+  conversationId: string;
+  agentName: string;
+  onError: (message: string) => void;
+  verify: (closeCode: number) => Promise<boolean>;
+}
+
+/** A shopper who stops typing without sending must not look busy for ever. */
+const TYPING_TIMEOUT_MS = 8_000;
+
+const ERROR_TEXT: Record<string, string> = {
+  not_assigned: 'This chat is not assigned to you any more.',
+  forbidden: 'You cannot open this chat.',
+  not_found: 'This chat no longer exists.',
+  unknown_agent: 'That agent is not part of this site.',
+  at_capacity: 'That agent already has as many chats as they can take.',
+  not_now: 'That is not possible in the chat’s current state.',
+  rate_limited: 'Slow down a little: too many messages at once.',
+};
+
+export class ConversationConnection {
+  private readonly socket: ReconnectingSocket<AgentConversationInbound, AgentConversationOutbound>;
+  private readonly messages = new Map<number, TranscriptMessage>();
+  private readonly notes = new Map<number, InternalNote>();
+  private pending: PendingItem[];
+  private value: ConversationSnapshot;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingSent = false;
+  private readSent = 0;
+  private readonly listeners = new Set<(snapshot: ConversationSnapshot) => void>();
+
+  constructor(private readonly options: ConversationOptions) {
+    this.pending = this.loadOutbox();
+    this.value = {
+      conversationId: options.conversationId,
+      status: 'connecting',
+      welcomed: false,
+      state: null,
+      assignedAgentId: null,
+      shopper: null,
+      messages: [],
+      notes: [],
+      pending: [...this.pending],
+      shopperTyping: false,
+      shopperReadSeq: 0,
+      rating: null,
+    };
+    this.socket = new ReconnectingSocket({
+      path: `/v1/agent/conversations/${encodeURIComponent(options.conversationId)}`,
+      onOpen: () => this.socket.send({ v: 1, type: 'hello', lastSeq: this.lastSeq() }),
+      onFrame: (frame) => this.receive(frame),
+      onStatus: (status) => {
+        const welcomed = status === 'online' ? this.value.welcomed : false;
+        if (!welcomed) this.typingSent = false;
+        this.publish({ status, welcomed });
+      },
+      verify: options.verify,
+    });
+  }
+
+  get conversationId(): string {
+    return this.options.conversationId;
+  }
+
+  subscribe(listener: (snapshot: ConversationSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): ConversationSnapshot {
+    return this.value;
+  }
+
+  start(): void {
+    this.socket.start();
+  }
+
+  stop(): void {
+    clearTimeout(this.typingTimer);
+    this.socket.stop();
+  }
+
+  sendMessage(text: string): void {
+    this.enqueue({ clientMsgId: newClientMsgId(), kind: 'message', text, at: Date.now() });
+    this.setTyping(false);
+  }
+
+  sendNote(text: string): void {
+    this.enqueue({ clientMsgId: newClientMsgId(), kind: 'note', text, at: Date.now() });
+  }
+
+  /** Sends typing on/off only on a change, so every keystroke does not become a frame. */
+  setTyping(on: boolean): void {
+    if (on === this.typingSent) return;
+    if (this.socket.send({ v: 1, type: 'typing', on })) this.typingSent = on;
+  }
+
+  /** Tells the shopper we have seen everything up to `seq`; once per new seq. */
+  markRead(seq: number): void {
+    if (seq <= this.readSent || !this.value.welcomed) return;
+    if (this.socket.send({ v: 1, type: 'read', seq })) this.readSent = seq;
+  }
+
+  transfer(toAgentId: string, note: string): boolean {
+    return this.socket.send({ v: 1, type: 'transfer', toAgentId, note });
+  }
+
+  backToBot(): boolean {
+    return this.socket.send({ v: 1, type: 'back_to_bot' });
+  }
+
+  close(): boolean {
+    return this.socket.send({ v: 1, type: 'close' });
+  }
+
+  /** Forgets a failed item (the agent dismissed it). */
+  discard(clientMsgId: string): void {
+    this.pending = this.pending.filter((item) => item.clientMsgId !== clientMsgId);
+    this.saveOutbox();
+    this.publish({ pending: [...this.pending] });
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private enqueue(item: PendingItem): void {
+    this.pending.push(item);
+    this.saveOutbox();
+    this.publish({ pending: [...this.pending] });
+    if (this.value.welcomed) this.transmit(item);
+  }
+
+  private transmit(item: PendingItem): void {
+    if (item.failed || item.acked) return;
+    this.socket.send({ v: 1, type: item.kind, clientMsgId: item.clientMsgId, text: item.text });
+  }
+
+  private receive(frame: AgentConversationOutbound): void {
+    switch (frame.type) {
+      case 'welcome': {
+        this.notes.clear();
+        for (const note of frame.notes) this.notes.set(note.id, note);
+        this.publish({
+          welcomed: true,
+          state: frame.state,
+          assignedAgentId: frame.assignedAgentId,
+          shopper: frame.shopper,
+          rating: frame.rating,
+          notes: this.sortedNotes(),
+        });
+        this.socket.markHealthy();
+        for (const item of this.pending) this.transmit(item);
+        return;
+      }
+      case 'message':
+        this.messages.set(frame.message.seq, frame.message);
+        if (frame.message.author === 'shopper') this.publish({ shopperTyping: false });
+        this.settle(frame.message.clientMsgId);
+        this.publish({ messages: this.sortedMessages() });
+        return;
+      case 'resync':
+        this.messages.clear();
+        for (const message of frame.messages) this.messages.set(message.seq, message);
+        for (const message of frame.messages) this.settle(message.clientMsgId);
+        this.publish({ messages: this.sortedMessages() });
+        return;
+      case 'ack': {
+        const item = this.pending.find((candidate) => candidate.clientMsgId === frame.clientMsgId);
+        if (item?.kind === 'note') {
+          // The note itself arrives as a `note` frame; until then keep showing it, but never resend it.
+          item.acked = true;
+          this.saveOutbox();
+          this.publish({ pending: [...this.pending] });
+          return;
+        }
+        if (item && !this.messages.has(frame.seq)) {
+          this.messages.set(frame.seq, {
+            seq: frame.seq,
+            at: item.at,
+            author: 'agent',
+            text: item.text,
+            clientMsgId: item.clientMsgId,
+            agentName: this.options.agentName,
+          });
+        }
+        this.settle(frame.clientMsgId);
+        this.publish({ messages: this.sortedMessages() });
+        return;
+      }
+      case 'note':
+        this.notes.set(frame.note.id, frame.note);
+        this.settle(frame.clientMsgId);
+        this.publish({ notes: this.sortedNotes() });
+        return;
+      case 'typing':
+        clearTimeout(this.typingTimer);
+        if (frame.on) this.typingTimer = setTimeout(() => this.publish({ shopperTyping: false }), TYPING_TIMEOUT_MS);
+        this.publish({ shopperTyping: frame.on });
+        return;
+      case 'read':
+        this.publish({ shopperReadSeq: Math.max(this.value.shopperReadSeq, frame.seq) });
+        return;
+      case 'state':
+        this.publish({ state: frame.state, assignedAgentId: frame.assignedAgentId });
+        return;
+      case 'shopper':
+        this.publish({ shopper: frame.shopper });
+        return;
+      case 'rating':
+        this.publish({ rating: { score: frame.score, comment: frame.comment } });
+        return;
+      case 'error': {
+        const item = frame.clientMsgId ? this.pending.find((candidate) => candidate.clientMsgId === frame.clientMsgId) : undefined;
+        const text = ERROR_TEXT[frame.code] ?? frame.message;
+        if (item && frame.code !== 'rate_limited' && frame.code !== 'internal') {
+          item.failed = text;
+          this.saveOutbox();
+          this.publish({ pending: [...this.pending] });
+        } else {
+          this.options.onError(text);
+        }
+        return;
+      }
+    }
+  }
+
+  /** What the server stored leaves the outbox. */
+  private settle(clientMsgId: string | undefined): void {
+    if (!clientMsgId) return;
+    const before = this.pending.length;
+    this.pending = this.pending.filter((item) => item.clientMsgId !== clientMsgId);
+    if (this.pending.length !== before) {
+      this.saveOutbox();
+      this.publish({ pending: [...this.pending] });
+    }
+  }
+
+  private lastSeq(): number {
+    let last = 0;
+    for (const seq of this.messages.keys()) last = Math.max(last, seq);
+    return last;
+  }
+
+  private sortedMessages(): TranscriptMessage[] {
+    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  private sortedNotes(): InternalNote[] {
+    return [...this.notes.values()].sort((a, b) => a.afterSeq - b.afterSeq || a.id - b.id);
+  }
+
+  private publish(patch: Partial<ConversationSnapshot>): void {
+    this.value = { ...this.value, ...patch };
+    for (const listener of this.listeners) listener(this.value);
+  }
+
+  // The outbox survives a reload of the tab (sessionStorage: this tab only, gone with it).
+  private get outboxKey(): string {
+    return `kefu-console:outbox:${this.options.conversationId}`;
+  }
+
+  private loadOutbox(): PendingItem[] {
+    try {
+      const raw = sessionStorage.getItem(this.outboxKey);
+      const parsed: unknown = raw ? JSON.parse(raw) : [];
+      return Array.isArray(parsed) ? (parsed as PendingItem[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private saveOutbox(): void {
+    try {
+      if (this.pending.length === 0) sessionStorage.removeItem(this.outboxKey);
+      else sessionStorage.setItem(this.outboxKey, JSON.stringify(this.pending));
+    } catch {
+      // Storage blocked: the outbox still lives for this page view.
+    }
+  }
+}

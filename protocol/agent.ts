@@ -1,0 +1,192 @@
+/**
+ * The agent-side wire format: the console's HTTP API bodies, its socket to the site's inbox,
+ * and its socket to each conversation it has open. Inbound shapes are zod schemas (the Worker
+ * validates them); outbound shapes are types.
+ */
+import { z } from 'zod';
+import { PROTOCOL_VERSION } from './limits.ts';
+import { clientMsgIdSchema, messageTextSchema, type ConversationState, type ErrorCode, type TranscriptMessage } from './visitor.ts';
+
+const version = z.literal(PROTOCOL_VERSION);
+const conversationIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'conversationId must be a UUID');
+const agentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
+
+// ---- HTTP bodies -----------------------------------------------------------------------
+
+export const agentLoginSchema = z.strictObject({
+  site: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  password: z.string().min(1).max(200),
+});
+
+export const agentCreateSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  name: z.string().trim().min(1).max(80),
+  role: z.enum(['agent', 'admin']).default('agent'),
+  /** Omit to have the server generate a one-time password and return it once. */
+  password: z.string().min(10).max(200).optional(),
+});
+
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(10, 'the new password needs at least 10 characters').max(200),
+});
+
+export type AgentLogin = z.infer<typeof agentLoginSchema>;
+export type AgentCreate = z.infer<typeof agentCreateSchema>;
+
+export type AgentRole = 'agent' | 'admin';
+export type AgentStatus = 'online' | 'away' | 'offline';
+
+export interface AgentProfile {
+  id: string;
+  site: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  mustChangePassword: boolean;
+}
+
+/** Response of POST /v1/agent/login and GET /v1/agent/me. */
+export interface AgentSessionResponse {
+  agent: AgentProfile;
+}
+
+/** Every HTTP error body. */
+export interface ApiError {
+  error: string;
+  message: string;
+}
+
+// ---- the inbox socket (GET /v1/agent/inbox) ---------------------------------------------
+
+export const inboxInboundSchema = z.discriminatedUnion('type', [
+  z.strictObject({ v: version, type: z.literal('hello') }),
+  z.strictObject({ v: version, type: z.literal('presence'), status: z.enum(['online', 'away']) }),
+  z.strictObject({ v: version, type: z.literal('claim'), conversationId: conversationIdSchema }),
+  z.strictObject({ v: version, type: z.literal('resolve_ticket'), ticketId: z.number().int().min(1) }),
+  z.strictObject({ v: version, type: z.literal('heartbeat') }),
+]);
+export type InboxInbound = z.infer<typeof inboxInboundSchema>;
+
+export type HandoffReason = 'angry' | 'requested_human' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
+
+/** Lower is served first: angry, then VIP, then an explicit request, then the rest. */
+export type QueuePriority = 0 | 1 | 2 | 3;
+
+export interface ShopperContext {
+  name?: string;
+  email?: string;
+  vip: boolean;
+  locale: 'en' | 'zh';
+  pageUrl?: string;
+  pageTitle?: string;
+  visits: number;
+}
+
+export interface QueueEntry {
+  conversationId: string;
+  priority: QueuePriority;
+  reason: HandoffReason;
+  queuedAt: number;
+  lastMessage: string;
+  shopper: ShopperContext;
+}
+
+export interface ChatSummary {
+  conversationId: string;
+  state: ConversationState;
+  agentId: string | null;
+  reason: HandoffReason;
+  lastMessage: string;
+  updatedAt: number;
+  shopper: ShopperContext;
+}
+
+export interface OfflineTicket {
+  id: number;
+  conversationId: string;
+  email: string;
+  message: string;
+  createdAt: number;
+  resolved: boolean;
+  locale: 'en' | 'zh';
+}
+
+export interface AgentPresence {
+  id: string;
+  name: string;
+  status: AgentStatus;
+  activeChats: number;
+}
+
+export interface CannedReply {
+  shortcut: string;
+  locale: 'en' | 'zh';
+  text: string;
+}
+
+export type InboxOutbound =
+  | {
+      v: 1;
+      type: 'inbox';
+      agent: AgentProfile;
+      agents: AgentPresence[];
+      queue: QueueEntry[];
+      mine: ChatSummary[];
+      tickets: OfflineTicket[];
+      cannedReplies: CannedReply[];
+    }
+  | { v: 1; type: 'claimed'; conversationId: string }
+  | { v: 1; type: 'assigned'; conversationId: string; by: 'auto' | 'transfer'; fromAgent?: string; note?: string }
+  | { v: 1; type: 'error'; code: ErrorCode | AgentErrorCode; message: string; conversationId?: string };
+
+export type AgentErrorCode = 'already_claimed' | 'not_found' | 'forbidden' | 'not_assigned' | 'unknown_agent' | 'at_capacity';
+
+// ---- the conversation socket (GET /v1/agent/conversations/:id) ---------------------------
+
+export const agentConversationInboundSchema = z.discriminatedUnion('type', [
+  z.strictObject({ v: version, type: z.literal('hello'), lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ v: version, type: z.literal('message'), clientMsgId: clientMsgIdSchema, text: messageTextSchema }),
+  z.strictObject({ v: version, type: z.literal('note'), clientMsgId: clientMsgIdSchema, text: messageTextSchema }),
+  z.strictObject({ v: version, type: z.literal('typing'), on: z.boolean() }),
+  z.strictObject({ v: version, type: z.literal('read'), seq: z.number().int().min(0) }),
+  z.strictObject({ v: version, type: z.literal('transfer'), toAgentId: agentIdSchema, note: z.string().max(2000).default('') }),
+  z.strictObject({ v: version, type: z.literal('back_to_bot') }),
+  z.strictObject({ v: version, type: z.literal('close') }),
+]);
+export type AgentConversationInbound = z.infer<typeof agentConversationInboundSchema>;
+
+/** An internal note: agents only, never sent to the shopper. */
+export interface InternalNote {
+  id: number;
+  at: number;
+  agentId: string;
+  agentName: string;
+  text: string;
+  /** The transcript seq the note follows, to place it in the timeline. */
+  afterSeq: number;
+}
+
+export type AgentConversationOutbound =
+  | {
+      v: 1;
+      type: 'welcome';
+      conversationId: string;
+      state: ConversationState;
+      lastSeq: number;
+      assignedAgentId: string | null;
+      shopper: ShopperContext;
+      notes: InternalNote[];
+      rating: { score: number; comment: string } | null;
+    }
+  | { v: 1; type: 'message'; message: TranscriptMessage }
+  | { v: 1; type: 'resync'; messages: TranscriptMessage[]; lastSeq: number }
+  | { v: 1; type: 'ack'; clientMsgId: string; seq: number }
+  | { v: 1; type: 'note'; note: InternalNote; clientMsgId?: string }
+  | { v: 1; type: 'typing'; from: 'shopper'; on: boolean }
+  | { v: 1; type: 'read'; by: 'shopper'; seq: number }
+  | { v: 1; type: 'state'; state: ConversationState; assignedAgentId: string | null }
+  | { v: 1; type: 'shopper'; shopper: ShopperContext }
+  | { v: 1; type: 'rating'; score: number; comment: string }
+  | { v: 1; type: 'error'; code: ErrorCode | AgentErrorCode; message: string; clientMsgId?: string };

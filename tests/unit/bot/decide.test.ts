@@ -1,0 +1,145 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import {
+  decide,
+  getArticle,
+  loadKnowledge,
+  loadSiteKnowledge,
+  onFeedback,
+  smalltalkReply,
+  type Decision,
+  type HistoryEntry,
+  type SiteKnowledge,
+} from '../../../worker/bot/index.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let kb: SiteKnowledge;
+
+beforeAll(() => {
+  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  expect(r.errors).toEqual([]);
+  kb = loadSiteKnowledge(r.sites.demo!);
+});
+
+const ask = (text: string, history?: HistoryEntry[]) => decide(text, { kb, locale: 'en', history });
+const handoffReason = (d: Decision) => (d.action === 'handoff' ? d.reason : `not a handoff: ${d.action}`);
+
+describe('decide: answers from the demo knowledge base', () => {
+  it('answers obvious English questions with the right article', () => {
+    const d = ask('How do I reset my password?');
+    expect(d.action).toBe('answer');
+    if (d.action === 'answer') {
+      expect(d.articleId).toBe('reset-password');
+      expect(d.confidence).toBeGreaterThan(0);
+      expect(d.confidence).toBeLessThanOrEqual(1);
+      expect(d.scores.top[0]!.articleId).toBe('reset-password');
+    }
+    const inv = ask('where can I download my invoice');
+    expect(inv.action === 'answer' && inv.articleId).toBe('invoices');
+  });
+
+  it('answers a Chinese question from the zh index even on an English page', () => {
+    const d = ask('忘记密码怎么办');
+    expect(d.scores.locale).toBe('zh');
+    expect(d.action === 'answer' && d.articleId).toBe('reset-password');
+    const art = getArticle(kb.locales.zh!, 'reset-password')!;
+    expect(art.locale).toBe('zh');
+    expect(art.excerpt.length).toBeGreaterThan(0);
+    expect(art.html).toContain('<p>');
+  });
+
+  it('never answers an out-of-scope question', () => {
+    for (const q of ['what is the capital of australia', 'can you recommend a good pizza recipe', '明天北京天气怎么样']) {
+      const d = ask(q);
+      expect(d.action, q).not.toBe('answer');
+    }
+    expect(handoffReason(ask('how tall is mount everest'))).toBe('out_of_scope');
+  });
+
+  it('loadKnowledge caches per site+locale', () => {
+    const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+    const compiled = r.sites.demo!.locales.en!;
+    expect(loadKnowledge(compiled)).toBe(loadKnowledge(compiled));
+    expect(getArticle(loadKnowledge(compiled), 'no-such-article')).toBeUndefined();
+  });
+});
+
+describe('decide: handoff reasons', () => {
+  it('requested_human (English and Chinese)', () => {
+    for (const q of ['I want to talk to a real person', 'agent', 'can I speak with a human agent?', '转人工', '我要人工客服']) {
+      expect(handoffReason(ask(q)), q).toBe('requested_human');
+    }
+    // asking for contact details is not asking for a person
+    expect(handoffReason(ask('what are your customer service opening hours?'))).not.toBe('requested_human');
+  });
+
+  it('angry: negative lexicon plus intensity cues', () => {
+    expect(handoffReason(ask('This is RIDICULOUS, my order is STILL not here!!!'))).toBe('angry');
+    expect(handoffReason(ask('what the fuck is wrong with your shop'))).toBe('angry');
+    expect(handoffReason(ask('你们这是什么垃圾服务，气死我了'))).toBe('angry');
+    // a calm question with a mildly negative word is not anger
+    expect(ask('my parcel arrived damaged, what should I do?').action).not.toBe('handoff');
+  });
+
+  it('complaint', () => {
+    expect(handoffReason(ask('I want to file a complaint about your service'))).toBe('complaint');
+    expect(handoffReason(ask('我要投诉'))).toBe('complaint');
+    expect(handoffReason(ask('how do I make a warranty claim?'))).not.toBe('complaint');
+  });
+
+  it('low_confidence when several articles tie weakly', () => {
+    const d = ask('account');
+    expect(d.action).not.toBe('answer');
+  });
+
+  it('not_helpful_twice: the second "that didn\'t help" in a row hands off', () => {
+    const history: HistoryEntry[] = [{ kind: 'bot', action: 'answer', articleId: 'refund-status', query: 'when will I get my money back' }];
+    const first = ask("that didn't help", history);
+    expect(first.action).toBe('suggest');
+    if (first.action === 'suggest') {
+      expect(first.articleIds.length).toBeGreaterThan(0);
+      expect(first.articleIds).not.toContain('refund-status');
+    }
+    const second = ask('that did not help', [...history, { kind: 'feedback', helpful: false }]);
+    expect(handoffReason(second)).toBe('not_helpful_twice');
+    // a "yes" in between resets the streak
+    const reset = ask("that didn't help", [...history, { kind: 'feedback', helpful: false }, { kind: 'feedback', helpful: true }]);
+    expect(reset.action).not.toBe('handoff');
+  });
+
+  it('onFeedback: first "no" suggests others, second "no" hands off', () => {
+    const history: HistoryEntry[] = [{ kind: 'bot', action: 'answer', articleId: 'track-order', query: 'where is my parcel' }];
+    const first = onFeedback(false, { kb, history });
+    expect(first?.action).toBe('suggest');
+    const second = onFeedback(false, { kb, history: [...history, { kind: 'feedback', helpful: false }] });
+    expect(second && handoffReason(second)).toBe('not_helpful_twice');
+    expect(onFeedback(true, { kb, history })).toBeNull();
+  });
+});
+
+describe('smalltalk', () => {
+  it('greets, thanks and says goodbye instead of answering with an article', () => {
+    const g = ask('Hello!');
+    expect(g.action === 'smalltalk' && g.kind).toBe('greeting');
+    const t = ask('thanks a lot');
+    expect(t.action === 'smalltalk' && t.kind).toBe('thanks');
+    const b = ask('bye');
+    expect(b.action === 'smalltalk' && b.kind).toBe('goodbye');
+    const zh = ask('谢谢');
+    expect(zh.action === 'smalltalk' && zh.kind).toBe('thanks');
+  });
+
+  it('a greeting with a question is a question', () => {
+    const d = ask('hi, how do I reset my password?');
+    expect(d.action === 'answer' && d.articleId).toBe('reset-password');
+  });
+
+  it('fixed replies in both languages, by name when known', () => {
+    expect(smalltalkReply('greeting', 'en', 'Ada')).toContain('Ada');
+    expect(smalltalkReply('greeting', 'en')).not.toContain('undefined');
+    expect(smalltalkReply('thanks', 'zh')).toMatch(/不客气/);
+    expect(smalltalkReply('goodbye', 'zh', '小明')).toContain('小明');
+    expect(smalltalkReply('greeting', 'en', '<b>x</b>')).not.toContain('<');
+  });
+});

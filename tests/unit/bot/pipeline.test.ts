@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { detectLocale, normalizeText, stemWord, tokenize } from '../../../worker/bot/text.ts';
+
+describe('text pipeline: English', () => {
+  it('stems with Porter so inflections meet', () => {
+    expect(tokenize('cancelling', 'en')).toEqual(tokenize('cancelled', 'en'));
+    expect(tokenize('cancellation', 'en')).toEqual(['cancel']);
+    expect(stemWord('tracking')).toBe('track');
+    expect(tokenize('How do I track my orders?', 'en')).toEqual(['track', 'order']);
+  });
+
+  it('drops stop words, placeholders, order numbers and amounts', () => {
+    expect(tokenize('question about cancelling order {{Order Number}}', 'en')).toEqual(['cancel', 'order']);
+    expect(tokenize('cancel purchase 113542617735902', 'en')).toEqual(tokenize('cancel purchase', 'en'));
+    expect(tokenize('refund of $299', 'en')).toEqual(['refund']);
+    expect(normalizeText('Order #A-10234 for ME')).not.toMatch(/10234/);
+  });
+
+  it('folds shop synonyms to one term', () => {
+    expect(tokenize('parcel', 'en')).toEqual(tokenize('package', 'en'));
+    expect(tokenize('I want my money back', 'en')).toEqual(tokenize('refund', 'en'));
+    expect(tokenize('sign up', 'en')).toEqual(tokenize('registration', 'en'));
+    expect(tokenize('log in', 'en')).toEqual(tokenize('sign-in', 'en'));
+    expect(tokenize('e-mail', 'en')).toEqual(tokenize('email', 'en'));
+    expect(tokenize('customs duties', 'en')).not.toEqual(tokenize('customer', 'en'));
+  });
+
+  it('applies NFKC and case folding', () => {
+    expect(tokenize('ＲＥＦＵＮＤ', 'en')).toEqual(tokenize('refund', 'en'));
+  });
+
+  it('corrects typos only through the corrector it is given', () => {
+    const correct = { word: (w: string) => (w === 'oorder' ? 'order' : undefined), stem: () => undefined };
+    expect(tokenize('cancel oorder', 'en')).toEqual(['cancel', 'oorder']);
+    expect(tokenize('cancel oorder', 'en', correct)).toEqual(['cancel', 'order']);
+  });
+});
+
+describe('text pipeline: Chinese', () => {
+  it('segments words with Intl.Segmenter', () => {
+    const t = tokenize('我想取消订单', 'zh');
+    expect(t).toContain('取消');
+    expect(t).toContain('订单');
+    expect(t).not.toContain('我');
+  });
+
+  it('adds character bigrams inside long words and across single characters', () => {
+    const t = tokenize('收货地址', 'zh');
+    expect(t).toContain('地址');
+  });
+
+  it('folds Chinese synonyms', () => {
+    expect(tokenize('帐号', 'zh')).toEqual(tokenize('账户', 'zh'));
+    expect(tokenize('快递', 'zh')).toEqual(tokenize('包裹', 'zh'));
+  });
+});
+
+describe('detectLocale', () => {
+  it('detects Chinese by Han characters, per message', () => {
+    expect(detectLocale('我的订单在哪里', 'en')).toBe('zh');
+    expect(detectLocale('where is my order 订单', 'en')).toBe('zh');
+    expect(detectLocale('where is my order', 'zh')).toBe('en');
+    expect(detectLocale('12345', 'zh')).toBe('zh');
+  });
+});

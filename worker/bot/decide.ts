@@ -1,0 +1,377 @@
+/**
+ * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
+ */
+import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corrector, type Locale } from './text.ts';
+import { docTermsOf, refToArticleId, type Knowledge, type SiteKnowledge } from './knowledge.ts';
+import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
+
+export type HandoffReason = 'requested_human' | 'angry' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
+
+export interface ScoredArticle {
+  articleId: string;
+  /** raw Lunr (BM25) score of the article's best-matching document */
+  score: number;
+  /** IDF-weighted share of the query's terms that this article matched (0..1) */
+  coverage: number;
+  /** weighted Dice similarity to the article's closest example question or title (0..1) */
+  similarity: number;
+  /** ranking value (similarity and relative Lunr score mixed, see PARAMS) */
+  rank: number;
+}
+
+/** Always attached, so the agent console can show why the bot did what it did. */
+export interface DecisionScores {
+  locale: Locale;
+  /** best articles, best first (at most 5) */
+  top: ScoredArticle[];
+  /** 0..1, see confidenceOf() */
+  confidence: number;
+  coverage: number;
+  similarity: number;
+  /** 1 - runnerUp/top on the ranking value (0..1) */
+  margin: number;
+  /** query terms after the pipeline (typos corrected) */
+  terms: string[];
+  /** query terms the knowledge base does not know at all */
+  unknownTerms: string[];
+  /** AFINN-style sum and intensity cues */
+  sentiment: number;
+  intensity: number;
+}
+
+export type Decision =
+  | { action: 'answer'; articleId: string; confidence: number; reason: string; scores: DecisionScores }
+  | { action: 'suggest'; articleIds: string[]; reason: string; scores: DecisionScores }
+  | { action: 'handoff'; reason: HandoffReason; scores: DecisionScores }
+  | { action: 'smalltalk'; kind: SmalltalkKind; reason: string; scores: DecisionScores };
+
+/** What the Conversation remembers between messages (newest last). */
+export type HistoryEntry =
+  | { kind: 'bot'; action: Decision['action']; articleId?: string; articleIds?: string[]; query?: string }
+  | { kind: 'feedback'; helpful: boolean; articleId?: string };
+
+export interface DecideContext {
+  /** the site's loaded knowledge (loadSiteKnowledge) or one loaded locale (loadKnowledge) */
+  kb: SiteKnowledge | Knowledge;
+  /** page / widget locale: used when the message itself has no letters */
+  locale?: Locale;
+  history?: readonly HistoryEntry[];
+}
+
+/**
+ * Thresholds, chosen on the dev data (Bitext intent-detection train+dev splits, CLINC oos
+ * train+val) with bench/eval.ts --tune, reported on all rows. See README "Bot thresholds".
+ *
+ *  - answer   when confidence ≥ ANSWER and coverage ≥ MIN_COVERAGE_ANSWER
+ *  - suggest  when confidence ≥ SUGGEST (top ≤ 3 articles within SUGGEST_RATIO of the best)
+ *  - handoff  otherwise: out_of_scope when the message shares (almost) no vocabulary with
+ *             the knowledge base (coverage < OUT_OF_SCOPE), else low_confidence.
+ */
+export const THRESHOLDS = {
+  ANSWER: 0.5,
+  MIN_COVERAGE_ANSWER: 0.6,
+  SUGGEST: 0.25,
+  SUGGEST_RATIO: 0.5,
+  OUT_OF_SCOPE: 0.34,
+} as const;
+
+/**
+ * Retrieval parameters (chosen on dev data with `npm run eval -- --tune`; see README).
+ *  unknownWeight  weight of a query term the knowledge base has never seen, on the IDF scale
+ *                 (known terms weigh log(1 + N/(df + 0.5))). Higher → off-topic words push
+ *                 coverage down harder (good for out-of-scope, bad for "gold account for my wife").
+ *  simWeight      ranking mixes the best example-question/title similarity (weighted Dice)
+ *                 with the Lunr BM25 score relative to the best one.
+ *  marginWeight   how much a clear lead over the runner-up adds to confidence.
+ *  typoMinLen     words/stems shorter than this are never typo-corrected.
+ */
+export const PARAMS = {
+  unknownWeight: 2,
+  simWeight: 0.6,
+  marginWeight: 0.65,
+  covWeight: 0.5,
+  typoMinLen: 5,
+};
+
+// ---------------------------------------------------------------------------------------
+
+function pickKnowledge(kb: SiteKnowledge | Knowledge, locale: Locale): Knowledge | undefined {
+  if ('index' in kb) return kb;
+  return kb.locales[locale] ?? (kb.defaultLocale ? kb.locales[kb.defaultLocale] : undefined) ?? Object.values(kb.locales)[0];
+}
+
+function osa1(a: string, b: string): boolean {
+  // optimal-string-alignment distance ≤ 1
+  if (a === b) return true;
+  const la = a.length, lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+function deletionIndex(words: Iterable<string>, minLen: number): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  const add = (key: string, w: string) => {
+    const l = m.get(key);
+    if (l) l.push(w);
+    else m.set(key, [w]);
+  };
+  for (const w of words) {
+    if (w.length < minLen - 1) continue;
+    add(w, w);
+    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
+  }
+  return m;
+}
+
+/** The best (lowest rank) known word one edit away from w, or undefined. */
+function nearest(w: string, idx: Map<string, string[]>, rank: (c: string) => number): string | undefined {
+  let best: string | undefined;
+  let bestRank = Infinity;
+  const consider = (list: string[] | undefined) => {
+    if (!list) return;
+    for (const c of list) {
+      const r = rank(c);
+      if (r < bestRank && osa1(w, c)) {
+        best = c;
+        bestRank = r;
+      }
+    }
+  };
+  consider(idx.get(w));
+  for (let i = 0; i < w.length; i++) consider(idx.get(w.slice(0, i) + w.slice(i + 1)));
+  return best;
+}
+
+const stemTypoIndexes = new WeakMap<Knowledge, Map<string, string[]>>();
+
+function corrector(k: Knowledge): Corrector {
+  const minLen = PARAMS.typoMinLen;
+  return {
+    word(w) {
+      if (w.length < minLen || k.lexiconRank.has(w) || isEnglishStopWord(w)) return undefined;
+      k.typoIndex ??= deletionIndex(k.lexicon, minLen);
+      return nearest(w, k.typoIndex, (c) => k.lexiconRank.get(c) ?? Infinity);
+    },
+    stem(st) {
+      if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st)) return undefined;
+      let idx = stemTypoIndexes.get(k);
+      if (!idx) stemTypoIndexes.set(k, (idx = deletionIndex(k.df.keys(), minLen)));
+      return nearest(st, idx, (c) => -(k.df.get(c) ?? 0));
+    },
+  };
+}
+
+interface Retrieval {
+  top: ScoredArticle[];
+  coverage: number;
+  similarity: number;
+  margin: number;
+  confidence: number;
+  terms: string[];
+  unknownTerms: string[];
+}
+
+function idf(k: Knowledge, term: string): number {
+  const df = k.df.get(term);
+  if (df === undefined) return PARAMS.unknownWeight;
+  return Math.log(1 + k.articleCount / (df + 0.5));
+}
+
+/**
+ * Confidence from the Lunr scores, not the raw score: how much of the question the best
+ * article explains (coverage of the query's IDF weight, and the weighted Dice similarity to
+ * its closest example question or title), times how clearly it leads the runner-up.
+ */
+export function confidenceOf(coverage: number, similarity: number, margin: number): number {
+  const w = PARAMS.covWeight;
+  const mw = PARAMS.marginWeight;
+  return (w * coverage + (1 - w) * similarity) * (1 - mw + mw * margin);
+}
+
+const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => ({
+  top: [], coverage: 0, similarity: 0, margin: 0, confidence: 0, terms, unknownTerms,
+});
+
+function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: ReadonlySet<string>): Retrieval {
+  const terms = [...new Set(tokenize(text, locale, locale === 'en' ? corrector(k) : undefined))];
+  const unknownTerms = terms.filter((t) => !k.df.has(t));
+  const known = terms.filter((t) => k.df.has(t));
+  if (known.length === 0) return EMPTY(terms, unknownTerms);
+  const results = k.index.query((q) => {
+    for (const t of known) q.term(t, { usePipeline: false });
+  });
+  const weights = new Map<string, number>();
+  let total = 0;
+  for (const t of terms) {
+    const w = idf(k, t);
+    weights.set(t, w);
+    total += w;
+  }
+  const docTerms = docTermsOf(k);
+  const dice = (ref: string): number => {
+    const dt = docTerms.get(ref);
+    if (!dt) return 0;
+    let inter = 0;
+    let dw = 0;
+    for (const t of dt) {
+      const w = idf(k, t);
+      dw += w;
+      if (weights.has(t)) inter += w;
+    }
+    return (2 * inter) / (total + dw);
+  };
+  const byArticle = new Map<string, ScoredArticle>();
+  for (const r of results) {
+    const id = refToArticleId(r.ref);
+    if (exclude?.has(id)) continue;
+    let matched = 0;
+    for (const t of Object.keys(r.matchData.metadata)) matched += weights.get(t) ?? 0;
+    const cov = total > 0 ? matched / total : 0;
+    const sim = r.ref.includes('#') ? dice(r.ref) : dice(`${id}#title`);
+    const prev = byArticle.get(id);
+    if (prev) {
+      prev.score = Math.max(prev.score, r.score);
+      prev.coverage = Math.max(prev.coverage, cov);
+      prev.similarity = Math.max(prev.similarity, sim);
+    } else {
+      byArticle.set(id, { articleId: id, score: r.score, coverage: cov, similarity: sim, rank: 0 });
+    }
+  }
+  const all = [...byArticle.values()];
+  if (all.length === 0) return EMPTY(terms, unknownTerms);
+  const s1 = Math.max(...all.map((a) => a.score));
+  for (const a of all) a.rank = PARAMS.simWeight * a.similarity + (1 - PARAMS.simWeight) * (s1 > 0 ? a.score / s1 : 0);
+  const top = all.sort((a, b) => b.rank - a.rank).slice(0, 5);
+  const r1 = top[0]!.rank;
+  const r2 = top[1]?.rank ?? 0;
+  const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
+  const { coverage, similarity } = top[0]!;
+  return { top, coverage, similarity, margin, confidence: confidenceOf(coverage, similarity, margin), terms, unknownTerms };
+}
+
+function notHelpfulStreak(history: readonly HistoryEntry[] | undefined): number {
+  let n = 0;
+  if (!history) return 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i]!;
+    if (h.kind === 'bot') continue;
+    if (h.helpful) break;
+    n++;
+  }
+  return n;
+}
+
+function lastBotQuery(history: readonly HistoryEntry[] | undefined): { query: string; offered: Set<string> } | undefined {
+  if (!history) return undefined;
+  const offered = new Set<string>();
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i]!;
+    if (h.kind !== 'bot') continue;
+    if (h.articleId) offered.add(h.articleId);
+    if (h.query) return { query: h.query, offered };
+  }
+  return undefined;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity: number }): DecisionScores {
+  return {
+    locale,
+    top: r.top.map((t) => ({ articleId: t.articleId, score: round(t.score), coverage: round(t.coverage), similarity: round(t.similarity), rank: round(t.rank) })),
+    confidence: round(r.confidence),
+    coverage: round(r.coverage),
+    similarity: round(r.similarity),
+    margin: round(r.margin),
+    terms: r.terms,
+    unknownTerms: r.unknownTerms,
+    sentiment: sent.score,
+    intensity: sent.intensity,
+  };
+}
+
+function fromRetrieval(r: Retrieval, scores: DecisionScores, why = ''): Decision {
+  const T = THRESHOLDS;
+  if (r.top.length > 0 && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) {
+    return {
+      action: 'answer',
+      articleId: r.top[0]!.articleId,
+      confidence: round(r.confidence),
+      reason: `${why}confident match (confidence ${round(r.confidence)}, coverage ${round(r.coverage)}, margin ${round(r.margin)})`,
+      scores,
+    };
+  }
+  if (r.top.length > 0 && r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
+    const r1 = r.top[0]!.rank;
+    const ids = r.top.filter((t) => t.rank >= r1 * T.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId);
+    return { action: 'suggest', articleIds: ids, reason: `${why}several articles are close (confidence ${round(r.confidence)})`, scores };
+  }
+  return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence', scores };
+}
+
+/**
+ * Decide what the bot does with one shopper message. Order of checks: explicit request for
+ * a person, anger, complaint, "that didn't help", smalltalk, then retrieval.
+ */
+export function decide(text: string, context: DecideContext): Decision {
+  const locale = detectLocale(text, context.locale);
+  const k = pickKnowledge(context.kb, locale);
+  const norm = normalizeForRules(text);
+  const sent = sentiment(text, locale);
+  const query = stripGreeting(norm) || norm;
+  const r: Retrieval = k ? retrieve(k, query, k.locale) : EMPTY();
+  const scores = scoresOf(r, locale, sent);
+
+  if (requestsHuman(norm, text)) return { action: 'handoff', reason: 'requested_human', scores };
+  if (sent.angry) return { action: 'handoff', reason: 'angry', scores };
+  if (isComplaint(norm, text)) return { action: 'handoff', reason: 'complaint', scores };
+
+  if (isNotHelpful(norm, text)) {
+    if (notHelpfulStreak(context.history) + 1 >= 2) return { action: 'handoff', reason: 'not_helpful_twice', scores };
+    const prev = lastBotQuery(context.history);
+    if (prev && k) {
+      const alt = retrieve(k, normalizeForRules(prev.query), k.locale, prev.offered);
+      const ids = alt.top.slice(0, 3).map((t) => t.articleId);
+      if (ids.length > 0) {
+        return { action: 'suggest', articleIds: ids, reason: 'not_helpful_once: other articles for the previous question', scores: scoresOf(alt, locale, sent) };
+      }
+    }
+    return { action: 'handoff', reason: 'low_confidence', scores };
+  }
+
+  const kind = smalltalkKind(norm, text, locale);
+  if (kind) return { action: 'smalltalk', kind, reason: `smalltalk: ${kind}`, scores };
+
+  if (!k || r.terms.length === 0) return { action: 'handoff', reason: k ? 'low_confidence' : 'out_of_scope', scores };
+  return fromRetrieval(r, scores);
+}
+
+/**
+ * The shopper pressed "Was this helpful? no" (or yes). Returns the follow-up decision:
+ * on the second "no" in a row a handoff (not_helpful_twice); on the first "no" up to three
+ * other articles for the same question; on "yes" null (nothing to do).
+ * `context.history` must not yet contain this feedback.
+ */
+export function onFeedback(helpful: boolean, context: DecideContext): Decision | null {
+  if (helpful) return null;
+  const prev = lastBotQuery(context.history);
+  const locale = context.locale ?? (prev ? detectLocale(prev.query) : 'en');
+  const k = pickKnowledge(context.kb, prev ? detectLocale(prev.query, locale) : locale);
+  const empty = EMPTY();
+  if (notHelpfulStreak(context.history) + 1 >= 2) {
+    return { action: 'handoff', reason: 'not_helpful_twice', scores: scoresOf(empty, locale, { score: 0, intensity: 0 }) };
+  }
+  if (!prev || !k) return null;
+  const alt = retrieve(k, normalizeForRules(prev.query), k.locale, prev.offered);
+  const ids = alt.top.slice(0, 3).map((t) => t.articleId);
+  if (ids.length === 0) return null;
+  return { action: 'suggest', articleIds: ids, reason: 'not_helpful_once: other articles for the previous question', scores: scoresOf(alt, locale, { score: 0, intensity: 0 }) };
+}

@@ -1,0 +1,110 @@
+/**
+ * The console's API: login (session cookie), the inbox socket and per-chat sockets.
+ * Every route checks that the session's agent exists on the session's site; a chat socket is
+ * then refused by the Conversation itself when the chat belongs to another site.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { agentCreateSchema, agentLoginSchema, passwordChangeSchema, type AgentProfile } from '../../protocol/index.ts';
+import { SESSION_COOKIE, SESSION_LIFETIME_SECONDS, signSession, verifySession } from '../agent-auth.ts';
+import { CONVERSATION_HEADERS } from '../conversation.ts';
+import type { Env } from '../env.ts';
+import { INBOX_HEADERS } from '../site-inbox.ts';
+import { findSite } from '../sites.ts';
+import { validationError } from './validation.ts';
+
+type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile } };
+
+export const agentRoutes = new Hono<AgentContext>();
+
+function inbox(env: Env, siteId: string) {
+  return env.SITE_INBOX.get(env.SITE_INBOX.idFromName(siteId));
+}
+
+/** The console is served by this Worker, so browsers calling the agent API come from our own origin. */
+function sameOrigin(c: Context): boolean {
+  const origin = c.req.header('Origin');
+  return origin === undefined || origin === new URL(c.req.url).origin;
+}
+
+const requireSameOrigin = createMiddleware(async (c, next) => {
+  if (!sameOrigin(c)) return c.json({ error: 'origin_not_allowed', message: 'Cross-site requests are not allowed.' }, 403);
+  await next();
+});
+
+const requireAgent = createMiddleware<AgentContext>(async (c, next) => {
+  const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
+  const agent = session && findSite(session.siteId) ? await inbox(c.env, session.siteId).getAgent(session.agentId) : null;
+  if (!agent) return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
+  c.set('agent', agent);
+  await next();
+});
+
+agentRoutes.use('/v1/agent/*', requireSameOrigin);
+
+agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validationError), async (c) => {
+  const { site, email, password } = c.req.valid('json');
+  if (!findSite(site)) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
+  const agent = await inbox(c.env, site).login(site, email, password);
+  if (!agent) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
+  setCookie(c, SESSION_COOKIE, await signSession(c.env.SESSION_SECRET, { agentId: agent.id, siteId: site }), {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: SESSION_LIFETIME_SECONDS,
+  });
+  return c.json({ agent });
+});
+
+agentRoutes.post('/v1/agent/logout', (c) => {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+  return c.body(null, 204);
+});
+
+agentRoutes.get('/v1/agent/me', requireAgent, (c) => c.json({ agent: c.get('agent') }));
+
+agentRoutes.post('/v1/agent/password', requireAgent, zValidator('json', passwordChangeSchema, validationError), async (c) => {
+  const agent = c.get('agent');
+  const { currentPassword, newPassword } = c.req.valid('json');
+  const changed = await inbox(c.env, agent.site).changePassword(agent.id, currentPassword, newPassword);
+  if (!changed) return c.json({ error: 'invalid_credentials', message: 'The current password is wrong.' }, 400);
+  return c.body(null, 204);
+});
+
+agentRoutes.post('/v1/agent/agents', requireAgent, zValidator('json', agentCreateSchema, validationError), async (c) => {
+  const agent = c.get('agent');
+  if (agent.role !== 'admin') return c.json({ error: 'forbidden', message: 'Only site admins can add agents.' }, 403);
+  const created = await inbox(c.env, agent.site).upsertAgent(agent.site, c.req.valid('json'));
+  return c.json(created, 201);
+});
+
+agentRoutes.get('/v1/agent/knowledge-gaps', requireAgent, async (c) => {
+  const agent = c.get('agent');
+  return c.json({ gaps: await inbox(c.env, agent.site).knowledgeGaps() });
+});
+
+agentRoutes.get('/v1/agent/inbox', requireAgent, async (c) => {
+  if (c.req.header('Upgrade') !== 'websocket') return c.json({ error: 'upgrade_required', message: 'Connect with a WebSocket.' }, 426);
+  const agent = c.get('agent');
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(INBOX_HEADERS.agentId, agent.id);
+  headers.set(INBOX_HEADERS.siteId, agent.site);
+  return inbox(c.env, agent.site).fetch(new Request(c.req.raw.url, { headers }));
+});
+
+agentRoutes.get('/v1/agent/conversations/:conversationId', requireAgent, async (c) => {
+  if (c.req.header('Upgrade') !== 'websocket') return c.json({ error: 'upgrade_required', message: 'Connect with a WebSocket.' }, 426);
+  const conversationId = c.req.param('conversationId');
+  if (!/^[0-9a-f-]{36}$/.test(conversationId)) return c.json({ error: 'not_found', message: 'No such conversation.' }, 404);
+  const agent = c.get('agent');
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(CONVERSATION_HEADERS.conversationId, conversationId);
+  headers.set(CONVERSATION_HEADERS.siteId, agent.site);
+  headers.set(CONVERSATION_HEADERS.agentId, agent.id);
+  headers.set(CONVERSATION_HEADERS.agentName, agent.name);
+  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(conversationId));
+  return stub.fetch(new Request(c.req.raw.url, { headers }));
+});

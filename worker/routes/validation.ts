@@ -1,0 +1,14 @@
+import type { Context } from 'hono';
+
+interface ValidationIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** zValidator hook: a bad body gets 400 with the first problem in words, never a stack. */
+export function validationError(result: { success: boolean; error?: { issues: readonly ValidationIssue[] } }, c: Context) {
+  if (result.success || !result.error) return;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+  return c.json({ error: 'invalid_body', message: `${where}${issue?.message ?? 'invalid body'}` }, 400);
+}
