@@ -65,14 +65,18 @@ function syntheticArticles(n: number): Array<ParsedArticle> {
   const out: ParsedArticle[] = [];
   for (let i = 0; i < n; i++) {
     const product = `${pick(vocab)} ${pick(vocab)}`;
-    const body = Array.from({ length: 6 + Math.floor(rand() * 10) }, () => (rand() < 0.7 ? pick(sentences) : `The ${product} ${pick(vocab)} ${pick(vocab)}.`)).join(' ');
+    // a few shop sentences (so shop words are common, as in a real help centre) and mostly
+    // article-specific text about its own product
+    const body = Array.from({ length: 6 + Math.floor(rand() * 10) }, () =>
+      rand() < 0.25 ? pick(sentences) : `The ${product} ${Array.from({ length: 5 + Math.floor(rand() * 8) }, () => pick(vocab)).join(' ')}.`,
+    ).join(' ');
     const excerpt = body.split(/(?<=[.!?])\s+/)[0]!;
     out.push({
       id: `syn-${i}`,
       title: `${pick(enArticles).title} — ${product}`,
       locale: 'en',
       tags: [pick(vocab), pick(vocab)],
-      questions: Array.from({ length: 3 }, () => `${pick(questions)} ${product}`),
+      questions: Array.from({ length: 3 }, () => (rand() < 0.3 ? pick(questions) : `${pick(vocab)} ${pick(vocab)} ${product}?`)),
       excerpt,
       html: `<p>${excerpt}</p>`,
       bodyText: body,

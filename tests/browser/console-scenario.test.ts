@@ -104,7 +104,10 @@ describe('handoff from the widget to the agent console', () => {
       // The shopper is asked for a rating and gives 5; the console shows it.
       const rating = shopper.locator('kefu-widget .rating');
       await expect.poll(() => rating.count(), { timeout: 10_000 }).toBe(1);
-      await rating.getByRole('button', { name: '5', exact: true }).click();
+      await rating.getByRole('button', { name: 'Rate 5 out of 5' }).click();
+      await rating.getByRole('textbox').fill('Quick and friendly, thank you.');
+      await rating.getByRole('button', { name: 'Send rating' }).click();
+      await expect.poll(() => rating.count(), { timeout: 10_000 }).toBe(0);
       await expect.poll(() => agent.getByTestId('shopper-rating').textContent(), { timeout: 10_000 }).toContain('5');
 
       await agent.screenshot({ path: 'test-results/console-scenario-agent.png' });

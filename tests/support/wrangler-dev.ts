@@ -25,12 +25,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startWrangler(options: { port?: number; persistDir?: string } = {}): Promise<WranglerServer> {
+export async function startWrangler(options: { port?: number; persistDir?: string; vars?: Record<string, string> } = {}): Promise<WranglerServer> {
   const port = options.port ?? (await freePort());
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'kefu-wrangler-'));
   const child = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    [
+      'wrangler',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistDir,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+      ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+    ],
     {
       env: {
         ...process.env,

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TranscriptMessage } from '../../protocol/visitor.ts';
 import type { ChatConnection, ChatSnapshot, PendingMessage } from './connection.ts';
-import type { Phrases } from './i18n.ts';
+import { fill, type Phrases } from './i18n.ts';
 
 interface ChatWidgetProps {
   connection: ChatConnection;
@@ -23,13 +23,16 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
   useEffect(() => {
     const list = listRef.current;
     if (list) list.scrollTop = list.scrollHeight;
-  }, [snapshot.messages.length, snapshot.pending.length, open]);
+    // Whatever is on screen in an open panel has been read.
+    if (open && snapshot.status === 'online') connection.markRead();
+  }, [snapshot.messages.length, snapshot.pending.length, open, snapshot.status]);
 
   const submit = (event: Event) => {
     event.preventDefault();
     const text = draft.trim();
     if (!text) return;
     connection.send(text);
+    connection.sendTyping(false);
     setDraft('');
   };
 
@@ -37,6 +40,10 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
     connection.sendFeedback(seq, helpful);
     setFeedbackGiven((given) => ({ ...given, [seq]: helpful }));
   };
+
+  const lastOffline = snapshot.messages.findLastIndex((m) => m.system?.event === 'state' && m.system.state === 'offline');
+  const ticketSent = lastOffline >= 0 && snapshot.messages.slice(lastOffline).some((m) => m.system?.event === 'ticket');
+  const canAskForPerson = snapshot.state === 'bot' || snapshot.state === 'closed';
 
   const statusLine =
     snapshot.status === 'online' ? phrases.online : snapshot.status === 'reconnecting' ? phrases.reconnecting : phrases.connecting;
@@ -52,10 +59,26 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
                 {statusLine}
               </p>
             </div>
-            <button type="button" class="icon-button" aria-label={phrases.launcherClose} onClick={() => onToggle(false)}>
-              ×
-            </button>
+            <div class="header-actions">
+              {canAskForPerson && (
+                <button type="button" class="person-button" onClick={() => connection.requestHuman()}>
+                  {phrases.talkToPerson}
+                </button>
+              )}
+              <button type="button" class="icon-button" aria-label={phrases.launcherClose} onClick={() => onToggle(false)}>
+                ×
+              </button>
+            </div>
           </header>
+          {snapshot.queue && (
+            <p class="banner queue-banner" role="status">
+              {fill(phrases.queuePosition, {
+                position: snapshot.queue.position,
+                ahead: snapshot.queue.position - 1,
+                minutes: Math.max(1, Math.round(snapshot.queue.estimatedWaitSeconds / 60)),
+              })}
+            </p>
+          )}
           <ol class="messages" ref={listRef} aria-label={phrases.messages} aria-live="polite">
             {snapshot.messages.map((message) => (
               <MessageItem
@@ -63,6 +86,7 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
                 message={message}
                 phrases={phrases}
                 feedback={feedbackGiven[message.seq]}
+                seen={message.author === 'shopper' && message.seq <= snapshot.readByAgent}
                 onFeedback={giveFeedback}
                 onChoose={(id, title) => connection.chooseArticle(id, title)}
               />
@@ -71,6 +95,18 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
               <PendingItem key={message.clientMsgId} message={message} phrases={phrases} />
             ))}
           </ol>
+          {snapshot.agentTyping && snapshot.agentName && (
+            <p class="typing" aria-live="polite">
+              {fill(phrases.agentTyping, { agent: snapshot.agentName })}
+            </p>
+          )}
+          {snapshot.notice && (
+            <p class="banner notice" role="alert">
+              {snapshot.notice}
+            </p>
+          )}
+          {snapshot.state === 'offline' && !ticketSent && <OfflineForm phrases={phrases} onSubmit={(email, message) => connection.leaveTicket(email, message)} />}
+          {snapshot.state === 'closed' && !snapshot.rated && <RatingForm phrases={phrases} onSubmit={(score, comment) => connection.rate(score, comment)} />}
           <form class="composer" onSubmit={submit}>
             <textarea
               class="input"
@@ -79,7 +115,11 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
               value={draft}
               placeholder={phrases.placeholder}
               aria-label={phrases.placeholder}
-              onInput={(event) => setDraft((event.target as HTMLTextAreaElement).value)}
+              onInput={(event) => {
+                setDraft((event.target as HTMLTextAreaElement).value);
+                connection.sendTyping(true);
+              }}
+              onBlur={() => connection.sendTyping(false)}
               onKeyDown={(event) => {
                 if (event.key === 'Enter' && !event.shiftKey) submit(event);
               }}
@@ -101,11 +141,12 @@ interface MessageItemProps {
   message: TranscriptMessage;
   phrases: Phrases;
   feedback: boolean | undefined;
+  seen: boolean;
   onFeedback: (seq: number, helpful: boolean) => void;
   onChoose: (articleId: string, title: string) => void;
 }
 
-function MessageItem({ message, phrases, feedback, onFeedback, onChoose }: MessageItemProps) {
+function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }: MessageItemProps) {
   if (message.author === 'system') {
     return (
       <li class="message system" data-seq={message.seq}>
@@ -116,6 +157,7 @@ function MessageItem({ message, phrases, feedback, onFeedback, onChoose }: Messa
   const bot = message.bot;
   return (
     <li class={`message ${message.author}`} data-seq={message.seq} data-author={message.author}>
+      {message.author === 'agent' && message.agentName && <span class="author">{message.agentName}</span>}
       {bot?.kind === 'answer' ? (
         <article class="article">
           <h3 class="article-title">{bot.article.title}</h3>
@@ -151,7 +193,11 @@ function MessageItem({ message, phrases, feedback, onFeedback, onChoose }: Messa
           ))}
         </div>
       )}
-      {message.author === 'shopper' && <span class="receipt" data-receipt="sent">{phrases.sent}</span>}
+      {message.author === 'shopper' && (
+        <span class="receipt" data-receipt={seen ? 'seen' : 'sent'}>
+          {seen ? phrases.seen : phrases.sent}
+        </span>
+      )}
     </li>
   );
 }
@@ -164,5 +210,64 @@ function PendingItem({ message, phrases }: { message: PendingMessage; phrases: P
         {message.failed ? `${phrases.failed}: ${message.failed}` : phrases.sending}
       </span>
     </li>
+  );
+}
+
+function OfflineForm({ phrases, onSubmit }: { phrases: Phrases; onSubmit: (email: string, message: string) => void }) {
+  const [email, setEmail] = useState('');
+  const [message, setMessage] = useState('');
+  return (
+    <form
+      class="offline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (email.trim() && message.trim()) onSubmit(email.trim(), message.trim());
+      }}
+    >
+      <h3 class="form-title">{phrases.offlineTitle}</h3>
+      <label>
+        {phrases.email}
+        <input type="email" required autoComplete="email" value={email} onInput={(event) => setEmail((event.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {phrases.yourMessage}
+        <textarea required rows={3} maxLength={4000} value={message} onInput={(event) => setMessage((event.target as HTMLTextAreaElement).value)} />
+      </label>
+      <button type="submit" class="send">
+        {phrases.sendTicket}
+      </button>
+    </form>
+  );
+}
+
+function RatingForm({ phrases, onSubmit }: { phrases: Phrases; onSubmit: (score: number, comment: string) => void }) {
+  const [score, setScore] = useState(0);
+  const [comment, setComment] = useState('');
+  return (
+    <form
+      class="rating"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (score > 0) onSubmit(score, comment.trim());
+      }}
+    >
+      <p class="form-title" id="kefu-rating-question">
+        {phrases.ratingQuestion}
+      </p>
+      <div class="scores" role="group" aria-labelledby="kefu-rating-question">
+        {[1, 2, 3, 4, 5].map((value) => (
+          <button type="button" key={value} class="score" aria-pressed={score === value} aria-label={fill(phrases.ratingLabel, { score: value })} onClick={() => setScore(value)}>
+            {value}
+          </button>
+        ))}
+      </div>
+      <label>
+        {phrases.ratingComment}
+        <textarea rows={2} maxLength={1000} value={comment} onInput={(event) => setComment((event.target as HTMLTextAreaElement).value)} />
+      </label>
+      <button type="submit" class="send" disabled={score === 0}>
+        {phrases.sendRating}
+      </button>
+    </form>
   );
 }

@@ -21,6 +21,15 @@ export interface ChatSnapshot {
   state: ConversationState;
   messages: TranscriptMessage[];
   pending: PendingMessage[];
+  /** Live place in the queue while waiting for a person. */
+  queue: { position: number; estimatedWaitSeconds: number } | null;
+  agentName: string | null;
+  agentTyping: boolean;
+  /** Highest seq the agent has read (for read receipts on the shopper's messages). */
+  readByAgent: number;
+  rated: boolean;
+  /** Last problem the server reported that the shopper should see (e.g. an invalid e-mail). */
+  notice: string | null;
 }
 
 export interface ConnectionOptions {
@@ -49,6 +58,12 @@ export class ChatConnection {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
+  private queue: ChatSnapshot['queue'] = null;
+  private agentName: string | null = null;
+  private agentTyping = false;
+  private readByAgent = 0;
+  private rated = false;
+  private notice: string | null = null;
   private readonly listeners = new Set<(snapshot: ChatSnapshot) => void>();
 
   constructor(private readonly options: ConnectionOptions) {
@@ -83,12 +98,41 @@ export class ChatConnection {
     this.transmit({ v: 1, type: 'feedback', seq, helpful });
   }
 
+  requestHuman(): void {
+    this.start();
+    this.transmit({ v: 1, type: 'request_human' });
+  }
+
+  leaveTicket(email: string, message: string): void {
+    this.notice = null;
+    this.transmit({ v: 1, type: 'offline_ticket', email, message });
+  }
+
+  rate(score: number, comment: string): void {
+    this.transmit({ v: 1, type: 'rate', score, comment });
+  }
+
+  sendTyping(on: boolean): void {
+    this.transmit({ v: 1, type: 'typing', on });
+  }
+
+  markRead(): void {
+    const last = this.lastSeq();
+    if (last > 0) this.transmit({ v: 1, type: 'read', seq: last });
+  }
+
   snapshot(): ChatSnapshot {
     return {
       status: this.status,
       state: this.state,
       messages: [...this.messages.values()].sort((a, b) => a.seq - b.seq),
       pending: [...this.pending],
+      queue: this.state === 'queued' ? this.queue : null,
+      agentName: this.agentName,
+      agentTyping: this.agentTyping && this.state === 'agent',
+      readByAgent: this.readByAgent,
+      rated: this.rated,
+      notice: this.notice,
     };
   }
 
@@ -122,7 +166,14 @@ export class ChatConnection {
     const socket = new WebSocket(url.href);
     this.socket = socket;
     socket.onopen = () => {
-      this.transmit({ v: 1, type: 'hello', lastSeq: this.lastSeq(), locale: this.options.locale === 'zh' ? 'zh' : 'en' });
+      this.transmit({
+        v: 1,
+        type: 'hello',
+        lastSeq: this.lastSeq(),
+        locale: this.options.locale,
+        // The agent sees where the shopper is; cut to the protocol's limits rather than be refused.
+        page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) },
+      });
     };
     socket.onmessage = (event) => {
       if (typeof event.data !== 'string') return;
@@ -155,6 +206,8 @@ export class ChatConnection {
         this.attempt = 0;
         this.welcomed = true;
         this.state = frame.state;
+        this.rated = frame.rated;
+        this.agentName = frame.agentName ?? null;
         this.save('token', frame.token);
         this.setStatus('online');
         for (const message of this.pending) if (!message.failed) this.transmitPending(message);
@@ -162,6 +215,9 @@ export class ChatConnection {
       case 'message':
         this.messages.set(frame.message.seq, frame.message);
         this.settle(frame.message.clientMsgId);
+        if (frame.message.author === 'agent') this.agentTyping = false;
+        if (frame.message.system?.event === 'rated') this.rated = true;
+        if (frame.message.system?.event === 'transferred') this.agentName = frame.message.system.agentName;
         break;
       case 'resync':
         this.messages.clear();
@@ -177,15 +233,25 @@ export class ChatConnection {
       }
       case 'state':
         this.state = frame.state;
+        if (frame.state === 'agent') this.agentName = frame.agentName ?? this.agentName;
+        else this.agentTyping = false;
+        if (frame.state === 'closed') this.rated = false;
+        break;
+      case 'queue':
+        this.queue = { position: frame.position, estimatedWaitSeconds: frame.estimatedWaitSeconds };
+        break;
+      case 'read':
+        this.readByAgent = Math.max(this.readByAgent, frame.seq);
         break;
       case 'error': {
         const failed = frame.clientMsgId && this.pending.find((message) => message.clientMsgId === frame.clientMsgId);
         if (failed && frame.code !== 'rate_limited' && frame.code !== 'internal') failed.failed = frame.message;
-        else console.warn(`kefu: ${frame.code}: ${frame.message}`);
+        else this.notice = frame.message;
         break;
       }
       case 'typing':
-        return;
+        this.agentTyping = frame.from === 'agent' && frame.on;
+        break;
     }
     this.publish();
   }

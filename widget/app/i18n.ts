@@ -19,6 +19,18 @@ const phrases = {
     no: 'No',
     thanksFeedback: 'Thanks for telling us.',
     messages: 'Messages',
+    talkToPerson: 'Talk to a person',
+    queuePosition: 'You are number {position} in the queue · about {minutes} min',
+    agentTyping: '{agent} is typing…',
+    seen: 'Seen',
+    offlineTitle: 'Leave us a message',
+    email: 'Your e-mail',
+    yourMessage: 'Your message',
+    sendTicket: 'Send message',
+    ratingQuestion: 'How would you rate our service?',
+    ratingLabel: 'Rate {score} out of 5',
+    ratingComment: 'Anything you would like to add? (optional)',
+    sendRating: 'Send rating',
   },
   zh: {
     launcherOpen: '在线客服',
@@ -37,6 +49,18 @@ const phrases = {
     no: '没帮助',
     thanksFeedback: '感谢您的反馈。',
     messages: '消息',
+    talkToPerson: '转人工客服',
+    queuePosition: '您前面还有 {ahead} 位，排在第 {position} 位 · 预计约 {minutes} 分钟',
+    agentTyping: '{agent} 正在输入…',
+    seen: '已读',
+    offlineTitle: '给我们留言',
+    email: '您的电子邮件',
+    yourMessage: '您的留言',
+    sendTicket: '提交留言',
+    ratingQuestion: '请为我们的服务打分',
+    ratingLabel: '评 {score} 分（满分 5 分）',
+    ratingComment: '还有什么想告诉我们的吗？（选填）',
+    sendRating: '提交评价',
   },
 } satisfies Record<WidgetLocale, Record<string, string>>;
 
@@ -44,6 +68,11 @@ export type Phrases = (typeof phrases)['en'];
 
 export function phrasesFor(locale: WidgetLocale): Phrases {
   return phrases[locale];
+}
+
+/** Fills {placeholders} in a phrase. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 }
 
 /** The page's lang, then the browser's, decides the widget's language. */

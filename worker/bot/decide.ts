@@ -2,7 +2,7 @@
  * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
  */
 import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corrector, type Locale } from './text.ts';
-import { docTermsOf, refToArticleId, type Knowledge, type SiteKnowledge } from './knowledge.ts';
+import { articleTermsOf, docTermsOf, refToArticleId, type Knowledge, type SiteKnowledge } from './knowledge.ts';
 import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
 
 export type HandoffReason = 'requested_human' | 'angry' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
@@ -148,6 +148,12 @@ function nearest(w: string, idx: Map<string, string[]>, rank: (c: string) => num
   return best;
 }
 
+/** Only the best Lunr documents are re-ranked. */
+const MAX_CANDIDATES = 60;
+/** From this many articles on, very common terms are not used to fetch candidates. */
+const LARGE_KB = 500;
+const COMMON_SHARE = 0.25;
+
 const stemTypoIndexes = new WeakMap<Knowledge, Map<string, string[]>>();
 
 function corrector(k: Knowledge): Corrector {
@@ -203,8 +209,14 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
   if (known.length === 0) return EMPTY(terms, unknownTerms);
+  // Candidate retrieval. In large knowledge bases, terms found in more than COMMON_SHARE of
+  // the articles are left out of the Lunr query (their posting lists dominate the cost and
+  // they barely change BM25); they still count in coverage and similarity below.
+  const N = k.articleCount;
+  let queryTerms = N >= LARGE_KB ? known.filter((t) => (k.df.get(t) ?? 0) / N <= COMMON_SHARE) : known;
+  if (queryTerms.length === 0) queryTerms = [...known].sort((a, b) => (k.df.get(a) ?? 0) - (k.df.get(b) ?? 0)).slice(0, 2);
   const results = k.index.query((q) => {
-    for (const t of known) q.term(t, { usePipeline: false });
+    for (const t of queryTerms) q.term(t, { usePipeline: false });
   });
   const weights = new Map<string, number>();
   let total = 0;
@@ -227,12 +239,16 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
     return (2 * inter) / (total + dw);
   };
   const byArticle = new Map<string, ScoredArticle>();
-  for (const r of results) {
+  const coverageOf = (id: string) => {
+    const at = articleTermsOf(k, id);
+    let matched = 0;
+    for (const [t, w] of weights) if (at.has(t)) matched += w;
+    return total > 0 ? matched / total : 0;
+  };
+  for (const r of results.length > MAX_CANDIDATES ? results.slice(0, MAX_CANDIDATES) : results) {
     const id = refToArticleId(r.ref);
     if (exclude?.has(id)) continue;
-    let matched = 0;
-    for (const t of Object.keys(r.matchData.metadata)) matched += weights.get(t) ?? 0;
-    const cov = total > 0 ? matched / total : 0;
+    const cov = byArticle.get(id)?.coverage ?? coverageOf(id);
     const sim = r.ref.includes('#') ? dice(r.ref) : dice(`${id}#title`);
     const prev = byArticle.get(id);
     if (prev) {

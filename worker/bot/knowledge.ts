@@ -56,6 +56,10 @@ export interface Knowledge {
   typoIndex?: Map<string, string[]>;
   /** Lazily built: terms of each question document and of each title (`<id>#title`). */
   docTerms?: Map<string, string[]>;
+  /** Lazily filled: every term of an article (all fields), per article id. */
+  articleTerms?: Map<string, Set<string>>;
+  /** term index → term (lazily built from the inverted index) */
+  termByIndex?: string[];
   /** the compiled object this was loaded from (cache identity). */
   readonly source: CompiledKnowledge;
 }
@@ -119,11 +123,36 @@ export function loadKnowledge(compiled: CompiledKnowledge): Knowledge {
 }
 
 /** Terms of every question document and title, read back from the Lunr field vectors. */
-export function docTermsOf(k: Knowledge): Map<string, string[]> {
-  if (k.docTerms) return k.docTerms;
+function termsByIndex(k: Knowledge): string[] {
+  if (k.termByIndex) return k.termByIndex;
   const inverted = (k.index as unknown as { invertedIndex: Record<string, { _index: number }> }).invertedIndex;
   const byIndex: string[] = [];
   for (const term of Object.keys(inverted)) byIndex[inverted[term]!._index] = term;
+  return (k.termByIndex = byIndex);
+}
+
+const ARTICLE_FIELDS = ['title', 'tags', 'questions', 'body'] as const;
+
+/** Every term of one article, from its Lunr field vectors (cached). */
+export function articleTermsOf(k: Knowledge, id: string): Set<string> {
+  k.articleTerms ??= new Map();
+  let set = k.articleTerms.get(id);
+  if (set) return set;
+  set = new Set<string>();
+  const byIndex = termsByIndex(k);
+  const vectors = (k.index as unknown as { fieldVectors: Record<string, { elements: number[] } | undefined> }).fieldVectors;
+  for (const f of ARTICLE_FIELDS) {
+    const el = vectors[`${f}/${id}`]?.elements;
+    if (!el) continue;
+    for (let i = 0; i < el.length; i += 2) set.add(byIndex[el[i]!]!);
+  }
+  k.articleTerms.set(id, set);
+  return set;
+}
+
+export function docTermsOf(k: Knowledge): Map<string, string[]> {
+  if (k.docTerms) return k.docTerms;
+  const byIndex = termsByIndex(k);
   const vectors = (k.index as unknown as { fieldVectors: Record<string, { elements: number[] }> }).fieldVectors;
   const m = new Map<string, string[]>();
   for (const key of Object.keys(vectors)) {

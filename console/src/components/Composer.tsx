@@ -37,14 +37,17 @@ export function cannedQueryAt(text: string, caret: number): CannedQuery | null {
   return { start: caret - query.length - 1, end: caret, query: query.toLowerCase() };
 }
 
-/** Replies whose shortcut starts with (then contains) the query; the chat's locale first, others only if it has none. */
+/**
+ * Replies whose shortcut starts with (then contains) the query, in the site's own order; in the
+ * chat's locale, or in any locale when the chat's has none.
+ */
 export function filterCanned(replies: CannedReply[], query: string, locale: string): CannedReply[] {
   const key = (reply: CannedReply) => reply.shortcut.replace(/^\//, '').toLowerCase();
   const matching = replies.filter((reply) => key(reply).includes(query));
   const rank = (reply: CannedReply) => (key(reply).startsWith(query) ? 0 : 1);
   const inLocale = matching.filter((reply) => reply.locale === locale);
   const pool = inLocale.length > 0 ? inLocale : matching;
-  return [...pool].sort((a, b) => rank(a) - rank(b) || key(a).localeCompare(key(b))).slice(0, 8);
+  return [...pool].sort((a, b) => rank(a) - rank(b)).slice(0, 8);
 }
 
 export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, onSend, onTyping, autoFocus }: ComposerProps) {

@@ -226,7 +226,7 @@ function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; 
             class="button small"
             data-testid="resolve-ticket"
             disabled={resolving.has(ticket.id)}
-            aria-label={`Mark the ticket from ${ticket.email} resolved`}
+            aria-label={`Resolve the ticket from ${ticket.email}`}
             onClick={() => onResolve(ticket.id)}
           >
             {resolving.has(ticket.id) ? 'Resolving…' : 'Resolve'}
@@ -252,14 +252,16 @@ function AlertControls() {
         type="button"
         class="button small ghost"
         aria-pressed={!muted}
-        aria-label="Alert sound"
         data-testid="sound-toggle"
         onClick={() => {
           setMuted(!muted);
           setMutedState(!muted);
         }}
       >
-        Alert sound <span class="toggle-state">{muted ? 'off' : 'on'}</span>
+        Alert sound
+        <span class="toggle-state" aria-hidden="true">
+          {muted ? 'off' : 'on'}
+        </span>
       </button>
     </div>
   );
