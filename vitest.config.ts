@@ -18,7 +18,12 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { RESUME_TOKEN_SECRET: 'workerd-test-secret', ALLOW_LOCALHOST_ORIGINS: 'true' },
+              bindings: {
+                RESUME_TOKEN_SECRET: 'workerd-test-secret',
+                SESSION_SECRET: 'workerd-session-secret',
+                ADMIN_API_KEY: 'workerd-admin-key',
+                ALLOW_LOCALHOST_ORIGINS: 'true',
+              },
             },
           }),
         ],

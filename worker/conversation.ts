@@ -142,7 +142,7 @@ export class Conversation extends DurableObject<Env> {
   async returnToQueue(): Promise<void> {
     if (this.state() !== 'agent') return;
     this.clearAssignment();
-    await this.ctx.storage.deleteAlarm();
+    await this.cancelIdleTimer();
     this.changeState('queued', phrase(this.locale(), 'requeued'));
   }
 
@@ -179,6 +179,7 @@ export class Conversation extends DurableObject<Env> {
         const existing = this.store.byClientMsgId(frame.clientMsgId);
         if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
         const message = this.store.insert({ author: 'shopper', text: frame.text, clientMsgId: frame.clientMsgId });
+        await this.cancelIdleTimer();
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.broadcastMessage(message, ws);
         await this.afterShopperMessage(message);
@@ -257,8 +258,6 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private async afterShopperMessage(message: TranscriptMessage): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
-    this.store.setMeta('idleSince', null);
     const state = this.state();
     if (state === 'queued' || state === 'agent') {
       await this.inbox().updateChat(this.conversationId(), { lastMessage: message.text });
@@ -391,8 +390,7 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private async close(): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
-    this.store.setMeta('idleSince', null);
+    await this.cancelIdleTimer();
     this.changeState('closed', phrase(this.locale(), 'closed'));
     await this.inbox().release(this.conversationId(), 'closed');
   }
@@ -427,9 +425,9 @@ export class Conversation extends DurableObject<Env> {
         const existing = this.store.byClientMsgId(frame.clientMsgId);
         if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
         const message = this.store.insert({ author: 'agent', agentName: agent.agentName, text: frame.text, clientMsgId: frame.clientMsgId });
+        await this.startIdleTimer(message.at);
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.broadcastMessage(message, ws);
-        await this.startIdleTimer(message.at);
         await this.inbox().recordAgentReply(this.conversationId(), message.at);
         return;
       }
@@ -452,7 +450,7 @@ export class Conversation extends DurableObject<Env> {
         return;
       }
       case 'back_to_bot':
-        await this.ctx.storage.deleteAlarm();
+        await this.cancelIdleTimer();
         this.clearAssignment();
         this.changeState('bot', phrase(this.locale(), 'backToBot'));
         await this.inbox().release(this.conversationId(), 'back_to_bot');
@@ -481,6 +479,12 @@ export class Conversation extends DurableObject<Env> {
 
   private holds(agent: { agentId: string }): boolean {
     return this.state() === 'agent' && this.store.getMeta('assignedAgentId') === agent.agentId;
+  }
+
+  /** The shopper spoke (or the chat left the agent): no more idle prompts. */
+  private async cancelIdleTimer(): Promise<void> {
+    this.store.setMeta('idleSince', null);
+    await this.ctx.storage.deleteAlarm();
   }
 
   private async startIdleTimer(since: number): Promise<void> {

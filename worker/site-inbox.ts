@@ -360,7 +360,7 @@ export class SiteInbox extends DurableObject<Env> {
       .exec<{ id: string; disconnected_at: number }>('SELECT id, disconnected_at FROM agents WHERE disconnected_at IS NOT NULL')
       .toArray();
     for (const agent of gone) {
-      if (this.ctx.getWebSockets(agent.id).length > 0) continue;
+      if (this.ctx.getWebSockets(agent.id).some((ws) => ws.readyState === WebSocket.OPEN)) continue;
       if (agent.disconnected_at > cutoff) continue;
       const chats = this.sql
         .exec<{ conversation_id: string }>("SELECT conversation_id FROM chats WHERE state = 'agent' AND agent_id = ?", agent.id)
@@ -492,7 +492,8 @@ export class SiteInbox extends DurableObject<Env> {
     if (!attachment) return;
     const stillConnected = this.ctx.getWebSockets(attachment.agentId).some((socket) => socket !== ws && socket.readyState === WebSocket.OPEN);
     if (!stillConnected) {
-      this.sql.exec('UPDATE agents SET disconnected_at = ? WHERE id = ?', Date.now(), attachment.agentId);
+      // Close and error can both arrive for one socket: the first one starts the grace period.
+      this.sql.exec('UPDATE agents SET disconnected_at = COALESCE(disconnected_at, ?) WHERE id = ?', Date.now(), attachment.agentId);
       this.scheduleGraceAlarm();
     }
     this.broadcastSnapshots(ws);
@@ -535,7 +536,8 @@ export class SiteInbox extends DurableObject<Env> {
     return Math.max(15, Math.round((Math.max(average, 15) * position) / online));
   }
 
-  private presence(): AgentPresence[] {
+  /** `closing`: a socket being closed right now, which the runtime may still list as open. */
+  private presence(closing?: WebSocket): AgentPresence[] {
     const active = new Map(
       this.sql
         .exec<{ agent_id: string; n: number }>("SELECT agent_id, COUNT(*) AS n FROM chats WHERE state = 'agent' GROUP BY agent_id")
@@ -546,7 +548,7 @@ export class SiteInbox extends DurableObject<Env> {
       .exec<{ id: string; name: string; away: number }>('SELECT id, name, away FROM agents ORDER BY name')
       .toArray()
       .map((row) => {
-        const connected = this.ctx.getWebSockets(row.id).some((ws) => ws.readyState === WebSocket.OPEN);
+        const connected = this.ctx.getWebSockets(row.id).some((ws) => ws !== closing && ws.readyState === WebSocket.OPEN);
         return { id: row.id, name: row.name, status: !connected ? 'offline' : row.away ? 'away' : 'online', activeChats: active.get(row.id) ?? 0 };
       });
   }
@@ -583,14 +585,14 @@ export class SiteInbox extends DurableObject<Env> {
       }));
   }
 
-  private sendSnapshot(ws: WebSocket, agentId: string): void {
+  private sendSnapshot(ws: WebSocket, agentId: string, closing?: WebSocket): void {
     const agent = this.profile(agentId);
     if (!agent) return;
     this.send(ws, {
       v: 1,
       type: 'inbox',
       agent,
-      agents: this.presence(),
+      agents: this.presence(closing),
       queue: this.queue(),
       mine: this.chatSummaries("state = 'agent' AND agent_id = ?", agentId),
       tickets: this.tickets(),
@@ -598,11 +600,11 @@ export class SiteInbox extends DurableObject<Env> {
     });
   }
 
-  private broadcastSnapshots(skip?: WebSocket): void {
+  private broadcastSnapshots(closing?: WebSocket): void {
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws === skip || ws.readyState !== WebSocket.OPEN) continue;
+      if (ws === closing || ws.readyState !== WebSocket.OPEN) continue;
       const attachment = ws.deserializeAttachment() as AgentAttachment | null;
-      if (attachment) this.sendSnapshot(ws, attachment.agentId);
+      if (attachment) this.sendSnapshot(ws, attachment.agentId, closing);
     }
   }
 

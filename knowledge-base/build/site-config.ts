@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 export const LocaleSchema = z.enum(['en', 'zh']);
 
-const perLocaleText = z.record(LocaleSchema, z.string().min(1));
+const perLocaleText = z.partialRecord(LocaleSchema, z.string().min(1));
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'times are HH:MM, 24-hour');
 const dayHours = z.array(z.tuple([clock, clock]).refine(([from, to]) => from < to, 'an opening range must end after it starts'));
 
@@ -60,6 +60,20 @@ export const SiteConfigSchema = z.looseObject({
     .refine((idle) => idle.firstPromptSeconds < idle.secondPromptSeconds && idle.secondPromptSeconds < idle.closeSeconds, 'idle timings must grow: first < second < close'),
   /** How long an agent may be disconnected before their chats go back to the queue. */
   agentGraceSeconds: z.number().int().min(5).max(3600).default(60),
+}).superRefine((site, ctx) => {
+  // Every phrase a shopper can see must exist in every language the site offers.
+  const texts: [string[], Partial<Record<string, string>>][] = [
+    [['greeting'], site.greeting],
+    [['promisedReplyTime'], site.promisedReplyTime],
+    [['idle', 'prompts', 'first'], site.idle.prompts.first],
+    [['idle', 'prompts', 'second'], site.idle.prompts.second],
+    [['idle', 'prompts', 'close'], site.idle.prompts.close],
+  ];
+  for (const locale of site.locales) {
+    for (const [path, text] of texts) {
+      if (!text[locale]) ctx.addIssue({ code: 'custom', path: [...path, locale], message: `missing the ${locale} text (the site lists ${locale} in "locales")` });
+    }
+  }
 });
 
 export type SiteConfig = z.infer<typeof SiteConfigSchema>;

@@ -224,6 +224,7 @@ async function setup(options: { bypassCSP?: boolean } = {}): Promise<{ context: 
       return create.call(this);
     };
   });
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
@@ -280,6 +281,11 @@ describe('agent console (scripted server)', () => {
       expect(before).toMatch(/Waiting 1:0\d/);
       await expect.poll(() => wait.textContent(), { timeout: 3_000 }).not.toBe(before);
       expect(await page.getByTestId('ticket').textContent()).toContain('late@example.com');
+      await page.getByTestId('resolve-ticket').click();
+      expect(await page.getByTestId('resolve-ticket').textContent()).toBe('Resolving…');
+      await expect.poll(() => fake.inboxFrames.filter((frame) => frame.type === 'resolve_ticket')).toEqual([{ v: 1, type: 'resolve_ticket', ticketId: 7 }]);
+      await page.getByTestId('presence').getByLabel('Away').check();
+      await expect.poll(() => fake.inboxFrames.filter((frame) => frame.type === 'presence')).toEqual([{ v: 1, type: 'presence', status: 'away' }]);
 
       // Someone else got the angry chat first: the agent is told clearly.
       await entries.nth(0).getByTestId('claim-button').click();
@@ -347,6 +353,7 @@ describe('agent console (scripted server)', () => {
       await expect.poll(() => options.count()).toBe(3);
       await composer.press('ArrowDown');
       expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
+      await page.screenshot({ path: 'test-results/console-canned.png' });
       await composer.press('Enter'); // inserts, does not send
       const hold = 'One moment please while I check.';
       expect(await composer.inputValue()).toBe(hold);
@@ -454,6 +461,67 @@ describe('agent console (scripted server)', () => {
 
       await page.getByTestId('logout').click();
       await expect.poll(() => page.getByTestId('login-form').count()).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('asks for a new password first, then lets an admin add an agent and shows the one-time password once', async () => {
+    const { context, page, problems } = await setup();
+    let mustChange = true;
+    const changes: unknown[] = [];
+    const created: unknown[] = [];
+    try {
+      await page.route('**/v1/agent/me', (route) => route.fulfill({ json: { agent: { ...ME, mustChangePassword: mustChange } } }));
+      await page.route('**/v1/agent/password', (route) => {
+        changes.push(JSON.parse(route.request().postData() ?? '{}'));
+        mustChange = false;
+        return route.fulfill({ status: 204, body: '' });
+      });
+      await page.route('**/v1/agent/agents', (route) => {
+        const body = JSON.parse(route.request().postData() ?? '{}') as { email: string; name: string; role: string };
+        created.push(body);
+        if (body.email === 'taken@example.com') return route.fulfill({ status: 409, json: { error: 'agent_exists', message: 'An agent with that e-mail already exists.' } });
+        return route.fulfill({
+          status: 201,
+          json: { agent: { id: 'agent_new01', site: 'demo', email: body.email, name: body.name, role: body.role, mustChangePassword: true }, oneTimePassword: 'otp-Zx81-kq2m-77' },
+        });
+      });
+      await page.goto(`${baseUrl}/console/?site=demo`);
+      const form = page.getByTestId('password-form');
+      await expect.poll(() => form.count(), { timeout: 10_000 }).toBe(1);
+      await page.getByLabel('One-time (current) password').fill('one-time-123');
+      await page.getByLabel('New password', { exact: true }).fill('short');
+      await page.getByLabel('Repeat the new password').fill('short');
+      await page.getByRole('button', { name: 'Save password' }).click();
+      await expect.poll(() => form.getByRole('alert').textContent()).toContain('at least 10 characters');
+      expect(changes).toEqual([]);
+      await page.getByLabel('New password', { exact: true }).fill('a-much-better-password');
+      await page.getByLabel('Repeat the new password').fill('a-much-better-password');
+      await page.getByRole('button', { name: 'Save password' }).click();
+      await expect.poll(() => page.getByTestId('queue-entry').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(changes).toEqual([{ currentPassword: 'one-time-123', newPassword: 'a-much-better-password' }]);
+
+      await page.getByTestId('team-button').click();
+      const dialog = page.getByTestId('team-dialog');
+      expect(await dialog.locator('.team-list').textContent()).toContain('Bob Builder');
+      await dialog.getByLabel('Name').fill('Taken');
+      await dialog.getByLabel('E-mail').fill('taken@example.com');
+      await dialog.getByRole('button', { name: 'Add agent' }).click();
+      await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('An agent with that e-mail already exists.');
+      await dialog.getByLabel('Name').fill('Chen Wei');
+      await dialog.getByLabel('E-mail').fill('chen@example.com');
+      await dialog.getByLabel('Role').selectOption('admin');
+      await dialog.getByRole('button', { name: 'Add agent' }).click();
+      await expect.poll(() => dialog.getByTestId('one-time-password').textContent()).toBe('otp-Zx81-kq2m-77');
+      expect(created.at(-1)).toEqual({ email: 'chen@example.com', name: 'Chen Wei', role: 'admin' });
+      await page.screenshot({ path: 'test-results/console-team.png' });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.count()).toBe(0);
+      // Shown once: reopening the panel does not show it again.
+      await page.getByTestId('team-button').click();
+      expect(await page.getByTestId('one-time-password').count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

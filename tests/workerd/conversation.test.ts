@@ -2,7 +2,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES, type TranscriptMessage } from '../../protocol/index.ts';
 import { signResumeToken } from '../../worker/resume-token.ts';
-import { openAndHello, openVisitor, upgrade } from './visitor-socket.ts';
+import { openAndHello, openVisitor, upgrade } from './sockets.ts';
 
 async function storedRows(conversationId: string) {
   const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(conversationId));

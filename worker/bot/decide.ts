@@ -2,7 +2,7 @@
  * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
  */
 import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corrector, type Locale } from './text.ts';
-import { articleTermsOf, docTermsOf, refToArticleId, type Knowledge, type SiteKnowledge } from './knowledge.ts';
+import { articleTermsOf, docTermsOf, postingOf, refsOf, refToArticleId, type Knowledge, type SiteKnowledge } from './knowledge.ts';
 import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
 
 export type HandoffReason = 'requested_human' | 'angry' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
@@ -150,9 +150,6 @@ function nearest(w: string, idx: Map<string, string[]>, rank: (c: string) => num
 
 /** Only the best Lunr documents are re-ranked. */
 const MAX_CANDIDATES = 60;
-/** From this many articles on, very common terms are not used to fetch candidates. */
-const LARGE_KB = 500;
-const COMMON_SHARE = 0.25;
 
 const stemTypoIndexes = new WeakMap<Knowledge, Map<string, string[]>>();
 
@@ -209,15 +206,36 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
   if (known.length === 0) return EMPTY(terms, unknownTerms);
-  // Candidate retrieval. In large knowledge bases, terms found in more than COMMON_SHARE of
-  // the articles are left out of the Lunr query (their posting lists dominate the cost and
-  // they barely change BM25); they still count in coverage and similarity below.
-  const N = k.articleCount;
-  let queryTerms = N >= LARGE_KB ? known.filter((t) => (k.df.get(t) ?? 0) / N <= COMMON_SHARE) : known;
-  if (queryTerms.length === 0) queryTerms = [...known].sort((a, b) => (k.df.get(a) ?? 0) - (k.df.get(b) ?? 0)).slice(0, 2);
-  const results = k.index.query((q) => {
-    for (const t of queryTerms) q.term(t, { usePipeline: false });
-  });
+  // Candidate retrieval: Lunr's BM25 field weights summed over posting lists (see postingOf),
+  // i.e. lunr.Index#query's score without its per-document allocations.
+  const { refs } = refsOf(k);
+  const buf = k.scoreBuffer && k.scoreBuffer.length === refs.length ? k.scoreBuffer : (k.scoreBuffer = new Float64Array(refs.length));
+  const touched: number[] = [];
+  for (const t of known) {
+    const p = postingOf(k, t);
+    if (!p) continue;
+    const { docs, weights: ws } = p;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i]!;
+      if (buf[d] === 0) touched.push(d);
+      buf[d] += ws[i]!;
+    }
+  }
+  const norm = 1 / Math.sqrt(known.length);
+  // best MAX_CANDIDATES documents, without sorting everything
+  const best: Array<{ ref: string; score: number }> = [];
+  let floor = 0;
+  for (const d of touched) {
+    const sc = buf[d]! * norm;
+    buf[d] = 0;
+    if (best.length >= MAX_CANDIDATES && sc <= floor) continue;
+    let i = best.length;
+    while (i > 0 && best[i - 1]!.score < sc) i--;
+    best.splice(i, 0, { ref: refs[d]!, score: sc });
+    if (best.length > MAX_CANDIDATES) best.pop();
+    floor = best[best.length - 1]!.score;
+  }
+  const results = best;
   const weights = new Map<string, number>();
   let total = 0;
   for (const t of terms) {
@@ -245,7 +263,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
     for (const [t, w] of weights) if (at.has(t)) matched += w;
     return total > 0 ? matched / total : 0;
   };
-  for (const r of results.length > MAX_CANDIDATES ? results.slice(0, MAX_CANDIDATES) : results) {
+  for (const r of results) {
     const id = refToArticleId(r.ref);
     if (exclude?.has(id)) continue;
     const cov = byArticle.get(id)?.coverage ?? coverageOf(id);

@@ -69,8 +69,12 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
   const menuOpen = options.length > 0;
   const activeIndex = Math.min(active, Math.max(0, options.length - 1));
 
+  // Focus once, when the chat first becomes writable; a later reconnect must not steal focus.
+  const focusedOnce = useRef(false);
   useEffect(() => {
-    if (autoFocus) textarea.current?.focus();
+    if (!autoFocus || focusedOnce.current) return;
+    focusedOnce.current = true;
+    textarea.current?.focus();
   }, [autoFocus]);
   useEffect(() => () => clearTimeout(typingTimer.current), []);
   useEffect(() => {

@@ -17,6 +17,10 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
+    if (!email.trim() || !password) {
+      setError('Enter your e-mail and password.');
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -41,7 +45,7 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
             {notice}
           </p>
         )}
-        <form class="stack" onSubmit={submit} data-testid="login-form" noValidate={false}>
+        <form class="stack" onSubmit={submit} data-testid="login-form" noValidate>
           <div class="field">
             <label for="login-email">E-mail</label>
             <input

@@ -21,6 +21,7 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
+    if (!current) return setError('Enter the one-time password you signed in with.');
     if (next.length < MIN_LENGTH) return setError(`The new password needs at least ${MIN_LENGTH} characters.`);
     if (next !== repeat) return setError('The two new passwords are not the same.');
     if (next === current) return setError('Choose a password different from the one-time password.');
@@ -42,7 +43,7 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
         <p class="muted">
           Welcome, {agent.name}. You signed in with a one-time password; choose your own to continue.
         </p>
-        <form class="stack" onSubmit={submit} data-testid="password-form">
+        <form class="stack" onSubmit={submit} data-testid="password-form" noValidate>
           <div class="field">
             <label for="pw-current">One-time (current) password</label>
             <input id="pw-current" type="password" autocomplete="current-password" required maxLength={200} value={current} onInput={(event) => setCurrent(event.currentTarget.value)} />

@@ -23,6 +23,9 @@ interface SidebarProps {
   onLogout: () => void;
 }
 
+/** Past this, the waiting time turns amber so the oldest chats stand out. */
+const LONG_WAIT_MS = 2 * 60_000;
+
 export function Sidebar(props: SidebarProps) {
   const { me, data, linkStatus, presence } = props;
   const queue = data ? [...data.queue].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt) : [];
@@ -127,7 +130,7 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
                 {badge.label}
               </span>
               {entry.shopper.vip && entry.priority !== 1 && <span class="badge badge-vip">VIP</span>}
-              <time class="wait" dateTime={isoTime(entry.queuedAt)} title={`Waiting ${elapsedWords(entry.queuedAt, now)}`} data-testid="queue-wait">
+              <time class={`wait ${now - entry.queuedAt > LONG_WAIT_MS ? 'wait-long' : ''}`} dateTime={isoTime(entry.queuedAt)} title={`Waiting ${elapsedWords(entry.queuedAt, now)}`} data-testid="queue-wait">
                 <span class="visually-hidden">Waiting </span>
                 {elapsed(entry.queuedAt, now)}
               </time>
@@ -213,13 +216,10 @@ function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; 
     <ul class="entry-list" data-testid="tickets">
       {tickets.map((ticket) => (
         <li key={ticket.id} class="entry ticket" data-testid="ticket" data-ticket-id={ticket.id}>
-          <div class="entry-top">
-            <span class="entry-name ticket-email">{ticket.email}</span>
-            <span class="badge badge-neutral">{ticket.locale.toUpperCase()}</span>
-            <time class="wait" dateTime={isoTime(ticket.createdAt)}>
-              {dateTime(ticket.createdAt)}
-            </time>
-          </div>
+          <span class="entry-name ticket-email">{ticket.email}</span>
+          <p class="entry-reason">
+            <time dateTime={isoTime(ticket.createdAt)}>{dateTime(ticket.createdAt)}</time> · <span lang={ticket.locale}>{ticket.locale === 'zh' ? '中文' : 'English'}</span>
+          </p>
           <p class="ticket-message">{ticket.message}</p>
           <button
             type="button"
