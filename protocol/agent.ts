@@ -75,6 +75,10 @@ export type HandoffReason = 'angry' | 'requested_human' | 'complaint' | 'low_con
 export type QueuePriority = 0 | 1 | 2 | 3;
 
 export interface ShopperContext {
+  /** The shop's user id, when the page identified the shopper. */
+  userId?: string;
+  /** True when the identity came with a valid userHash. */
+  verified?: boolean;
   name?: string;
   email?: string;
   vip: boolean;

@@ -30,6 +30,17 @@ const pageSchema = z.strictObject({
   title: z.string().max(300),
 });
 
+/** Who the shopper is, as the shop's page tells it through `kefu('identify', …)`. */
+export const identitySchema = z.strictObject({
+  /** The shop's own user id; required when the site verifies identities. */
+  id: z.string().min(1).max(128).optional(),
+  name: z.string().trim().min(1).max(80).optional(),
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
+  vip: z.boolean().optional(),
+  /** HMAC-SHA256 of `id` with the site's identity secret, hex, computed on the shop's server. */
+  userHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'userHash must be 64 hex characters').optional(),
+});
+
 export const visitorHelloSchema = z.strictObject({
   v: version,
   type: z.literal('hello'),
@@ -37,6 +48,20 @@ export const visitorHelloSchema = z.strictObject({
   lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   locale: z.enum(['en', 'zh']).optional(),
   page: pageSchema.optional(),
+  identity: identitySchema.optional(),
+});
+
+export const visitorIdentifySchema = z.strictObject({
+  v: version,
+  type: z.literal('identify'),
+  identity: identitySchema,
+});
+
+/** The shopper moved to another page (including single-page-app navigation). */
+export const visitorPageSchema = z.strictObject({
+  v: version,
+  type: z.literal('page'),
+  page: pageSchema,
 });
 
 export const visitorMessageSchema = z.strictObject({
@@ -107,7 +132,11 @@ export const visitorInboundSchema = z.discriminatedUnion('type', [
   visitorOfflineTicketSchema,
   visitorRateSchema,
   visitorReadSchema,
+  visitorIdentifySchema,
+  visitorPageSchema,
 ]);
+
+export type Identity = z.infer<typeof identitySchema>;
 
 export type VisitorHello = z.infer<typeof visitorHelloSchema>;
 export type VisitorMessage = z.infer<typeof visitorMessageSchema>;
@@ -115,6 +144,14 @@ export type VisitorInbound = z.infer<typeof visitorInboundSchema>;
 
 // ---------------------------------------------------------------------------------------
 // Outbound (server → widget)
+
+/** GET /v1/widget/config?site=…: the site's look and languages, read by the widget at boot. */
+export interface WidgetConfig {
+  name: string;
+  locales: ('en' | 'zh')[];
+  defaultLocale: 'en' | 'zh';
+  theme: { color: string; position: 'right' | 'left'; launcherLabel: Partial<Record<'en' | 'zh', string>> };
+}
 
 export type ConversationState = 'bot' | 'queued' | 'agent' | 'closed' | 'offline';
 export type Author = 'shopper' | 'bot' | 'agent' | 'system';
@@ -165,6 +202,7 @@ export type ErrorCode =
   | 'unknown_message'
   | 'rate_limited'
   | 'not_now'
+  | 'identity_rejected'
   | 'internal';
 
 export type VisitorOutbound =
@@ -175,6 +213,7 @@ export type VisitorOutbound =
   | { v: 1; type: 'state'; state: ConversationState; agentName?: string; promisedReplyTime?: string }
   | { v: 1; type: 'queue'; position: number; estimatedWaitSeconds: number }
   | { v: 1; type: 'read'; by: 'agent'; seq: number }
+  | { v: 1; type: 'identity'; verified: boolean; name?: string }
   | { v: 1; type: 'resync'; messages: TranscriptMessage[]; lastSeq: number }
   | { v: 1; type: 'error'; code: ErrorCode; message: string; clientMsgId?: string };
 

@@ -22,6 +22,7 @@ import {
   type ArticleCard,
   type ConversationState,
   type HandoffReason,
+  type Identity,
   type ShopperContext,
   type TranscriptMessage,
   type VisitorHello,
@@ -30,6 +31,7 @@ import {
 } from '../protocol/index.ts';
 import { decide, detectLocale, getArticle, onFeedback, smalltalkReply, type Decision, type HistoryEntry } from './bot/index.ts';
 import type { Env } from './env.ts';
+import { checkIdentity } from './identity.ts';
 import { phrase, type PhraseLocale } from './phrases.ts';
 import type { HandoffResult } from './site-inbox.ts';
 import { findSite, knowledgeFor, type SiteConfig } from './sites.ts';
@@ -52,9 +54,17 @@ type SocketAttachment =
 const HISTORY_LIMIT = 12;
 /** A new visit is counted after this long without a hello. */
 const VISIT_GAP_MS = 30 * 60 * 1000;
+/** Shopper actions that store or trigger work: a burst of this many, then one per second. */
+const SHOPPER_ACTION_BURST = 10;
+const SHOPPER_ACTIONS_PER_SECOND = 1;
+const RATE_LIMITED_FRAMES = new Set<VisitorInbound['type']>(['message', 'choose_article', 'feedback', 'request_human', 'offline_ticket', 'rate', 'identify', 'page']);
 
 export class Conversation extends DurableObject<Env> {
   private readonly store: TranscriptStore;
+  // Token bucket for shopper actions, shared by all of this chat's shopper sockets. In memory:
+  // it only matters while frames are arriving, which is exactly when the object is awake.
+  private actionTokens = SHOPPER_ACTION_BURST;
+  private tokensCheckedAt = Date.now();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -173,11 +183,23 @@ export class Conversation extends DurableObject<Env> {
   private async onVisitorFrame(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, frame: VisitorInbound): Promise<void> {
     if (frame.type === 'hello') return this.welcomeVisitor(ws, attachment, frame);
     if (!attachment.ready) return this.send(ws, { v: 1, type: 'error', code: 'hello_required', message: 'Send a hello frame first.' });
+    if ('clientMsgId' in frame) {
+      // A retry of a stored message is acked again without costing the sender anything.
+      const existing = this.store.byClientMsgId(frame.clientMsgId);
+      if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
+    }
+    if (RATE_LIMITED_FRAMES.has(frame.type) && !this.takeActionToken()) {
+      return this.send(ws, {
+        v: 1,
+        type: 'error',
+        code: 'rate_limited',
+        message: 'You are sending messages too quickly. Please wait a moment.',
+        clientMsgId: 'clientMsgId' in frame ? frame.clientMsgId : undefined,
+      });
+    }
 
     switch (frame.type) {
       case 'message': {
-        const existing = this.store.byClientMsgId(frame.clientMsgId);
-        if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
         const message = this.store.insert({ author: 'shopper', text: frame.text, clientMsgId: frame.clientMsgId });
         await this.cancelIdleTimer();
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
@@ -186,8 +208,6 @@ export class Conversation extends DurableObject<Env> {
         return;
       }
       case 'choose_article': {
-        const existing = this.store.byClientMsgId(frame.clientMsgId);
-        if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
         const article = this.article(frame.articleId);
         if (!article) return this.send(ws, { v: 1, type: 'error', code: 'invalid_frame', message: phrase(this.locale(), 'unknownArticle'), clientMsgId: frame.clientMsgId });
         const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
@@ -209,6 +229,15 @@ export class Conversation extends DurableObject<Env> {
         return this.createTicket(ws, frame.email, frame.message);
       case 'rate':
         return this.rate(ws, frame.score, frame.comment);
+      case 'identify':
+        await this.applyIdentity(ws, frame.identity);
+        return;
+      case 'page': {
+        const shopper = this.shopper();
+        this.setShopper({ ...shopper, pageUrl: frame.page.url, pageTitle: frame.page.title });
+        if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
+        return;
+      }
       case 'typing':
         return this.broadcastToAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
       case 'read':
@@ -216,8 +245,12 @@ export class Conversation extends DurableObject<Env> {
     }
   }
 
-  private welcomeVisitor(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, hello: VisitorHello): void {
-    if (this.store.getMeta('state') === null) this.startConversation(hello);
+  private async welcomeVisitor(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, hello: VisitorHello): Promise<void> {
+    const isNew = this.store.getMeta('state') === null;
+    if (isNew) this.store.setJson('shopper', { vip: false, locale: hello.locale ?? this.site()?.defaultLocale ?? 'en', visits: 0 } satisfies ShopperContext);
+    // Identity first, so that a new chat's greeting can use the shopper's name.
+    if (hello.identity) await this.applyIdentity(ws, hello.identity);
+    if (isNew) this.startConversation();
     this.recordVisit(hello);
     const lastSeq = this.store.lastSeq();
     this.send(ws, {
@@ -234,13 +267,46 @@ export class Conversation extends DurableObject<Env> {
     ws.serializeAttachment({ ...attachment, ready: true } satisfies SocketAttachment);
   }
 
-  private startConversation(hello: VisitorHello): void {
-    const locale = hello.locale ?? this.site()?.defaultLocale ?? 'en';
+  /** The standard greeting opens every chat, with the shopper's name once the shop has told us. */
+  private startConversation(): void {
+    const { locale, name } = this.shopper();
     this.store.setMeta('state', 'bot' satisfies ConversationState);
     this.store.setMeta('createdAt', String(Date.now()));
-    this.store.setJson('shopper', { vip: false, locale, visits: 0 } satisfies ShopperContext);
     const template = this.site()?.greeting[locale] ?? 'Hi{name}! How can we help?';
-    this.store.insert({ author: 'bot', text: template.replace('{name}', ''), bot: { kind: 'greeting' } });
+    const salutation = name ? (locale === 'zh' ? `，${name}` : ` ${name}`) : '';
+    this.store.insert({ author: 'bot', text: template.replace('{name}', salutation), bot: { kind: 'greeting' } });
+  }
+
+  private async applyIdentity(ws: WebSocket, identity: Identity): Promise<void> {
+    const site = this.site();
+    const check = await checkIdentity(this.env, this.siteId(), site?.identityVerification ?? false, identity);
+    if (!check.accepted) {
+      this.send(ws, { v: 1, type: 'error', code: 'identity_rejected', message: check.reason });
+      return;
+    }
+    const shopper = this.shopper();
+    const name = identity.name?.replace(/[\p{C}]/gu, '').trim();
+    this.setShopper({
+      ...shopper,
+      userId: identity.id ?? shopper.userId,
+      name: name || shopper.name,
+      email: identity.email ?? shopper.email,
+      vip: identity.vip ?? shopper.vip,
+      verified: check.verified,
+    });
+    this.send(ws, { v: 1, type: 'identity', verified: check.verified, name: name || undefined });
+    if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
+  }
+
+  private takeActionToken(): boolean {
+    const now = Date.now();
+    // max(0, …): a clock that steps backwards must not drain the bucket.
+    const elapsedSeconds = Math.max(0, now - this.tokensCheckedAt) / 1000;
+    this.actionTokens = Math.min(SHOPPER_ACTION_BURST, this.actionTokens + elapsedSeconds * SHOPPER_ACTIONS_PER_SECOND);
+    this.tokensCheckedAt = now;
+    if (this.actionTokens < 1) return false;
+    this.actionTokens -= 1;
+    return true;
   }
 
   private recordVisit(hello: VisitorHello): void {

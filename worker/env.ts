@@ -1,10 +1,12 @@
 import type { Conversation } from './conversation.ts';
+import type { IpRateLimiter } from './ip-rate-limiter.ts';
 import type { SiteInbox } from './site-inbox.ts';
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
 export interface Env {
   CONVERSATION: DurableObjectNamespace<Conversation>;
   SITE_INBOX: DurableObjectNamespace<SiteInbox>;
+  IP_RATE_LIMITER: DurableObjectNamespace<IpRateLimiter>;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;
@@ -16,4 +18,8 @@ export interface Env {
   ALLOW_LOCALHOST_ORIGINS?: string;
   /** "open" or "closed" forces every site's business hours (tests, demos); unset in production. */
   BUSINESS_HOURS_OVERRIDE?: string;
+  /** JSON {"<site id>": "<secret>"}: keys for identity verification (userHash). */
+  IDENTITY_SECRETS?: string;
+  /** A number that replaces every site's new-conversations-per-IP limit (load tests from one address). */
+  NEW_CONVERSATION_LIMIT_OVERRIDE?: string;
 }

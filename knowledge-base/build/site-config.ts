@@ -60,6 +60,23 @@ export const SiteConfigSchema = z.looseObject({
     .refine((idle) => idle.firstPromptSeconds < idle.secondPromptSeconds && idle.secondPromptSeconds < idle.closeSeconds, 'idle timings must grow: first < second < close'),
   /** How long an agent may be disconnected before their chats go back to the queue. */
   agentGraceSeconds: z.number().int().min(5).max(3600).default(60),
+  /** Identity verification: identify() calls must carry a userHash signed with the site's secret
+   * (Worker secret IDENTITY_SECRETS, a JSON object {"<site id>": "<secret>"}). */
+  identityVerification: z.boolean().default(false),
+  limits: z
+    .strictObject({
+      /** New conversations one IP address may start per hour (resumes are not counted). */
+      newConversationsPerIpPerHour: z.number().int().min(1).max(100_000).default(60),
+    })
+    .default({ newConversationsPerIpPerHour: 60 }),
+  /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
+  theme: z
+    .strictObject({
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be #rrggbb').default('#1f6f5c'),
+      position: z.enum(['right', 'left']).default('right'),
+      launcherLabel: perLocaleText.default({}),
+    })
+    .default({ color: '#1f6f5c', position: 'right', launcherLabel: {} }),
 }).superRefine((site, ctx) => {
   // Every phrase a shopper can see must exist in every language the site offers.
   const texts: [string[], Partial<Record<string, string>>][] = [

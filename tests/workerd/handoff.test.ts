@@ -212,14 +212,16 @@ describe('the queue and claiming', () => {
     const { socket, conversationId } = await shopperInQueue();
     await claim(anaInbox, conversationId);
     anaInbox.close();
-    // Let the inbox notice the close, then move past the 60 s grace period.
-    await boInbox.waitFor('inbox', (frame) => frame.agents.some((agent) => agent.id === ana.id && agent.status === 'offline'));
-    vi.setSystemTime(MONDAY_MORNING.getTime() + 61_000);
+    // Let the inbox handle the close (it records when Ana left), then move past the 60 s grace period.
     const inboxStub = env.SITE_INBOX.get(env.SITE_INBOX.idFromName('demo'));
+    const leftAt = () =>
+      runInDurableObject(inboxStub, (_instance, state) => state.storage.sql.exec<{ at: number | null }>('SELECT disconnected_at AS at FROM agents WHERE id = ?', ana.id).one().at);
+    await expect.poll(leftAt).toBe(MONDAY_MORNING.getTime());
+    vi.setSystemTime(MONDAY_MORNING.getTime() + 61_000);
     expect(await runDurableObjectAlarm(inboxStub)).toBe(true);
 
-    await socket.waitFor('message', (frame) => frame.message.text.includes('front of the queue'));
-    const snapshot = await boInbox.waitFor('inbox', (frame) => frame.queue[0]?.conversationId === conversationId);
+    await socket.waitFor('message', (frame) => frame.message.text.includes('front of the queue'), 2000);
+    const snapshot = await boInbox.waitFor('inbox', (frame) => frame.queue[0]?.conversationId === conversationId, 2000);
     expect(snapshot.queue.findIndex((entry) => entry.conversationId === waiting.conversationId)).toBeGreaterThan(0);
     socket.close();
     waiting.socket.close();
@@ -258,7 +260,7 @@ describe('offline tickets and business hours', () => {
     const { socket } = await openAndHello({ site: 'lantern-tea', origin: 'https://lanterntea.example' });
     vi.setSystemTime(new Date('2030-01-07T04:00:00Z')); // 12:00 in Shanghai, a Monday
     socket.send({ v: 1, type: 'request_human' });
-    await socket.waitFor('state', (frame) => frame.state === 'offline');
+    await socket.waitFor('state', (frame) => frame.state === 'offline', 3000);
     socket.close();
   });
 });

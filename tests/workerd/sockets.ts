@@ -61,8 +61,14 @@ export function wrapSocket<F extends AnyFrame>(ws: WebSocket): TestSocket<F> {
 
 export type VisitorSocket = TestSocket<VisitorOutbound>;
 
-export async function upgrade(query: string, origin: string | null = LOCAL_ORIGIN): Promise<Response> {
-  const headers: Record<string, string> = { Upgrade: 'websocket' };
+/** A random client address, as Cloudflare's edge would set it: each test shopper is somebody else. */
+export function randomIp(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
+}
+
+export async function upgrade(query: string, origin: string | null = LOCAL_ORIGIN, ip = randomIp()): Promise<Response> {
+  const headers: Record<string, string> = { Upgrade: 'websocket', 'CF-Connecting-IP': ip };
   if (origin) headers.Origin = origin;
   return SELF.fetch(`${WORKER_ORIGIN}/v1/visitor?${query}`, { headers });
 }

@@ -1,20 +1,40 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { TranscriptMessage } from '../../protocol/visitor.ts';
+import type { TranscriptMessage, WidgetConfig } from '../../protocol/visitor.ts';
 import type { ChatConnection, ChatSnapshot, PendingMessage } from './connection.ts';
-import { fill, type Phrases } from './i18n.ts';
+import { fill, type Phrases, type WidgetLocale } from './i18n.ts';
+import { inkOnWhite, textOn } from './theme.ts';
 
 interface ChatWidgetProps {
   connection: ChatConnection;
   phrases: Phrases;
+  locale: WidgetLocale;
+  config: WidgetConfig | null;
   open: boolean;
   onToggle: (open: boolean) => void;
 }
 
-export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetProps) {
+const DEFAULT_COLOR = '#1f6f5c';
+
+export function ChatWidget({ connection, phrases, locale, config, open, onToggle }: ChatWidgetProps) {
   const [snapshot, setSnapshot] = useState<ChatSnapshot>(() => connection.snapshot());
   const [draft, setDraft] = useState('');
   const [feedbackGiven, setFeedbackGiven] = useState<Record<number, boolean>>({});
   const listRef = useRef<HTMLOListElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const launcherRef = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(open);
+
+  // Focus moves into the panel when it opens and back to the launcher when it closes.
+  useEffect(() => {
+    if (open) inputRef.current?.focus();
+    else if (wasOpen.current) launcherRef.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+
+  const color = config?.theme.color ?? DEFAULT_COLOR;
+  const themeStyle = { '--accent': color, '--accent-text': textOn(color), '--accent-ink': inkOnWhite(color) } as Record<string, string>;
+  const launcherLabel = config?.theme.launcherLabel[locale] ?? phrases.launcherOpen;
+  const latest = [...snapshot.messages].reverse().find((message) => message.author !== 'shopper');
 
   useEffect(() => connection.subscribe(setSnapshot), [connection]);
   useEffect(() => {
@@ -49,12 +69,26 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
     snapshot.status === 'online' ? phrases.online : snapshot.status === 'reconnecting' ? phrases.reconnecting : phrases.connecting;
 
   return (
-    <div class="kefu">
+    <div class={`kefu ${config?.theme.position === 'left' ? 'left' : 'right'}`} style={themeStyle} lang={locale}>
+      {/* New messages from the shop are announced to screen readers here, once each. */}
+      <div class="sr-only" aria-live="polite" aria-atomic="true">
+        {latest ? `${latest.agentName ?? (latest.author === 'system' ? '' : phrases.title)}: ${latest.text}` : ''}
+      </div>
       {open && (
-        <section class="panel" role="dialog" aria-label={phrases.title}>
+        <section
+          class="panel"
+          role="dialog"
+          aria-label={config?.name ?? phrases.title}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              event.stopPropagation();
+              onToggle(false);
+            }
+          }}
+        >
           <header class="header">
             <div>
-              <h2 class="title">{phrases.title}</h2>
+              <h2 class="title">{config?.name ?? phrases.title}</h2>
               <p class={`status status-${snapshot.status}`} data-status={snapshot.status} role="status">
                 {statusLine}
               </p>
@@ -79,7 +113,7 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
               })}
             </p>
           )}
-          <ol class="messages" ref={listRef} aria-label={phrases.messages} aria-live="polite">
+          <ol class="messages" ref={listRef} aria-label={phrases.messages} tabIndex={0}>
             {snapshot.messages.map((message) => (
               <MessageItem
                 key={message.seq}
@@ -109,6 +143,7 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
           {snapshot.state === 'closed' && !snapshot.rated && <RatingForm phrases={phrases} onSubmit={(score, comment) => connection.rate(score, comment)} />}
           <form class="composer" onSubmit={submit}>
             <textarea
+              ref={inputRef}
               class="input"
               rows={1}
               maxLength={4000}
@@ -130,8 +165,16 @@ export function ChatWidget({ connection, phrases, open, onToggle }: ChatWidgetPr
           </form>
         </section>
       )}
-      <button type="button" class="launcher" aria-expanded={open} aria-label={open ? phrases.launcherClose : phrases.launcherOpen} onClick={() => onToggle(!open)}>
-        {open ? '×' : '💬'}
+      <button
+        type="button"
+        class="launcher"
+        ref={launcherRef}
+        aria-expanded={open}
+        aria-label={open ? phrases.launcherClose : launcherLabel}
+        title={open ? phrases.launcherClose : launcherLabel}
+        onClick={() => onToggle(!open)}
+      >
+        <span aria-hidden="true">{open ? '×' : '💬'}</span>
       </button>
     </div>
   );

@@ -3,7 +3,7 @@
  * last seq it holds, an outbox that resends unacked messages with the same clientMsgId, and
  * jittered exponential backoff. No UI here: it publishes snapshots to whoever listens.
  */
-import type { ConversationState, TranscriptMessage, VisitorInbound, VisitorOutbound } from '../../protocol/visitor.ts';
+import type { ConversationState, Identity, TranscriptMessage, VisitorInbound, VisitorOutbound } from '../../protocol/visitor.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
 
@@ -40,6 +40,12 @@ export interface ConnectionOptions {
   storage: Storage | null;
 }
 
+/** What the page can listen to with kefu('on', …). */
+export type ChatEvent = { type: 'message'; message: TranscriptMessage } | { type: 'state'; state: ConversationState };
+
+/** Wait before resending messages the server refused as too fast. */
+const RATE_LIMIT_RETRY_MS = 1500;
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15_000;
 
@@ -65,9 +71,63 @@ export class ChatConnection {
   private rated = false;
   private notice: string | null = null;
   private readonly listeners = new Set<(snapshot: ChatSnapshot) => void>();
+  private readonly eventListeners = new Set<(event: ChatEvent) => void>();
+  private identity: Identity | null = null;
+  private locale: 'en' | 'zh';
+  private retryPendingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ConnectionOptions) {
     this.pending = this.load<PendingMessage[]>('outbox') ?? [];
+    this.locale = options.locale;
+  }
+
+  /** Listens to new messages and state changes; returns the unsubscribe function. */
+  onEvent(listener: (event: ChatEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Who the shopper is; sent now if connected, and with every hello. */
+  identify(identity: Identity): void {
+    this.identity = { ...this.identity, ...identity };
+    if (this.welcomed) this.transmit({ v: 1, type: 'identify', identity: this.identity });
+  }
+
+  setLocale(locale: 'en' | 'zh'): void {
+    this.locale = locale;
+  }
+
+  /** The page changed (navigation, including single-page apps). */
+  pageChanged(): void {
+    if (this.welcomed) this.transmit({ v: 1, type: 'page', page: currentPage() });
+  }
+
+  /** Forgets this browser's conversation (e.g. when the shopper logs out of the shop). */
+  shutdown(): void {
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.retryPendingTimer);
+    this.retryTimer = undefined;
+    const socket = this.socket;
+    this.socket = null;
+    this.welcomed = false;
+    socket?.close(1000, 'shutdown');
+    for (const key of ['token', 'outbox']) {
+      try {
+        this.options.storage?.removeItem(`kefu:${this.options.site}:${key}`);
+      } catch {
+        // storage blocked: nothing was kept
+      }
+    }
+    this.messages.clear();
+    this.pending = [];
+    this.identity = null;
+    this.queue = null;
+    this.agentName = null;
+    this.rated = false;
+    this.notice = null;
+    this.attempt = 0;
+    this.state = 'bot';
+    this.setStatus('idle');
   }
 
   /** True when this browser already has a conversation worth reconnecting to. */
@@ -170,9 +230,9 @@ export class ChatConnection {
         v: 1,
         type: 'hello',
         lastSeq: this.lastSeq(),
-        locale: this.options.locale,
-        // The agent sees where the shopper is; cut to the protocol's limits rather than be refused.
-        page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) },
+        locale: this.locale,
+        page: currentPage(),
+        ...(this.identity ? { identity: this.identity } : {}),
       });
     };
     socket.onmessage = (event) => {
@@ -213,6 +273,7 @@ export class ChatConnection {
         for (const message of this.pending) if (!message.failed) this.transmitPending(message);
         return;
       case 'message':
+        if (!this.messages.has(frame.message.seq)) this.emit({ type: 'message', message: frame.message });
         this.messages.set(frame.message.seq, frame.message);
         this.settle(frame.message.clientMsgId);
         if (frame.message.author === 'agent') this.agentTyping = false;
@@ -233,6 +294,7 @@ export class ChatConnection {
       }
       case 'state':
         this.state = frame.state;
+        this.emit({ type: 'state', state: frame.state });
         if (frame.state === 'agent') this.agentName = frame.agentName ?? this.agentName;
         else this.agentTyping = false;
         if (frame.state === 'closed') this.rated = false;
@@ -245,15 +307,36 @@ export class ChatConnection {
         break;
       case 'error': {
         const failed = frame.clientMsgId && this.pending.find((message) => message.clientMsgId === frame.clientMsgId);
-        if (failed && frame.code !== 'rate_limited' && frame.code !== 'internal') failed.failed = frame.message;
+        if (frame.code === 'rate_limited' && failed) this.retryPendingSoon();
+        else if (failed && frame.code !== 'internal') failed.failed = frame.message;
         else this.notice = frame.message;
         break;
       }
+      case 'identity':
+        break;
       case 'typing':
         this.agentTyping = frame.from === 'agent' && frame.on;
         break;
     }
     this.publish();
+  }
+
+  private retryPendingSoon(): void {
+    if (this.retryPendingTimer !== undefined) return;
+    this.retryPendingTimer = setTimeout(() => {
+      this.retryPendingTimer = undefined;
+      if (this.welcomed) for (const message of this.pending) if (!message.failed) this.transmitPending(message);
+    }, RATE_LIMIT_RETRY_MS);
+  }
+
+  private emit(event: ChatEvent): void {
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('kefu: an event listener threw', error);
+      }
+    }
   }
 
   /** A message the server has stored leaves the outbox. */
@@ -300,4 +383,9 @@ export class ChatConnection {
       // Storage full or blocked (private mode): the chat still works for this page view.
     }
   }
+}
+
+/** Where the shopper is, cut to the protocol's limits rather than refused. */
+function currentPage(): { url: string; title: string } {
+  return { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) };
 }

@@ -2,7 +2,7 @@
  * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
  */
 import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corrector, type Locale } from './text.ts';
-import { articleTermsOf, docTermsOf, postingOf, refsOf, refToArticleId, type Knowledge, type SiteKnowledge } from './knowledge.ts';
+import { articleTermsOf, docTermsOf, refToArticleId, scoreDocuments, type Knowledge, type SiteKnowledge } from './knowledge.ts';
 import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
 
 export type HandoffReason = 'requested_human' | 'angry' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
@@ -68,9 +68,9 @@ export interface DecideContext {
  *             the knowledge base (coverage < OUT_OF_SCOPE), else low_confidence.
  */
 export const THRESHOLDS = {
-  ANSWER: 0.5,
-  MIN_COVERAGE_ANSWER: 0.6,
-  SUGGEST: 0.25,
+  ANSWER: 0.91,
+  MIN_COVERAGE_ANSWER: 0.5,
+  SUGGEST: 0.3,
   SUGGEST_RATIO: 0.5,
   OUT_OF_SCOPE: 0.34,
 } as const;
@@ -86,10 +86,10 @@ export const THRESHOLDS = {
  *  typoMinLen     words/stems shorter than this are never typo-corrected.
  */
 export const PARAMS = {
-  unknownWeight: 2,
-  simWeight: 0.6,
-  marginWeight: 0.65,
-  covWeight: 0.5,
+  unknownWeight: 1,
+  simWeight: 0.4,
+  marginWeight: 0.8,
+  covWeight: 0.3,
   typoMinLen: 5,
 };
 
@@ -191,10 +191,52 @@ function idf(k: Knowledge, term: string): number {
  * article explains (coverage of the query's IDF weight, and the weighted Dice similarity to
  * its closest example question or title), times how clearly it leads the runner-up.
  */
-export function confidenceOf(coverage: number, similarity: number, margin: number): number {
+export interface ConfidenceFeatures {
+  /** top article: coverage, similarity, ranking value; runner-up similarity and ranking value */
+  cov1: number;
+  sim1: number;
+  rank1: number;
+  sim2: number;
+  rank2: number;
+  /** Lunr score share of the top article against the runner-up: s1 / (s1 + s2) */
+  share: number;
+  /** number of query terms, and the share of them the knowledge base has never seen */
+  terms: number;
+  unknownShare: number;
+}
+
+export function featureVector(f: ConfidenceFeatures): number[] {
+  const margin = f.rank1 > 0 ? Math.max(0, 1 - f.rank2 / f.rank1) : 0;
+  return [f.cov1, f.sim1, f.sim1 - f.sim2, margin, f.share, Math.log1p(f.terms), f.unknownShare, f.cov1 * margin];
+}
+
+/**
+ * Logistic model over the Lunr-derived features above, fitted on the dev data
+ * (`npm run eval -- --fit`: Bitext intent-detection train split + CLINC oos train split;
+ * label = "the top article is the right answer"). Output is a calibrated probability that
+ * answering with the top article is right. Null → the hand-made formula below.
+ */
+export let CONFIDENCE_MODEL: { weights: number[]; bias: number } | null = {
+  // [cov1, sim1, sim1 - sim2, margin, share, log1p(terms), unknownShare, cov1 × margin]
+  weights: [-1.0865, 4.6488, 1.5905, 2.2808, -1.0446, 1.6619, -0.8345, 0.744],
+  bias: -3.7061,
+};
+export function setConfidenceModel(m: { weights: number[]; bias: number } | null): void {
+  CONFIDENCE_MODEL = m;
+}
+
+export function confidenceOf(f: ConfidenceFeatures): number {
+  const m = CONFIDENCE_MODEL;
+  if (m) {
+    const x = featureVector(f);
+    let z = m.bias;
+    for (let i = 0; i < x.length; i++) z += (m.weights[i] ?? 0) * x[i]!;
+    return 1 / (1 + Math.exp(-z));
+  }
+  const margin = f.rank1 > 0 ? Math.max(0, 1 - f.rank2 / f.rank1) : 0;
   const w = PARAMS.covWeight;
   const mw = PARAMS.marginWeight;
-  return (w * coverage + (1 - w) * similarity) * (1 - mw + mw * margin);
+  return (w * f.cov1 + (1 - w) * f.sim1) * (1 - mw + mw * margin);
 }
 
 const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => ({
@@ -206,36 +248,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
   if (known.length === 0) return EMPTY(terms, unknownTerms);
-  // Candidate retrieval: Lunr's BM25 field weights summed over posting lists (see postingOf),
-  // i.e. lunr.Index#query's score without its per-document allocations.
-  const { refs } = refsOf(k);
-  const buf = k.scoreBuffer && k.scoreBuffer.length === refs.length ? k.scoreBuffer : (k.scoreBuffer = new Float64Array(refs.length));
-  const touched: number[] = [];
-  for (const t of known) {
-    const p = postingOf(k, t);
-    if (!p) continue;
-    const { docs, weights: ws } = p;
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i]!;
-      if (buf[d] === 0) touched.push(d);
-      buf[d] += ws[i]!;
-    }
-  }
-  const norm = 1 / Math.sqrt(known.length);
-  // best MAX_CANDIDATES documents, without sorting everything
-  const best: Array<{ ref: string; score: number }> = [];
-  let floor = 0;
-  for (const d of touched) {
-    const sc = buf[d]! * norm;
-    buf[d] = 0;
-    if (best.length >= MAX_CANDIDATES && sc <= floor) continue;
-    let i = best.length;
-    while (i > 0 && best[i - 1]!.score < sc) i--;
-    best.splice(i, 0, { ref: refs[d]!, score: sc });
-    if (best.length > MAX_CANDIDATES) best.pop();
-    floor = best[best.length - 1]!.score;
-  }
-  const results = best;
+  const results = scoreDocuments(k, known, MAX_CANDIDATES);
   const weights = new Map<string, number>();
   let total = 0;
   for (const t of terms) {
@@ -286,7 +299,18 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
   const r2 = top[1]?.rank ?? 0;
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
-  return { top, coverage, similarity, margin, confidence: confidenceOf(coverage, similarity, margin), terms, unknownTerms };
+  const s2 = top[1]?.score ?? 0;
+  const confidence = confidenceOf({
+    cov1: coverage,
+    sim1: similarity,
+    rank1: r1,
+    sim2: top[1]?.similarity ?? 0,
+    rank2: r2,
+    share: top[0]!.score / (top[0]!.score + s2),
+    terms: terms.length,
+    unknownShare: terms.length ? unknownTerms.length / terms.length : 0,
+  });
+  return { top, coverage, similarity, margin, confidence, terms, unknownTerms };
 }
 
 function notHelpfulStreak(history: readonly HistoryEntry[] | undefined): number {

@@ -280,3 +280,40 @@ export function getArticle(knowledge: Knowledge, id: string): ArticleView | unde
   if (!a) return undefined;
   return { id: a.id, title: a.title, locale: a.locale, excerpt: a.excerpt, html: a.html, tags: [...a.tags] };
 }
+
+/**
+ * The best `limit` documents for the (already pipelined) terms, best first, with
+ * lunr.Index#query's score: Σ over terms and fields of Lunr's field-vector weight, divided by
+ * √(number of terms). Same ranking and numbers as `index.query(q => q.term(t, {usePipeline:false}))`.
+ */
+export function scoreDocuments(k: Knowledge, terms: readonly string[], limit: number): Array<{ ref: string; score: number }> {
+  const { refs } = refsOf(k);
+  const buf = k.scoreBuffer && k.scoreBuffer.length === refs.length ? k.scoreBuffer : (k.scoreBuffer = new Float64Array(refs.length));
+  const touched: number[] = [];
+  let n = 0;
+  for (const t of new Set(terms)) {
+    const p = postingOf(k, t);
+    if (!p) continue;
+    n++;
+    const { docs, weights } = p;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i]!;
+      if (buf[d] === 0) touched.push(d);
+      buf[d] += weights[i]!;
+    }
+  }
+  const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
+  const best: Array<{ ref: string; score: number }> = [];
+  let floor = 0;
+  for (const d of touched) {
+    const sc = buf[d]! * norm;
+    buf[d] = 0;
+    if (best.length >= limit && sc <= floor) continue;
+    let i = best.length;
+    while (i > 0 && best[i - 1]!.score < sc) i--;
+    best.splice(i, 0, { ref: refs[d]!, score: sc });
+    if (best.length > limit) best.pop();
+    floor = best[best.length - 1]!.score;
+  }
+  return best;
+}

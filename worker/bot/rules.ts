@@ -58,19 +58,28 @@ export function sentiment(raw: string, locale: Locale): Sentiment {
   const swear = SWEAR_EN.test(lower);
   if (swear) intensity++;
   let score = 0;
+  let base = 0; // without swear words: swearing is an intensity cue, not a sentiment by itself
   const words = lower.replace(/[\u2019']/g, "'").split(/[^a-z']+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const v = AFINN_EN[words[i]!];
     if (v === undefined) continue;
     const neg = (i > 0 && NEGATORS.has(words[i - 1]!)) || (i > 1 && NEGATORS.has(words[i - 2]!));
-    score += neg ? -v : v;
+    const val = neg ? -v : v;
+    score += val;
+    if (!SWEAR_EN.test(words[i]!)) base += val;
   }
   if (locale === 'zh' || /\p{Script=Han}/u.test(text)) {
-    if (ANGER_ZH.test(text)) score -= 5;
-    else if (NEGATIVE_ZH.test(text)) score -= 2;
+    if (ANGER_ZH.test(text)) {
+      score -= 5;
+      base -= 5;
+    } else if (NEGATIVE_ZH.test(text)) {
+      score -= 2;
+      base -= 2;
+    }
   }
-  // Angry: strongly negative; or negative with an intensity cue; or swearing with any negativity.
-  const angry = score <= ANGER.strong || (score <= ANGER.withCue && intensity >= 1) || (swear && score < 0);
+  // Angry: strongly negative; or clearly negative with an intensity cue (caps, !!, swearing).
+  // Swearing alone is not anger: shoppers swear at a slow parcel while asking a plain question.
+  const angry = base <= ANGER.strong || (base <= ANGER.withCue && intensity >= 1);
   return { score, intensity, angry };
 }
 
@@ -116,19 +125,22 @@ export function requestsHuman(norm: string, raw: string): boolean {
 const COMPLAINT_EN: RegExp[] = [
   /\bcomplain\w*\b/,
   /\bgrievances?\b/,
-  /\breclamations?\b/,
   /\b(?:file|make|lodge|submit|raise|register|open|put in|filing|making|lodging|submitting|raising)\b(?:\s+\S+){0,3}?\s+(?:claim|claims|protest|objection)\b/,
   /\bclaim\w*\s+against\b/,
+  // a bare "claim" in a shop chat is a claim against the shop, unless it is about a warranty,
+  // a refund, a price, a voucher… (NOT_COMPLAINT_EN)
+  /\bclaims?\b/,
   /\b(?:un(?:happy|satisfied)|dissatisfied|not (?:happy|satisfied|pleased)|disappointed)\s+(?:with|by|about|in)\s+(?:your|the|this)\s+(?:service|company|shop|store|business|support|staff|organi[sz]ation|firm|treatment|attitude)\b/,
   /\b(?:report|reporting)\s+(?:a |an |the )?(?:problem|issue|incident)\s+(?:with|about)\s+(?:your|the)\s+(?:service|staff|company)\b/,
 ];
-const NOT_COMPLAINT_EN = /\b(?:warranty|guarantee|refund|insurance|gift\s?card|giftcard|voucher|reward|points?)\s+claims?\b|\bclaim\s+(?:a|my|the)?\s*(?:warranty|refund|gift|reward|discount|voucher|points?)\b/;
+const NOT_COMPLAINT_EN = /\b(?:warranty|guarantee|refund|insurance|giftcard|gift|voucher|reward|points?|price|promocode|discount|damage[sd]?|parcel|package|delivery|money|storecredit|compensation)\b/;
 const COMPLAINT_ZH = /(?:投诉|举报|申诉|不满意|很不满|抱怨|维权|服务太差|态度太差|态度差)/;
 
 export function isComplaint(norm: string, raw: string): boolean {
   if (COMPLAINT_ZH.test(raw)) return true;
-  if (NOT_COMPLAINT_EN.test(norm) && !/\bcomplain/.test(norm)) return false;
-  return COMPLAINT_EN.some((re) => re.test(norm));
+  if (/\bcomplain|\bgrievance/.test(norm)) return true;
+  const claimContext = /\bclaim/.test(norm) && NOT_COMPLAINT_EN.test(norm);
+  return COMPLAINT_EN.some((re) => re.test(norm) && !(claimContext && /claim/.test(re.source)));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ const EN_WORD_SYNONYMS: Record<string, string> = {
   parcel: 'package', parcels: 'package', packages: 'package', shipment: 'package', shipments: 'package',
   bought: 'purchase', buy: 'purchase', buying: 'purchase', purchases: 'purchase', purchased: 'purchase',
   purchasing: 'purchase', orders: 'order', ordered: 'order', ordering: 'order',
-  rebate: 'refund', rebates: 'refund', restitution: 'refund', compensation: 'refund', compensate: 'refund',
+  compensation: 'refund', compensate: 'refund',
   reimburse: 'refund', reimbursed: 'refund', reimbursements: 'refund', refunded: 'refund', refunds: 'refund',
   notify: 'report', notifying: 'report', inform: 'report', informing: 'report', reporting: 'report',
   trouble: 'problem', troubles: 'problem', issue: 'problem', issues: 'problem', difficulty: 'problem',

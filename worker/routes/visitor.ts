@@ -4,12 +4,51 @@
  * other-site token starts a new one. It never opens a conversation the token does not name.
  */
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { WidgetConfig } from '../../protocol/index.ts';
 import { CONVERSATION_HEADERS } from '../conversation.ts';
 import type { Env } from '../env.ts';
 import { signResumeToken, verifyResumeToken } from '../resume-token.ts';
 import { findSite, isOriginAllowed } from '../sites.ts';
 
 export const visitorRoutes = new Hono<{ Bindings: Env }>();
+
+/** Counts a new conversation against the address's hourly allowance (per site). */
+async function mayStartConversation(env: Env, siteId: string, siteLimit: number, ip: string | undefined): Promise<boolean> {
+  const override = Number(env.NEW_CONVERSATION_LIMIT_OVERRIDE);
+  const limit = Number.isInteger(override) && override > 0 ? override : siteLimit;
+  const limiter = env.IP_RATE_LIMITER.get(env.IP_RATE_LIMITER.idFromName(`${siteId}|${ip ?? 'unknown'}`));
+  return limiter.take(limit);
+}
+
+/**
+ * What the widget needs before any chat exists (look and languages). Cross-origin, so it
+ * answers CORS only for the site's allowed origins.
+ */
+visitorRoutes.use(
+  '/v1/widget/config',
+  cors({
+    origin: (origin, c) => {
+      const site = findSite(c.req.query('site'));
+      return site && isOriginAllowed(site.site, origin, c.env as Env) ? origin : null;
+    },
+    allowMethods: ['GET'],
+    maxAge: 600,
+  }),
+);
+
+visitorRoutes.get('/v1/widget/config', (c) => {
+  const site = findSite(c.req.query('site'));
+  if (!site) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
+  // Browsers omit Origin on same-origin GETs; Sec-Fetch-Site tells us that case apart from a script without one.
+  const origin = c.req.header('Origin') ?? (c.req.header('Sec-Fetch-Site') === 'same-origin' ? new URL(c.req.url).origin : undefined);
+  if (!isOriginAllowed(site.site, origin, c.env)) {
+    return c.json({ error: 'origin_not_allowed', message: 'This page is not allowed to open chats for this site.' }, 403);
+  }
+  const { name, locales, defaultLocale, theme } = site.site;
+  c.header('Cache-Control', 'public, max-age=300');
+  return c.json({ name, locales, defaultLocale: defaultLocale ?? locales[0], theme } satisfies WidgetConfig);
+});
 
 visitorRoutes.get('/v1/visitor', async (c) => {
   if (c.req.header('Upgrade') !== 'websocket') {
@@ -23,6 +62,9 @@ visitorRoutes.get('/v1/visitor', async (c) => {
   }
 
   const claims = await verifyResumeToken(c.env.RESUME_TOKEN_SECRET, c.req.query('token'), siteId);
+  if (!claims && !(await mayStartConversation(c.env, siteId, site.site.limits.newConversationsPerIpPerHour, c.req.header('CF-Connecting-IP')))) {
+    return c.json({ error: 'too_many_conversations', message: 'Too many new chats from this address. Please try again later.' }, 429);
+  }
   const conversationId = claims?.conversationId ?? crypto.randomUUID();
   // Re-signing on every connect slides the expiry forward for active shoppers.
   const resumeToken = await signResumeToken(c.env.RESUME_TOKEN_SECRET, conversationId, siteId);
