@@ -52,6 +52,28 @@ export interface AgentSessionResponse {
   agent: AgentProfile;
 }
 
+/** GET /v1/agent/site (admins): the embed snippet and the site's settings as site.json has them. */
+export interface SiteSetupResponse {
+  site: {
+    id: string;
+    name: string;
+    locales: ('en' | 'zh')[];
+    defaultLocale?: 'en' | 'zh';
+    allowedOrigins: string[];
+    greeting: Partial<Record<'en' | 'zh', string>>;
+    businessHours: { timezone: string; weekly: Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>; holidays: string[] };
+    promisedReplyTime: Partial<Record<'en' | 'zh', string>>;
+    cannedReplies: CannedReply[];
+    assignment: { autoAssign: boolean; maxChatsPerAgent: number };
+    idle: { firstPromptSeconds: number; secondPromptSeconds: number; closeSeconds: number };
+    agentGraceSeconds: number;
+    identityVerification: boolean;
+    limits: { newConversationsPerIpPerHour: number };
+    theme: { color: string; position: 'right' | 'left'; launcherLabel: Partial<Record<'en' | 'zh', string>> };
+  };
+  embed: { loaderUrl: string; snippet: string };
+}
+
 /** Every HTTP error body. */
 export interface ApiError {
   error: string;

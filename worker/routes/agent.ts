@@ -7,7 +7,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { agentCreateSchema, agentLoginSchema, passwordChangeSchema, type AgentProfile } from '../../protocol/index.ts';
+import { agentCreateSchema, agentLoginSchema, passwordChangeSchema, type AgentProfile, type SiteSetupResponse } from '../../protocol/index.ts';
 import { SESSION_COOKIE, SESSION_LIFETIME_SECONDS, signSession, verifySession } from '../agent-auth.ts';
 import { CONVERSATION_HEADERS } from '../conversation.ts';
 import type { Env } from '../env.ts';
@@ -79,6 +79,18 @@ agentRoutes.post('/v1/agent/agents', requireAgent, zValidator('json', agentCreat
   if (agent.role !== 'admin') return c.json({ error: 'forbidden', message: 'Only site admins can add agents.' }, 403);
   const created = await inbox(c.env, agent.site).upsertAgent(agent.site, c.req.valid('json'));
   return c.json(created, 201);
+});
+
+/** The setup page: the embed snippet for this deployment and the site's settings (admins only). */
+agentRoutes.get('/v1/agent/site', requireAgent, (c) => {
+  const agent = c.get('agent');
+  if (agent.role !== 'admin') return c.json({ error: 'forbidden', message: 'Only site admins can see the setup.' }, 403);
+  const site = findSite(agent.site)!.site;
+  const loaderUrl = `${new URL(c.req.url).origin}/widget/loader.js`;
+  return c.json({
+    site,
+    embed: { loaderUrl, snippet: `<script async src="${loaderUrl}" data-site="${site.id}"></script>` },
+  } satisfies SiteSetupResponse);
 });
 
 agentRoutes.get('/v1/agent/knowledge-gaps', requireAgent, async (c) => {

@@ -1,0 +1,188 @@
+/**
+ * What a site owner and a shopper meet: the snippet on a bare page, the JS API before load,
+ * the Chinese UI, keyboard-only use, accessibility (axe-core), a phone-sized screen, and
+ * suggestion chips.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
+
+const baseUrl = inject('kefuBaseUrl');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  mkdirSync('test-results', { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function guard(page: Page, problems: string[]) {
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+}
+
+const status = (page: Page) => page.locator('kefu-widget .status').getAttribute('data-status');
+
+async function ask(page: Page, text: string) {
+  await page.locator('kefu-widget textarea').fill(text);
+  await page.locator('kefu-widget textarea').press('Enter');
+  await expect.poll(() => page.locator('kefu-widget .message.shopper', { hasText: text }).locator('.receipt').getAttribute('data-receipt'), { timeout: 10_000 }).toMatch(/sent|seen/);
+}
+
+describe('embedding', () => {
+  it('works from one snippet at the end of the body of a page with no other scripts', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    guard(page, problems);
+    await page.goto(`${baseUrl}/plain.html`);
+    expect(await page.locator('script').count()).toBe(2); // the snippet and the app it loaded
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    await ask(page, 'Hello from a plain page');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('runs commands queued before the widget loaded: on, identify, open', async () => {
+    const page = await browser.newPage();
+    // What a shop's page may do before the async snippet has arrived (the stub from the README).
+    await page.addInitScript(() => {
+      const w = window as unknown as { kefu: ((...args: unknown[]) => void) & { q?: unknown[][] }; kefuEvents: string[] };
+      w.kefuEvents = [];
+      w.kefu = w.kefu || ((...args: unknown[]) => (w.kefu.q = w.kefu.q || []).push(args));
+      w.kefu('on', 'open', () => w.kefuEvents.push('open'));
+      w.kefu('on', 'message', (message: { author: string }) => w.kefuEvents.push(`message:${message.author}`));
+      w.kefu('identify', { id: 'cust-42', name: 'Ana', email: 'ana@example.com' });
+      w.kefu('open');
+    });
+    await page.goto(`${baseUrl}/plain.html`);
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    const greeting = page.locator('kefu-widget .message.bot').first();
+    await expect.poll(() => greeting.textContent(), { timeout: 10_000 }).toContain('Hi Ana!');
+    const events = () => page.evaluate(() => (window as unknown as { kefuEvents: string[] }).kefuEvents);
+    await expect.poll(events).toEqual(expect.arrayContaining(['open', 'message:bot']));
+
+    // After load the same API works directly, and shutdown forgets the conversation.
+    await page.evaluate(() => (window as unknown as { kefu: (...args: unknown[]) => void }).kefu('close'));
+    await expect.poll(() => page.locator('kefu-widget .panel').count()).toBe(0);
+    await page.evaluate(() => (window as unknown as { kefu: (...args: unknown[]) => void }).kefu('shutdown'));
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('kefu:')))).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the Chinese UI on a Chinese page and answers in Chinese', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/zh.html`);
+    expect(await page.locator('kefu-widget .launcher').getAttribute('aria-label')).toBe('在线客服');
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    expect(await page.locator('kefu-widget textarea').getAttribute('placeholder')).toBe('请输入您的问题…');
+    await expect.poll(() => page.locator('kefu-widget .message.bot').first().textContent(), { timeout: 10_000 }).toContain('欢迎光临');
+    await ask(page, '我忘记密码了，怎么重置？');
+    const answer = page.locator('kefu-widget .message.bot .article-title');
+    await expect.poll(() => answer.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await answer.last().textContent()).toMatch(/[\u4e00-\u9fff]/);
+    await context.close();
+  });
+});
+
+describe('accessibility', () => {
+  it('is usable with the keyboard alone', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/plain.html`);
+    await page.locator('kefu-widget .launcher').waitFor();
+    // Tab from the top of the page reaches the launcher.
+    let focused = '';
+    for (let presses = 0; presses < 10 && focused !== 'launcher'; presses += 1) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.querySelector('kefu-widget')?.shadowRoot?.activeElement?.className ?? '');
+    }
+    expect(focused).toBe('launcher');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.querySelector('kefu-widget')?.shadowRoot?.activeElement?.tagName)).toBe('TEXTAREA');
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('kefu-widget .message.shopper', { hasText: 'Typed without a mouse' }).count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('kefu-widget .panel').count()).toBe(0);
+    expect(await page.evaluate(() => document.querySelector('kefu-widget')?.shadowRoot?.activeElement?.className)).toBe('launcher');
+    await page.close();
+  });
+
+  const audit = (page: Page) =>
+    page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      const result = await axe.run({ include: [['kefu-widget']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((violation) => `${violation.id} (${violation.impact}): ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
+    });
+
+  it('has no axe-core violations (WCAG 2.1 AA) with the panel open', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/plain.html`);
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    await ask(page, 'refund');
+    await expect.poll(() => page.locator('kefu-widget .chip').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.addScriptTag({ content: axeSource });
+    expect(await audit(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps text readable on a pale custom theme colour (the tea shop picks #f2c14e)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/tea.html`);
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    await ask(page, 'How do I brew green tea?');
+    // Dark text on the pale header; the site's own position setting puts the widget on the left.
+    expect(await page.locator('kefu-widget .header').evaluate((element) => getComputedStyle(element).color)).toBe('rgb(0, 0, 0)');
+    const launcher = await page.locator('kefu-widget .launcher').boundingBox();
+    expect(launcher!.x).toBeLessThan(100);
+    await page.addScriptTag({ content: axeSource });
+    expect(await audit(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('fills a 390×844 phone screen and stops the page scrolling behind it', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    const box = await page.locator('kefu-widget .panel').boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');
+    await page.screenshot({ path: 'test-results/widget-390x844.png' });
+    await page.locator('kefu-widget .icon-button').click();
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).not.toBe('hidden');
+    await context.close();
+  });
+});
+
+describe('suggestions', () => {
+  it('a tapped suggestion chip shows that article', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/`);
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    await ask(page, 'refund');
+    const chip = page.locator('kefu-widget .chip').first();
+    await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(1);
+    const title = (await chip.textContent())!.trim();
+    await chip.click();
+    const article = page.locator('kefu-widget .message.bot .article-title', { hasText: title });
+    await expect.poll(() => article.count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('kefu-widget .message.bot .article-body').last().textContent()).not.toBe('');
+    await page.close();
+  });
+});
