@@ -23,6 +23,7 @@ export default defineConfig({
                 SESSION_SECRET: 'workerd-session-secret',
                 ADMIN_API_KEY: 'workerd-admin-key',
                 ALLOW_LOCALHOST_ORIGINS: 'true',
+                IDENTITY_SECRETS: JSON.stringify({ 'lantern-tea': 'workerd-identity-secret' }),
               },
             },
           }),
