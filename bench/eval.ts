@@ -19,13 +19,17 @@ import lunr from 'lunr';
 import MiniSearch from 'minisearch';
 import { buildKnowledgeBase } from '../knowledge-base/build/compile.ts';
 import { decide, loadKnowledge, type Decision, type SiteKnowledge } from '../worker/bot/index.ts';
-import { PARAMS, THRESHOLDS } from '../worker/bot/decide.ts';
+import { PARAMS, THRESHOLDS, featureVector, setConfidenceModel } from '../worker/bot/decide.ts';
 import { toBatchOutput, type BatchOutput } from './bot-batch.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataDir = resolve(repoRoot, '../shared/eval-data');
 const JSON_OUT = process.argv.includes('--json');
 const TUNE = process.argv.includes('--tune');
+const FIT = process.argv.includes('--fit');
+const HAND_MIN = Number(process.env.HAND_MIN ?? 0.95);
+// ablation: --no-typo switches typo correction off
+if (process.argv.includes('--no-typo')) PARAMS.typoMinLen = 1000;
 
 interface Row {
   text: string;
@@ -150,7 +154,7 @@ const results: Record<string, Record<System, Metrics>> = {};
 const perIntent = new Map<string, { rows: number; right: number; wrong: number; handoff: number; confusions: Map<string, number> }>();
 
 const started = performance.now();
-for (const [name, rows] of Object.entries(TUNE ? {} : datasets)) {
+for (const [name, rows] of Object.entries(TUNE || FIT ? {} : datasets)) {
   const r = (results[name] = { lunr: emptyMetrics(), minisearch: emptyMetrics(), kefu: emptyMetrics() });
   for (const row of rows) {
     score(r.lunr, row, lunrDecide(row.text));
@@ -175,10 +179,58 @@ const elapsed = (performance.now() - started) / 1000;
 // ---------------------------------------------------------------------------------------
 // tuning (dev data only)
 
+if (FIT) {
+  // Fit the confidence model: logistic regression, features from decide()'s scores, on the
+  // train splits only (Bitext intent-detection train, CLINC oos train). Label: answering with
+  // the top article would be right. Rows decided by rules (handoff/smalltalk) are skipped.
+  setConfidenceModel(null);
+  const fitRows = [
+    ...datasets.bitext_id!.filter((r) => r.split === 'train'),
+    ...datasets.clinc_oos!.filter((r) => r.split === 'train'),
+  ];
+  const X: number[][] = [];
+  const Y: number[] = [];
+  for (const row of fitRows) {
+    const d = decide(stripPlaceholders(row.text), { kb, locale: 'en' });
+    const retrievalDecided = d.action === 'answer' || d.action === 'suggest' || (d.action === 'handoff' && (d.reason === 'low_confidence' || d.reason === 'out_of_scope'));
+    const sc = d.scores;
+    if (!retrievalDecided || sc.top.length === 0) continue;
+    const t1 = sc.top[0]!;
+    const t2 = sc.top[1];
+    X.push(featureVector({ cov1: t1.coverage, sim1: t1.similarity, rank1: t1.rank, sim2: t2?.similarity ?? 0, rank2: t2?.rank ?? 0, share: t1.score / (t1.score + (t2?.score ?? 0)), terms: sc.terms.length, unknownShare: sc.terms.length ? sc.unknownTerms.length / sc.terms.length : 0 }));
+    Y.push(t1.articleId === row.expected ? 1 : 0);
+  }
+  const dim = X[0]!.length;
+  const w = new Array<number>(dim).fill(0);
+  let b = 0;
+  const lr = 0.5;
+  const l2 = 1e-4;
+  for (let it = 0; it < 4000; it++) {
+    const gw = new Array<number>(dim).fill(0);
+    let gb = 0;
+    for (let i = 0; i < X.length; i++) {
+      let z = b;
+      for (let j = 0; j < dim; j++) z += w[j]! * X[i]![j]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const e = p - Y[i]!;
+      for (let j = 0; j < dim; j++) gw[j]! += e * X[i]![j]!;
+      gb += e;
+    }
+    for (let j = 0; j < dim; j++) w[j] = w[j]! - lr * (gw[j]! / X.length + l2 * w[j]!);
+    b -= (lr * gb) / X.length;
+  }
+  const pos = Y.filter((y) => y === 1).length;
+  console.log(`fitted on ${X.length} rows (${pos} where the top article is right)`);
+  console.log(JSON.stringify({ weights: w.map((x) => +x.toFixed(4)), bias: +b.toFixed(4) }));
+  process.exit(0);
+}
+
 if (TUNE) {
   const devRows = [
-    ...datasets.bitext_id!.filter((r) => r.split === 'train' || r.split === 'dev').map((row) => ({ row, set: 'bitext_id' })),
-    ...datasets.clinc_oos!.filter((r) => r.split !== 'test').map((row) => ({ row, set: 'clinc_oos' })),
+    // the confidence model is fitted on the train splits (--fit); thresholds are chosen here on
+    // the dev/val splits it has not seen
+    ...datasets.bitext_id!.filter((r) => r.split === 'dev').map((row) => ({ row, set: 'bitext_id' })),
+    ...datasets.clinc_oos!.filter((r) => r.split === 'val').map((row) => ({ row, set: 'clinc_oos' })),
   ];
   type Found = { params: string; th: string; right: number; prec: number; oos: number; ros: number; hand: number };
   const found: Found[] = [];
@@ -193,9 +245,9 @@ if (TUNE) {
         for (const marginWeight of mws) {
           Object.assign(PARAMS, { simWeight, unknownWeight, covWeight, marginWeight });
           const ds = devRows.map(({ row, set }) => ({ row, set, d: decide(stripPlaceholders(row.text), { kb, locale: 'en' }) }));
-          for (let A = 0.2; A <= 0.9; A += 0.025)
+          for (let A = 0.2; A <= 0.99; A += 0.01)
             for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
-              for (const S of [0.1, 0.2]) {
+              for (const S of [0.1, 0.2, 0.3, 0.4, 0.5]) {
                 const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
                 for (const { row, set, d } of ds) {
                   let out: BatchOutput;
@@ -222,9 +274,12 @@ if (TUNE) {
         }
   const fmt = (f: Found) => `${f.params} ${f.th} right ${(100 * f.right).toFixed(1)} prec ${(100 * f.prec).toFixed(1)} oos ${(100 * f.oos).toFixed(1)} r|s ${(100 * f.ros).toFixed(1)} hand ${(100 * f.hand).toFixed(1)}`;
   console.log(`tuning on ${devRows.length} dev rows`);
+  if (process.env.SHOW_ANSWER) {
+    for (const f of found.filter((x) => x.th.includes(`"ANSWER":${process.env.SHOW_ANSWER},`))) console.log('  ' + fmt(f));
+  }
   for (const minPrec of [0.97, 0.95, 0.9]) {
-    const ok = found.filter((f) => f.prec >= minPrec && f.oos <= 0.05).sort((a, b) => b.right - a.right || b.ros - a.ros);
-    console.log(`best with precision ≥ ${minPrec * 100}% and OOS false answers ≤ 5%:`);
+    const ok = found.filter((f) => f.prec >= minPrec && f.oos <= 0.05 && f.hand >= HAND_MIN).sort((a, b) => b.right - a.right || b.ros - a.ros);
+    console.log(`best with precision ≥ ${minPrec * 100}%, OOS false answers ≤ 5%, handoff recall ≥ 95%:`);
     for (const f of ok.slice(0, 5)) console.log('  ' + fmt(f));
   }
   process.exit(0);

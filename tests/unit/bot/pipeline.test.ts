@@ -63,3 +63,24 @@ describe('detectLocale', () => {
     expect(detectLocale('12345', 'zh')).toBe('zh');
   });
 });
+
+describe('scoring equals Lunr', () => {
+  it('scoreDocuments reproduces lunr.Index#query scores on a compiled index', async () => {
+    const { buildIndex } = await import('../../../worker/bot/indexer.ts');
+    const { loadKnowledge, scoreDocuments } = await import('../../../worker/bot/knowledge.ts');
+    const index = buildIndex('en', [
+      { id: 'a', title: 'Cancel an order', tags: ['cancel'], questions: ['How do I cancel my order?'], body: 'Cancel within one hour.' },
+      { id: 'b', title: 'Cancellation fees', tags: ['fee'], questions: ['Does cancelling cost anything?'], body: 'Cancelling an order is free before dispatch.' },
+      { id: 'c', title: 'Gift cards', tags: [], questions: [], body: 'Gift cards never expire.' },
+    ]);
+    const k = loadKnowledge({ format: 1, site: 'lunr-eq', locale: 'en', articles: [], index, words: [] });
+    const terms = tokenize('how to cancel an order for free', 'en');
+    const lunrRes = k.index.query((q) => {
+      for (const t of terms) q.term(t, { usePipeline: false });
+    });
+    const ours = scoreDocuments(k, terms, 10);
+    expect(ours.map((r) => r.ref)).toEqual(lunrRes.map((r) => r.ref));
+    for (let i = 0; i < ours.length; i++) expect(ours[i]!.score).toBeCloseTo(lunrRes[i]!.score, 9);
+    expect(ours.some((r) => r.ref.startsWith('c'))).toBe(false);
+  });
+});
