@@ -372,7 +372,8 @@ export class Conversation extends DurableObject<Env> {
       }
       case 'handoff':
         this.pushHistory({ kind: 'bot', action: 'handoff', query });
-        if (decision.reason === 'low_confidence') await this.recordGap(query, 'low_confidence');
+        // Unsure or unmatched questions are what the knowledge base should grow by.
+        if (decision.reason === 'low_confidence' || decision.reason === 'out_of_scope') await this.recordGap(query, decision.reason);
         return this.handOff(decision.reason, query);
     }
   }

@@ -1,5 +1,5 @@
 /** The console's HTTP calls: same origin, JSON bodies, the session rides in an HttpOnly cookie. */
-import type { AgentProfile, AgentRole, AgentSessionResponse } from '../../protocol/agent.ts';
+import type { AgentProfile, AgentRole, AgentSessionResponse, SiteSetupResponse } from '../../protocol/agent.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -83,4 +83,37 @@ export async function createAgent(email: string, name: string, role: AgentRole):
   const result = await request<CreatedAgent>('POST', '/v1/agent/agents', { email, name, role });
   if (!result) throw new ApiError(500, 'bad_response', 'The server sent an empty answer.');
   return result;
+}
+
+/** The setup page: embed snippet and settings (site admins only; others get 403). */
+export async function fetchSiteSetup(): Promise<SiteSetupResponse> {
+  const result = await request<SiteSetupResponse>('GET', '/v1/agent/site');
+  if (!result || typeof result !== 'object' || !result.site || !result.embed) throw new ApiError(500, 'bad_response', 'The server sent an unexpected answer.');
+  return result;
+}
+
+/** A question the bot could not answer, counted per normalised wording. */
+export interface KnowledgeGap {
+  locale: string;
+  question: string;
+  count: number;
+  /** `low_confidence` or `not_helpful`; anything else is shown as it is. */
+  reason: string;
+  /** Epoch milliseconds. */
+  lastAsked: number;
+}
+
+export async function fetchKnowledgeGaps(): Promise<KnowledgeGap[]> {
+  const result = await request<{ gaps?: unknown }>('GET', '/v1/agent/knowledge-gaps');
+  const gaps = Array.isArray(result?.gaps) ? (result.gaps as KnowledgeGap[]) : [];
+  return gaps
+    .filter((gap) => gap && typeof gap.question === 'string')
+    .map((gap) => ({
+      locale: String(gap.locale ?? ''),
+      question: gap.question,
+      count: Number.isFinite(gap.count) ? gap.count : 0,
+      reason: String(gap.reason ?? ''),
+      lastAsked: Number.isFinite(gap.lastAsked) ? gap.lastAsked : 0,
+    }))
+    .sort((a, b) => b.count - a.count || b.lastAsked - a.lastAsked);
 }

@@ -104,3 +104,55 @@ export function oneLine(text: string, max = 140): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** A length of time in seconds as people say it: "45 s", "2 min", "1 min 30 s", "1 h 5 min". */
+export function duration(totalSeconds: number | undefined): string {
+  if (totalSeconds === undefined || !Number.isFinite(totalSeconds) || totalSeconds < 0) return '—';
+  const total = Math.round(totalSeconds);
+  if (total < 60) return `${total} s`;
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const parts: string[] = [];
+  if (hours > 0) parts.push(`${hours} h`);
+  if (minutes > 0) parts.push(`${minutes} min`);
+  if (seconds > 0) parts.push(`${seconds} s`);
+  return parts.join(' ');
+}
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then the date. */
+export function relativeTime(at: number, nowMs: number): string {
+  if (!Number.isFinite(at) || at <= 0) return '—';
+  const seconds = Math.max(0, Math.floor((nowMs - at) / 1000));
+  if (seconds < 60) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 30) return `${days} days ago`;
+  return new Date(at).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+const LOCALE_NAMES: Record<string, string> = { en: 'English', zh: 'Simplified Chinese' };
+
+/** A locale code as a language name; unknown codes are shown as they are. */
+export function localeName(locale: string): string {
+  return LOCALE_NAMES[locale] ?? locale;
+}
+
+const GAP_REASONS: Record<string, string> = {
+  low_confidence: 'Bot unsure',
+  not_helpful: 'Marked not helpful',
+  out_of_scope: 'No article matched',
+};
+
+export function gapReasonLabel(reason: string): string {
+  return GAP_REASONS[reason] ?? reason;
+}
+
+/** A CSS hex colour, or null: only this ever reaches a style attribute. */
+export function safeHexColor(raw: string | undefined): string | null {
+  return raw && /^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(raw) ? raw : null;
+}

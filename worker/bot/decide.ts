@@ -5,7 +5,9 @@ import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corr
 import { articleTermsOf, docTermsOf, refToArticleId, scoreDocuments, type Knowledge, type SiteKnowledge } from './knowledge.ts';
 import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
 
-export type HandoffReason = 'requested_human' | 'angry' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
+import type { HandoffReason } from '../../protocol/agent.ts';
+
+export type { HandoffReason };
 
 export interface ScoredArticle {
   articleId: string;

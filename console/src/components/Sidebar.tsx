@@ -7,6 +7,9 @@ import { useNow } from '../hooks.ts';
 import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
+/** The pages that can take the place of the conversation. */
+export type WorkspacePage = 'setup' | 'gaps';
+
 interface SidebarProps {
   me: AgentProfile;
   data: InboxData | null;
@@ -20,6 +23,8 @@ interface SidebarProps {
   onSelect: (conversationId: string) => void;
   onResolve: (ticketId: number) => void;
   onOpenTeam: () => void;
+  page: WorkspacePage | null;
+  onOpenPage: (page: WorkspacePage) => void;
   onLogout: () => void;
 }
 
@@ -62,11 +67,33 @@ export function Sidebar(props: SidebarProps) {
           ))}
         </fieldset>
         <AlertControls />
-        {me.role === 'admin' && (
-          <button type="button" class="button small" data-testid="team-button" onClick={props.onOpenTeam}>
-            Team…
+        <div class="sidebar-links">
+          {me.role === 'admin' && (
+            <button type="button" class="button small" data-testid="team-button" onClick={props.onOpenTeam}>
+              Team…
+            </button>
+          )}
+          {me.role === 'admin' && (
+            <button
+              type="button"
+              class={`button small ${props.page === 'setup' ? 'is-current' : ''}`}
+              aria-current={props.page === 'setup' ? 'page' : undefined}
+              data-testid="setup-button"
+              onClick={() => props.onOpenPage('setup')}
+            >
+              Setup
+            </button>
+          )}
+          <button
+            type="button"
+            class={`button small ${props.page === 'gaps' ? 'is-current' : ''}`}
+            aria-current={props.page === 'gaps' ? 'page' : undefined}
+            data-testid="knowledge-gaps-button"
+            onClick={() => props.onOpenPage('gaps')}
+          >
+            Knowledge gaps
           </button>
-        )}
+        </div>
         {linkStatus !== 'online' && (
           <p class="link-status" role="status" data-testid="inbox-status">
             {linkStatus === 'connecting' ? 'Connecting to the inbox…' : linkStatus === 'stopped' ? 'Disconnected.' : 'Connection lost. Reconnecting…'}

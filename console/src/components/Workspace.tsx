@@ -11,7 +11,9 @@ import { oneLine, reasonLabel, shopperName } from '../format.ts';
 import { useSnapshot } from '../hooks.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
 import { ConversationView } from './ConversationView.tsx';
-import { Sidebar } from './Sidebar.tsx';
+import { KnowledgeGapsPage } from './KnowledgeGapsPage.tsx';
+import { SetupPage } from './SetupPage.tsx';
+import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
 import { Toasts, type Toast } from './Toasts.tsx';
 
@@ -32,9 +34,20 @@ const INBOX_ERRORS: Record<string, string> = {
 
 const CONVERSATION_ID = /^[0-9a-f-]{36}$/;
 
-function chatFromHash(): string | null {
-  const match = /^#chat=([0-9a-f-]{36})$/.exec(window.location.hash);
-  return match?.[1] ?? null;
+interface Route {
+  chat: string | null;
+  page: WorkspacePage | null;
+}
+
+const PAGE_HASHES: Record<WorkspacePage, string> = { setup: '#setup', gaps: '#knowledge-gaps' };
+
+/** `#chat=<id>`, `#setup`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
+function routeFromHash(hash: string): Route | null {
+  if (hash === '' || hash === '#') return { chat: null, page: null };
+  const match = /^#chat=([0-9a-f-]{36})$/.exec(hash);
+  if (match) return { chat: match[1]!, page: null };
+  for (const [page, pageHash] of Object.entries(PAGE_HASHES) as [WorkspacePage, string][]) if (hash === pageHash) return { chat: null, page };
+  return null;
 }
 
 export function Workspace({ agent, onSignOut }: WorkspaceProps) {
@@ -70,18 +83,36 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     [dismissToast],
   );
 
-  const [selectedId, setSelectedId] = useState<string | null>(chatFromHash);
+  const initialRoute = useMemo(() => routeFromHash(window.location.hash) ?? { chat: null, page: null }, []);
+  const [selectedId, setSelectedId] = useState<string | null>(initialRoute.chat);
   const selectedRef = useRef(selectedId);
   selectedRef.current = selectedId;
+  // A page (Setup, Knowledge gaps) takes the place of the conversation.
+  const [page, setPage] = useState<WorkspacePage | null>(initialRoute.page);
+  const pageRef = useRef(page);
+  pageRef.current = page;
   const select = useCallback((conversationId: string | null) => {
     if (conversationId !== null && !CONVERSATION_ID.test(conversationId)) return;
     setSelectedId(conversationId);
+    setPage(null);
     const url = new URL(window.location.href);
     url.hash = conversationId ? `chat=${conversationId}` : '';
     window.history.replaceState(null, '', url.href);
   }, []);
+  const openPage = useCallback((next: WorkspacePage) => {
+    setSelectedId(null);
+    setPage(next);
+    const url = new URL(window.location.href);
+    url.hash = PAGE_HASHES[next];
+    window.history.replaceState(null, '', url.href);
+  }, []);
   useEffect(() => {
-    const onHash = () => setSelectedId(chatFromHash());
+    const onHash = () => {
+      const route = routeFromHash(window.location.hash);
+      if (!route) return;
+      setSelectedId(route.chat);
+      setPage(route.page);
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -109,7 +140,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
             const how = event.by === 'transfer' ? `${event.fromAgent ?? 'A colleague'} transferred a chat to you` : 'A chat was assigned to you';
             const text = event.note ? `${how}: “${oneLine(event.note, 160)}”` : `${how}.`;
             notify('kefu: chat assigned to you', text, `assigned-${event.conversationId}`, () => select(event.conversationId));
-            if (!selectedRef.current) select(event.conversationId);
+            // Never pull an agent out of a chat or a page they are reading; the toast offers to open it.
+            if (!selectedRef.current && !pageRef.current) select(event.conversationId);
             addToast(text, 'info', selectedRef.current === event.conversationId ? undefined : { label: 'Open', run: () => select(event.conversationId) });
             return;
           }
@@ -194,10 +226,23 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   const presence: Exclude<AgentStatus, 'offline'> =
     inboxSnapshot.chosenStatus ?? (data?.agents.find((candidate) => candidate.id === me.id)?.status === 'away' ? 'away' : 'online');
 
+  // Setup is for site admins only (the server refuses it to others as well).
+  const shownPage = page === 'setup' && me.role !== 'admin' ? null : page;
+
   return (
     <div class="workspace">
-      <a class="skip-link" href="#conversation">
-        Skip to the conversation
+      <a
+        class="skip-link"
+        href={shownPage ? '#main-content' : '#conversation'}
+        onClick={(event) => {
+          // Move focus without touching the hash, which holds the open chat or page.
+          const target = document.getElementById(shownPage ? 'main-content' : 'conversation');
+          if (!target) return;
+          event.preventDefault();
+          target.focus();
+        }}
+      >
+        {shownPage ? 'Skip to the main content' : 'Skip to the conversation'}
       </a>
       <Sidebar
         me={me}
@@ -212,9 +257,15 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         onSelect={select}
         onResolve={resolveTicket}
         onOpenTeam={() => setTeamOpen(true)}
+        page={shownPage}
+        onOpenPage={openPage}
         onLogout={() => onSignOut()}
       />
-      {conversation ? (
+      {shownPage === 'setup' ? (
+        <SetupPage />
+      ) : shownPage === 'gaps' ? (
+        <KnowledgeGapsPage />
+      ) : conversation ? (
         <ConversationView
           key={conversation.conversationId}
           connection={conversation}
