@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from './limits.ts';
-import { clientMsgIdSchema, type ErrorCode } from './visitor.ts';
+import { clientMsgIdSchema, LONE_SURROGATE, type ErrorCode } from './visitor.ts';
 
 export type ParseResult<T> =
   | { ok: true; frame: T }
@@ -26,6 +26,9 @@ export function parseFrame<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer): 
   } catch {
     return { ok: false, code: 'bad_json', message: 'Frame is not valid JSON.' };
   }
+  if (hasLoneSurrogate(data)) {
+    return { ok: false, code: 'invalid_frame', message: 'Frame contains invalid UTF-16 (a lone surrogate).', clientMsgId: pickClientMsgId(data) };
+  }
   const clientMsgId = pickClientMsgId(data);
   if (isObject(data) && 'v' in data && data.v !== PROTOCOL_VERSION) {
     return { ok: false, code: 'unsupported_version', message: `Protocol version must be ${PROTOCOL_VERSION}.`, clientMsgId };
@@ -37,6 +40,28 @@ export function parseFrame<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer): 
     return { ok: false, code: 'invalid_frame', message: `${where}${issue?.message ?? 'invalid frame'}`, clientMsgId };
   }
   return { ok: true, frame: result.data };
+}
+
+/**
+ * A lone surrogate cannot be stored or shown faithfully, in any field or key of any frame.
+ * Walks the parsed value with an explicit stack: a deeply nested frame must not exhaust the call stack.
+ */
+function hasLoneSurrogate(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      stack.push(...value);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

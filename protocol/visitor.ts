@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './limits.ts';
 
 // A lone surrogate cannot be stored or shown faithfully; refuse it rather than mangle it.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const version = z.literal(PROTOCOL_VERSION);
 

@@ -181,7 +181,10 @@ export class Conversation extends DurableObject<Env> {
   // ---- shopper frames -------------------------------------------------------------------
 
   private async onVisitorFrame(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, frame: VisitorInbound): Promise<void> {
-    if (frame.type === 'hello') return this.welcomeVisitor(ws, attachment, frame);
+    if (frame.type === 'hello') {
+      if (attachment.ready) return this.send(ws, { v: 1, type: 'error', code: 'invalid_frame', message: 'This socket has already said hello.' });
+      return this.welcomeVisitor(ws, attachment, frame);
+    }
     if (!attachment.ready) return this.send(ws, { v: 1, type: 'error', code: 'hello_required', message: 'Send a hello frame first.' });
     if ('clientMsgId' in frame) {
       // A retry of a stored message is acked again without costing the sender anything.
@@ -248,8 +251,12 @@ export class Conversation extends DurableObject<Env> {
   private async welcomeVisitor(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, hello: VisitorHello): Promise<void> {
     const isNew = this.store.getMeta('state') === null;
     if (isNew) this.store.setJson('shopper', { vip: false, locale: hello.locale ?? this.site()?.defaultLocale ?? 'en', visits: 0 } satisfies ShopperContext);
-    // Identity first, so that a new chat's greeting can use the shopper's name.
-    if (hello.identity) await this.applyIdentity(ws, hello.identity);
+    // Identity first, so that a new chat's greeting can use the shopper's name. It costs an
+    // action token like identify(), so reconnect loops cannot flood the agents with updates.
+    if (hello.identity) {
+      if (this.takeActionToken()) await this.applyIdentity(ws, hello.identity);
+      else this.send(ws, { v: 1, type: 'error', code: 'rate_limited', message: 'Too many identity changes; try again in a moment.' });
+    }
     if (isNew) this.startConversation();
     this.recordVisit(hello);
     const lastSeq = this.store.lastSeq();
@@ -609,7 +616,9 @@ export class Conversation extends DurableObject<Env> {
     return this.store.getJson<ShopperContext>('shopper') ?? { vip: false, locale: 'en', visits: 0 };
   }
 
+  /** Stores the shopper's context and tells agents, only when something changed (reconnects are frequent). */
   private setShopper(shopper: ShopperContext): void {
+    if (JSON.stringify(shopper) === this.store.getMeta('shopper')) return;
     this.store.setJson('shopper', shopper);
     this.broadcastToAgents({ v: 1, type: 'shopper', shopper });
   }

@@ -3,6 +3,7 @@
  * Static files (demo shop, widget, console) are served by Workers Static Assets.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Env } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -32,6 +33,18 @@ app.route('/', adminRoutes);
 app.notFound((c) => c.json({ error: 'not_found', message: 'Not found.' }, 404));
 
 app.onError((error, c) => {
+  // Middleware refusals (bad bearer, unreadable JSON) keep their status and get a plain sentence.
+  if (error instanceof HTTPException) {
+    // bearerAuth answers a malformed Authorization header with 400 and a challenge: that is a missing credential.
+    const challenge = error.getResponse().headers.get('WWW-Authenticate');
+    if (challenge || error.status === 401) {
+      const body = c.json({ error: 'unauthorized', message: 'Missing or wrong credentials.' }, 401);
+      body.headers.set('WWW-Authenticate', challenge ?? 'Bearer');
+      return body;
+    }
+    const message = error.status === 400 ? 'The request body is not valid JSON.' : 'The request was refused.';
+    return c.json({ error: error.status === 400 ? 'invalid_body' : 'request_refused', message }, error.status);
+  }
   console.error('worker: unhandled error', error);
   return c.json({ error: 'internal', message: 'Something went wrong on our side.' }, 500);
 });

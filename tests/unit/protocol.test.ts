@@ -27,6 +27,8 @@ describe('visitor frame validation', () => {
     ['text over 4,000 characters', json({ v: 1, type: 'message', clientMsgId: 'a1b2c3d4e5', text: 'x'.repeat(MAX_TEXT_LENGTH + 1) }), 'invalid_frame'],
     ['blank text', json({ v: 1, type: 'message', clientMsgId: 'a1b2c3d4e5', text: '  \n ' }), 'invalid_frame'],
     ['lone surrogate', '{"v":1,"type":"message","clientMsgId":"a1b2c3d4e5","text":"bad \\ud800 text"}', 'invalid_frame'],
+    ['lone surrogate in a page title', '{"v":1,"type":"hello","lastSeq":0,"page":{"url":"https://a.example/","title":"x\\udc00"}}', 'invalid_frame'],
+    ['lone surrogate in a key', '{"v":1,"type":"typing","on":true,"\\ud83d":1}', 'invalid_frame'],
     ['missing version', json({ type: 'hello', lastSeq: 0 }), 'invalid_frame'],
     ['wrong version', json({ v: 2, type: 'hello', lastSeq: 0 }), 'unsupported_version'],
     ['unknown type', json({ v: 1, type: 'delete_everything' }), 'invalid_frame'],

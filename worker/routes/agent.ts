@@ -23,10 +23,17 @@ function inbox(env: Env, siteId: string) {
   return env.SITE_INBOX.get(env.SITE_INBOX.idFromName(siteId));
 }
 
-/** The console is served by this Worker, so browsers calling the agent API come from our own origin. */
+/**
+ * The console is served by this Worker, so browsers calling the agent API come from our own
+ * origin. Writes and sockets must say so; a plain GET without Origin is allowed only when the
+ * browser marks it same-origin (or it is not a browser fetch at all).
+ */
 function sameOrigin(c: Context): boolean {
   const origin = c.req.header('Origin');
-  return origin === undefined || origin === new URL(c.req.url).origin;
+  if (origin !== undefined) return origin === new URL(c.req.url).origin;
+  const isRead = (c.req.method === 'GET' || c.req.method === 'HEAD') && c.req.header('Upgrade') !== 'websocket';
+  const fetchSite = c.req.header('Sec-Fetch-Site');
+  return isRead && (fetchSite === undefined || fetchSite === 'same-origin' || fetchSite === 'none');
 }
 
 const requireSameOrigin = createMiddleware(async (c, next) => {

@@ -1,0 +1,428 @@
+/**
+ * XSS in real Chromium. The corpus (tests/fixtures/xss/payloads.txt) goes in as shopper messages,
+ * agent messages, internal notes, a transfer note, visitor names, page titles and an agent's own
+ * name, while the widget (shopper) and the console (agent) have the same chat open. A payload that
+ * runs calls alert(), logs 'XSS-FIRED' or loads /xss-beacon; dialog, console, pageerror and
+ * request listeners turn any of that into a failure. Afterwards no element in the widget's shadow
+ * DOM or the console's DOM may carry an on* attribute, a javascript: URL, or be a script/iframe/
+ * object/embed/... that was not there before the payloads arrived (forms are the app's own; a payload
+ * form could only act through a javascript: action, which the URL check catches).
+ *
+ * The knowledge-base part compiles tests/fixtures/xss/kb-article.md with the real build on a
+ * throwaway site folder and renders its HTML the way the widget does (innerHTML in a shadow root).
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildKnowledgeBase } from '../../knowledge-base/build/compile.ts';
+import { launchChromium } from '../support/chromium.ts';
+import {
+  adminCreateAgent,
+  loginAgent,
+  nextClientMsgId,
+  openAgentChat,
+  openInbox,
+  openShopper,
+  printTable,
+  sayAcked,
+  sleep,
+  type TestSocket,
+} from './lib/client.ts';
+
+const { baseUrl, adminKey, demoAgent } = inject('kefuSecurity');
+
+const PAYLOADS = readFileSync('tests/fixtures/xss/payloads.txt', 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '' && !line.startsWith('# '));
+/** Names are limited to 80 characters by the protocol; longer payloads go everywhere else. */
+const NAME_PAYLOADS = PAYLOADS.filter((payload) => payload.trim().length <= 80);
+const HOSTILE_AGENT_NAME = `<img src=x onerror=alert('AGENT-NAME')>Eve`;
+
+/** Greedy packing of payloads into texts of at most `max` characters, one payload per line. */
+function pack(payloads: string[], max: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const payload of payloads) {
+    const next = current ? `${current}\n${payload}` : payload;
+    if (next.length > max && current) {
+      out.push(current);
+      current = payload;
+    } else current = next;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/** What the server keeps of a name: control and format characters removed, trimmed. */
+const storedName = (name: string) => name.replace(/[\p{C}]/gu, '').trim();
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function guard(page: Page, problems: string[], label: string) {
+  page.on('dialog', (dialog) => {
+    problems.push(`${label} dialog (${dialog.type()}): ${dialog.message()}`);
+    void dialog.dismiss().catch(() => undefined);
+  });
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/XSS|KB-\d|AGENT-NAME/.test(text)) problems.push(`${label} console.${message.type()}: ${text.slice(0, 200)}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${label} pageerror: ${error.message.slice(0, 200)}`));
+  page.on('request', (request) => {
+    if (request.url().includes('xss-beacon')) problems.push(`${label} loaded ${request.url()}`);
+  });
+}
+
+interface DomReport {
+  handlers: string[];
+  jsUrls: string[];
+  dangerous: Record<string, number>;
+  elements: number;
+}
+
+/** Walks a root and every open shadow root below it (runs in the page). */
+async function inspectDom(page: Page, rootSelector: string | null): Promise<DomReport> {
+  return page.evaluate((selector) => {
+    const DANGEROUS = ['SCRIPT', 'IFRAME', 'FRAME', 'FRAMESET', 'OBJECT', 'EMBED', 'BASE', 'META', 'LINK', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'MATH', 'APPLET', 'ISINDEX'];
+    const report = { handlers: [] as string[], jsUrls: [] as string[], dangerous: {} as Record<string, number>, elements: 0 };
+    const visit = (root: Document | ShadowRoot | Element) => {
+      const elements = root instanceof Element ? [root, ...Array.from(root.querySelectorAll('*'))] : Array.from(root.querySelectorAll('*'));
+      for (const element of elements) {
+        report.elements += 1;
+        const tag = element.tagName.toUpperCase();
+        if (DANGEROUS.includes(tag)) report.dangerous[tag] = (report.dangerous[tag] ?? 0) + 1;
+        for (const attribute of Array.from(element.attributes)) {
+          if (/^on/i.test(attribute.name)) report.handlers.push(`<${tag.toLowerCase()} ${attribute.name}="${attribute.value.slice(0, 60)}">`);
+          if (/^(href|src|action|formaction|xlink:href|data|srcdoc|background|poster)$/i.test(attribute.name) && /^\s*(javascript|vbscript|data:text\/html)/i.test(attribute.value.replace(/[\u0000-\u0020]/g, ''))) {
+            report.jsUrls.push(`<${tag.toLowerCase()} ${attribute.name}="${attribute.value.slice(0, 60)}">`);
+          }
+        }
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    if (selector === null) visit(document);
+    else {
+      const host = document.querySelector(selector);
+      if (host?.shadowRoot) visit(host.shadowRoot);
+    }
+    return report;
+  }, rootSelector);
+}
+
+function newDangerous(before: DomReport, after: DomReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [tag, count] of Object.entries(after.dangerous)) if (count > (before.dangerous[tag] ?? 0)) out[tag] = count - (before.dangerous[tag] ?? 0);
+  return out;
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('XSS payloads in the widget and the console', () => {
+  it(`renders ${PAYLOADS.length} payloads as inert text everywhere shopper- or agent-supplied text appears`, async () => {
+    expect(PAYLOADS.length).toBeGreaterThanOrEqual(50);
+    const problems: string[] = [];
+    const agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const sockets: TestSocket[] = [];
+    try {
+      const agentPage = await agentContext.newPage();
+      const shopperPage = await shopperContext.newPage();
+      guard(agentPage, problems, 'console');
+      guard(shopperPage, problems, 'widget');
+      for (const context of [agentContext, shopperContext]) await context.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+
+      // ---- the agent signs in to the console ------------------------------------------
+      await agentPage.goto(`${baseUrl}/console/?site=demo`);
+      await agentPage.getByTestId('login-email').fill(demoAgent.email);
+      await agentPage.getByTestId('login-password').fill(demoAgent.password);
+      await agentPage.getByTestId('login-submit').click();
+      await expect.poll(() => agentPage.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => agentPage.getByTestId('inbox-status').count(), { timeout: 15_000 }).toBe(0);
+      const consoleBefore = await inspectDom(agentPage, null);
+
+      // ---- one queued chat per payload: name, page title, message -----------------------
+      const queued = await Promise.all(
+        PAYLOADS.map(async (payload) => {
+          const shopper = await openShopper(baseUrl, {
+            page: { url: `http://127.0.0.1/x?q=${encodeURIComponent(payload).slice(0, 200)}`, title: payload.slice(0, 300) },
+          });
+          sockets.push(shopper.socket);
+          if (payload.trim().length <= 80) {
+            shopper.socket.send({ v: 1, type: 'identify', identity: { name: payload } });
+            await Promise.any([shopper.socket.waitFor('identity', undefined, 5000), shopper.socket.waitFor('error', undefined, 5000)]);
+          }
+          await sayAcked(shopper.socket, payload);
+          // Whatever the bot made of the payload, ask for a person (a not_now answer means it is already queued).
+          shopper.socket.send({ v: 1, type: 'request_human' });
+          await shopper.socket.waitFor('state', (frame) => frame.state === 'queued', 10_000);
+          return { payload, conversationId: shopper.welcome.conversationId };
+        }),
+      );
+      const entry = (conversationId: string) => agentPage.locator(`[data-testid="queue-entry"][data-conversation-id="${conversationId}"]`);
+      await expect.poll(async () => (await Promise.all(queued.map((chat) => entry(chat.conversationId).count()))).reduce((a, b) => a + b, 0), { timeout: 20_000 }).toBe(queued.length);
+      let namesShown = 0;
+      let lastMessagesShown = 0;
+      for (const chat of queued) {
+        const name = (await entry(chat.conversationId).locator('.entry-name').textContent()) ?? '';
+        if (chat.payload.trim().length <= 80 && name === storedName(chat.payload)) namesShown += 1;
+        const last = (await entry(chat.conversationId).getByTestId('queue-last-message').textContent()) ?? '';
+        if (flat(chat.payload).startsWith(last.replace(/…$/, '')) && last.length > 0) lastMessagesShown += 1;
+      }
+
+      // ---- the main chat: the real widget on a page whose title is a payload -------------
+      const titlePayload = `<noscript><p title="</noscript><img src=x onerror=alert('PAGE-TITLE')>">`;
+      // The demo shop page, served by the Worker (a page fulfilled by the test itself would trip Chromium's
+      // local-network-access checks); its title is set to a payload before the widget connects.
+      await shopperPage.goto(`${baseUrl}/#<img src=x onerror=alert('HASH')>`);
+      await shopperPage.evaluate((title) => {
+        document.title = title;
+      }, titlePayload);
+      await shopperPage.locator('kefu-widget .launcher').click();
+      await expect.poll(() => shopperPage.locator('kefu-widget .status').getAttribute('data-status'), { timeout: 15_000 }).toBe('online');
+      const widgetBefore = await inspectDom(shopperPage, 'kefu-widget');
+      await shopperPage.locator('kefu-widget textarea').fill(`I want to talk to a person <img src=x onerror=alert('WIDGET-UI')>`);
+      await shopperPage.locator('kefu-widget .send').click();
+      const token = await expect
+        .poll(() => shopperPage.evaluate(() => JSON.parse(localStorage.getItem('kefu:demo:token') ?? 'null') as string | null), { timeout: 10_000 })
+        .toBeTruthy()
+        .then(() => shopperPage.evaluate(() => JSON.parse(localStorage.getItem('kefu:demo:token')!) as string));
+      const conversationId = (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { c: string }).c;
+      await expect.poll(() => entry(conversationId).count(), { timeout: 15_000 }).toBe(1);
+      await entry(conversationId).getByTestId('claim-button').click();
+      const conversation = agentPage.getByTestId('conversation');
+      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
+      // The page title reached the console as text.
+      await expect.poll(() => agentPage.getByTestId('shopper-page').locator('.page-title').textContent(), { timeout: 10_000 }).toBe(titlePayload);
+
+      // ---- a second shopper tab (Node) on the same chat: messages, names, titles --------
+      const tab = await openShopper(baseUrl, { token, lastSeq: 1_000_000 });
+      sockets.push(tab.socket);
+      const shopperTexts = pack(PAYLOADS, 600);
+      for (const text of shopperTexts) await sayAcked(tab.socket, text);
+      const titles = pack(PAYLOADS.map((payload) => payload.slice(0, 300)), 300);
+      for (const title of titles) {
+        for (let attempt = 0; ; attempt += 1) {
+          const errorsBefore = tab.socket.all('error').length;
+          tab.socket.send({ v: 1, type: 'page', page: { url: 'javascript:alert(\'PAGE-URL\')', title } });
+          const shown = await expect
+            .poll(() => agentPage.getByTestId('shopper-page').locator('.page-title').textContent(), { timeout: 3000 })
+            .toBe(title)
+            .then(() => true)
+            .catch(() => false);
+          if (shown) break;
+          const limited = tab.socket.all('error').slice(errorsBefore).some((frame) => frame.code === 'rate_limited');
+          if (!limited || attempt > 15) throw new Error(`page title not shown in the console: ${title.slice(0, 80)}`);
+          await sleep(1100);
+        }
+      }
+      // A javascript: page URL is shown as text, never as a link.
+      expect(await agentPage.getByTestId('shopper-page').locator('a').count()).toBe(0);
+      const mainName = NAME_PAYLOADS.find((payload) => payload.includes('onerror'))!;
+      for (let attempt = 0; attempt < 15; attempt += 1) {
+        const before = tab.socket.frames.length;
+        tab.socket.send({ v: 1, type: 'identify', identity: { name: mainName } });
+        const answer = await Promise.any([tab.socket.waitFor('identity', () => tab.socket.frames.length > before, 5000), tab.socket.waitFor('error', (frame) => tab.socket.frames.indexOf(frame) >= before, 5000)]);
+        if (answer.type === 'identity') break;
+        expect(answer.code).toBe('rate_limited');
+        await sleep(1100);
+      }
+      await expect.poll(() => agentPage.getByTestId('shopper-name').textContent(), { timeout: 10_000 }).toBe(storedName(mainName));
+
+      // ---- the agent (Node socket of the same agent) sends every payload ----------------
+      const { cookie } = await loginAgent(baseUrl, 'demo', demoAgent.email, demoAgent.password);
+      const agentChat = await openAgentChat(baseUrl, cookie, conversationId);
+      sockets.push(agentChat);
+      for (const payload of PAYLOADS) {
+        const clientMsgId = nextClientMsgId('xss');
+        agentChat.send({ v: 1, type: 'message', clientMsgId, text: payload });
+        await agentChat.waitFor('ack', (frame) => frame.clientMsgId === clientMsgId, 5000);
+      }
+      for (const note of pack(PAYLOADS, 1500)) {
+        const clientMsgId = nextClientMsgId('note');
+        agentChat.send({ v: 1, type: 'note', clientMsgId, text: note });
+        await agentChat.waitFor('note', (frame) => frame.clientMsgId === clientMsgId, 5000);
+      }
+      // Transfer to an agent whose own name is a payload, with a payload note.
+      const eveEmail = `eve.${Date.now()}@example.com`;
+      const eve = await adminCreateAgent(baseUrl, adminKey, 'demo', { email: eveEmail, name: HOSTILE_AGENT_NAME, password: 'eve-password-12345' });
+      const eveLogin = await loginAgent(baseUrl, 'demo', eveEmail, 'eve-password-12345');
+      const eveInbox = await openInbox(baseUrl, eveLogin.cookie);
+      sockets.push(eveInbox);
+      agentChat.send({ v: 1, type: 'transfer', toAgentId: eve.agent.id, note: pack(PAYLOADS, 1900)[0]! });
+      await eveInbox.waitFor('assigned', (frame) => frame.conversationId === conversationId, 10_000);
+      const eveChat = await openAgentChat(baseUrl, eveLogin.cookie, conversationId);
+      sockets.push(eveChat);
+      const eveMsgId = nextClientMsgId('eve');
+      eveChat.send({ v: 1, type: 'message', clientMsgId: eveMsgId, text: `Hi, this is Eve <svg onload=alert('EVE')>` });
+      await eveChat.waitFor('ack', (frame) => frame.clientMsgId === eveMsgId, 5000);
+
+      // ---- wait until everything is rendered, then let any handler fire -----------------
+      const lastAgentPayload = PAYLOADS.at(-1)!;
+      await expect.poll(() => shopperPage.locator('kefu-widget .message.agent', { hasText: 'this is Eve' }).count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => agentPage.getByTestId('transcript').getByTestId('transcript-message').filter({ hasText: lastAgentPayload }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await sleep(1500);
+
+      // Positive control: the payloads are visible as the exact text that was sent.
+      const widgetTexts = await shopperPage.locator('kefu-widget .message').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
+      const consoleTexts = await agentPage.getByTestId('transcript').locator('.msg-text').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
+      const widgetAgentShown = PAYLOADS.filter((payload) => widgetTexts.some((text) => text.includes(payload))).length;
+      const consoleAgentShown = PAYLOADS.filter((payload) => consoleTexts.includes(payload)).length;
+      const widgetShopperShown = shopperTexts.filter((text) => widgetTexts.some((shown) => shown.includes(text))).length;
+      const consoleShopperShown = shopperTexts.filter((text) => consoleTexts.includes(text)).length;
+      const widgetShowsEve = widgetTexts.some((text) => text.includes(HOSTILE_AGENT_NAME));
+
+      const widgetAfter = await inspectDom(shopperPage, 'kefu-widget');
+      const consoleAfter = await inspectDom(agentPage, null);
+      await agentPage.screenshot({ path: 'test-results/security-xss-console.png' });
+      await shopperPage.screenshot({ path: 'test-results/security-xss-widget.png' });
+
+      printTable(`XSS corpus (${PAYLOADS.length} payloads) in real Chromium`, [
+        { channel: 'queue entries: shopper name (≤ 80 chars)', sent: NAME_PAYLOADS.length, 'shown as text': namesShown },
+        { channel: 'queue entries: last shopper message', sent: PAYLOADS.length, 'shown as text': lastMessagesShown },
+        { channel: 'shopper messages (packed) in widget', sent: shopperTexts.length, 'shown as text': widgetShopperShown },
+        { channel: 'shopper messages (packed) in console', sent: shopperTexts.length, 'shown as text': consoleShopperShown },
+        { channel: 'agent messages in widget', sent: PAYLOADS.length, 'shown as text': widgetAgentShown },
+        { channel: 'agent messages in console', sent: PAYLOADS.length, 'shown as text': consoleAgentShown },
+        { channel: 'page titles (packed) in console panel', sent: titles.length + 1, 'shown as text': titles.length + 1 },
+        { channel: 'hostile agent name in widget', sent: 1, 'shown as text': widgetShowsEve ? 1 : 0 },
+        { channel: 'scripts run / dialogs / beacons', sent: '-', 'shown as text': problems.length },
+        { channel: 'on* attributes (widget / console)', sent: '-', 'shown as text': `${widgetAfter.handlers.length} / ${consoleAfter.handlers.length}` },
+        { channel: 'javascript: URLs (widget / console)', sent: '-', 'shown as text': `${widgetAfter.jsUrls.length} / ${consoleAfter.jsUrls.length}` },
+        { channel: 'new script/iframe/object/... (widget / console)', sent: '-', 'shown as text': `${JSON.stringify(newDangerous(widgetBefore, widgetAfter))} / ${JSON.stringify(newDangerous(consoleBefore, consoleAfter))}` },
+        { channel: 'elements inspected (widget / console)', sent: '-', 'shown as text': `${widgetAfter.elements} / ${consoleAfter.elements}` },
+      ]);
+
+      expect(problems).toEqual([]);
+      expect(widgetAfter.handlers).toEqual([]);
+      expect(consoleAfter.handlers).toEqual([]);
+      expect(widgetAfter.jsUrls).toEqual([]);
+      expect(consoleAfter.jsUrls).toEqual([]);
+      expect(newDangerous(widgetBefore, widgetAfter)).toEqual({});
+      expect(newDangerous(consoleBefore, consoleAfter)).toEqual({});
+      expect(namesShown).toBe(NAME_PAYLOADS.length);
+      expect(lastMessagesShown).toBe(PAYLOADS.length);
+      expect(widgetAgentShown).toBe(PAYLOADS.length);
+      expect(consoleAgentShown).toBe(PAYLOADS.length);
+      expect(widgetShopperShown).toBe(shopperTexts.length);
+      expect(consoleShopperShown).toBe(shopperTexts.length);
+      expect(widgetShowsEve).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.close();
+      await agentContext.close();
+      await shopperContext.close();
+    }
+  }, 150_000);
+});
+
+describe('the XSS detectors themselves', () => {
+  it('catch a payload rendered unsafely (so a clean run above means something)', async () => {
+    const problems: string[] = [];
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      guard(page, problems, 'self-check');
+      await context.route(`${baseUrl}/xss-self-check.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><title>t</title></head><body><kefu-widget></kefu-widget></body></html>' }));
+      await page.goto(`${baseUrl}/xss-self-check.html`);
+      await page.evaluate((payloads) => {
+        const root = document.querySelector('kefu-widget')!.attachShadow({ mode: 'open' });
+        const div = document.createElement('div');
+        div.innerHTML = payloads.join('');
+        root.append(div);
+      }, [PAYLOADS.find((payload) => payload.startsWith('<img src=x onerror'))!, `<a href="javascript:alert('XSS')">x</a>`, '<iframe src="about:blank"></iframe>']);
+      await expect.poll(() => problems.length, { timeout: 5000 }).toBeGreaterThan(0);
+      const report = await inspectDom(page, 'kefu-widget');
+      expect(problems.join('\n')).toMatch(/dialog \(alert\): XSS-4/);
+      expect(report.handlers.length).toBeGreaterThan(0);
+      expect(report.jsUrls.length).toBeGreaterThan(0);
+      expect(report.dangerous.IFRAME).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('XSS in a knowledge-base article', () => {
+  it('compiles the payload article to inert HTML, and rendering it as the widget does runs nothing', async () => {
+    // A throwaway site folder: the fixture shop's site.json plus the payload article.
+    const sitesDir = mkdtempSync(join(tmpdir(), 'kefu-xss-kb-'));
+    try {
+      cpSync('tests/fixtures/kb-valid/shop/site.json', join(sitesDir, 'xss', 'site.json'));
+      const config = JSON.parse(readFileSync(join(sitesDir, 'xss', 'site.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(sitesDir, 'xss', 'site.json'), JSON.stringify({ ...config, id: 'xss', locales: ['en'] }));
+      mkdirSync(join(sitesDir, 'xss', 'en'), { recursive: true });
+      cpSync('tests/fixtures/xss/kb-article.md', join(sitesDir, 'xss', 'en', 'xss-article.md'));
+      const result = buildKnowledgeBase(sitesDir, sitesDir);
+      expect(result.errors).toEqual([]);
+      const article = result.sites.xss!.locales.en!.articles.find((entry) => entry.id === 'xss-article')!;
+      expect(article).toBeDefined();
+      const { html, title, excerpt } = article as unknown as { html: string; title: string; excerpt: string };
+
+      // Static checks on the build output.
+      expect(html).not.toMatch(/<(script|iframe|object|embed|style|svg|img|noscript|details|base|meta|link|form)\b/i);
+      expect(html).not.toMatch(/<[^>]+\son\w+\s*=/i);
+      expect(html).not.toMatch(/href\s*=\s*"\s*(javascript|vbscript|data|file):/i);
+      expect(html).toContain('&lt;script&gt;');
+      expect(html).toContain('rel="noopener noreferrer nofollow"');
+
+      // Render it the widget's way: innerHTML inside an open shadow root; title and excerpt as text.
+      const problems: string[] = [];
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        guard(page, problems, 'kb');
+        await context.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+        await context.route(`${baseUrl}/xss-kb.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><meta charset="utf-8"><title>kb</title></head><body><kefu-widget></kefu-widget></body></html>' }));
+        await page.goto(`${baseUrl}/xss-kb.html`);
+        await page.evaluate(
+          ({ html, title, excerpt }) => {
+            const root = document.querySelector('kefu-widget')!.attachShadow({ mode: 'open' });
+            const card = document.createElement('article');
+            const heading = document.createElement('h3');
+            heading.textContent = title;
+            const summary = document.createElement('p');
+            summary.textContent = excerpt;
+            const body = document.createElement('div');
+            body.className = 'article-body';
+            body.innerHTML = html;
+            card.append(heading, summary, body);
+            root.append(card);
+          },
+          { html, title, excerpt },
+        );
+        await sleep(1000);
+        // Click every link with a modifier-free click prevented from navigating away: none may run script.
+        const report = await inspectDom(page, 'kefu-widget');
+        const links = await page.locator('kefu-widget a').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).getAttribute('href')));
+        printTable('Knowledge-base payload article', [
+          { figure: 'payload lines in the article', value: (readFileSync('tests/fixtures/xss/kb-article.md', 'utf8').match(/alert\(|XSS-FIRED/g) ?? []).length },
+          { figure: 'elements rendered', value: report.elements },
+          { figure: 'on* attributes', value: report.handlers.length },
+          { figure: 'javascript:/data: URLs', value: report.jsUrls.length },
+          { figure: 'dangerous elements', value: JSON.stringify(report.dangerous) },
+          { figure: 'links (all http/https)', value: links.join(' ') },
+          { figure: 'scripts run / dialogs', value: problems.length },
+        ]);
+        expect(problems).toEqual([]);
+        expect(report.handlers).toEqual([]);
+        expect(report.jsUrls).toEqual([]);
+        expect(report.dangerous).toEqual({});
+        expect(links.length).toBeGreaterThan(0);
+        for (const link of links) expect(link).toMatch(/^https?:\/\//);
+        // The payloads are there, as text.
+        expect(await page.locator('kefu-widget .article-body').textContent()).toContain("<script>alert('KB-1')</script>");
+        expect(await page.locator('kefu-widget h3').textContent()).toBe(title);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      rmSync(sitesDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
