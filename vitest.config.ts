@@ -2,16 +2,19 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three suites, one command:
- * - unit: plain Node (protocol, bot core, knowledge-base build);
+ * Every suite, one command (`npm test` runs `vitest run` after the typecheck):
+ * - unit: plain Node (protocol, bot core, knowledge-base build, theme, sizes);
  * - workerd: the Worker and its Durable Objects inside the real runtime;
- * - browser: real Chromium against `wrangler dev` started by tests/support/global-wrangler.ts.
+ * - browser: real Chromium against `wrangler dev` (tests/support/global-wrangler.ts);
+ * - security, fault, load: real `ws` clients against `wrangler dev` on 127.0.0.1.
+ * groupOrder runs the heavy out-of-process groups one after another: on a 2-core machine,
+ * several wrangler servers and Chromium at once would measure the machine, not kefu.
  */
 export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', sequence: { groupOrder: 0 } },
       },
       {
         plugins: [
@@ -28,7 +31,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: 'workerd', include: ['tests/workerd/**/*.test.ts'] },
+        test: { name: 'workerd', include: ['tests/workerd/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         test: {
@@ -39,6 +42,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -50,6 +54,29 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 90_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          name: 'fault',
+          include: ['tests/fault/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
+        },
+      },
+      {
+        test: {
+          name: 'load',
+          include: ['tests/load/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 4 },
         },
       },
     ],

@@ -3,3 +3,4 @@ export * from './limits.ts';
 export * from './visitor.ts';
 export * from './parse.ts';
 export * from './agent.ts';
+export * from './client.ts';

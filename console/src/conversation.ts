@@ -5,7 +5,8 @@
  */
 import type { AgentConversationInbound, AgentConversationOutbound, InternalNote, ShopperContext } from '../../protocol/agent.ts';
 import type { ConversationState, TranscriptMessage } from '../../protocol/visitor.ts';
-import { ReconnectingSocket, newClientMsgId, type LinkStatus } from './socket.ts';
+import { newClientMsgId } from '../../protocol/client.ts';
+import { ReconnectingSocket, type LinkStatus } from './socket.ts';
 
 export interface PendingItem {
   clientMsgId: string;

@@ -3,6 +3,7 @@
  * every open (the owner decides what it says), and a session check when connecting keeps
  * failing so an expired login ends in the login form, not in an endless retry loop.
  */
+import { reconnectDelay } from '../../protocol/client.ts';
 
 export type LinkStatus = 'connecting' | 'online' | 'reconnecting' | 'stopped';
 
@@ -18,15 +19,6 @@ export interface ReconnectingSocketOptions<Out> {
    * refused, or the server hung up at once). Resolve false to stop retrying.
    */
   verify?: (closeCode: number) => Promise<boolean>;
-}
-
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 15_000;
-
-export function newClientMsgId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class ReconnectingSocket<In, Out> {
@@ -110,8 +102,7 @@ export class ReconnectingSocket<In, Out> {
 
   private scheduleRetry(closeCode: number): void {
     if (!this.running) return;
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const delay = reconnectDelay(this.attempt);
     this.attempt += 1;
     this.options.onStatus('reconnecting');
     const refused = !this.gotFrame || closeCode === 4401 || closeCode === 4403;

@@ -28,10 +28,10 @@ export async function freePort(): Promise<number> {
 export async function startWrangler(options: { port?: number; persistDir?: string; vars?: Record<string, string> } = {}): Promise<WranglerServer> {
   const port = options.port ?? (await freePort());
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'kefu-wrangler-'));
+  // The package's own binary, not npx: the fault suite restarts the runtime 20 times.
   const child = spawn(
-    'npx',
+    join(process.cwd(), 'node_modules', '.bin', 'wrangler'),
     [
-      'wrangler',
       'dev',
       '--ip',
       '127.0.0.1',

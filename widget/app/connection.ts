@@ -3,6 +3,7 @@
  * last seq it holds, an outbox that resends unacked messages with the same clientMsgId, and
  * jittered exponential backoff. No UI here: it publishes snapshots to whoever listens.
  */
+import { newClientMsgId, reconnectDelay } from '../../protocol/client.ts';
 import type { ConversationState, Identity, TranscriptMessage, VisitorInbound, VisitorOutbound } from '../../protocol/visitor.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
@@ -46,14 +47,6 @@ export type ChatEvent = { type: 'message'; message: TranscriptMessage } | { type
 /** Wait before resending messages the server refused as too fast. */
 const RATE_LIMIT_RETRY_MS = 1500;
 
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 15_000;
-
-export function newClientMsgId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class ChatConnection {
   private socket: WebSocket | null = null;
@@ -252,9 +245,7 @@ export class ChatConnection {
   }
 
   private scheduleReconnect(): void {
-    // Full jitter keeps thousands of widgets from reconnecting in lockstep after a deploy.
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const delay = reconnectDelay(this.attempt);
     this.attempt += 1;
     this.setStatus('reconnecting');
     this.retryTimer = setTimeout(() => this.connect(), delay);

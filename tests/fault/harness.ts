@@ -1,0 +1,158 @@
+/**
+ * Shared by the fault suites and the load bench: a `wrangler dev` started for faults (business
+ * hours open, no per-IP cap on new conversations), a hard kill of its whole process group,
+ * the runtime's memory, a table printer and a few waiting helpers.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWrangler, type WranglerServer } from '../support/wrangler-dev.ts';
+
+export const FAULT_VARS = { BUSINESS_HOURS_OVERRIDE: 'open', NEW_CONVERSATION_LIMIT_OVERRIDE: '1000000' };
+
+export function tempPersistDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `kefu-${label}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** wrangler dev on 127.0.0.1 with the fault vars; pass port and persistDir to restart "the same" server. */
+export function startFaultServer(options: { port?: number; persistDir?: string; vars?: Record<string, string> } = {}): Promise<WranglerServer> {
+  return startWrangler({ port: options.port, persistDir: options.persistDir, vars: { ...FAULT_VARS, ...options.vars } });
+}
+
+export interface GroupProcess {
+  pid: number;
+  command: string;
+  rssKb: number;
+}
+
+/** Live processes of a process group, from /proc (Linux). */
+export function processGroup(pgid: number): GroupProcess[] {
+  const found: GroupProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …: comm may hold spaces, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid || fields[0] === 'Z') continue;
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(0, 2).join(' ');
+      found.push({ pid: Number(entry), command, rssKb: rss ? Number(rss[1]) : 0 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** RSS of the workerd processes under a wrangler process group, in MB. */
+export function workerdRss(pgid: number): { processes: number; totalMb: number; largestMb: number } {
+  const workerd = processGroup(pgid).filter((process) => process.command.includes('workerd'));
+  const sizes = workerd.map((process) => process.rssKb / 1024);
+  return { processes: workerd.length, totalMb: sizes.reduce((a, b) => a + b, 0), largestMb: Math.max(0, ...sizes) };
+}
+
+/** kill -9 of the whole group (npx, wrangler, esbuild and every workerd), then waits until none is left. */
+export async function killHard(server: WranglerServer): Promise<void> {
+  const pgid = server.process.pid!;
+  const exited = server.process.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await exited;
+  const deadline = Date.now() + 10_000;
+  while (processGroup(pgid).length > 0) {
+    if (Date.now() > deadline) throw new Error(`process group ${pgid} still alive after kill -9: ${JSON.stringify(processGroup(pgid))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Prints rows as an aligned text table (CI logs keep it readable). */
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  if (rows.length === 0) return;
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: string | number | undefined) => (value === undefined ? '' : typeof value === 'number' ? formatNumber(value) : value);
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index]!)).join('  ');
+  const out = [`\n${title}`, line(columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(columns.map((column) => cell(row[column]))))];
+  console.log(out.join('\n'));
+}
+
+/** Two-column table of figures. */
+export function printFigures(title: string, figures: Record<string, string | number>): void {
+  printTable(title, Object.entries(figures).map(([figure, value]) => ({ figure, value })));
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/** Polls until `predicate` holds; throws with `label` after timeoutMs. */
+export async function until(predicate: () => boolean, timeoutMs: number, label: string, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${label}: not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Runs tasks with at most `limit` in flight. */
+export async function inBatches<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await task(items[index]!, index);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Varied shop questions (written for these suites). */
+export const SHOP_QUESTIONS = [
+  'How long does delivery take to Manchester?',
+  'Can I change the size of my order after paying?',
+  'Where is my parcel? It has been five days.',
+  'Do you ship to Ireland?',
+  'How do I return a jumper that does not fit?',
+  'When will my refund arrive?',
+  'Can I pay with PayPal?',
+  'Is the linen throw machine washable?',
+  'I forgot my password, how do I reset it?',
+  'Do you have gift wrapping?',
+  'Can I cancel an order I placed this morning?',
+  'What does express shipping cost?',
+  'My discount code does not work at checkout',
+  'The mug arrived broken, what should I do?',
+  'Do you restock sold out items?',
+  'How can I change my delivery address?',
+  'Are your candles vegan?',
+  'Can I collect my order in store?',
+  'Do you offer student discounts?',
+  'How do I delete my account?',
+  'Is there a warranty on the lamps?',
+  'Can I exchange a gift without the receipt?',
+  'Why was my card declined?',
+  'What are your opening hours?',
+  '我的订单什么时候发货？',
+  '可以退货吗？',
+  'Thanks, that helps!',
+  'Hello there',
+  'Do you sell gift cards?',
+  'How do I track my order?',
+];
+
+export function question(index: number): string {
+  return `${SHOP_QUESTIONS[index % SHOP_QUESTIONS.length]} (#${index})`;
+}
