@@ -159,7 +159,7 @@ for (const [name, rows] of Object.entries(TUNE || FIT ? {} : datasets)) {
   for (const row of rows) {
     score(r.lunr, row, lunrDecide(row.text));
     score(r.minisearch, row, miniDecide(row.text));
-    const { out, d } = kefuDecide(row.text);
+    const { out } = kefuDecide(row.text);
     score(r.kefu, row, out);
     if (name === 'bitext') {
       let pi = perIntent.get(row.intent);

@@ -29,7 +29,7 @@ import {
   type VisitorInbound,
   type VisitorOutbound,
 } from '../protocol/index.ts';
-import { decide, detectLocale, getArticle, onFeedback, smalltalkReply, type Decision, type HistoryEntry } from './bot/index.ts';
+import { decide, getArticle, onFeedback, smalltalkReply, type Decision, type HistoryEntry } from './bot/index.ts';
 import type { Env } from './env.ts';
 import { checkIdentity } from './identity.ts';
 import { phrase, type PhraseLocale } from './phrases.ts';

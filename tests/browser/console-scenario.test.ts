@@ -4,33 +4,15 @@
  * claims it and answers, the shopper sees the answer with the agent's name, the agent closes
  * the chat, and the shopper rates it (the agent sees the rating arrive).
  */
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { collectPageProblems, useChromium } from '../support/chromium.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const AGENT_EMAIL = 'agent@mapleandmoss.example';
 const AGENT_PASSWORD = process.env.KEFU_DEMO_AGENT_PASSWORD ?? 'demo-agent-password';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  mkdirSync('test-results', { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Any page error or unexpected dialog fails the test: nothing may throw or run injected script. */
-function guard(page: Page, problems: string[], label: string) {
-  page.on('pageerror', (error) => problems.push(`${label} pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`${label} dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-}
+const getBrowser = useChromium();
 
 async function agentLogsIn(page: Page): Promise<string> {
   await page.goto(`${baseUrl}/console/?site=demo`);
@@ -53,13 +35,13 @@ async function shopperAsksForAPerson(page: Page, text: string) {
 
 describe('handoff from the widget to the agent console', () => {
   it('queues the chat with its reason; the agent claims, answers and closes; the shopper sees the agent and rates', async () => {
-    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const agentContext = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
+    const shopperContext = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
     const agent = await agentContext.newPage();
     const shopper = await shopperContext.newPage();
     const problems: string[] = [];
-    guard(agent, problems, 'console');
-    guard(shopper, problems, 'widget');
+    collectPageProblems(agent, problems, 'console');
+    collectPageProblems(shopper, problems, 'widget');
 
     try {
       // The agent is online first, so the handoff goes to the queue rather than the offline form.

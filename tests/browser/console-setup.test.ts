@@ -6,38 +6,21 @@
  * 1280×800. A shopper then marks a bot answer as not helpful, and the question shows up under
  * Knowledge gaps. A plain agent gets no Setup (button hidden, API 403) but does get the gaps.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { collectPageProblems, useChromium } from '../support/chromium.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const AGENT_EMAIL = 'agent@mapleandmoss.example';
 const AGENT_PASSWORD = process.env.KEFU_DEMO_AGENT_PASSWORD ?? 'demo-agent-password';
 const IDENTIFY = "kefu('identify', { id: '<user id>', name: '<name>', email: '<email>', userHash: '<hmac>' })";
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  mkdirSync('test-results', { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Any page error or unexpected dialog fails the test. */
-function guard(page: Page, problems: string[], label: string) {
-  page.on('pageerror', (error) => problems.push(`${label} pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`${label} dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-}
+const getBrowser = useChromium();
 
 async function consoleContext(): Promise<BrowserContext> {
   // bypassCSP only so the test can inject axe-core; the console itself needs no exception.
-  return browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'], bypassCSP: true });
+  return getBrowser().newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'], bypassCSP: true });
 }
 
 async function signIn(page: Page) {
@@ -70,7 +53,7 @@ describe('console Setup page (site admins)', () => {
     const context = await consoleContext();
     const page = await context.newPage();
     const problems: string[] = [];
-    guard(page, problems, 'console');
+    collectPageProblems(page, problems, 'console');
     try {
       await signIn(page);
 
@@ -154,12 +137,12 @@ describe('console Setup page (site admins)', () => {
 describe('console Knowledge gaps page', () => {
   it('lists a question the shopper marked as not helpful', async () => {
     const agentContext = await consoleContext();
-    const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const shopperContext = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
     const agent = await agentContext.newPage();
     const shopper = await shopperContext.newPage();
     const problems: string[] = [];
-    guard(agent, problems, 'console');
-    guard(shopper, problems, 'widget');
+    collectPageProblems(agent, problems, 'console');
+    collectPageProblems(shopper, problems, 'widget');
     try {
       await signIn(agent);
       await agent.getByTestId('knowledge-gaps-button').click();
@@ -217,7 +200,7 @@ describe('console for a plain agent', () => {
     const context = await consoleContext();
     const page = await context.newPage();
     const problems: string[] = [];
-    guard(page, problems, 'console');
+    collectPageProblems(page, problems, 'console');
     try {
       // The admin adds an agent through the API, then signs out.
       await page.goto(`${baseUrl}/console/?site=demo`);

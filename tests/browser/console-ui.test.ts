@@ -6,21 +6,14 @@
  * and an axe accessibility check at 1280×800. The static files come from the real `wrangler dev`.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import type { AgentPresence, AgentProfile, CannedReply, ChatSummary, QueueEntry, ShopperContext } from '../../protocol/agent.ts';
 import type { TranscriptMessage } from '../../protocol/visitor.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { useChromium } from '../support/chromium.ts';
 
 const baseUrl = inject('kefuBaseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const getBrowser = useChromium();
 
 const CHAT_ID = '0b6c3a1e-1111-4222-8333-944445555666';
 const NEW_CHAT_ID = '7d1e2f30-aaaa-4bbb-8ccc-0123456789ab';
@@ -201,7 +194,7 @@ class FakeServer {
 }
 
 async function setup(options: { bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; fake: FakeServer; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: options.bypassCSP ?? false });
+  const context = await getBrowser().newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: options.bypassCSP ?? false });
   await context.grantPermissions(['notifications'], { origin: baseUrl });
   // Record notifications and chimes instead of showing or playing them.
   await context.addInitScript(() => {

@@ -3,31 +3,15 @@
  * the Chinese UI, keyboard-only use, accessibility (axe-core), a phone-sized screen, and
  * suggestion chips.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { collectPageProblems, useChromium } from '../support/chromium.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  mkdirSync('test-results', { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-function guard(page: Page, problems: string[]) {
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-}
+const getBrowser = useChromium();
 
 const status = (page: Page) => page.locator('kefu-widget .status').getAttribute('data-status');
 
@@ -39,9 +23,9 @@ async function ask(page: Page, text: string) {
 
 describe('embedding', () => {
   it('works from one snippet at the end of the body of a page with no other scripts', async () => {
-    const page = await browser.newPage();
+    const page = await getBrowser().newPage();
     const problems: string[] = [];
-    guard(page, problems);
+    collectPageProblems(page, problems);
     await page.goto(`${baseUrl}/plain.html`);
     expect(await page.locator('script').count()).toBe(2); // the snippet and the app it loaded
     await page.locator('kefu-widget .launcher').click();
@@ -52,7 +36,7 @@ describe('embedding', () => {
   });
 
   it('runs commands queued before the widget loaded: on, identify, open', async () => {
-    const page = await browser.newPage();
+    const page = await getBrowser().newPage();
     // What a shop's page may do before the async snippet has arrived (the stub from the README).
     await page.addInitScript(() => {
       const w = window as unknown as { kefu: ((...args: unknown[]) => void) & { q?: unknown[][] }; kefuEvents: string[] };
@@ -79,7 +63,7 @@ describe('embedding', () => {
   });
 
   it('shows the Chinese UI on a Chinese page and answers in Chinese', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
+    const context = await getBrowser().newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/zh.html`);
     expect(await page.locator('kefu-widget .launcher').getAttribute('aria-label')).toBe('在线客服');
@@ -97,7 +81,7 @@ describe('embedding', () => {
 
 describe('accessibility', () => {
   it('is usable with the keyboard alone', async () => {
-    const page = await browser.newPage();
+    const page = await getBrowser().newPage();
     await page.goto(`${baseUrl}/plain.html`);
     await page.locator('kefu-widget .launcher').waitFor();
     // Tab from the top of the page reaches the launcher.
@@ -127,7 +111,7 @@ describe('accessibility', () => {
     });
 
   it('has no axe-core violations (WCAG 2.1 AA) with the panel open', async () => {
-    const page = await browser.newPage();
+    const page = await getBrowser().newPage();
     await page.goto(`${baseUrl}/plain.html`);
     await page.locator('kefu-widget .launcher').click();
     await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
@@ -139,7 +123,7 @@ describe('accessibility', () => {
   });
 
   it('keeps text readable on a pale custom theme colour (the tea shop picks #f2c14e)', async () => {
-    const page = await browser.newPage();
+    const page = await getBrowser().newPage();
     await page.goto(`${baseUrl}/tea.html`);
     await page.locator('kefu-widget .launcher').click();
     await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
@@ -154,7 +138,7 @@ describe('accessibility', () => {
   });
 
   it('fills a 390×844 phone screen and stops the page scrolling behind it', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await getBrowser().newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/`);
     await page.locator('kefu-widget .launcher').click();
@@ -171,7 +155,7 @@ describe('accessibility', () => {
 
 describe('suggestions', () => {
   it('a tapped suggestion chip shows that article', async () => {
-    const page = await browser.newPage();
+    const page = await getBrowser().newPage();
     await page.goto(`${baseUrl}/`);
     await page.locator('kefu-widget .launcher').click();
     await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');

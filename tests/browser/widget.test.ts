@@ -1,27 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { collectPageProblems, useChromium } from '../support/chromium.ts';
 
 const baseUrl = inject('kefuBaseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  mkdirSync('test-results', { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Fails the test on any page error or dialog: the widget must never throw or run injected script. */
-function guard(page: Page, problems: string[]) {
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-}
+const getBrowser = useChromium();
 
 async function openWidget(page: Page) {
   await page.locator('kefu-widget .launcher').click();
@@ -30,10 +12,10 @@ async function openWidget(page: Page) {
 
 describe('the widget on the demo shop', () => {
   it('opens, sends a message, shows it as sent on ack, and shows the history after a reload', async () => {
-    const context = await browser.newContext();
+    const context = await getBrowser().newContext();
     const page = await context.newPage();
     const problems: string[] = [];
-    guard(page, problems);
+    collectPageProblems(page, problems);
     await page.goto(`${baseUrl}/`);
     await openWidget(page);
 
@@ -54,7 +36,7 @@ describe('the widget on the demo shop', () => {
   });
 
   it('keeps its look on a page with hostile global CSS', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
     const styleOf = async (path: string) => {
       const page = await context.newPage();
       await page.goto(`${baseUrl}${path}`);

@@ -36,7 +36,12 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
   const launcherLabel = config?.theme.launcherLabel[locale] ?? phrases.launcherOpen;
   const latest = [...snapshot.messages].reverse().find((message) => message.author !== 'shopper');
 
-  useEffect(() => connection.subscribe(setSnapshot), [connection]);
+  useEffect(() => {
+    const unsubscribe = connection.subscribe(setSnapshot);
+    // The connection may have moved on (e.g. a returning shopper's welcome) between render and now.
+    setSnapshot(connection.snapshot());
+    return unsubscribe;
+  }, [connection]);
   useEffect(() => {
     if (open) connection.start();
   }, [open, connection]);
