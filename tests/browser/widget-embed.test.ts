@@ -4,6 +4,8 @@
  * suggestion chips.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
@@ -76,6 +78,35 @@ describe('embedding', () => {
     await expect.poll(() => answer.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await answer.last().textContent()).toMatch(/[\u4e00-\u9fff]/);
     await context.close();
+  });
+});
+
+describe('a second site, embedded from another origin', () => {
+  it('serves the tea shop\'s own look and articles to a page on another origin', async () => {
+    // The shop's own web server, on another port: another origin than kefu's.
+    const shop = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!doctype html><html lang="en"><head><title>Tea shop</title></head><body><h1>Tea</h1>
+        <script async src="${baseUrl}/widget/loader.js" data-site="lantern-tea"></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/`;
+    try {
+      const page = await getBrowser().newPage();
+      const problems: string[] = [];
+      collectPageProblems(page, problems);
+      await page.goto(shopUrl);
+      await page.locator('kefu-widget .launcher').click();
+      await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+      expect(await page.locator('kefu-widget .title').textContent()).toBe('Lantern Tea House');
+      await ask(page, 'What water temperature should I use for green tea?');
+      const answer = page.locator('kefu-widget .message.bot .article-title');
+      await expect.poll(() => answer.last().textContent(), { timeout: 10_000 }).toBe('How to brew our teas');
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      shop.close();
+    }
   });
 });
 
