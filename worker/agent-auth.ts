@@ -48,14 +48,16 @@ export function generatePassword(): string {
 export interface AgentSession {
   agentId: string;
   siteId: string;
+  /** Must match the agent's current session version: logout and password changes bump it. */
+  version: number;
 }
 
 export function signSession(secret: string, session: AgentSession, now = Date.now()): Promise<string> {
-  return signToken(secret, { a: session.agentId, s: session.siteId }, SESSION_LIFETIME_SECONDS, now);
+  return signToken(secret, { a: session.agentId, s: session.siteId, v: session.version }, SESSION_LIFETIME_SECONDS, now);
 }
 
 export async function verifySession(secret: string, token: string | null | undefined, now = Date.now()): Promise<AgentSession | null> {
   const claims = await verifyToken(secret, token, now);
-  if (!claims || typeof claims.a !== 'string' || typeof claims.s !== 'string') return null;
-  return { agentId: claims.a, siteId: claims.s };
+  if (!claims || typeof claims.a !== 'string' || typeof claims.s !== 'string' || typeof claims.v !== 'number') return null;
+  return { agentId: claims.a, siteId: claims.s, version: claims.v };
 }

@@ -32,7 +32,9 @@ export async function checkIdentity(env: Pick<Env, 'IDENTITY_SECRETS'>, siteId: 
   let verified = false;
   if (secret && identity.id && identity.userHash) {
     const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-    verified = await crypto.subtle.verify('HMAC', key, hexToBytes(identity.userHash.toLowerCase()), encoder.encode(identity.id));
+    // A VIP claim jumps the queue, so it must be signed too: the hash then covers "<id>|vip".
+    const signed = identity.vip ? `${identity.id}|vip` : identity.id;
+    verified = await crypto.subtle.verify('HMAC', key, hexToBytes(identity.userHash.toLowerCase()), encoder.encode(signed));
   }
   if (verificationRequired && !verified) {
     return { accepted: false, reason: secret ? 'The identity could not be verified.' : 'Identity verification is on but the site has no secret configured.' };

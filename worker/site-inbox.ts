@@ -99,7 +99,8 @@ export class SiteInbox extends DurableObject<Env> {
         id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,
         password_hash TEXT NOT NULL, password_salt TEXT NOT NULL, password_iterations INTEGER NOT NULL,
         must_change_password INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,
-        away INTEGER NOT NULL DEFAULT 0, disconnected_at INTEGER
+        away INTEGER NOT NULL DEFAULT 0, disconnected_at INTEGER,
+        session_version INTEGER NOT NULL DEFAULT 0
       );
       CREATE TABLE IF NOT EXISTS chats (
         conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL, reason TEXT NOT NULL,
@@ -167,7 +168,8 @@ export class SiteInbox extends DurableObject<Env> {
     if (!valid) return false;
     const next = await hashPassword(newPassword);
     this.sql.exec(
-      'UPDATE agents SET password_hash = ?, password_salt = ?, password_iterations = ?, must_change_password = 0 WHERE id = ?',
+      // A new password ends every other session of this agent.
+      'UPDATE agents SET password_hash = ?, password_salt = ?, password_iterations = ?, must_change_password = 0, session_version = session_version + 1 WHERE id = ?',
       next.hash,
       next.salt,
       next.iterations,
@@ -176,8 +178,21 @@ export class SiteInbox extends DurableObject<Env> {
     return true;
   }
 
-  async getAgent(agentId: string): Promise<AgentProfile | null> {
-    return this.profile(agentId);
+  /** The agent behind a session cookie, if the agent still exists and the session was not revoked. */
+  async authenticate(agentId: string, sessionVersion: number): Promise<AgentProfile | null> {
+    const row = this.sql.exec<{ v: number }>('SELECT session_version AS v FROM agents WHERE id = ?', agentId).toArray()[0];
+    return row && row.v === sessionVersion ? this.profile(agentId) : null;
+  }
+
+  /** The version a new session cookie must carry. */
+  async sessionVersion(agentId: string): Promise<number> {
+    return this.sql.exec<{ v: number }>('SELECT session_version AS v FROM agents WHERE id = ?', agentId).toArray()[0]?.v ?? 0;
+  }
+
+  /** Logging out ends the agent's sessions everywhere (cookies are stateless; the version is not). */
+  async revokeSessions(agentId: string): Promise<void> {
+    this.sql.exec('UPDATE agents SET session_version = session_version + 1 WHERE id = ?', agentId);
+    for (const ws of this.ctx.getWebSockets(agentId)) ws.close(4401, 'Signed out');
   }
 
   // ---- handoff and the queue (RPC from Conversation) -----------------------------------

@@ -127,7 +127,7 @@ describe('origin checks', () => {
 describe('agent sessions', () => {
   it('answers 401 to forged, tampered, wrong-key, expired and unknown-agent sessions, and never a stack trace', async () => {
     const [body, signature] = decodeURIComponent(demoCookie.split('=')[1]!).split('.') as [string, string];
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { a: string; s: string; exp: number };
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { a: string; s: string; v: number; exp: number };
     const now = Date.now();
     const cases: [string, string][] = [
       ['random garbage', `kefu_session=${randomUUID()}`],
@@ -138,12 +138,13 @@ describe('agent sessions', () => {
       ['tampered site (lantern-tea), old signature', `kefu_session=${Buffer.from(JSON.stringify({ ...claims, s: 'lantern-tea' })).toString('base64url')}.${signature}`],
       ['tampered expiry, old signature', `kefu_session=${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 86400 * 365 })).toString('base64url')}.${signature}`],
       ['flipped signature byte', `kefu_session=${body}.${signature.slice(0, -2)}${signature.endsWith('A') ? 'B' : 'A'}${signature.slice(-1)}`],
-      ['signed with another key', `kefu_session=${await signToken('not-the-secret', { a: claims.a, s: 'demo' }, 3600, now)}`],
-      ['expired (real key, 13 h old)', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo' }, 12 * 3600, now - 13 * 3600 * 1000)}`],
-      ['real key, unknown agent id', `kefu_session=${await signToken(sessionSecret, { a: 'no-such-agent-123', s: 'demo' }, 3600, now)}`],
-      ['real key, agent of demo claiming lantern-tea', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'lantern-tea' }, 3600, now)}`],
-      ['real key, unknown site', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'nosuch' }, 3600, now)}`],
-      ['real key, claims are numbers', `kefu_session=${await signToken(sessionSecret, { a: 1, s: 2 }, 3600, now)}`],
+      ['signed with another key', `kefu_session=${await signToken('not-the-secret', { a: claims.a, s: 'demo', v: claims.v }, 3600, now)}`],
+      ['expired (real key, 13 h old)', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 12 * 3600, now - 13 * 3600 * 1000)}`],
+      ['real key, unknown agent id', `kefu_session=${await signToken(sessionSecret, { a: 'no-such-agent-123', s: 'demo', v: 0 }, 3600, now)}`],
+      ['real key, agent of demo claiming lantern-tea', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'lantern-tea', v: claims.v }, 3600, now)}`],
+      ['real key, unknown site', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'nosuch', v: claims.v }, 3600, now)}`],
+      ['real key, a revoked session version', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v - 1 }, 3600, now)}`],
+      ['real key, claims are numbers', `kefu_session=${await signToken(sessionSecret, { a: 1, s: 2, v: 0 }, 3600, now)}`],
       ['oversized cookie', `kefu_session=${'A'.repeat(3000)}.${'B'.repeat(100)}`],
     ];
     expect(sessionSecret, 'SESSION_SECRET from .dev.vars').not.toBe('');
@@ -161,7 +162,7 @@ describe('agent sessions', () => {
     expect(none.status).toBe(401);
     // Control: a session minted the same way with the real key and a live expiry is accepted, so the
     // expired/wrong-key cases above fail for the reason they claim.
-    const minted = await api('/v1/agent/me', { headers: { Cookie: `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo' }, 3600, now)}`, Origin: ORIGIN } });
+    const minted = await api('/v1/agent/me', { headers: { Cookie: `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 3600, now)}`, Origin: ORIGIN } });
     rows.push({ session: 'minted with the real key, live (control)', '/v1/agent/me': minted.status, 'inbox socket': '-' });
     expect(minted.status).toBe(200);
     // Control: the real cookie works, so the 401s above are about the session, not the request.

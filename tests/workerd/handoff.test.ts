@@ -1,8 +1,9 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   agentUpgrade,
   createAgent,
+  loginAgain,
   nextClientMsgId,
   openAgentChat,
   openAndHello,
@@ -280,6 +281,29 @@ describe('agent access', () => {
     expect(JSON.stringify(snapshot)).not.toContain(welcome.conversationId);
     theirInbox.close();
     socket.close();
+  });
+
+  it('logging out ends the session everywhere; changing the password keeps only the current one', async () => {
+    const agent = await createAgent('demo', 'Leaving Soon');
+    const other = await loginAgain(agent);
+    const me = (cookie: string) => SELF.fetch('http://kefu.test/v1/agent/me', { headers: { Cookie: cookie } });
+    expect((await me(agent.cookie)).status).toBe(200);
+    expect((await me(other)).status).toBe(200);
+
+    const change = await SELF.fetch('http://kefu.test/v1/agent/password', {
+      method: 'POST',
+      headers: { Cookie: agent.cookie, Origin: 'http://kefu.test', 'content-type': 'application/json' },
+      body: JSON.stringify({ currentPassword: 'correct horse battery staple', newPassword: 'a brand new passphrase' }),
+    });
+    expect(change.status).toBe(204);
+    const renewed = (change.headers.get('Set-Cookie') ?? '').split(';')[0]!;
+    expect((await me(renewed)).status).toBe(200);
+    expect((await me(other)).status).toBe(401);
+    expect((await me(agent.cookie)).status).toBe(401);
+
+    const logout = await SELF.fetch('http://kefu.test/v1/agent/logout', { method: 'POST', headers: { Cookie: renewed, Origin: 'http://kefu.test' } });
+    expect(logout.status).toBe(204);
+    expect((await me(renewed)).status).toBe(401);
   });
 
   it('a forged, tampered or missing session gets 401', async () => {

@@ -22,7 +22,7 @@ async function shopperContext(conversationId: string): Promise<ShopperContext> {
 describe('identity verification (lantern-tea verifies, demo does not)', () => {
   it('accepts an identify with a valid userHash and greets the shopper by name', async () => {
     const socket = await openVisitor({ site: 'lantern-tea', origin: TEA_ORIGIN });
-    const identity = { id: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true, userHash: await userHash('workerd-identity-secret', 'cust-1001') };
+    const identity = { id: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true, userHash: await userHash('workerd-identity-secret', 'cust-1001|vip') };
     socket.send({ v: 1, type: 'hello', lastSeq: 0, identity });
     const welcome = await socket.waitFor('welcome');
     expect(await socket.waitFor('identity')).toMatchObject({ verified: true, name: 'Mei' });
@@ -37,10 +37,12 @@ describe('identity verification (lantern-tea verifies, demo does not)', () => {
     ['a hash for another user', { id: 'cust-1001', name: 'Mallory', vip: true, userHash: 'HASH_FOR_OTHER' }],
     ['a hash made with the wrong secret', { id: 'cust-1001', name: 'Mallory', vip: true, userHash: 'WRONG_SECRET' }],
     ['no user id', { name: 'Mallory', vip: true, userHash: 'HASH_FOR_OTHER' }],
+    ['a VIP claim the shop did not sign', { id: 'cust-1001', name: 'Mallory', vip: true, userHash: 'HASH_WITHOUT_VIP' }],
   ])('refuses an identify with %s and keeps the chat anonymous', async (_name, raw) => {
     const identity: Record<string, unknown> = { ...raw };
     if (identity.userHash === 'HASH_FOR_OTHER') identity.userHash = await userHash('workerd-identity-secret', 'cust-2002');
     if (identity.userHash === 'WRONG_SECRET') identity.userHash = await userHash('guessed-secret', 'cust-1001');
+    if (identity.userHash === 'HASH_WITHOUT_VIP') identity.userHash = await userHash('workerd-identity-secret', 'cust-1001');
     const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
     socket.send({ v: 1, type: 'identify', identity });
     expect((await socket.waitFor('error')).code).toBe('identity_rejected');

@@ -111,6 +111,9 @@ export interface TestAgent {
   id: string;
   name: string;
   cookie: string;
+  site: string;
+  email: string;
+  password: string;
 }
 
 /** Creates an agent through the admin API and logs it in, returning its session cookie. */
@@ -131,7 +134,18 @@ export async function createAgent(site: string, name: string): Promise<TestAgent
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = (login.headers.get('Set-Cookie') ?? '').split(';')[0]!;
   const { agent } = (await login.json()) as { agent: { id: string; name: string } };
-  return { id: agent.id, name: agent.name, cookie };
+  return { id: agent.id, name: agent.name, cookie, site, email, password };
+}
+
+/** Logs the same agent in a second time (another browser), returning that session's cookie. */
+export async function loginAgain(agent: TestAgent): Promise<string> {
+  const login = await SELF.fetch(`${WORKER_ORIGIN}/v1/agent/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', Origin: WORKER_ORIGIN },
+    body: JSON.stringify({ site: agent.site, email: agent.email, password: agent.password }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  return (login.headers.get('Set-Cookie') ?? '').split(';')[0]!;
 }
 
 export async function agentUpgrade(path: string, cookie: string): Promise<Response> {

@@ -41,9 +41,19 @@ const requireSameOrigin = createMiddleware(async (c, next) => {
   await next();
 });
 
+async function setSessionCookie(c: Context<AgentContext>, agentId: string, siteId: string, version: number): Promise<void> {
+  setCookie(c, SESSION_COOKIE, await signSession(c.env.SESSION_SECRET, { agentId, siteId, version }), {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: SESSION_LIFETIME_SECONDS,
+  });
+}
+
 const requireAgent = createMiddleware<AgentContext>(async (c, next) => {
   const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
-  const agent = session && findSite(session.siteId) ? await inbox(c.env, session.siteId).getAgent(session.agentId) : null;
+  const agent = session && findSite(session.siteId) ? await inbox(c.env, session.siteId).authenticate(session.agentId, session.version) : null;
   if (!agent) return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
   c.set('agent', agent);
   await next();
@@ -56,17 +66,13 @@ agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validat
   if (!findSite(site)) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
   const agent = await inbox(c.env, site).login(site, email, password);
   if (!agent) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
-  setCookie(c, SESSION_COOKIE, await signSession(c.env.SESSION_SECRET, { agentId: agent.id, siteId: site }), {
-    httpOnly: true,
-    secure: true,
-    sameSite: 'Strict',
-    path: '/',
-    maxAge: SESSION_LIFETIME_SECONDS,
-  });
+  await setSessionCookie(c, agent.id, site, await inbox(c.env, site).sessionVersion(agent.id));
   return c.json({ agent });
 });
 
-agentRoutes.post('/v1/agent/logout', (c) => {
+agentRoutes.post('/v1/agent/logout', async (c) => {
+  const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
+  if (session && findSite(session.siteId)) await inbox(c.env, session.siteId).revokeSessions(session.agentId);
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
   return c.body(null, 204);
 });
@@ -76,8 +82,11 @@ agentRoutes.get('/v1/agent/me', requireAgent, (c) => c.json({ agent: c.get('agen
 agentRoutes.post('/v1/agent/password', requireAgent, zValidator('json', passwordChangeSchema, validationError), async (c) => {
   const agent = c.get('agent');
   const { currentPassword, newPassword } = c.req.valid('json');
-  const changed = await inbox(c.env, agent.site).changePassword(agent.id, currentPassword, newPassword);
+  const siteInbox = inbox(c.env, agent.site);
+  const changed = await siteInbox.changePassword(agent.id, currentPassword, newPassword);
   if (!changed) return c.json({ error: 'invalid_credentials', message: 'The current password is wrong.' }, 400);
+  // Other sessions end with the old password; this one continues with a fresh cookie.
+  await setSessionCookie(c, agent.id, agent.site, await siteInbox.sessionVersion(agent.id));
   return c.body(null, 204);
 });
 
