@@ -81,6 +81,29 @@ describe('embedding', () => {
   });
 });
 
+describe('page context', () => {
+  it('reports single-page-app navigation (History API) and title changes to the conversation', async () => {
+    const page = await getBrowser().newPage();
+    const pageFrames: { url: string; title: string }[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', (frame) => {
+        const data = JSON.parse(String(frame.payload)) as { type: string; page?: { url: string; title: string } };
+        if (data.page) pageFrames.push(data.page);
+      }),
+    );
+    await page.goto(`${baseUrl}/plain.html`);
+    await page.locator('kefu-widget .launcher').click();
+    await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
+    expect(pageFrames[0]).toEqual({ url: page.url(), title: 'A plain page' });
+    await page.evaluate(() => {
+      history.pushState({}, '', '/products/stoneware-mug');
+      document.title = 'Stoneware mug';
+    });
+    await expect.poll(() => pageFrames.at(-1)).toEqual({ url: `${baseUrl}/products/stoneware-mug`, title: 'Stoneware mug' });
+    await page.close();
+  });
+});
+
 describe('a second site, embedded from another origin', () => {
   it('serves the tea shop\'s own look and articles to a page on another origin', async () => {
     // The shop's own web server, on another port: another origin than kefu's.

@@ -135,6 +135,19 @@ describe('the queue and claiming', () => {
     socket.close();
   });
 
+  it('shows the agent where the shopper is, following navigation', async () => {
+    const { socket, conversationId } = await shopperInQueue();
+    await claim(anaInbox, conversationId);
+    const chat = await openAgentChat(ana, conversationId);
+    socket.send({ v: 1, type: 'page', page: { url: 'https://shop.example/products/linen-throw', title: 'Linen throw' } });
+    const update = await chat.waitFor('shopper', (frame) => frame.shopper.pageUrl === 'https://shop.example/products/linen-throw');
+    expect(update.shopper).toMatchObject({ pageTitle: 'Linen throw', locale: 'en', visits: 1 });
+    const queued = await anaInbox.waitFor('inbox', (frame) => frame.mine.some((chatSummary) => chatSummary.shopper.pageTitle === 'Linen throw'));
+    expect(queued.mine.find((chatSummary) => chatSummary.conversationId === conversationId)?.shopper.pageUrl).toBe('https://shop.example/products/linen-throw');
+    chat.close();
+    socket.close();
+  });
+
   it('transfers with an internal note the shopper never sees, then hands the chat back to the bot', async () => {
     const { socket, conversationId } = await shopperInQueue();
     await claim(anaInbox, conversationId);
