@@ -217,16 +217,3 @@ export type VisitorOutbound =
   | { v: 1; type: 'resync'; messages: TranscriptMessage[]; lastSeq: number }
   | { v: 1; type: 'error'; code: ErrorCode; message: string; clientMsgId?: string };
 
-/** Typed close codes for fatal problems (4xxx, as the WebSocket spec reserves for apps). */
-export const CloseCode = {
-  /** The server is restarting or the conversation moved; reconnect. */
-  goingAway: 4000,
-  /** The client broke the protocol badly enough that the socket cannot go on. */
-  protocolViolation: 4400,
-  /** Origin or site not allowed. */
-  forbidden: 4403,
-  /** No hello within the allowed time. */
-  helloTimeout: 4408,
-  /** Unexpected server failure; reconnect later. */
-  internalError: 4500,
-} as const;

@@ -8,6 +8,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
+  CloseCode,
   inboxInboundSchema,
   parseFrame,
   type AgentCreate,
@@ -192,7 +193,7 @@ export class SiteInbox extends DurableObject<Env> {
   /** Logging out ends the agent's sessions everywhere (cookies are stateless; the version is not). */
   async revokeSessions(agentId: string): Promise<void> {
     this.sql.exec('UPDATE agents SET session_version = session_version + 1 WHERE id = ?', agentId);
-    for (const ws of this.ctx.getWebSockets(agentId)) ws.close(4401, 'Signed out');
+    for (const ws of this.ctx.getWebSockets(agentId)) ws.close(CloseCode.signedOut, 'Signed out');
   }
 
   // ---- handoff and the queue (RPC from Conversation) -----------------------------------

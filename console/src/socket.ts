@@ -4,6 +4,7 @@
  * failing so an expired login ends in the login form, not in an endless retry loop.
  */
 import { reconnectDelay } from '../../protocol/client.ts';
+import { CloseCode } from '../../protocol/limits.ts';
 
 export type LinkStatus = 'connecting' | 'online' | 'reconnecting' | 'stopped';
 
@@ -105,7 +106,7 @@ export class ReconnectingSocket<In, Out> {
     const delay = reconnectDelay(this.attempt);
     this.attempt += 1;
     this.options.onStatus('reconnecting');
-    const refused = !this.gotFrame || closeCode === 4401 || closeCode === 4403;
+    const refused = !this.gotFrame || closeCode === CloseCode.signedOut;
     if (refused && this.options.verify) {
       const verify = this.options.verify;
       this.timer = setTimeout(() => {

@@ -69,6 +69,32 @@ export function backoffDelay(attempt: number, backoff: Backoff, random = Math.ra
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
+/**
+ * Resolves when `predicate()` holds, checked on every 'change' event of `emitter` (and every
+ * `pollMs`, if given); rejects with `describe()` after `timeoutMs`.
+ */
+function waitForChange(emitter: EventEmitter, predicate: () => boolean, timeoutMs: number, describe: () => string, pollMs?: number): Promise<void> {
+  if (predicate()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!predicate()) return;
+      cleanup();
+      resolve();
+    };
+    const poll = pollMs ? setInterval(check, pollMs) : undefined;
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(describe()));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      emitter.off('change', check);
+    };
+    emitter.on('change', check);
+  });
+}
+
 export function newClientMsgId(prefix = 'm'): string {
   return `${prefix}-${randomBytes(12).toString('hex')}`.slice(0, 64);
 }
@@ -325,26 +351,9 @@ export abstract class ConversationClient extends EventEmitter {
 
   /** Resolves when `predicate()` holds (checked on every change and every 100 ms); rejects after timeoutMs. */
   waitUntil(predicate: () => boolean, timeoutMs = 10_000, label = 'condition'): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const poll = setInterval(check, 100);
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`${this.name}: ${label} not reached within ${timeoutMs} ms (lastSeq ${this.lastSeq}, welcomes ${this.counters.welcomes}, outbox ${this.pending.size})`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.off('change', check);
-      };
-      this.on('change', check);
-    });
+    return waitForChange(this, predicate, timeoutMs, () => `${this.name}: ${label} not reached within ${timeoutMs} ms (lastSeq ${this.lastSeq}, welcomes ${this.counters.welcomes}, outbox ${this.pending.size})`, 100);
   }
+
 
   waitForWelcomes(count: number, timeoutMs = 10_000): Promise<void> {
     return this.waitUntil(() => this.counters.welcomes >= count && this.welcomed, timeoutMs, `welcome #${count}`);
@@ -690,24 +699,9 @@ export class InboxClient extends EventEmitter {
   }
 
   waitFor(predicate: () => boolean, timeoutMs = 10_000, label = 'inbox condition'): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!predicate()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`${this.options.session.name}: ${label} not reached within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off('change', check);
-      };
-      this.on('change', check);
-    });
+    return waitForChange(this, predicate, timeoutMs, () => `${this.options.session.name}: ${label} not reached within ${timeoutMs} ms`);
   }
+
 
   /** Claims a queued chat: 'claimed', or the error code the inbox answered. */
   claim(conversationId: string, timeoutMs = 10_000): Promise<string> {
