@@ -129,6 +129,16 @@ describe('the queue and claiming', () => {
     const reply = await socket.waitFor('message', (frame) => frame.message.author === 'agent');
     expect(reply.message).toMatchObject({ author: 'agent', agentName: 'Ana', text: 'Refunds reach your card in 3-5 working days.' });
 
+    // The service figures for reports: when it was queued, claimed and first answered by a person.
+    const figures = async () => {
+      const response = await SELF.fetch('http://kefu.test/v1/admin/sites/demo/statistics', { headers: { authorization: 'Bearer workerd-admin-key' } });
+      const { chats } = (await response.json()) as { chats: { conversation_id: string }[] };
+      return chats.find((chat) => chat.conversation_id === conversationId);
+    };
+    await expect
+      .poll(figures)
+      .toMatchObject({ reason: 'requested_human', queued_at: MONDAY_MORNING.getTime(), claimed_at: MONDAY_MORNING.getTime(), first_reply_at: MONDAY_MORNING.getTime() });
+
     const rows = await transcript(conversationId);
     expect(rows.filter((row) => row.seq > questionSeq && row.author === 'bot')).toEqual([]);
     chat.close();

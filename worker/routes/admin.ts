@@ -34,3 +34,11 @@ adminRoutes.get('/v1/admin/sites/:site/knowledge-gaps', async (c) => {
   const inbox = c.env.SITE_INBOX.get(c.env.SITE_INBOX.idFromName(siteId));
   return c.json({ gaps: await inbox.knowledgeGaps() });
 });
+
+/** Per-chat service figures (waits, first human reply, reason, outcome, rating) for reports. */
+adminRoutes.get('/v1/admin/sites/:site/statistics', async (c) => {
+  const siteId = c.req.param('site');
+  if (!findSite(siteId)) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
+  const inbox = c.env.SITE_INBOX.get(c.env.SITE_INBOX.idFromName(siteId));
+  return c.json({ chats: await inbox.chatStatistics() });
+});
