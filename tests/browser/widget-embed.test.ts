@@ -199,10 +199,12 @@ describe('accessibility', () => {
     await expect.poll(() => status(page), { timeout: 15_000 }).toBe('online');
     const box = await page.locator('kefu-widget .panel').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
-    expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');
+    // The scroll lock is set in an effect, which Preact runs after paint: wait for it rather than racing it.
+    const pageOverflow = () => page.evaluate(() => getComputedStyle(document.documentElement).overflow);
+    await expect.poll(pageOverflow).toBe('hidden');
     await page.screenshot({ path: 'test-results/widget-390x844.png' });
     await page.locator('kefu-widget .icon-button').click();
-    expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).not.toBe('hidden');
+    await expect.poll(pageOverflow).not.toBe('hidden');
     await context.close();
   });
 });
