@@ -125,6 +125,8 @@ export function requestsHuman(norm: string, raw: string): boolean {
 const COMPLAINT_EN: RegExp[] = [
   /\bcomplain\w*\b/,
   /\bgrievances?\b/,
+  // "reclamation" is the word for a complaint in many shoppers' first languages (reclamación, réclamation, Reklamation)
+  /\breclamations?\b/,
   /\b(?:file|make|lodge|submit|raise|register|open|put in|filing|making|lodging|submitting|raising)\b(?:\s+\S+){0,3}?\s+(?:claim|claims|protest|objection)\b/,
   /\bclaim\w*\s+against\b/,
   // a bare "claim" in a shop chat is a claim against the shop, unless it is about a warranty,

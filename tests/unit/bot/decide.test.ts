@@ -89,6 +89,7 @@ describe('decide: handoff reasons', () => {
   it('complaint', () => {
     expect(handoffReason(ask('I want to file a complaint about your service'))).toBe('complaint');
     expect(handoffReason(ask('我要投诉'))).toBe('complaint');
+    expect(handoffReason(ask('I would like to lodge a reclamation about the courier'))).toBe('complaint');
     expect(handoffReason(ask('how do I make a warranty claim?'))).not.toBe('complaint');
   });
 
