@@ -197,7 +197,7 @@ if (FIT) {
     if (!retrievalDecided || sc.top.length === 0) continue;
     const t1 = sc.top[0]!;
     const t2 = sc.top[1];
-    X.push(featureVector({ cov1: t1.coverage, sim1: t1.similarity, rank1: t1.rank, sim2: t2?.similarity ?? 0, rank2: t2?.rank ?? 0, share: t1.score / (t1.score + (t2?.score ?? 0)), terms: sc.terms.length, unknownShare: sc.terms.length ? sc.unknownTerms.length / sc.terms.length : 0 }));
+    X.push(featureVector({ cov1: t1.coverage, sim1: t1.similarity, rank1: t1.rank, sim2: t2?.similarity ?? 0, rank2: t2?.rank ?? 0, share: t1.score + (t2?.score ?? 0) > 0 ? t1.score / (t1.score + (t2?.score ?? 0)) : 0, phrase1: t1.phrase, phrase2: t2?.phrase ?? 0, terms: sc.terms.length, unknownShare: sc.terms.length ? sc.unknownTerms.length / sc.terms.length : 0 }));
     Y.push(t1.articleId === row.expected ? 1 : 0);
   }
   const dim = X[0]!.length;
@@ -239,11 +239,13 @@ if (TUNE) {
   const unks = grid ? [1, 1.5, 2, 3] : [PARAMS.unknownWeight];
   const covs = grid ? [0.3, 0.5, 0.7] : [PARAMS.covWeight];
   const mws = grid ? [0.5, 0.8] : [PARAMS.marginWeight];
+  const pws = process.env.PHRASE_WEIGHTS ? process.env.PHRASE_WEIGHTS.split(',').map(Number) : [PARAMS.phraseWeight];
+  for (const phraseWeight of pws)
   for (const simWeight of sims)
     for (const unknownWeight of unks)
       for (const covWeight of covs)
         for (const marginWeight of mws) {
-          Object.assign(PARAMS, { simWeight, unknownWeight, covWeight, marginWeight });
+          Object.assign(PARAMS, { simWeight, unknownWeight, covWeight, marginWeight, phraseWeight });
           const ds = devRows.map(({ row, set }) => ({ row, set, d: decide(stripPlaceholders(row.text), { kb, locale: 'en' }) }));
           for (let A = 0.2; A <= 0.99; A += 0.01)
             for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
@@ -262,7 +264,7 @@ if (TUNE) {
                   score(set === 'bitext_id' ? m.bitext : m.oos, row, out);
                 }
                 found.push({
-                  params: JSON.stringify({ simWeight, unknownWeight, covWeight, marginWeight }),
+                  params: JSON.stringify({ phraseWeight, simWeight, unknownWeight, covWeight, marginWeight }),
                   th: JSON.stringify({ ANSWER: +A.toFixed(3), MIN_COV, SUGGEST: S }),
                   right: m.bitext.right / m.bitext.articleRows,
                   prec: m.bitext.right / Math.max(1, m.bitext.answers),

@@ -3,6 +3,7 @@
  */
 import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corrector, type Locale } from './text.ts';
 import { articleTermsOf, docTermsOf, refToArticleId, scoreDocuments, type Knowledge, type SiteKnowledge } from './knowledge.ts';
+import { phraseProbabilities } from './phrase-model.ts';
 import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
 
 import type { HandoffReason } from '../../protocol/agent.ts';
@@ -17,7 +18,9 @@ export interface ScoredArticle {
   coverage: number;
   /** weighted Dice similarity to the article's closest example question or title (0..1) */
   similarity: number;
-  /** ranking value (similarity and relative Lunr score mixed, see PARAMS) */
+  /** posterior of the phrase model (naive Bayes over all the article's example questions, 0..1) */
+  phrase: number;
+  /** ranking value (similarity, relative Lunr score and phrase posterior mixed, see PARAMS) */
   rank: number;
 }
 
@@ -70,7 +73,7 @@ export interface DecideContext {
  *             the knowledge base (coverage < OUT_OF_SCOPE), else low_confidence.
  */
 export const THRESHOLDS = {
-  ANSWER: 0.91,
+  ANSWER: 0.93,
   MIN_COVERAGE_ANSWER: 0.5,
   SUGGEST: 0.3,
   SUGGEST_RATIO: 0.5,
@@ -84,12 +87,14 @@ export const THRESHOLDS = {
  *                 coverage down harder (good for out-of-scope, bad for "gold account for my wife").
  *  simWeight      ranking mixes the best example-question/title similarity (weighted Dice)
  *                 with the Lunr BM25 score relative to the best one.
+ *  phraseWeight   share of the phrase model's posterior (phrase-model.ts) in the ranking.
  *  marginWeight   how much a clear lead over the runner-up adds to confidence.
  *  typoMinLen     words/stems shorter than this are never typo-corrected.
  */
 export const PARAMS = {
   unknownWeight: 1,
   simWeight: 0.4,
+  phraseWeight: 0.4,
   marginWeight: 0.8,
   covWeight: 0.3,
   typoMinLen: 5,
@@ -202,6 +207,9 @@ export interface ConfidenceFeatures {
   rank2: number;
   /** Lunr score share of the top article against the runner-up: s1 / (s1 + s2) */
   share: number;
+  /** phrase-model posterior of the top article and of the runner-up */
+  phrase1: number;
+  phrase2: number;
   /** number of query terms, and the share of them the knowledge base has never seen */
   terms: number;
   unknownShare: number;
@@ -209,7 +217,7 @@ export interface ConfidenceFeatures {
 
 export function featureVector(f: ConfidenceFeatures): number[] {
   const margin = f.rank1 > 0 ? Math.max(0, 1 - f.rank2 / f.rank1) : 0;
-  return [f.cov1, f.sim1, f.sim1 - f.sim2, margin, f.share, Math.log1p(f.terms), f.unknownShare, f.cov1 * margin];
+  return [f.cov1, f.sim1, f.sim1 - f.sim2, margin, f.share, Math.log1p(f.terms), f.unknownShare, f.cov1 * margin, f.phrase1, f.phrase1 - f.phrase2];
 }
 
 /**
@@ -219,9 +227,9 @@ export function featureVector(f: ConfidenceFeatures): number[] {
  * answering with the top article is right. Null → the hand-made formula below.
  */
 export let CONFIDENCE_MODEL: { weights: number[]; bias: number } | null = {
-  // [cov1, sim1, sim1 - sim2, margin, share, log1p(terms), unknownShare, cov1 × margin]
-  weights: [-1.0865, 4.6488, 1.5905, 2.2808, -1.0446, 1.6619, -0.8345, 0.744],
-  bias: -3.7061,
+  // [cov1, sim1, sim1 - sim2, margin, share, log1p(terms), unknownShare, cov1 × margin, phrase1, phrase1 - phrase2]
+  weights: [-2.5607, 3.5462, 1.5428, 0.4259, -0.5964, -0.1146, -1.7388, -0.6412, 2.0756, 1.6911],
+  bias: 0.027,
 };
 export function setConfidenceModel(m: { weights: number[]; bias: number } | null): void {
   CONFIDENCE_MODEL = m;
@@ -271,6 +279,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
     }
     return (2 * inter) / (total + dw);
   };
+  const phrase = phraseProbabilities(k, known);
   const byArticle = new Map<string, ScoredArticle>();
   const coverageOf = (id: string) => {
     const at = articleTermsOf(k, id);
@@ -289,13 +298,19 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
       prev.coverage = Math.max(prev.coverage, cov);
       prev.similarity = Math.max(prev.similarity, sim);
     } else {
-      byArticle.set(id, { articleId: id, score: r.score, coverage: cov, similarity: sim, rank: 0 });
+      byArticle.set(id, { articleId: id, score: r.score, coverage: cov, similarity: sim, phrase: phrase.get(id) ?? 0, rank: 0 });
     }
+  }
+  // The phrase model may favour an article none of whose single documents made Lunr's cut.
+  for (const [id, p] of phrase) {
+    if (p < 0.05 || byArticle.has(id) || exclude?.has(id)) continue;
+    byArticle.set(id, { articleId: id, score: 0, coverage: coverageOf(id), similarity: dice(`${id}#title`), phrase: p, rank: 0 });
   }
   const all = [...byArticle.values()];
   if (all.length === 0) return EMPTY(terms, unknownTerms);
   const s1 = Math.max(...all.map((a) => a.score));
-  for (const a of all) a.rank = PARAMS.simWeight * a.similarity + (1 - PARAMS.simWeight) * (s1 > 0 ? a.score / s1 : 0);
+  const pw = PARAMS.phraseWeight;
+  for (const a of all) a.rank = (1 - pw) * (PARAMS.simWeight * a.similarity + (1 - PARAMS.simWeight) * (s1 > 0 ? a.score / s1 : 0)) + pw * a.phrase;
   const top = all.sort((a, b) => b.rank - a.rank).slice(0, 5);
   const r1 = top[0]!.rank;
   const r2 = top[1]?.rank ?? 0;
@@ -308,7 +323,9 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
     rank1: r1,
     sim2: top[1]?.similarity ?? 0,
     rank2: r2,
-    share: top[0]!.score / (top[0]!.score + s2),
+    share: top[0]!.score + s2 > 0 ? top[0]!.score / (top[0]!.score + s2) : 0,
+    phrase1: top[0]!.phrase,
+    phrase2: top[1]?.phrase ?? 0,
     terms: terms.length,
     unknownShare: terms.length ? unknownTerms.length / terms.length : 0,
   });
@@ -346,7 +363,7 @@ function round(n: number): number {
 function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity: number }): DecisionScores {
   return {
     locale,
-    top: r.top.map((t) => ({ articleId: t.articleId, score: round(t.score), coverage: round(t.coverage), similarity: round(t.similarity), rank: round(t.rank) })),
+    top: r.top.map((t) => ({ articleId: t.articleId, score: round(t.score), coverage: round(t.coverage), similarity: round(t.similarity), phrase: round(t.phrase), rank: round(t.rank) })),
     confidence: round(r.confidence),
     coverage: round(r.coverage),
     similarity: round(r.similarity),
