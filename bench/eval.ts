@@ -257,7 +257,8 @@ if (TUNE) {
                     d.action === 'answer' || (d.action === 'suggest' && !d.reason.startsWith('not_helpful')) || (d.action === 'handoff' && (d.reason === 'low_confidence' || d.reason === 'out_of_scope'));
                   const sc = d.scores;
                   if (!retrievalDecided || sc.top.length === 0) out = toBatchOutput(d);
-                  else if (sc.confidence >= A && sc.coverage >= MIN_COV) out = { action: 'answer', articleId: sc.top[0]!.articleId };
+                  else if ((sc.confidence >= A && sc.coverage >= MIN_COV) || (sc.coverage >= THRESHOLDS.CLEAR_COVERAGE && sc.margin >= THRESHOLDS.CLEAR_MARGIN))
+                    out = { action: 'answer', articleId: sc.top[0]!.articleId };
                   else if (sc.confidence >= S && sc.coverage >= THRESHOLDS.OUT_OF_SCOPE)
                     out = { action: 'suggest', suggestions: sc.top.filter((t) => t.rank >= sc.top[0]!.rank * THRESHOLDS.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId) };
                   else out = { action: 'handoff' };

@@ -15,11 +15,13 @@ import {
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
+let teaKb: SiteKnowledge;
 
 beforeAll(() => {
   const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
+  teaKb = loadSiteKnowledge(r.sites['lantern-tea']!);
 });
 
 const ask = (text: string, history?: HistoryEntry[]) => decide(text, { kb, locale: 'en', history });
@@ -64,6 +66,22 @@ describe('decide: answers from the demo knowledge base', () => {
     const compiled = r.sites.demo!.locales.en!;
     expect(loadKnowledge(compiled)).toBe(loadKnowledge(compiled));
     expect(getArticle(loadKnowledge(compiled), 'no-such-article')).toBeUndefined();
+  });
+});
+
+describe('decide: a small knowledge base (the tea shop: 3 articles, 3 example questions each)', () => {
+  const askTea = (text: string) => decide(text, { kb: teaKb, locale: 'en' });
+
+  it('answers an obvious question even though few example phrasings back it (clear winner)', () => {
+    const brew = askTea('How do I brew green tea?');
+    expect(brew.action === 'answer' && brew.articleId).toBe('brewing-guide');
+    const water = askTea('What water temperature should I use for green tea?');
+    expect(water.action === 'answer' && water.articleId).toBe('brewing-guide');
+    expect(water.action === 'answer' && water.reason).toMatch(/^clear winner/);
+  });
+
+  it('still hands off what the shop has no article for', () => {
+    expect(askTea('Can you book me a table at a restaurant tonight?').action).toBe('handoff');
   });
 });
 
