@@ -19,7 +19,7 @@ import lunr from 'lunr';
 import MiniSearch from 'minisearch';
 import { buildKnowledgeBase } from '../knowledge-base/build/compile.ts';
 import { decide, loadKnowledge, type Decision, type SiteKnowledge } from '../worker/bot/index.ts';
-import { PARAMS, THRESHOLDS, featureVector, setConfidenceModel } from '../worker/bot/decide.ts';
+import { PARAMS, THRESHOLDS, answerRule, featureVector, setConfidenceModel } from '../worker/bot/decide.ts';
 import { toBatchOutput, type BatchOutput } from './bot-batch.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -257,8 +257,7 @@ if (TUNE) {
                     d.action === 'answer' || (d.action === 'suggest' && !d.reason.startsWith('not_helpful')) || (d.action === 'handoff' && (d.reason === 'low_confidence' || d.reason === 'out_of_scope'));
                   const sc = d.scores;
                   if (!retrievalDecided || sc.top.length === 0) out = toBatchOutput(d);
-                  else if ((sc.confidence >= A && sc.coverage >= MIN_COV) || (sc.coverage >= THRESHOLDS.CLEAR_COVERAGE && sc.margin >= THRESHOLDS.CLEAR_MARGIN))
-                    out = { action: 'answer', articleId: sc.top[0]!.articleId };
+                  else if (answerRule(sc, { ...THRESHOLDS, ANSWER: A, MIN_COVERAGE_ANSWER: MIN_COV })) out = { action: 'answer', articleId: sc.top[0]!.articleId };
                   else if (sc.confidence >= S && sc.coverage >= THRESHOLDS.OUT_OF_SCOPE)
                     out = { action: 'suggest', suggestions: sc.top.filter((t) => t.rank >= sc.top[0]!.rank * THRESHOLDS.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId) };
                   else out = { action: 'handoff' };

@@ -73,6 +73,7 @@ export interface DecideContext {
  *             demo shop; on a small knowledge base with few example questions its similarity
  *             features run low even for an obvious match. The clear-winner rule picked the
  *             right article on all 257 Bitext intent-detection train+dev rows it covers.)
+ *             Or on an exact phrasing: see answerRule().
  *  - suggest  when confidence ≥ SUGGEST (top ≤ 3 articles within SUGGEST_RATIO of the best)
  *  - handoff  otherwise: out_of_scope when the message shares (almost) no vocabulary with
  *             the knowledge base (coverage < OUT_OF_SCOPE), else low_confidence.
@@ -382,16 +383,34 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
   };
 }
 
+/**
+ * Why the top article may be given as an answer, or null. Exported so that the evaluation's
+ * threshold search (bench/eval.ts --tune) applies exactly these rules.
+ */
+export function answerRule(
+  r: Pick<Retrieval, 'confidence' | 'coverage' | 'margin' | 'terms'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
+  T: { ANSWER: number; MIN_COVERAGE_ANSWER: number; CLEAR_COVERAGE: number; CLEAR_MARGIN: number } = THRESHOLDS,
+): 'confident match' | 'clear winner' | 'exact phrasing' | null {
+  if (r.top.length === 0) return null;
+  if (r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
+  if (r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
+  // Every word of the message, and nothing else, is one of this article's example questions,
+  // and no other article has such a question: the shop wrote this phrasing for this article.
+  // One-word messages ("refund") stay suggestions: they are too vague to answer.
+  const exact = (a: Pick<ScoredArticle, 'similarity'> | undefined) => (a?.similarity ?? 0) >= 0.999;
+  if (r.terms.length >= 2 && r.coverage >= 0.999 && exact(r.top[0]) && !exact(r.top[1])) return 'exact phrasing';
+  return null;
+}
+
 function fromRetrieval(r: Retrieval, scores: DecisionScores, why = ''): Decision {
   const T = THRESHOLDS;
-  const confident = r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER;
-  const clearWinner = r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN;
-  if (r.top.length > 0 && (confident || clearWinner)) {
+  const rule = answerRule(r);
+  if (rule) {
     return {
       action: 'answer',
       articleId: r.top[0]!.articleId,
       confidence: round(r.confidence),
-      reason: `${why}${confident ? 'confident match' : 'clear winner'} (confidence ${round(r.confidence)}, coverage ${round(r.coverage)}, margin ${round(r.margin)})`,
+      reason: `${why}${rule} (confidence ${round(r.confidence)}, coverage ${round(r.coverage)}, margin ${round(r.margin)})`,
       scores,
     };
   }

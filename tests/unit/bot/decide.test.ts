@@ -12,6 +12,7 @@ import {
   type HistoryEntry,
   type SiteKnowledge,
 } from '../../../worker/bot/index.ts';
+import { answerRule } from '../../../worker/bot/decide.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
@@ -66,6 +67,28 @@ describe('decide: answers from the demo knowledge base', () => {
     const compiled = r.sites.demo!.locales.en!;
     expect(loadKnowledge(compiled)).toBe(loadKnowledge(compiled));
     expect(getArticle(loadKnowledge(compiled), 'no-such-article')).toBeUndefined();
+  });
+});
+
+describe('answerRule: when the top article may be given outright', () => {
+  const base = { confidence: 0.5, coverage: 1, margin: 0.1, terms: ['cancel', 'order'], top: [{ similarity: 1 }, { similarity: 0.7 }] };
+
+  it('answers a message that is exactly one of the article’s example questions, and no other article’s', () => {
+    expect(answerRule(base)).toBe('exact phrasing');
+    expect(answerRule({ ...base, top: [{ similarity: 1 }, { similarity: 1 }] })).toBeNull();
+    expect(answerRule({ ...base, coverage: 0.9 })).toBeNull();
+  });
+
+  it('leaves a one-word message as suggestions: too vague to answer', () => {
+    expect(answerRule({ ...base, terms: ['refund'] })).toBeNull();
+    expect(ask('refund').action).toBe('suggest');
+  });
+
+  it('answers on confidence, or on a clear lead over the runner-up', () => {
+    expect(answerRule({ ...base, top: [{ similarity: 0.5 }], confidence: 0.99 })).toBe('confident match');
+    expect(answerRule({ ...base, top: [{ similarity: 0.5 }], margin: 0.9 })).toBe('clear winner');
+    expect(answerRule({ ...base, top: [{ similarity: 0.5 }] })).toBeNull();
+    expect(answerRule({ ...base, top: [] })).toBeNull();
   });
 });
 
