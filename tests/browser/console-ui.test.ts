@@ -398,10 +398,10 @@ describe('agent console (scripted server)', () => {
       // Transfer lists the online colleague; Escape backs out.
       await page.getByTestId('transfer-button').click();
       const agentSelect = page.getByTestId('transfer-agent');
-      expect(await agentSelect.locator('option').allTextContents()).toEqual(['Bob Builder — 1 chat']);
+      await expect.poll(() => agentSelect.locator('option').allTextContents()).toEqual(['Bob Builder — 1 chat']);
       await page.keyboard.press('Escape');
       await expect.poll(() => page.getByTestId('transfer-dialog').count()).toBe(0);
-      expect(await page.getByTestId('transfer-button').evaluate((element) => element === document.activeElement)).toBe(true);
+      await expect.poll(() => page.getByTestId('transfer-button').evaluate((element) => element === document.activeElement)).toBe(true);
 
       // Close asks first; "Keep it open" does nothing, confirming closes; the rating arrives.
       await page.getByTestId('close-button').click();
@@ -498,7 +498,7 @@ describe('agent console (scripted server)', () => {
 
       await page.getByTestId('team-button').click();
       const dialog = page.getByTestId('team-dialog');
-      expect(await dialog.locator('.team-list').textContent()).toContain('Bob Builder');
+      await expect.poll(() => dialog.locator('.team-list').textContent()).toContain('Bob Builder');
       await dialog.getByLabel('Name').fill('Taken');
       await dialog.getByLabel('E-mail').fill('taken@example.com');
       await dialog.getByRole('button', { name: 'Add agent' }).click();

@@ -153,7 +153,8 @@ describe('accessibility', () => {
     await expect.poll(() => page.locator('kefu-widget .message.shopper', { hasText: 'Typed without a mouse' }).count(), { timeout: 10_000 }).toBe(1);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('kefu-widget .panel').count()).toBe(0);
-    expect(await page.evaluate(() => document.querySelector('kefu-widget')?.shadowRoot?.activeElement?.className)).toBe('launcher');
+    // Focus returns in an effect that runs after the panel is gone: wait for it.
+    await expect.poll(() => page.evaluate(() => document.querySelector('kefu-widget')?.shadowRoot?.activeElement?.className)).toBe('launcher');
     await page.close();
   });
 
