@@ -170,9 +170,28 @@ const stemTypoIndexes = new WeakMap<Knowledge, Map<string, string[]>>();
 
 function corrector(k: Knowledge): Corrector {
   const minLen = PARAMS.typoMinLen;
+  const known = (w: string) => k.lexiconRank.has(w) || isEnglishStopWord(w);
   return {
+    split(w) {
+      if (w.length < minLen || known(w)) return undefined;
+      // Prefer the cut whose parts are the most common words; one part must carry content
+      // (not a stop word), or the cut would only throw the word away.
+      let best: [string, string] | undefined;
+      let bestRank = Infinity;
+      for (let i = 2; i <= w.length - 2; i++) {
+        const a = w.slice(0, i);
+        const b = w.slice(i);
+        if (!known(a) || !known(b) || (isEnglishStopWord(a) && isEnglishStopWord(b))) continue;
+        const rank = (k.lexiconRank.get(a) ?? 0) + (k.lexiconRank.get(b) ?? 0);
+        if (rank < bestRank) {
+          best = [a, b];
+          bestRank = rank;
+        }
+      }
+      return best;
+    },
     word(w) {
-      if (w.length < minLen || k.lexiconRank.has(w) || isEnglishStopWord(w)) return undefined;
+      if (w.length < minLen || known(w)) return undefined;
       k.typoIndex ??= deletionIndex(k.lexicon, minLen);
       return nearest(w, k.typoIndex, (c) => k.lexiconRank.get(c) ?? Infinity);
     },

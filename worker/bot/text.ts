@@ -191,33 +191,42 @@ function applyPhrases(s: string): string {
 }
 
 /**
- * Optional query-time typo correction: `word` maps an unknown raw word to a known one,
- * `stem` an unknown stem to an indexed one (undefined = leave as is).
+ * Optional query-time typo correction: `split` cuts an unknown raw word typed without its
+ * space ("mybill", "getinvoice") into two known words, `word` maps an unknown raw word to a
+ * known one, `stem` an unknown stem to an indexed one (undefined = leave as is).
  */
 export interface Corrector {
+  split?(w: string): [string, string] | undefined;
   word(w: string): string | undefined;
   stem(s: string): string | undefined;
 }
 
 function englishTokens(s: string, out: string[], correct?: Corrector): void {
   for (const raw of tokenizer.tokenize(s)) {
-    for (let w of raw.split(/[-/]+/)) {
-      w = w.replace(/'s$/, '').replace(/'/g, '');
-      if (w.length < 2 || EN_STOP.has(w)) continue;
-      if (/\d/.test(w)) continue; // numbers and codes never carry the topic
-      if (correct) {
-        const c = correct.word(w);
-        if (c !== undefined) {
-          w = c;
-          if (EN_STOP.has(w)) continue;
-        }
-      }
-      w = EN_WORD_SYNONYMS[w] ?? w;
-      let st = stem(w);
-      if (correct) st = correct.stem(st) ?? st;
-      if (st.length >= 2 && !EN_STOP.has(st)) out.push(st);
+    for (const w of raw.split(/[-/]+/)) englishWord(w.replace(/'s$/, '').replace(/'/g, ''), out, correct);
+  }
+}
+
+function englishWord(word: string, out: string[], correct?: Corrector, splitAllowed = true): void {
+  let w = word;
+  if (w.length < 2 || EN_STOP.has(w)) return;
+  if (/\d/.test(w)) return; // numbers and codes never carry the topic
+  if (correct) {
+    const parts = splitAllowed ? correct.split?.(w) : undefined;
+    if (parts) {
+      for (const part of parts) englishWord(part, out, correct, false);
+      return;
+    }
+    const c = correct.word(w);
+    if (c !== undefined) {
+      w = c;
+      if (EN_STOP.has(w)) return;
     }
   }
+  w = EN_WORD_SYNONYMS[w] ?? w;
+  let st = stem(w);
+  if (correct) st = correct.stem(st) ?? st;
+  if (st.length >= 2 && !EN_STOP.has(st)) out.push(st);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -70,6 +70,19 @@ describe('decide: answers from the demo knowledge base', () => {
   });
 });
 
+describe('typing slips', () => {
+  it('reads two words run together as two known words ("trackmy order")', () => {
+    expect(ask('trackmy order').scores.terms).toEqual(ask('track my order').scores.terms);
+    const d = ask('where is mypackage');
+    expect(d.scores.terms).toContain('packag');
+    expect(d.action === 'answer' && d.articleId).toBe('track-order');
+  });
+
+  it('never cuts a word the shop knows ("forget" stays one word)', () => {
+    expect(ask('I forget my password').scores.terms).toEqual(ask('I forgot my password').scores.terms);
+  });
+});
+
 describe('answerRule: when the top article may be given outright', () => {
   const base = { confidence: 0.5, coverage: 1, margin: 0.1, terms: ['cancel', 'order'], top: [{ similarity: 1 }, { similarity: 0.7 }] };
 

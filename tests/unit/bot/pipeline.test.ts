@@ -34,6 +34,13 @@ describe('text pipeline: English', () => {
     expect(tokenize('cancel oorder', 'en')).toEqual(['cancel', 'oorder']);
     expect(tokenize('cancel oorder', 'en', correct)).toEqual(['cancel', 'order']);
   });
+
+  it('splits a word typed without its space, and each half then goes through the pipeline', () => {
+    const split = (w: string): [string, string] | undefined => (w === 'mypackages' ? ['my', 'packages'] : undefined);
+    const correct = { split, word: () => undefined, stem: () => undefined };
+    expect(tokenize('where is mypackages', 'en', correct)).toEqual(tokenize('where is my packages', 'en'));
+    expect(tokenize('where is mypackages', 'en')).toContain('mypackag');
+  });
 });
 
 describe('text pipeline: Chinese', () => {
