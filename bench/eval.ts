@@ -199,7 +199,7 @@ if (FIT) {
     if (!retrievalDecided || sc.top.length === 0) continue;
     const t1 = sc.top[0]!;
     const t2 = sc.top[1];
-    X.push(featureVector({ cov1: t1.coverage, sim1: t1.similarity, rank1: t1.rank, sim2: t2?.similarity ?? 0, rank2: t2?.rank ?? 0, share: t1.score + (t2?.score ?? 0) > 0 ? t1.score / (t1.score + (t2?.score ?? 0)) : 0, phrase1: t1.phrase, phrase2: t2?.phrase ?? 0, terms: sc.terms.length, unknownShare: sc.terms.length ? sc.unknownTerms.length / sc.terms.length : 0 }));
+    X.push(featureVector({ cov1: t1.coverage, sim1: t1.similarity, rank1: t1.rank, sim2: t2?.similarity ?? 0, rank2: t2?.rank ?? 0, share: t1.score + (t2?.score ?? 0) > 0 ? t1.score / (t1.score + (t2?.score ?? 0)) : 0, terms: sc.terms.length, unknownShare: sc.terms.length ? sc.unknownTerms.length / sc.terms.length : 0 }));
     Y.push(t1.articleId === row.expected ? 1 : 0);
   }
   const dim = X[0]!.length;

@@ -239,9 +239,6 @@ export interface ConfidenceFeatures {
   rank2: number;
   /** Lunr score share of the top article against the runner-up: s1 / (s1 + s2) */
   share: number;
-  /** phrase-model posterior of the top article and of the runner-up */
-  phrase1: number;
-  phrase2: number;
   /** number of query terms, and the share of them the knowledge base has never seen */
   terms: number;
   unknownShare: number;
@@ -356,8 +353,6 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
     sim2: top[1]?.similarity ?? 0,
     rank2: r2,
     share: top[0]!.score + s2 > 0 ? top[0]!.score / (top[0]!.score + s2) : 0,
-    phrase1: top[0]!.phrase,
-    phrase2: top[1]?.phrase ?? 0,
     terms: terms.length,
     unknownShare: terms.length ? unknownTerms.length / terms.length : 0,
   });
