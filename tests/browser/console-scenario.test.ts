@@ -6,24 +6,12 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { collectPageProblems, useChromium } from '../support/chromium.ts';
+import { useChromium } from '../support/chromium.ts';
+import { openAgentAndShopper, signInAsDemoAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
-const AGENT_EMAIL = 'agent@mapleandmoss.example';
-const AGENT_PASSWORD = process.env.KEFU_DEMO_AGENT_PASSWORD ?? 'demo-agent-password';
 
 const getBrowser = useChromium();
-
-async function agentLogsIn(page: Page): Promise<string> {
-  await page.goto(`${baseUrl}/console/?site=demo`);
-  await page.getByTestId('login-email').fill(AGENT_EMAIL);
-  await page.getByTestId('login-password').fill(AGENT_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  // Signed in, and the inbox socket has delivered its first snapshot.
-  await expect.poll(() => page.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
-  await expect.poll(() => page.getByTestId('inbox-status').count(), { timeout: 15_000 }).toBe(0);
-  return (await page.getByTestId('agent-name').textContent())?.trim() ?? '';
-}
 
 async function shopperAsksForAPerson(page: Page, text: string) {
   await page.goto(`${baseUrl}/`);
@@ -35,17 +23,11 @@ async function shopperAsksForAPerson(page: Page, text: string) {
 
 describe('handoff from the widget to the agent console', () => {
   it('queues the chat with its reason; the agent claims, answers and closes; the shopper sees the agent and rates', async () => {
-    const agentContext = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
-    const shopperContext = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
-    const agent = await agentContext.newPage();
-    const shopper = await shopperContext.newPage();
-    const problems: string[] = [];
-    collectPageProblems(agent, problems, 'console');
-    collectPageProblems(shopper, problems, 'widget');
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser());
 
     try {
       // The agent is online first, so the handoff goes to the queue rather than the offline form.
-      const agentName = await agentLogsIn(agent);
+      const agentName = await signInAsDemoAgent(agent, baseUrl);
       expect(agentName).not.toBe('');
 
       const stamp = Date.now();
@@ -96,8 +78,7 @@ describe('handoff from the widget to the agent console', () => {
       await shopper.screenshot({ path: 'test-results/console-scenario-shopper.png' });
       expect(problems).toEqual([]);
     } finally {
-      await agentContext.close();
-      await shopperContext.close();
+      await close();
     }
   });
 });

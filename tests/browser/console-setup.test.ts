@@ -10,27 +10,21 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
+import { DEMO_AGENT_EMAIL, DEMO_AGENT_PASSWORD, openAgentAndShopper, signInAsDemoAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
-const AGENT_EMAIL = 'agent@mapleandmoss.example';
-const AGENT_PASSWORD = process.env.KEFU_DEMO_AGENT_PASSWORD ?? 'demo-agent-password';
 const IDENTIFY = "kefu('identify', { id: '<user id>', name: '<name>', email: '<email>', userHash: '<hmac>' })";
 
 const getBrowser = useChromium();
 
+// bypassCSP only so the test can inject axe-core; the console itself needs no exception.
+const CONSOLE_CONTEXT = { viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'], bypassCSP: true };
+
 async function consoleContext(): Promise<BrowserContext> {
-  // bypassCSP only so the test can inject axe-core; the console itself needs no exception.
-  return getBrowser().newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'], bypassCSP: true });
+  return getBrowser().newContext(CONSOLE_CONTEXT);
 }
 
-async function signIn(page: Page) {
-  await page.goto(`${baseUrl}/console/?site=demo`);
-  await page.getByTestId('login-email').fill(AGENT_EMAIL);
-  await page.getByTestId('login-password').fill(AGENT_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await expect.poll(() => page.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
-  await expect.poll(() => page.getByTestId('inbox-status').count(), { timeout: 15_000 }).toBe(0);
-}
+const signIn = (page: Page) => signInAsDemoAgent(page, baseUrl);
 
 async function seriousAxeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
@@ -136,13 +130,7 @@ describe('console Setup page (site admins)', () => {
 
 describe('console Knowledge gaps page', () => {
   it('lists a question the shopper marked as not helpful', async () => {
-    const agentContext = await consoleContext();
-    const shopperContext = await getBrowser().newContext({ viewport: { width: 1280, height: 800 } });
-    const agent = await agentContext.newPage();
-    const shopper = await shopperContext.newPage();
-    const problems: string[] = [];
-    collectPageProblems(agent, problems, 'console');
-    collectPageProblems(shopper, problems, 'widget');
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
     try {
       await signIn(agent);
       await agent.getByTestId('knowledge-gaps-button').click();
@@ -189,8 +177,7 @@ describe('console Knowledge gaps page', () => {
       await agent.screenshot({ path: 'test-results/console-knowledge-gaps-1280x800.png' });
       expect(problems).toEqual([]);
     } finally {
-      await agentContext.close();
-      await shopperContext.close();
+      await close();
     }
   });
 });
@@ -217,7 +204,7 @@ describe('console for a plain agent', () => {
           await post('/v1/agent/logout', {});
           return add.ok && body.oneTimePassword ? { oneTimePassword: body.oneTimePassword } : { error: `add agent ${add.status}` };
         },
-        { adminEmail: AGENT_EMAIL, adminPassword: AGENT_PASSWORD, email },
+        { adminEmail: DEMO_AGENT_EMAIL, adminPassword: DEMO_AGENT_PASSWORD, email },
       );
       if (!('oneTimePassword' in created) || !created.oneTimePassword) throw new Error(`could not create an agent: ${JSON.stringify(created)}`);
 
