@@ -1,4 +1,5 @@
 /** `npm run bench:size`: kefu's widget download beside other chat widgets' (run `npm run build` first). */
+import { BUNDLE_BUDGET_KIB, measureBundle } from './bundle-size.ts';
 import { BUDGET_BYTES, widgetSizes } from './widget-size.ts';
 
 const sizes = widgetSizes();
@@ -13,3 +14,6 @@ const rows = [
   { widget: 'Intercom (approx.)', gzipped: '300-500 KB', budget: '' },
 ];
 console.table(rows);
+
+const bundle = measureBundle();
+console.table([{ 'worker bundle (wrangler deploy --dry-run)': `${bundle.uploadKiB} KiB`, gzipped: `${bundle.gzipKiB} KiB`, budget: `${BUNDLE_BUDGET_KIB} KiB` }]);

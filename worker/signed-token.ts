@@ -22,14 +22,21 @@ export function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * The bytes of canonical unpadded base64url, or null. The last character of a group can carry
+ * unused bits, so several spellings decode to the same bytes; only the one toBase64Url writes is
+ * accepted, so a token has exactly one accepted spelling.
+ */
 export function fromBase64Url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  let bytes: Uint8Array;
   try {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
   } catch {
     return null;
   }
+  return toBase64Url(bytes) === text ? bytes : null;
 }
 
 /** Signs `claims` with an expiry `lifetimeSeconds` from `now` (stored as `exp`, epoch seconds). */

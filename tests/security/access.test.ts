@@ -19,7 +19,7 @@ import {
   wsUrl,
   type Frame,
 } from './lib/client.ts';
-import { signToken } from './lib/tokens.ts';
+import { signToken, tamperSignature } from './lib/tokens.ts';
 
 const { baseUrl, adminKey, sessionSecret, resumeTokenSecret, identitySecrets, demoAgent } = inject('kefuSecurity');
 const ORIGIN = localOrigin(baseUrl);
@@ -137,7 +137,7 @@ describe('agent sessions', () => {
       ['three parts', `kefu_session=${body}.${signature}.${signature}`],
       ['tampered site (lantern-tea), old signature', `kefu_session=${Buffer.from(JSON.stringify({ ...claims, s: 'lantern-tea' })).toString('base64url')}.${signature}`],
       ['tampered expiry, old signature', `kefu_session=${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 86400 * 365 })).toString('base64url')}.${signature}`],
-      ['flipped signature byte', `kefu_session=${body}.${signature.slice(0, -2)}${signature.endsWith('A') ? 'B' : 'A'}${signature.slice(-1)}`],
+      ['flipped signature byte', `kefu_session=${body}.${tamperSignature(signature)}`],
       ['signed with another key', `kefu_session=${await signToken('not-the-secret', { a: claims.a, s: 'demo', v: claims.v }, 3600, now)}`],
       ['expired (real key, 13 h old)', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 12 * 3600, now - 13 * 3600 * 1000)}`],
       ['real key, unknown agent id', `kefu_session=${await signToken(sessionSecret, { a: 'no-such-agent-123', s: 'demo', v: 0 }, 3600, now)}`],
@@ -234,7 +234,7 @@ describe('guessing another conversation', () => {
       ['random UUID', randomUUID()],
       ['the victim’s conversation id', victimId],
       ['victim claims, no signature', body],
-      ['victim claims, flipped signature', `${body}.${signature.slice(0, -2)}${signature.endsWith('A') ? 'B' : 'A'}${signature.slice(-1)}`],
+      ['victim claims, flipped signature', `${body}.${tamperSignature(signature)}`],
       ['victim id in a token of my own chat', `${Buffer.from(JSON.stringify({ ...claims, c: victimId })).toString('base64url')}.${tea.welcome.token.split('.')[1]}`],
       ['signed with another key', await signToken('guessed-secret', { c: victimId, s: 'demo' }, 3600, now)],
       ['expired (real key)', await signToken(resumeTokenSecret, { c: victimId, s: 'demo' }, 60, now - 3600 * 1000)],

@@ -1,14 +1,33 @@
-/** Launches Debian's Chromium through playwright-core (no downloaded browser builds). */
-import { mkdirSync } from 'node:fs';
+/**
+ * Launches Chromium through playwright-core (no downloaded browser builds). By default it is the
+ * Chromium inside the npm package @sparticuz/chromium, unpacked by scripts/ensure-chromium.mjs
+ * (npm test's pretest), so the tests need only Node and npm. CHROMIUM_PATH picks another browser.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PACKAGED_DIR = resolve('.cache/chromium');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? join(PACKAGED_DIR, 'chromium');
 
 export function launchChromium(): Promise<Browser> {
+  const packaged = !process.env.CHROMIUM_PATH;
+  if (packaged && !existsSync(join(PACKAGED_DIR, '.complete'))) {
+    throw new Error('The packaged Chromium is not unpacked: run `node scripts/ensure-chromium.mjs` (npm test does), or set CHROMIUM_PATH.');
+  }
+  // The packaged browser's own nss, nspr and expat come first on the library path.
+  const env = packaged
+    ? {
+        ...process.env,
+        LD_LIBRARY_PATH: [join(PACKAGED_DIR, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+        FONTCONFIG_PATH: join(PACKAGED_DIR, 'fonts'),
+      }
+    : process.env;
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
+    env: env as Record<string, string>,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

@@ -10,3 +10,14 @@ export async function signToken(secret: string, claims: Record<string, string | 
   const signature = createHmac('sha256', secret).update(body).digest('base64url');
   return `${body}.${signature}`;
 }
+
+/**
+ * The signature with its second-to-last character replaced by one that decodes to different
+ * bytes. (The last character of a 43-character signature carries 2 unused bits, so changing it
+ * could leave the bytes as they were; the second-to-last carries 6 whole bits.)
+ */
+export function tamperSignature(signature: string): string {
+  const i = signature.length - 2;
+  const replacement = signature[i] === 'A' ? 'B' : 'A';
+  return `${signature.slice(0, i)}${replacement}${signature.slice(i + 1)}`;
+}

@@ -1,0 +1,35 @@
+/**
+ * The Worker's deploy size, as `wrangler deploy --dry-run` reports it (gzipped upload), and its
+ * budget. The budget lives here and nowhere else: tests/unit/bundle-size.test.ts checks it and
+ * `npm run bench:size` prints it. Today's bundle still carries the compiled knowledge of the
+ * example sites (509 KiB measured); the budget is that plus 10 %, to be tightened once the
+ * knowledge moves into storage.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BUNDLE_BUDGET_KIB = 560;
+
+export interface BundleSize {
+  uploadKiB: number;
+  gzipKiB: number;
+}
+
+/** Runs `wrangler deploy --dry-run` (needs `npm run build` first: the assets folder must exist). */
+export function measureBundle(): BundleSize {
+  const outdir = mkdtempSync(join(tmpdir(), 'kefu-bundle-'));
+  try {
+    const output = execFileSync(join('node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', outdir], {
+      encoding: 'utf8',
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: join(process.cwd(), '.config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
+    if (!match) throw new Error(`wrangler deploy --dry-run printed no size:\n${output}`);
+    return { uploadKiB: Number(match[1]), gzipKiB: Number(match[2]) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
