@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PROTOCOL_VERSION } from './limits.ts';
+import type { SiteConfig } from './site-config.ts';
 import { clientMsgIdSchema, messageTextSchema, type ConversationState, type ErrorCode, type TranscriptMessage } from './visitor.ts';
 
 const version = z.literal(PROTOCOL_VERSION);
@@ -52,25 +53,11 @@ export interface AgentSessionResponse {
   agent: AgentProfile;
 }
 
-/** GET /v1/agent/site (admins): the embed snippet and the site's settings as site.json has them. */
+/** GET /v1/agent/site (admins): the embed snippet and the site's settings, with the settings' version. */
 export interface SiteSetupResponse {
-  site: {
-    id: string;
-    name: string;
-    locales: ('en' | 'zh')[];
-    defaultLocale?: 'en' | 'zh';
-    allowedOrigins: string[];
-    greeting: Partial<Record<'en' | 'zh', string>>;
-    businessHours: { timezone: string; weekly: Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>; holidays: string[] };
-    promisedReplyTime: Partial<Record<'en' | 'zh', string>>;
-    cannedReplies: CannedReply[];
-    assignment: { autoAssign: boolean; maxChatsPerAgent: number };
-    idle: { firstPromptSeconds: number; secondPromptSeconds: number; closeSeconds: number };
-    agentGraceSeconds: number;
-    identityVerification: boolean;
-    limits: { newConversationsPerIpPerHour: number };
-    theme: { color: string; position: 'right' | 'left'; launcherLabel: Partial<Record<'en' | 'zh', string>> };
-  };
+  site: SiteConfig;
+  /** Goes up on every settings save or publish; a save must name the version it started from. */
+  version: number;
   embed: { loaderUrl: string; snippet: string };
 }
 

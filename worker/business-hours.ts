@@ -1,5 +1,5 @@
 /** Whether a site's people are at work at a given instant, in the site's own time zone. Pure. */
-import type { BusinessHours } from '../knowledge-base/build/site-config.ts';
+import type { BusinessHours } from '../protocol/site-config.ts';
 
 const DAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const formatters = new Map<string, Intl.DateTimeFormat>();

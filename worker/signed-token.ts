@@ -27,9 +27,9 @@ export function toBase64Url(bytes: Uint8Array): string {
  * unused bits, so several spellings decode to the same bytes; only the one toBase64Url writes is
  * accepted, so a token has exactly one accepted spelling.
  */
-export function fromBase64Url(text: string): Uint8Array | null {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
     bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));

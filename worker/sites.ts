@@ -1,6 +1,6 @@
 /** Site configuration and knowledge as compiled by `npm run kb:build`, and the origin rule. */
 import { catalog, type CatalogEntry } from '../knowledge-base/dist/catalog.ts';
-import type { SiteConfig } from '../knowledge-base/build/site-config.ts';
+import type { SiteConfig } from '../protocol/site-config.ts';
 import { loadSiteKnowledge, type SiteKnowledge } from './bot/index.ts';
 import type { Env } from './env.ts';
 

@@ -105,6 +105,8 @@ agentRoutes.get('/v1/agent/site', requireAgent, (c) => {
   const loaderUrl = `${new URL(c.req.url).origin}/widget/loader.js`;
   return c.json({
     site,
+    // Settings are compiled into the bundle until they move to storage: one fixed version.
+    version: 1,
     embed: { loaderUrl, snippet: `<script async src="${loaderUrl}" data-site="${site.id}"></script>` },
   } satisfies SiteSetupResponse);
 });

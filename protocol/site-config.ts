@@ -1,6 +1,7 @@
 /**
- * site.json: everything a site owner configures, validated at build time so a typo fails the
- * build with the file, field and reason instead of misbehaving in production.
+ * A site's settings (site.json): everything a site owner configures. Validated wherever settings
+ * enter (the folder import, the console's Settings page, the admin API), so a typo is refused
+ * with the field and reason instead of misbehaving in production.
  */
 import { z } from 'zod';
 

@@ -1,0 +1,179 @@
+/**
+ * Owner self-service: the HTTP bodies for a site's articles, settings, knowledge gaps, learned
+ * phrasings, the "Try the bot" box and agent assist. The console calls these under /v1/agent/…
+ * with its session cookie (reads: any agent of the site; writes: the site's admins); scripts call
+ * the same operations under /v1/admin/sites/<site>/… with the bearer key (site:import/export).
+ * Inbound shapes are zod schemas (the Worker validates them); outbound shapes are types.
+ */
+import { z } from 'zod';
+import { LocaleSchema, SiteConfigSchema, type SiteConfig } from './site-config.ts';
+
+/** Limits on what an owner may write (documented in the README's "Run your own shop"). */
+export const ARTICLE_LIMITS = {
+  titleChars: 200,
+  tags: 20,
+  tagChars: 40,
+  questions: 200,
+  questionChars: 300,
+  bodyChars: 20_000,
+  articlesPerSite: 2_000,
+  /** versions kept per article, for restore */
+  history: 20,
+} as const;
+
+export const articleIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'id must be lower-case letters, digits and dashes');
+
+/** No markup in plain-text fields: anything that looks like a tag is refused, not stripped. */
+const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((text) => !/<[a-zA-Z!/?]/.test(text), 'must be plain text, without HTML or script');
+
+/** PUT /v1/agent/articles/:locale/:id: saves the draft. `baseRevision` null creates the article. */
+export const articleDraftSchema = z.strictObject({
+  title: plainText(ARTICLE_LIMITS.titleChars),
+  tags: z.array(plainText(ARTICLE_LIMITS.tagChars)).max(ARTICLE_LIMITS.tags),
+  /** The shop's example questions, one per line in the editor. */
+  questions: z.array(plainText(ARTICLE_LIMITS.questionChars)).max(ARTICLE_LIMITS.questions),
+  /** Markdown; the first paragraph is the short answer. Raw HTML in it is refused. */
+  body: z.string().max(ARTICLE_LIMITS.bodyChars, `the body must be at most ${ARTICLE_LIMITS.bodyChars} characters`),
+  baseRevision: z.number().int().min(0).nullable(),
+});
+export type ArticleDraftInput = z.infer<typeof articleDraftSchema>;
+
+/** POST …/publish, …/unpublish, DELETE: the revision the admin is looking at. */
+export const articleRevisionSchema = z.strictObject({ baseRevision: z.number().int().min(0) });
+/** POST …/restore: an earlier revision becomes the draft. */
+export const articleRestoreSchema = z.strictObject({ revision: z.number().int().min(0), baseRevision: z.number().int().min(0) });
+
+export type ArticleStatus = 'draft' | 'published' | 'unpublished';
+
+export interface ArticleSummary {
+  id: string;
+  locale: 'en' | 'zh';
+  title: string;
+  tags: string[];
+  status: ArticleStatus;
+  /** the draft differs from what is published */
+  hasUnpublishedChanges: boolean;
+  revision: number;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+export interface ArticleDetail extends ArticleSummary {
+  questions: string[];
+  body: string;
+  /** the revision the widget serves, or null if never published / unpublished */
+  publishedRevision: number | null;
+}
+
+export interface ArticleVersion {
+  revision: number;
+  title: string;
+  savedAt: number;
+  savedBy: string;
+  published: boolean;
+}
+
+/** GET /v1/agent/articles?locale=&q= */
+export interface ArticleListResponse {
+  siteVersion: number;
+  articles: ArticleSummary[];
+}
+
+/** 409 on a stale baseRevision / baseVersion: what is stored now, so the admin can compare. */
+export interface ConflictResponse<T> {
+  error: 'conflict';
+  message: string;
+  current: T;
+}
+
+/** 400 from an article or settings save: which field, and why; nothing was saved. */
+export interface FieldErrorResponse {
+  error: 'invalid_article' | 'invalid_settings';
+  message: string;
+  field: string;
+}
+
+/** POST /v1/agent/articles/preview: the body as the widget will show it. */
+export const articlePreviewSchema = z.strictObject({ body: z.string().max(ARTICLE_LIMITS.bodyChars) });
+export interface ArticlePreviewResponse {
+  html: string;
+  excerpt: string;
+}
+
+/** PUT /v1/agent/site/settings */
+export const siteSettingsSaveSchema = z.strictObject({ settings: SiteConfigSchema, baseVersion: z.number().int().min(0) });
+export interface SiteSettingsResponse {
+  site: SiteConfig;
+  version: number;
+}
+
+/** POST /v1/agent/bot/try: the bot against the drafts (or the published articles). */
+export const botTrySchema = z.strictObject({
+  text: z.string().trim().min(1).max(2000),
+  locale: LocaleSchema.optional(),
+  drafts: z.boolean().default(true),
+});
+export interface BotTrialArticle {
+  id: string;
+  title: string;
+  confidence: number;
+}
+export interface BotTrialResponse {
+  decision: 'answer' | 'suggest' | 'handoff' | 'smalltalk' | 'none';
+  locale: 'en' | 'zh';
+  articles: BotTrialArticle[];
+  /** why it decided so, in plain words */
+  reasons: string[];
+  handoffReason?: string;
+}
+
+/** POST /v1/agent/assist: the bot's top three articles for a shopper's message, for the composer. */
+export const assistSchema = z.strictObject({ text: z.string().trim().min(1).max(2000), locale: LocaleSchema.optional() });
+export interface AssistArticle {
+  id: string;
+  locale: 'en' | 'zh';
+  title: string;
+  excerpt: string;
+  confidence: number;
+}
+export interface AssistResponse {
+  articles: AssistArticle[];
+}
+
+/** GET /v1/agent/knowledge-gaps */
+export interface KnowledgeGap {
+  id: string;
+  locale: 'en' | 'zh';
+  question: string;
+  count: number;
+  reason: string;
+  lastAsked: number;
+  /** the bot's top articles for this question now, for the article picker */
+  suggestions: BotTrialArticle[];
+}
+export interface KnowledgeGapsResponse {
+  gaps: KnowledgeGap[];
+}
+
+/** POST /v1/agent/knowledge-gaps/:id/add-question: into that article's example questions, published. */
+export const gapAddQuestionSchema = z.strictObject({ articleId: articleIdSchema, locale: LocaleSchema });
+
+/** A question a shopper asked and then answered themselves by clicking this article's chip. */
+export interface PhrasingProposal {
+  id: string;
+  locale: 'en' | 'zh';
+  question: string;
+  articleId: string;
+  articleTitle: string;
+  count: number;
+  lastSeen: number;
+}
+export interface PhrasingProposalsResponse {
+  proposals: PhrasingProposal[];
+}
