@@ -29,4 +29,23 @@ async function unpack() {
   console.log(`Unpacked Chromium from @sparticuz/chromium into ${CHROMIUM_DIR}`);
 }
 
-if (!process.env.CHROMIUM_PATH) await unpack();
+/**
+ * The package's fonts.conf points at Lambda's folders; without a readable font configuration the
+ * browser aborts at the first text it lays out. Written on every run, since the clone may move.
+ */
+function writeFontConfig() {
+  const conf = `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>${join(CHROMIUM_DIR, 'fonts', 'fonts')}</dir>
+  <dir>/usr/share/fonts</dir>
+  <cachedir>${join(CHROMIUM_DIR, 'fonts-cache')}</cachedir>
+</fontconfig>
+`;
+  writeFileSync(join(CHROMIUM_DIR, 'fonts', 'fonts.conf'), conf);
+}
+
+if (!process.env.CHROMIUM_PATH) {
+  await unpack();
+  writeFontConfig();
+}
