@@ -1,6 +1,7 @@
 /**
  * Client-side rules every kefu client follows (widget, console, test clients), kept in one
- * place so they cannot drift apart. No dependencies: the widget bundles this file.
+ * place so they cannot drift apart: message ids and reconnect backoff here, the outbox and
+ * transcript in conversation-sync.ts. No dependencies: the widget bundles this file.
  */
 
 const BACKOFF_BASE_MS = 500;

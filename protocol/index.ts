@@ -4,5 +4,6 @@ export * from './visitor.ts';
 export * from './parse.ts';
 export * from './agent.ts';
 export * from './client.ts';
+export * from './conversation-sync.ts';
 export * from './site-config.ts';
 export * from './site-admin.ts';

@@ -6,6 +6,7 @@
 import type { AgentConversationInbound, AgentConversationOutbound, InternalNote, ShopperContext } from '../../protocol/agent.ts';
 import type { ConversationState, TranscriptMessage } from '../../protocol/visitor.ts';
 import { newClientMsgId } from '../../protocol/client.ts';
+import { ConversationSync } from '../../protocol/conversation-sync.ts';
 import { ReconnectingSocket, type LinkStatus } from './socket.ts';
 
 export interface PendingItem {
@@ -57,9 +58,9 @@ const ERROR_TEXT: Record<string, string> = {
 
 export class ConversationConnection {
   private readonly socket: ReconnectingSocket<AgentConversationInbound, AgentConversationOutbound>;
-  private readonly messages = new Map<number, TranscriptMessage>();
+  /** The transcript and the outbox of messages and notes (kept in sessionStorage). */
+  private readonly sync: ConversationSync<TranscriptMessage, PendingItem>;
   private readonly notes = new Map<number, InternalNote>();
-  private pending: PendingItem[];
   private value: ConversationSnapshot;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSent = false;
@@ -67,7 +68,7 @@ export class ConversationConnection {
   private readonly listeners = new Set<(snapshot: ConversationSnapshot) => void>();
 
   constructor(private readonly options: ConversationOptions) {
-    this.pending = this.loadOutbox();
+    this.sync = new ConversationSync(this.loadOutbox(), (items) => this.saveOutbox(items));
     this.value = {
       conversationId: options.conversationId,
       status: 'connecting',
@@ -77,14 +78,14 @@ export class ConversationConnection {
       shopper: null,
       messages: [],
       notes: [],
-      pending: [...this.pending],
+      pending: [...this.sync.outbox],
       shopperTyping: false,
       shopperReadSeq: 0,
       rating: null,
     };
     this.socket = new ReconnectingSocket({
       path: `/v1/agent/conversations/${encodeURIComponent(options.conversationId)}`,
-      onOpen: () => this.socket.send({ v: 1, type: 'hello', lastSeq: this.lastSeq() }),
+      onOpen: () => this.socket.send({ v: 1, type: 'hello', lastSeq: this.sync.lastSeq }),
       onFrame: (frame) => this.receive(frame),
       onStatus: (status) => {
         const welcomed = status === 'online' ? this.value.welcomed : false;
@@ -152,17 +153,15 @@ export class ConversationConnection {
 
   /** Forgets a failed item (the agent dismissed it). */
   discard(clientMsgId: string): void {
-    this.pending = this.pending.filter((item) => item.clientMsgId !== clientMsgId);
-    this.saveOutbox();
-    this.publish({ pending: [...this.pending] });
+    this.sync.settle(clientMsgId);
+    this.publishOutbox();
   }
 
   // -------------------------------------------------------------------------------------
 
   private enqueue(item: PendingItem): void {
-    this.pending.push(item);
-    this.saveOutbox();
-    this.publish({ pending: [...this.pending] });
+    this.sync.enqueue(item);
+    this.publishOutbox();
     if (this.value.welcomed) this.transmit(item);
   }
 
@@ -185,48 +184,40 @@ export class ConversationConnection {
           notes: this.sortedNotes(),
         });
         this.socket.markHealthy();
-        for (const item of this.pending) this.transmit(item);
+        for (const item of this.sync.toResend()) this.transmit(item);
         return;
       }
       case 'message':
-        this.messages.set(frame.message.seq, frame.message);
+        this.sync.take(frame.message);
         if (frame.message.author === 'shopper') this.publish({ shopperTyping: false });
-        this.settle(frame.message.clientMsgId);
-        this.publish({ messages: this.sortedMessages() });
+        this.publishTranscript();
         return;
       case 'resync':
-        this.messages.clear();
-        for (const message of frame.messages) this.messages.set(message.seq, message);
-        for (const message of frame.messages) this.settle(message.clientMsgId);
-        this.publish({ messages: this.sortedMessages() });
+        this.sync.resync(frame.messages);
+        this.publishTranscript();
         return;
       case 'ack': {
-        const item = this.pending.find((candidate) => candidate.clientMsgId === frame.clientMsgId);
-        if (item?.kind === 'note') {
+        if (this.sync.find(frame.clientMsgId)?.kind === 'note') {
           // The note itself arrives as a `note` frame; until then keep showing it, but never resend it.
-          item.acked = true;
-          this.saveOutbox();
-          this.publish({ pending: [...this.pending] });
+          this.sync.markAcked(frame.clientMsgId);
+          this.publishOutbox();
           return;
         }
-        if (item && !this.messages.has(frame.seq)) {
-          this.messages.set(frame.seq, {
-            seq: frame.seq,
-            at: item.at,
-            author: 'agent',
-            text: item.text,
-            clientMsgId: item.clientMsgId,
-            agentName: this.options.agentName,
-          });
-        }
-        this.settle(frame.clientMsgId);
-        this.publish({ messages: this.sortedMessages() });
+        this.sync.ack(frame.clientMsgId, frame.seq, (item) => ({
+          seq: frame.seq,
+          at: item.at,
+          author: 'agent',
+          text: item.text,
+          clientMsgId: item.clientMsgId,
+          agentName: this.options.agentName,
+        }));
+        this.publishTranscript();
         return;
       }
       case 'note':
         this.notes.set(frame.note.id, frame.note);
-        this.settle(frame.clientMsgId);
-        this.publish({ notes: this.sortedNotes() });
+        this.sync.settle(frame.clientMsgId);
+        this.publish({ notes: this.sortedNotes(), pending: [...this.sync.outbox] });
         return;
       case 'typing':
         clearTimeout(this.typingTimer);
@@ -246,12 +237,11 @@ export class ConversationConnection {
         this.publish({ rating: { score: frame.score, comment: frame.comment } });
         return;
       case 'error': {
-        const item = frame.clientMsgId ? this.pending.find((candidate) => candidate.clientMsgId === frame.clientMsgId) : undefined;
+        const item = frame.clientMsgId ? this.sync.find(frame.clientMsgId) : undefined;
         const text = ERROR_TEXT[frame.code] ?? frame.message;
         if (item && frame.code !== 'rate_limited' && frame.code !== 'internal') {
-          item.failed = text;
-          this.saveOutbox();
-          this.publish({ pending: [...this.pending] });
+          this.sync.fail(item.clientMsgId, text);
+          this.publishOutbox();
         } else {
           this.options.onError(text);
         }
@@ -260,25 +250,13 @@ export class ConversationConnection {
     }
   }
 
-  /** What the server stored leaves the outbox. */
-  private settle(clientMsgId: string | undefined): void {
-    if (!clientMsgId) return;
-    const before = this.pending.length;
-    this.pending = this.pending.filter((item) => item.clientMsgId !== clientMsgId);
-    if (this.pending.length !== before) {
-      this.saveOutbox();
-      this.publish({ pending: [...this.pending] });
-    }
+  /** A stored message may also have settled an outbox item: publish both. */
+  private publishTranscript(): void {
+    this.publish({ messages: this.sync.ordered(), pending: [...this.sync.outbox] });
   }
 
-  private lastSeq(): number {
-    let last = 0;
-    for (const seq of this.messages.keys()) last = Math.max(last, seq);
-    return last;
-  }
-
-  private sortedMessages(): TranscriptMessage[] {
-    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  private publishOutbox(): void {
+    this.publish({ pending: [...this.sync.outbox] });
   }
 
   private sortedNotes(): InternalNote[] {
@@ -305,10 +283,10 @@ export class ConversationConnection {
     }
   }
 
-  private saveOutbox(): void {
+  private saveOutbox(items: readonly PendingItem[]): void {
     try {
-      if (this.pending.length === 0) sessionStorage.removeItem(this.outboxKey);
-      else sessionStorage.setItem(this.outboxKey, JSON.stringify(this.pending));
+      if (items.length === 0) sessionStorage.removeItem(this.outboxKey);
+      else sessionStorage.setItem(this.outboxKey, JSON.stringify(items));
     } catch {
       // Storage blocked: the outbox still lives for this page view.
     }

@@ -51,6 +51,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AgentConversationOutbound, ConversationState, InboxOutbound, TranscriptMessage, VisitorOutbound } from '../../protocol/index.ts';
+import { ConversationSync } from '../../protocol/conversation-sync.ts';
 import { readDevVars, upsertAgent } from '../../scripts/lib/admin-client.ts';
 
 // ---- small helpers ----------------------------------------------------------------------
@@ -223,7 +224,12 @@ type AnyOutbound = VisitorOutbound | AgentConversationOutbound;
  * an outbox and a transcript checked frame by frame.
  */
 export abstract class ConversationClient extends EventEmitter {
-  readonly transcript = new Map<number, TranscriptMessage>();
+  /** The transcript and outbox, kept by the same core the widget and the console use. */
+  private readonly sync = new ConversationSync<TranscriptMessage, OutboxEntry>(
+    [],
+    () => {},
+    (held, message) => held.author === message.author && held.text === message.text && (held.clientMsgId ?? null) === (message.clientMsgId ?? null),
+  );
   readonly counters = newCounters();
   readonly timeline: ClientTimeline = { connectAttempts: [], opens: [], welcomes: [], closes: [] };
   /** Own messages known stored: clientMsgId → seq. */
@@ -240,12 +246,10 @@ export abstract class ConversationClient extends EventEmitter {
 
   protected ws: WebSocket | null = null;
   protected readonly options: Required<Omit<ClientOptions, 'name'>>;
-  private readonly pending = new Map<string, OutboxEntry>();
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private welcomeTimer: NodeJS.Timeout | undefined;
   private readonly resendTimers = new Set<NodeJS.Timeout>();
-  private maxSeq = 0;
   private stopped = false;
   private offline = false;
 
@@ -270,16 +274,16 @@ export abstract class ConversationClient extends EventEmitter {
   protected onOtherFrame(_frame: AnyOutbound): void {}
 
   get lastSeq(): number {
-    return this.maxSeq;
+    return this.sync.lastSeq;
   }
 
   /** Unacked messages, in send order. */
   get outbox(): OutboxEntry[] {
-    return [...this.pending.values()].filter((entry) => !entry.failed);
+    return this.sync.outbox.filter((entry) => !entry.failed);
   }
 
   get failed(): OutboxEntry[] {
-    return [...this.pending.values()].filter((entry) => entry.failed);
+    return this.sync.outbox.filter((entry) => entry.failed);
   }
 
   get isOpen(): boolean {
@@ -288,7 +292,7 @@ export abstract class ConversationClient extends EventEmitter {
 
   /** The transcript in seq order. */
   ordered(): TranscriptMessage[] {
-    return [...this.transcript.values()].sort((a, b) => a.seq - b.seq);
+    return this.sync.ordered();
   }
 
   start(): this {
@@ -300,7 +304,7 @@ export abstract class ConversationClient extends EventEmitter {
   /** Queues a message (kept until acked) and returns its clientMsgId. */
   send(text: string, clientMsgId = newClientMsgId(this.author === 'agent' ? 'a' : 's')): string {
     const entry: OutboxEntry = { clientMsgId, text, queuedAt: Date.now(), transmits: 0 };
-    this.pending.set(clientMsgId, entry);
+    this.sync.enqueue(entry);
     this.sentLog.set(clientMsgId, entry);
     this.counters.sent += 1;
     if (this.welcomed) this.transmitEntry(entry);
@@ -351,7 +355,7 @@ export abstract class ConversationClient extends EventEmitter {
 
   /** Resolves when `predicate()` holds (checked on every change and every 100 ms); rejects after timeoutMs. */
   waitUntil(predicate: () => boolean, timeoutMs = 10_000, label = 'condition'): Promise<void> {
-    return waitForChange(this, predicate, timeoutMs, () => `${this.name}: ${label} not reached within ${timeoutMs} ms (lastSeq ${this.lastSeq}, welcomes ${this.counters.welcomes}, outbox ${this.pending.size})`, 100);
+    return waitForChange(this, predicate, timeoutMs, () => `${this.name}: ${label} not reached within ${timeoutMs} ms (lastSeq ${this.lastSeq}, welcomes ${this.counters.welcomes}, outbox ${this.sync.outbox.length})`, 100);
   }
 
 
@@ -389,7 +393,7 @@ export abstract class ConversationClient extends EventEmitter {
     }, this.options.welcomeTimeoutMs);
     ws.on('open', () => {
       this.timeline.opens.push(Date.now());
-      ws.send(JSON.stringify(this.hello(this.maxSeq)));
+      ws.send(JSON.stringify(this.hello(this.sync.lastSeq)));
     });
     ws.on('message', (data, isBinary) => {
       if (this.ws !== ws || isBinary) return;
@@ -446,16 +450,13 @@ export abstract class ConversationClient extends EventEmitter {
 
   /** A seq-carrying message: checks it against what we hold, then keeps it. */
   private take(message: TranscriptMessage, via: 'message' | 'ack'): void {
-    const held = this.transcript.get(message.seq);
-    if (held) {
-      const same = held.author === message.author && held.text === message.text && (held.clientMsgId ?? null) === (message.clientMsgId ?? null);
-      if (!same) this.counters.conflicts += 1;
-      else if (via === 'message') this.counters.duplicateFrames += 1;
-      return;
-    }
-    if (message.seq > this.maxSeq + 1) this.counters.gaps += 1;
-    this.transcript.set(message.seq, message);
-    if (message.seq > this.maxSeq) this.maxSeq = message.seq;
+    const lastSeq = this.sync.lastSeq;
+    // The core also takes our own message out of the outbox; settle() still counts how it was stored.
+    const result = this.sync.take(message);
+    if (result === 'different') this.counters.conflicts += 1;
+    else if (result === 'same' && via === 'message') this.counters.duplicateFrames += 1;
+    if (result !== 'new') return;
+    if (message.seq > lastSeq + 1) this.counters.gaps += 1;
     this.emit('message', message, this.connection);
   }
 
@@ -471,7 +472,7 @@ export abstract class ConversationClient extends EventEmitter {
     this.acked.set(clientMsgId, seq);
     if (via === 'ack') this.counters.acks += 1;
     else this.counters.settledByReplay += 1;
-    this.pending.delete(clientMsgId);
+    this.sync.settle(clientMsgId);
   }
 
   private receive(frame: AnyOutbound): void {
@@ -488,7 +489,7 @@ export abstract class ConversationClient extends EventEmitter {
         this.state = frame.state;
         this.conversationId = frame.conversationId;
         this.onWelcome(frame);
-        for (const entry of this.pending.values()) this.transmitEntry(entry);
+        for (const entry of this.sync.toResend()) this.transmitEntry(entry);
         this.emit('welcome', frame);
         break;
       case 'message': {
@@ -511,30 +512,25 @@ export abstract class ConversationClient extends EventEmitter {
       }
       case 'resync':
         this.counters.resyncs += 1;
-        this.transcript.clear();
-        this.maxSeq = 0;
-        for (const message of frame.messages) {
-          this.transcript.set(message.seq, message);
-          this.maxSeq = Math.max(this.maxSeq, message.seq);
-          if (message.clientMsgId) this.settle(message.clientMsgId, message.seq, 'replay');
-        }
+        this.sync.resync(frame.messages);
+        for (const message of frame.messages) if (message.clientMsgId) this.settle(message.clientMsgId, message.seq, 'replay');
         break;
       case 'state':
         this.state = frame.state;
         break;
       case 'error': {
         this.countError(frame.code);
-        const entry = frame.clientMsgId ? this.pending.get(frame.clientMsgId) : undefined;
+        const entry = frame.clientMsgId ? this.sync.find(frame.clientMsgId) : undefined;
         if (!entry) break;
         if (frame.code === 'rate_limited' || frame.code === 'internal') {
           if (frame.code === 'rate_limited') this.counters.rateLimited += 1;
           const timer = setTimeout(() => {
             this.resendTimers.delete(timer);
-            if (this.pending.has(entry.clientMsgId) && this.welcomed) this.transmitEntry(entry);
+            if (this.sync.find(entry.clientMsgId) && this.welcomed) this.transmitEntry(entry);
           }, this.options.rateLimitRetryMs * (1 + Math.random()));
           this.resendTimers.add(timer);
         } else {
-          entry.failed = `${frame.code}: ${frame.message}`;
+          this.sync.fail(entry.clientMsgId, `${frame.code}: ${frame.message}`);
           this.counters.failed += 1;
         }
         break;

@@ -4,6 +4,7 @@
  * jittered exponential backoff. No UI here: it publishes snapshots to whoever listens.
  */
 import { newClientMsgId, reconnectDelay } from '../../protocol/client.ts';
+import { ConversationSync } from '../../protocol/conversation-sync.ts';
 import type { ConversationState, Identity, TranscriptMessage, VisitorInbound, VisitorOutbound } from '../../protocol/visitor.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
@@ -52,8 +53,8 @@ export class ChatConnection {
   private socket: WebSocket | null = null;
   private status: LinkStatus = 'idle';
   private state: ConversationState = 'bot';
-  private readonly messages = new Map<number, TranscriptMessage>();
-  private pending: PendingMessage[];
+  /** The transcript and the outbox (saved in storage, so a reload keeps unsent messages). */
+  private readonly sync: ConversationSync<TranscriptMessage, PendingMessage>;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
@@ -70,7 +71,7 @@ export class ChatConnection {
   private retryPendingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ConnectionOptions) {
-    this.pending = this.load<PendingMessage[]>('outbox') ?? [];
+    this.sync = new ConversationSync(this.load<PendingMessage[]>('outbox') ?? [], (items) => this.save('outbox', items));
     this.locale = options.locale;
   }
 
@@ -104,6 +105,7 @@ export class ChatConnection {
     this.socket = null;
     this.welcomed = false;
     socket?.close(1000, 'shutdown');
+    this.sync.clear();
     for (const key of ['token', 'outbox']) {
       try {
         this.options.storage?.removeItem(`kefu:${this.options.site}:${key}`);
@@ -111,8 +113,6 @@ export class ChatConnection {
         // storage blocked: nothing was kept
       }
     }
-    this.messages.clear();
-    this.pending = [];
     this.identity = null;
     this.queue = null;
     this.agentName = null;
@@ -170,7 +170,7 @@ export class ChatConnection {
   }
 
   markRead(): void {
-    const last = this.lastSeq();
+    const last = this.sync.lastSeq;
     if (last > 0) this.transmit({ v: 1, type: 'read', seq: last });
   }
 
@@ -178,8 +178,8 @@ export class ChatConnection {
     return {
       status: this.status,
       state: this.state,
-      messages: [...this.messages.values()].sort((a, b) => a.seq - b.seq),
-      pending: [...this.pending],
+      messages: this.sync.ordered(),
+      pending: [...this.sync.outbox],
       queue: this.state === 'queued' ? this.queue : null,
       agentName: this.agentName,
       agentTyping: this.agentTyping && this.state === 'agent',
@@ -192,8 +192,7 @@ export class ChatConnection {
   // -------------------------------------------------------------------------------------
 
   private enqueue(message: PendingMessage): void {
-    this.pending.push(message);
-    this.save('outbox', this.pending);
+    this.sync.enqueue(message);
     this.publish();
     if (this.welcomed) this.transmitPending(message);
     else this.start();
@@ -222,7 +221,7 @@ export class ChatConnection {
       this.transmit({
         v: 1,
         type: 'hello',
-        lastSeq: this.lastSeq(),
+        lastSeq: this.sync.lastSeq,
         locale: this.locale,
         page: currentPage(),
         ...(this.identity ? { identity: this.identity } : {}),
@@ -261,28 +260,20 @@ export class ChatConnection {
         this.agentName = frame.agentName ?? null;
         this.save('token', frame.token);
         this.setStatus('online');
-        for (const message of this.pending) if (!message.failed) this.transmitPending(message);
+        this.resendPending();
         return;
       case 'message':
-        if (!this.messages.has(frame.message.seq)) this.emit({ type: 'message', message: frame.message });
-        this.messages.set(frame.message.seq, frame.message);
-        this.settle(frame.message.clientMsgId);
+        if (this.sync.take(frame.message) === 'new') this.emit({ type: 'message', message: frame.message });
         if (frame.message.author === 'agent') this.agentTyping = false;
         if (frame.message.system?.event === 'rated') this.rated = true;
         if (frame.message.system?.event === 'transferred') this.agentName = frame.message.system.agentName;
         break;
       case 'resync':
-        this.messages.clear();
-        for (const message of frame.messages) this.messages.set(message.seq, message);
+        this.sync.resync(frame.messages);
         break;
-      case 'ack': {
-        const sent = this.pending.find((message) => message.clientMsgId === frame.clientMsgId);
-        if (sent && !this.messages.has(frame.seq)) {
-          this.messages.set(frame.seq, { seq: frame.seq, at: Date.now(), author: 'shopper', text: sent.text, clientMsgId: sent.clientMsgId });
-        }
-        this.settle(frame.clientMsgId);
+      case 'ack':
+        this.sync.ack(frame.clientMsgId, frame.seq, (sent) => ({ seq: frame.seq, at: Date.now(), author: 'shopper', text: sent.text, clientMsgId: sent.clientMsgId }));
         break;
-      }
       case 'state':
         this.state = frame.state;
         this.emit({ type: 'state', state: frame.state });
@@ -297,9 +288,9 @@ export class ChatConnection {
         this.readByAgent = Math.max(this.readByAgent, frame.seq);
         break;
       case 'error': {
-        const failed = frame.clientMsgId && this.pending.find((message) => message.clientMsgId === frame.clientMsgId);
-        if (frame.code === 'rate_limited' && failed) this.retryPendingSoon();
-        else if (failed && frame.code !== 'internal') failed.failed = frame.message;
+        const refused = frame.clientMsgId ? this.sync.find(frame.clientMsgId) : undefined;
+        if (frame.code === 'rate_limited' && refused) this.retryPendingSoon();
+        else if (refused && frame.code !== 'internal') this.sync.fail(refused.clientMsgId, frame.message);
         else this.notice = frame.message;
         break;
       }
@@ -316,8 +307,12 @@ export class ChatConnection {
     if (this.retryPendingTimer !== undefined) return;
     this.retryPendingTimer = setTimeout(() => {
       this.retryPendingTimer = undefined;
-      if (this.welcomed) for (const message of this.pending) if (!message.failed) this.transmitPending(message);
+      if (this.welcomed) this.resendPending();
     }, RATE_LIMIT_RETRY_MS);
+  }
+
+  private resendPending(): void {
+    for (const message of this.sync.toResend()) this.transmitPending(message);
   }
 
   private emit(event: ChatEvent): void {
@@ -328,20 +323,6 @@ export class ChatConnection {
         console.error('kefu: an event listener threw', error);
       }
     }
-  }
-
-  /** A message the server has stored leaves the outbox. */
-  private settle(clientMsgId: string | undefined): void {
-    if (!clientMsgId) return;
-    const before = this.pending.length;
-    this.pending = this.pending.filter((message) => message.clientMsgId !== clientMsgId);
-    if (this.pending.length !== before) this.save('outbox', this.pending);
-  }
-
-  private lastSeq(): number {
-    let last = 0;
-    for (const seq of this.messages.keys()) last = Math.max(last, seq);
-    return last;
   }
 
   private transmit(frame: VisitorInbound): void {
