@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import lunr from 'lunr';
 import MiniSearch from 'minisearch';
 import { buildKnowledgeBase } from '../knowledge-base/build/compile.ts';
-import { decide, loadKnowledge, type Decision, type SiteKnowledge } from '../worker/bot/index.ts';
-import { PARAMS, THRESHOLDS, answerRule, featureVector, setConfidenceModel } from '../worker/bot/decide.ts';
+import { botOptions, decide, loadKnowledge, type BotOptions, type Decision, type SiteKnowledge, type Thresholds } from '../worker/bot/index.ts';
+import { confidenceFeatures, featureVector, rankingVerdict } from '../worker/bot/decide.ts';
 import { toBatchOutput, type BatchOutput } from './bot-batch.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -29,7 +29,7 @@ const TUNE = process.argv.includes('--tune');
 const FIT = process.argv.includes('--fit');
 const HAND_MIN = Number(process.env.HAND_MIN ?? 0.95);
 // ablation: --no-typo switches typo correction off
-if (process.argv.includes('--no-typo')) PARAMS.typoMinLen = 1000;
+const options: BotOptions = botOptions(process.argv.includes('--no-typo') ? { params: { typoMinLen: 1000 } } : {});
 
 interface Row {
   text: string;
@@ -107,9 +107,21 @@ interface KefuRow {
   out: BatchOutput;
   d: Decision;
 }
-function kefuDecide(text: string): KefuRow {
-  const d = decide(stripPlaceholders(text), { kb, locale: 'en' });
+function kefuDecide(text: string, opts: BotOptions = options): KefuRow {
+  const d = decide(stripPlaceholders(text), { kb, locale: 'en' }, opts);
   return { out: toBatchOutput(d), d };
+}
+
+/**
+ * Whether the ranking thresholds made this decision (rather than a rule that comes first:
+ * asking for a person, anger, complaint, smalltalk, "that didn't help"). Only these rows can
+ * teach the confidence model or move with the thresholds.
+ */
+function decidedByRanking(d: Decision): boolean {
+  if (d.scores.top.length === 0) return false;
+  if (d.action === 'answer') return true;
+  if (d.action === 'suggest') return !d.reason.startsWith('not_helpful');
+  return d.action === 'handoff' && (d.reason === 'low_confidence' || d.reason === 'out_of_scope');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -146,6 +158,14 @@ function score(m: Metrics, row: Row, out: BatchOutput): void {
   if (isArticle && (out.articleId === row.expected && out.action === 'answer' || (out.action === 'suggest' && out.suggestions?.includes(row.expected)))) m.rightOrSuggested++;
   if (row.expected === '@handoff' && out.action === 'handoff') m.handoffHit++;
   if (out.action === 'suggest') m.suggested++;
+}
+
+/** The batch output decide() would have given with other thresholds, from its ranking. */
+function verdictOutput(d: Decision, thresholds: Thresholds): BatchOutput {
+  const v = rankingVerdict(d.scores, thresholds);
+  if (v.action === 'answer') return { action: 'answer', articleId: d.scores.top[0]!.articleId };
+  if (v.action === 'suggest') return { action: 'suggest', suggestions: v.articleIds };
+  return { action: 'handoff', reason: v.reason };
 }
 
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${((100 * n) / d).toFixed(1)}%`);
@@ -185,7 +205,7 @@ if (FIT) {
   // Fit the confidence model: logistic regression, features from decide()'s scores, on the
   // train splits only (Bitext intent-detection train, CLINC oos train). Label: answering with
   // the top article would be right. Rows decided by rules (handoff/smalltalk) are skipped.
-  setConfidenceModel(null);
+  const handMade = botOptions({ model: null }, options);
   const fitRows = [
     ...datasets.bitext_id!.filter((r) => r.split === 'train'),
     ...datasets.clinc_oos!.filter((r) => r.split === 'train'),
@@ -193,14 +213,10 @@ if (FIT) {
   const X: number[][] = [];
   const Y: number[] = [];
   for (const row of fitRows) {
-    const d = decide(stripPlaceholders(row.text), { kb, locale: 'en' });
-    const retrievalDecided = d.action === 'answer' || d.action === 'suggest' || (d.action === 'handoff' && (d.reason === 'low_confidence' || d.reason === 'out_of_scope'));
-    const sc = d.scores;
-    if (!retrievalDecided || sc.top.length === 0) continue;
-    const t1 = sc.top[0]!;
-    const t2 = sc.top[1];
-    X.push(featureVector({ cov1: t1.coverage, sim1: t1.similarity, rank1: t1.rank, sim2: t2?.similarity ?? 0, rank2: t2?.rank ?? 0, share: t1.score + (t2?.score ?? 0) > 0 ? t1.score / (t1.score + (t2?.score ?? 0)) : 0, terms: sc.terms.length, unknownShare: sc.terms.length ? sc.unknownTerms.length / sc.terms.length : 0 }));
-    Y.push(t1.articleId === row.expected ? 1 : 0);
+    const { d } = kefuDecide(row.text, handMade);
+    if (!decidedByRanking(d)) continue;
+    X.push(featureVector(confidenceFeatures(d.scores)));
+    Y.push(d.scores.top[0]!.articleId === row.expected ? 1 : 0);
   }
   const dim = X[0]!.length;
   const w = new Array<number>(dim).fill(0);
@@ -237,33 +253,27 @@ if (TUNE) {
   type Found = { params: string; th: string; right: number; prec: number; oos: number; ros: number; hand: number };
   const found: Found[] = [];
   const grid = (process.env.TUNE_GRID ?? 'full') === 'full';
-  const sims = grid ? [0.4, 0.6, 0.8] : [PARAMS.simWeight];
-  const unks = grid ? [1, 1.5, 2, 3] : [PARAMS.unknownWeight];
-  const covs = grid ? [0.3, 0.5, 0.7] : [PARAMS.covWeight];
-  const mws = grid ? [0.5, 0.8] : [PARAMS.marginWeight];
-  const pws = process.env.PHRASE_WEIGHTS ? process.env.PHRASE_WEIGHTS.split(',').map(Number) : [PARAMS.phraseWeight];
+  const { params } = options;
+  const sims = grid ? [0.4, 0.6, 0.8] : [params.simWeight];
+  const unks = grid ? [1, 1.5, 2, 3] : [params.unknownWeight];
+  const covs = grid ? [0.3, 0.5, 0.7] : [params.covWeight];
+  const mws = grid ? [0.5, 0.8] : [params.marginWeight];
+  const pws = process.env.PHRASE_WEIGHTS ? process.env.PHRASE_WEIGHTS.split(',').map(Number) : [params.phraseWeight];
   for (const phraseWeight of pws)
   for (const simWeight of sims)
     for (const unknownWeight of unks)
       for (const covWeight of covs)
         for (const marginWeight of mws) {
-          Object.assign(PARAMS, { simWeight, unknownWeight, covWeight, marginWeight, phraseWeight });
-          const ds = devRows.map(({ row, set }) => ({ row, set, d: decide(stripPlaceholders(row.text), { kb, locale: 'en' }) }));
+          const tried = botOptions({ params: { simWeight, unknownWeight, covWeight, marginWeight, phraseWeight } }, options);
+          const ds = devRows.map(({ row, set }) => ({ row, set, d: kefuDecide(row.text, tried).d }));
           for (let A = 0.2; A <= 0.99; A += 0.01)
             for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
               for (const S of [0.1, 0.2, 0.3, 0.4, 0.5]) {
                 const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
+                const thresholds = { ...tried.thresholds, ANSWER: A, MIN_COVERAGE_ANSWER: MIN_COV, SUGGEST: S };
                 for (const { row, set, d } of ds) {
-                  let out: BatchOutput;
-                  const retrievalDecided =
-                    d.action === 'answer' || (d.action === 'suggest' && !d.reason.startsWith('not_helpful')) || (d.action === 'handoff' && (d.reason === 'low_confidence' || d.reason === 'out_of_scope'));
-                  const sc = d.scores;
-                  if (!retrievalDecided || sc.top.length === 0) out = toBatchOutput(d);
-                  else if (answerRule(sc, { ...THRESHOLDS, ANSWER: A, MIN_COVERAGE_ANSWER: MIN_COV })) out = { action: 'answer', articleId: sc.top[0]!.articleId };
-                  else if (sc.confidence >= S && sc.coverage >= THRESHOLDS.OUT_OF_SCOPE)
-                    out = { action: 'suggest', suggestions: sc.top.filter((t) => t.rank >= sc.top[0]!.rank * THRESHOLDS.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId) };
-                  else out = { action: 'handoff' };
-                  score(set === 'bitext_id' ? m.bitext : m.oos, row, out);
+                  // The decision's scores are rounded to 3 decimals; the rules are decide()'s own.
+                  score(set === 'bitext_id' ? m.bitext : m.oos, row, decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
                 }
                 found.push({
                   params: JSON.stringify({ phraseWeight, simWeight, unknownWeight, covWeight, marginWeight }),

@@ -1,10 +1,12 @@
 /**
  * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
  */
-import { detectLocale, normalizeForRules, tokenize, isEnglishStopWord, type Corrector, type Locale } from './text.ts';
+import { detectLocale, normalizeForRules, tokenize, type Locale } from './text.ts';
 import { articleTermsOf, docTermsOf, refToArticleId, scoreDocuments, type Knowledge, type SiteKnowledge } from './knowledge.ts';
+import { DEFAULT_BOT_OPTIONS, type BotOptions, type RetrievalParams, type Thresholds } from './options.ts';
 import { phraseProbabilities } from './phrase-model.ts';
 import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
+import { typoCorrector } from './typo.ts';
 
 import type { HandoffReason } from '../../protocol/agent.ts';
 
@@ -20,7 +22,7 @@ export interface ScoredArticle {
   similarity: number;
   /** posterior of the phrase model (naive Bayes over all the article's example questions, 0..1) */
   phrase: number;
-  /** ranking value (similarity, relative Lunr score and phrase posterior mixed, see PARAMS) */
+  /** ranking value (similarity, relative Lunr score and phrase posterior mixed, see RETRIEVAL_PARAMS in options.ts) */
   rank: number;
 }
 
@@ -63,56 +65,6 @@ export interface DecideContext {
   history?: readonly HistoryEntry[];
 }
 
-/**
- * Thresholds, chosen on the dev data (Bitext intent-detection train+dev splits, CLINC oos
- * train+val) with bench/eval.ts --tune, reported on all rows. See README "Bot thresholds".
- *
- *  - answer   when confidence ≥ ANSWER and coverage ≥ MIN_COVERAGE_ANSWER, or when one article
- *             is a clear winner: it covers ≥ CLEAR_COVERAGE of the question and leads the
- *             runner-up by a ranking margin ≥ CLEAR_MARGIN. (The confidence model is fitted on the
- *             demo shop; on a small knowledge base with few example questions its similarity
- *             features run low even for an obvious match. The clear-winner rule picked the
- *             right article on 98% of the 253 Bitext intent-detection train+dev rows it covers.)
- *             Or on an exact phrasing: see answerRule().
- *  - suggest  when confidence ≥ SUGGEST (top ≤ 3 articles within SUGGEST_RATIO of the best).
- *             SUGGEST is a product choice, not a tuned optimum: 0.3 offered chips for 61% of
- *             CLINC's off-topic questions, 0.45 for 37%, at the cost of 4.7 points of Bitext
- *             "right article among the chips" (84.9% → 80.2%). Chips for "recommend a good
- *             plumber" look broken; handing off does not.
- *  - handoff  otherwise: out_of_scope when the message shares (almost) no vocabulary with
- *             the knowledge base (coverage < OUT_OF_SCOPE), else low_confidence.
- */
-export const THRESHOLDS = {
-  ANSWER: 0.91,
-  MIN_COVERAGE_ANSWER: 0.3,
-  CLEAR_COVERAGE: 0.8,
-  CLEAR_MARGIN: 0.7,
-  EXACT_MIN_MARGIN: 0.1,
-  SUGGEST: 0.45,
-  SUGGEST_RATIO: 0.5,
-  OUT_OF_SCOPE: 0.34,
-} as const;
-
-/**
- * Retrieval parameters (chosen on dev data with `npm run eval -- --tune`; see README).
- *  unknownWeight  weight of a query term the knowledge base has never seen, on the IDF scale
- *                 (known terms weigh log(1 + N/(df + 0.5))). Higher → off-topic words push
- *                 coverage down harder (good for out-of-scope, bad for "gold account for my wife").
- *  simWeight      ranking mixes the best example-question/title similarity (weighted Dice)
- *                 with the Lunr BM25 score relative to the best one.
- *  phraseWeight   share of the phrase model's posterior (phrase-model.ts) in the ranking.
- *  marginWeight   how much a clear lead over the runner-up adds to confidence.
- *  typoMinLen     words/stems shorter than this are never typo-corrected.
- */
-export const PARAMS = {
-  unknownWeight: 1,
-  simWeight: 0.4,
-  phraseWeight: 0.4,
-  marginWeight: 0.8,
-  covWeight: 0.3,
-  typoMinLen: 5,
-};
-
 // ---------------------------------------------------------------------------------------
 
 function pickKnowledge(kb: SiteKnowledge | Knowledge, locale: Locale): Knowledge | undefined {
@@ -120,94 +72,8 @@ function pickKnowledge(kb: SiteKnowledge | Knowledge, locale: Locale): Knowledge
   return kb.locales[locale] ?? (kb.defaultLocale ? kb.locales[kb.defaultLocale] : undefined) ?? Object.values(kb.locales)[0];
 }
 
-function osa1(a: string, b: string): boolean {
-  // optimal-string-alignment distance ≤ 1
-  if (a === b) return true;
-  const la = a.length, lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
-  let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
-  if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
-  }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
-
-function deletionIndex(words: Iterable<string>, minLen: number): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  const add = (key: string, w: string) => {
-    const l = m.get(key);
-    if (l) l.push(w);
-    else m.set(key, [w]);
-  };
-  for (const w of words) {
-    if (w.length < minLen - 1) continue;
-    add(w, w);
-    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
-  }
-  return m;
-}
-
-/** The best (lowest rank) known word one edit away from w, or undefined. */
-function nearest(w: string, idx: Map<string, string[]>, rank: (c: string) => number): string | undefined {
-  let best: string | undefined;
-  let bestRank = Infinity;
-  const consider = (list: string[] | undefined) => {
-    if (!list) return;
-    for (const c of list) {
-      const r = rank(c);
-      if (r < bestRank && osa1(w, c)) {
-        best = c;
-        bestRank = r;
-      }
-    }
-  };
-  consider(idx.get(w));
-  for (let i = 0; i < w.length; i++) consider(idx.get(w.slice(0, i) + w.slice(i + 1)));
-  return best;
-}
-
 /** Only the best Lunr documents are re-ranked. */
 const MAX_CANDIDATES = 60;
-
-const stemTypoIndexes = new WeakMap<Knowledge, Map<string, string[]>>();
-
-function corrector(k: Knowledge): Corrector {
-  const minLen = PARAMS.typoMinLen;
-  const known = (w: string) => k.lexiconRank.has(w) || isEnglishStopWord(w);
-  return {
-    split(w) {
-      if (w.length < minLen || known(w)) return undefined;
-      // Prefer the cut whose parts are the most common words; one part must carry content
-      // (not a stop word), or the cut would only throw the word away.
-      let best: [string, string] | undefined;
-      let bestRank = Infinity;
-      for (let i = 2; i <= w.length - 2; i++) {
-        const a = w.slice(0, i);
-        const b = w.slice(i);
-        if (!known(a) || !known(b) || (isEnglishStopWord(a) && isEnglishStopWord(b))) continue;
-        const rank = (k.lexiconRank.get(a) ?? 0) + (k.lexiconRank.get(b) ?? 0);
-        if (rank < bestRank) {
-          best = [a, b];
-          bestRank = rank;
-        }
-      }
-      return best;
-    },
-    word(w) {
-      if (w.length < minLen || known(w)) return undefined;
-      k.typoIndex ??= deletionIndex(k.lexicon, minLen);
-      return nearest(w, k.typoIndex, (c) => k.lexiconRank.get(c) ?? Infinity);
-    },
-    stem(st) {
-      if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st)) return undefined;
-      let idx = stemTypoIndexes.get(k);
-      if (!idx) stemTypoIndexes.set(k, (idx = deletionIndex(k.df.keys(), minLen)));
-      return nearest(st, idx, (c) => -(k.df.get(c) ?? 0));
-    },
-  };
-}
 
 interface Retrieval {
   top: ScoredArticle[];
@@ -219,9 +85,9 @@ interface Retrieval {
   unknownTerms: string[];
 }
 
-function idf(k: Knowledge, term: string): number {
+function idf(k: Knowledge, term: string, params: RetrievalParams): number {
   const df = k.df.get(term);
-  if (df === undefined) return PARAMS.unknownWeight;
+  if (df === undefined) return params.unknownWeight;
   return Math.log(1 + k.articleCount / (df + 0.5));
 }
 
@@ -250,22 +116,37 @@ export function featureVector(f: ConfidenceFeatures): number[] {
 }
 
 /**
- * Logistic model over the Lunr-derived features above, fitted on the dev data
- * (`npm run eval -- --fit`: Bitext intent-detection train split + CLINC oos train split;
- * label = "the top article is the right answer"). Output is a calibrated probability that
- * answering with the top article is right. Null → the hand-made formula below.
+ * The features of the top two articles of a ranking, as the confidence model reads them.
+ * decide() computes them from the unrounded retrieval; the evaluation's --fit, from the
+ * rounded scores a decision carries.
  */
-export let CONFIDENCE_MODEL: { weights: number[]; bias: number } | null = {
-  // [cov1, sim1, sim1 - sim2, margin, share, log1p(terms), unknownShare, cov1 × margin]
-  weights: [-1.713, 4.4428, -2.147, 4.2078, -4.6337, 0.4068, -1.2455, 2.2928],
-  bias: 0.3661,
-};
-export function setConfidenceModel(m: { weights: number[]; bias: number } | null): void {
-  CONFIDENCE_MODEL = m;
+export function confidenceFeatures(r: {
+  top: ReadonlyArray<Pick<ScoredArticle, 'score' | 'coverage' | 'similarity' | 'rank'>>;
+  terms: readonly string[];
+  unknownTerms: readonly string[];
+}): ConfidenceFeatures {
+  const t1 = r.top[0];
+  const t2 = r.top[1];
+  const s1 = t1?.score ?? 0;
+  const s2 = t2?.score ?? 0;
+  return {
+    cov1: t1?.coverage ?? 0,
+    sim1: t1?.similarity ?? 0,
+    rank1: t1?.rank ?? 0,
+    sim2: t2?.similarity ?? 0,
+    rank2: t2?.rank ?? 0,
+    share: s1 + s2 > 0 ? s1 / (s1 + s2) : 0,
+    terms: r.terms.length,
+    unknownShare: r.terms.length ? r.unknownTerms.length / r.terms.length : 0,
+  };
 }
 
-export function confidenceOf(f: ConfidenceFeatures): number {
-  const m = CONFIDENCE_MODEL;
+/**
+ * Probability that answering with the top article is right: the options' logistic model
+ * (CONFIDENCE_MODEL in options.ts) or, when it is null, the hand-made formula below.
+ */
+export function confidenceOf(f: ConfidenceFeatures, options: BotOptions = DEFAULT_BOT_OPTIONS): number {
+  const m = options.model;
   if (m) {
     const x = featureVector(f);
     let z = m.bias;
@@ -273,8 +154,8 @@ export function confidenceOf(f: ConfidenceFeatures): number {
     return 1 / (1 + Math.exp(-z));
   }
   const margin = f.rank1 > 0 ? Math.max(0, 1 - f.rank2 / f.rank1) : 0;
-  const w = PARAMS.covWeight;
-  const mw = PARAMS.marginWeight;
+  const w = options.params.covWeight;
+  const mw = options.params.marginWeight;
   return (w * f.cov1 + (1 - w) * f.sim1) * (1 - mw + mw * margin);
 }
 
@@ -282,8 +163,9 @@ const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => 
   top: [], coverage: 0, similarity: 0, margin: 0, confidence: 0, terms, unknownTerms,
 });
 
-function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: ReadonlySet<string>): Retrieval {
-  const terms = [...new Set(tokenize(text, locale, locale === 'en' ? corrector(k) : undefined))];
+function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOptions, exclude?: ReadonlySet<string>): Retrieval {
+  const params = options.params;
+  const terms = [...new Set(tokenize(text, locale, locale === 'en' ? typoCorrector(k, params.typoMinLen) : undefined))];
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
   if (known.length === 0) return EMPTY(terms, unknownTerms);
@@ -291,7 +173,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
   const weights = new Map<string, number>();
   let total = 0;
   for (const t of terms) {
-    const w = idf(k, t);
+    const w = idf(k, t, params);
     weights.set(t, w);
     total += w;
   }
@@ -302,7 +184,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
     let inter = 0;
     let dw = 0;
     for (const t of dt) {
-      const w = idf(k, t);
+      const w = idf(k, t, params);
       dw += w;
       if (weights.has(t)) inter += w;
     }
@@ -338,24 +220,15 @@ function retrieve(k: Knowledge, text: string, locale: Locale, exclude?: Readonly
   const all = [...byArticle.values()];
   if (all.length === 0) return EMPTY(terms, unknownTerms);
   const s1 = Math.max(...all.map((a) => a.score));
-  const pw = PARAMS.phraseWeight;
-  for (const a of all) a.rank = (1 - pw) * (PARAMS.simWeight * a.similarity + (1 - PARAMS.simWeight) * (s1 > 0 ? a.score / s1 : 0)) + pw * a.phrase;
+  const pw = params.phraseWeight;
+  const sw = params.simWeight;
+  for (const a of all) a.rank = (1 - pw) * (sw * a.similarity + (1 - sw) * (s1 > 0 ? a.score / s1 : 0)) + pw * a.phrase;
   const top = all.sort((a, b) => b.rank - a.rank).slice(0, 5);
   const r1 = top[0]!.rank;
   const r2 = top[1]?.rank ?? 0;
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
-  const s2 = top[1]?.score ?? 0;
-  const confidence = confidenceOf({
-    cov1: coverage,
-    sim1: similarity,
-    rank1: r1,
-    sim2: top[1]?.similarity ?? 0,
-    rank2: r2,
-    share: top[0]!.score + s2 > 0 ? top[0]!.score / (top[0]!.score + s2) : 0,
-    terms: terms.length,
-    unknownShare: terms.length ? unknownTerms.length / terms.length : 0,
-  });
+  const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
   return { top, coverage, similarity, margin, confidence, terms, unknownTerms };
 }
 
@@ -402,14 +275,21 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
   };
 }
 
+/** What the threshold rules read from a ranking: decide()'s retrieval, or a decision's scores. */
+export type RankingSummary = Pick<Retrieval, 'confidence' | 'coverage' | 'margin' | 'terms'> & {
+  top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'>>;
+};
+
+export type AnswerRule = 'confident match' | 'clear winner' | 'exact phrasing';
+
 /**
  * Why the top article may be given as an answer, or null. Exported so that the evaluation's
  * threshold search (bench/eval.ts --tune) applies exactly these rules.
  */
 export function answerRule(
-  r: Pick<Retrieval, 'confidence' | 'coverage' | 'margin' | 'terms'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
-  T: { ANSWER: number; MIN_COVERAGE_ANSWER: number; CLEAR_COVERAGE: number; CLEAR_MARGIN: number; EXACT_MIN_MARGIN: number } = THRESHOLDS,
-): 'confident match' | 'clear winner' | 'exact phrasing' | null {
+  r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
+  T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> = DEFAULT_BOT_OPTIONS.thresholds,
+): AnswerRule | null {
   if (r.top.length === 0) return null;
   if (r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
   if (r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
@@ -423,37 +303,58 @@ export function answerRule(
   return null;
 }
 
-function fromRetrieval(r: Retrieval, scores: DecisionScores, why = ''): Decision {
-  const T = THRESHOLDS;
-  const rule = answerRule(r);
-  if (rule) {
-    return {
-      action: 'answer',
-      articleId: r.top[0]!.articleId,
-      confidence: round(r.confidence),
-      reason: `${why}${rule} (confidence ${round(r.confidence)}, coverage ${round(r.coverage)}, margin ${round(r.margin)})`,
-      scores,
-    };
-  }
+/** What the thresholds make of a ranking (see THRESHOLDS in options.ts). */
+export type RankingVerdict =
+  | { action: 'answer'; rule: AnswerRule }
+  | { action: 'suggest'; articleIds: string[] }
+  | { action: 'handoff'; reason: 'out_of_scope' | 'low_confidence' };
+
+/**
+ * answer, suggest or hand off, from the ranking alone. decide() applies it to its retrieval;
+ * the evaluation's threshold search (bench/eval.ts --tune) applies it to the scores of
+ * decisions already made, with other thresholds.
+ */
+export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OPTIONS.thresholds): RankingVerdict {
+  const rule = answerRule(r, T);
+  if (rule) return { action: 'answer', rule };
   if (r.top.length > 0 && r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
     const r1 = r.top[0]!.rank;
-    const ids = r.top.filter((t) => t.rank >= r1 * T.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId);
-    return { action: 'suggest', articleIds: ids, reason: `${why}several articles are close (confidence ${round(r.confidence)})`, scores };
+    const articleIds = r.top.filter((t) => t.rank >= r1 * T.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId);
+    return { action: 'suggest', articleIds };
   }
-  return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence', scores };
+  return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
+}
+
+function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Decision {
+  const verdict = rankingVerdict(r, T);
+  switch (verdict.action) {
+    case 'answer':
+      return {
+        action: 'answer',
+        articleId: r.top[0]!.articleId,
+        confidence: round(r.confidence),
+        reason: `${verdict.rule} (confidence ${round(r.confidence)}, coverage ${round(r.coverage)}, margin ${round(r.margin)})`,
+        scores,
+      };
+    case 'suggest':
+      return { action: 'suggest', articleIds: verdict.articleIds, reason: `several articles are close (confidence ${round(r.confidence)})`, scores };
+    case 'handoff':
+      return { action: 'handoff', reason: verdict.reason, scores };
+  }
 }
 
 /**
  * Decide what the bot does with one shopper message. Order of checks: explicit request for
- * a person, anger, complaint, "that didn't help", smalltalk, then retrieval.
+ * a person, anger, complaint, "that didn't help", smalltalk, then retrieval. `options` (model,
+ * retrieval parameters, thresholds) default to the tuned ones.
  */
-export function decide(text: string, context: DecideContext): Decision {
+export function decide(text: string, context: DecideContext, options: BotOptions = DEFAULT_BOT_OPTIONS): Decision {
   const locale = detectLocale(text, context.locale);
   const k = pickKnowledge(context.kb, locale);
   const norm = normalizeForRules(text);
   const sent = sentiment(text, locale);
   const query = stripGreeting(norm) || norm;
-  const r: Retrieval = k ? retrieve(k, query, k.locale) : EMPTY();
+  const r: Retrieval = k ? retrieve(k, query, k.locale, options) : EMPTY();
   const scores = scoresOf(r, locale, sent);
 
   if (requestsHuman(norm, text)) return { action: 'handoff', reason: 'requested_human', scores };
@@ -464,7 +365,7 @@ export function decide(text: string, context: DecideContext): Decision {
     if (notHelpfulStreak(context.history) + 1 >= 2) return { action: 'handoff', reason: 'not_helpful_twice', scores };
     const prev = lastBotQuery(context.history);
     if (prev && k) {
-      const alt = retrieve(k, normalizeForRules(prev.query), k.locale, prev.offered);
+      const alt = retrieve(k, normalizeForRules(prev.query), k.locale, options, prev.offered);
       const ids = alt.top.slice(0, 3).map((t) => t.articleId);
       if (ids.length > 0) {
         return { action: 'suggest', articleIds: ids, reason: 'not_helpful_once: other articles for the previous question', scores: scoresOf(alt, locale, sent) };
@@ -477,7 +378,7 @@ export function decide(text: string, context: DecideContext): Decision {
   if (kind) return { action: 'smalltalk', kind, reason: `smalltalk: ${kind}`, scores };
 
   if (!k || r.terms.length === 0) return { action: 'handoff', reason: k ? 'low_confidence' : 'out_of_scope', scores };
-  return fromRetrieval(r, scores);
+  return fromRetrieval(r, scores, options.thresholds);
 }
 
 /**
@@ -486,7 +387,7 @@ export function decide(text: string, context: DecideContext): Decision {
  * other articles for the same question; on "yes" null (nothing to do).
  * `context.history` must not yet contain this feedback.
  */
-export function onFeedback(helpful: boolean, context: DecideContext): Decision | null {
+export function onFeedback(helpful: boolean, context: DecideContext, options: BotOptions = DEFAULT_BOT_OPTIONS): Decision | null {
   if (helpful) return null;
   const prev = lastBotQuery(context.history);
   const locale = context.locale ?? (prev ? detectLocale(prev.query) : 'en');
@@ -496,7 +397,7 @@ export function onFeedback(helpful: boolean, context: DecideContext): Decision |
     return { action: 'handoff', reason: 'not_helpful_twice', scores: scoresOf(empty, locale, { score: 0, intensity: 0 }) };
   }
   if (!prev || !k) return null;
-  const alt = retrieve(k, normalizeForRules(prev.query), k.locale, prev.offered);
+  const alt = retrieve(k, normalizeForRules(prev.query), k.locale, options, prev.offered);
   const ids = alt.top.slice(0, 3).map((t) => t.articleId);
   if (ids.length === 0) return null;
   return { action: 'suggest', articleIds: ids, reason: 'not_helpful_once: other articles for the previous question', scores: scoresOf(alt, locale, { score: 0, intensity: 0 }) };

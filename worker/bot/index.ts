@@ -9,7 +9,7 @@
  *   import { loadSiteKnowledge, decide, getArticle, smalltalkReply } from './bot/index.ts';
  *
  *   const kb = loadSiteKnowledge(catalog[siteId]);          // cached per site+locale in the isolate
- *   const d = decide(text, { kb, locale: pageLocale, history });
+ *   const d = decide(text, { kb, locale: pageLocale, history });   // optional 3rd argument: BotOptions
  *   switch (d.action) {
  *     case 'answer':    getArticle(kb.locales[d.scores.locale]!, d.articleId) → title, excerpt, html
  *     case 'suggest':   d.articleIds (≤ 3) → chips (getArticle for titles)
@@ -23,8 +23,10 @@
  * Every decision carries `scores` (top articles, confidence, coverage, margin, terms,
  * sentiment) for the agent console.
  */
-export { decide, onFeedback, confidenceOf, THRESHOLDS } from './decide.ts';
+export { decide, onFeedback, confidenceOf } from './decide.ts';
 export type { Decision, DecideContext, DecisionScores, HandoffReason, HistoryEntry, ScoredArticle } from './decide.ts';
+export { botOptions, DEFAULT_BOT_OPTIONS, THRESHOLDS } from './options.ts';
+export type { BotOptions, BotOptionOverrides, ConfidenceModel, RetrievalParams, Thresholds } from './options.ts';
 export { smalltalkReply } from './rules.ts';
 export type { SmalltalkKind } from './rules.ts';
 export { loadKnowledge, loadSiteKnowledge, getArticle } from './knowledge.ts';

@@ -52,8 +52,6 @@ export interface Knowledge {
   /** typo-correction lexicon: word → rank (0 = most frequent in the articles) */
   readonly lexicon: readonly string[];
   readonly lexiconRank: ReadonlyMap<string, number>;
-  /** Lazily built map for typo correction (deletion neighbourhood of every word). */
-  typoIndex?: Map<string, string[]>;
   /** Lazily built: terms of each question document and of each title (`<id>#title`). */
   docTerms?: Map<string, string[]>;
   /** Lazily filled: every term of an article (all fields), per article id. */

@@ -11,6 +11,7 @@
 import type { Locale } from './text.ts';
 
 /** AFINN-style valences, English. */
+// biome-ignore format: a word table packed by topic, one topic a line
 const AFINN_EN: Record<string, number> = {
   angry: -3, anger: -3, angered: -3, furious: -3, mad: -3, livid: -4, outraged: -4, outrageous: -3,
   annoyed: -2, annoying: -2, irritated: -3, irritating: -3, frustrated: -2, frustrating: -2, frustration: -2,

@@ -114,6 +114,7 @@ const EN_STOP = new Set(
 /**
  * Raw-word synonyms applied before stemming (irregular forms the stemmer cannot join).
  */
+// biome-ignore format: a word table packed by topic, one topic a line
 const EN_WORD_SYNONYMS: Record<string, string> = {
   parcel: 'package', parcels: 'package', packages: 'package', shipment: 'package', shipments: 'package',
   bought: 'purchase', buy: 'purchase', buying: 'purchase', purchases: 'purchase', purchased: 'purchase',
@@ -156,6 +157,7 @@ const EN_WORD_SYNONYMS: Record<string, string> = {
 };
 
 /** Stem-level synonyms: several stems folded to one canonical stem. */
+// biome-ignore format: a word table packed by topic, one topic a line
 const EN_STEM_SYNONYMS: Record<string, string> = {
   payment: 'pai', paid: 'pai', registr: 'regist', cancel: 'cancel', cancellat: 'cancel',
   email: 'email', mail: 'email', subscript: 'subscrib', newslett: 'newslett', exchang: 'exchang',
@@ -243,6 +245,7 @@ const ZH_STOP = new Set(
 );
 
 /** Chinese word-level synonyms folded to one canonical word. */
+// biome-ignore format: a word table packed by topic, one topic a line
 const ZH_SYNONYMS: Record<string, string> = {
   帐号: '账户', 账号: '账户', 帐户: '账户', 账户: '账户', 用户名: '账户',
   快递: '包裹', 包裹: '包裹', 邮包: '包裹',

@@ -1,0 +1,133 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import {
+  botOptions,
+  DEFAULT_BOT_OPTIONS,
+  decide,
+  loadKnowledge,
+  loadSiteKnowledge,
+  onFeedback,
+  THRESHOLDS,
+  type CompiledKnowledge,
+  type SiteKnowledge,
+} from '../../../worker/bot/index.ts';
+import { rankingVerdict } from '../../../worker/bot/decide.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let kb: SiteKnowledge;
+let compiledEn: CompiledKnowledge;
+
+beforeAll(() => {
+  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  expect(r.errors).toEqual([]);
+  kb = loadSiteKnowledge(r.sites.demo!);
+  compiledEn = r.sites.demo!.locales.en!;
+}, 60_000); // the build parses every article: slow on a shared 2-core machine
+
+/** A knowledge object no other test has used, so its lazy caches start empty. */
+const freshKnowledge = () => loadKnowledge(structuredClone(compiledEn));
+
+describe('bot options: settings are passed in, never changed in place', () => {
+  it('the defaults are frozen all the way down', () => {
+    expect(Object.isFrozen(DEFAULT_BOT_OPTIONS)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_BOT_OPTIONS.params)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_BOT_OPTIONS.thresholds)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_BOT_OPTIONS.model)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_BOT_OPTIONS.model!.weights)).toBe(true);
+    expect(() => {
+      (DEFAULT_BOT_OPTIONS.params as { typoMinLen: number }).typoMinLen = 1000;
+    }).toThrow(TypeError);
+    expect(DEFAULT_BOT_OPTIONS.thresholds).toBe(THRESHOLDS);
+  });
+
+  it('botOptions replaces only what it is given and leaves the defaults alone', () => {
+    const o = botOptions({ thresholds: { ANSWER: 0.5 }, model: null });
+    expect(o.thresholds.ANSWER).toBe(0.5);
+    expect(o.thresholds.SUGGEST).toBe(THRESHOLDS.SUGGEST);
+    expect(o.params).toEqual(DEFAULT_BOT_OPTIONS.params);
+    expect(o.model).toBeNull();
+    expect(Object.isFrozen(o) && Object.isFrozen(o.thresholds)).toBe(true);
+    expect(THRESHOLDS.ANSWER).toBe(0.91);
+    expect(botOptions({}).model).toEqual(DEFAULT_BOT_OPTIONS.model);
+  });
+
+  it('decide() follows the thresholds it is given, and only for that call', () => {
+    const q = 'How do I reset my password?';
+    const strict = botOptions({ thresholds: { ANSWER: 2, CLEAR_COVERAGE: 2, EXACT_MIN_MARGIN: 2 } });
+    expect(decide(q, { kb, locale: 'en' }).action).toBe('answer');
+    expect(decide(q, { kb, locale: 'en' }, strict).action).toBe('suggest');
+    const never = botOptions({ thresholds: { ANSWER: 2, CLEAR_COVERAGE: 2, EXACT_MIN_MARGIN: 2, SUGGEST: 2 } });
+    expect(decide(q, { kb, locale: 'en' }, never)).toMatchObject({ action: 'handoff', reason: 'low_confidence' });
+    expect(decide(q, { kb, locale: 'en' }).action).toBe('answer');
+  });
+
+  it('without the model, confidence comes from the hand-made formula', () => {
+    const q = 'where can I download my invoice';
+    const withModel = decide(q, { kb, locale: 'en' }).scores.confidence;
+    const handMade = decide(q, { kb, locale: 'en' }, botOptions({ model: null })).scores.confidence;
+    expect(handMade).not.toBe(withModel);
+    expect(handMade).toBeGreaterThan(0);
+    expect(handMade).toBeLessThanOrEqual(1);
+  });
+
+  it('onFeedback takes the same options', () => {
+    const history = [{ kind: 'bot' as const, action: 'answer' as const, articleId: 'track-order', query: 'where is my parcel' }];
+    const noTypo = botOptions({ params: { typoMinLen: 1000 } });
+    expect(onFeedback(false, { kb, locale: 'en', history }, noTypo)?.action).toBe('suggest');
+  });
+});
+
+describe('typo correction: one cache, keyed by the minimum word length', () => {
+  it('typoMinLen switches correction off for shorter words', () => {
+    const k = freshKnowledge();
+    expect(decide('cancel my ordre', { kb: k }).scores.terms).toContain('order');
+    expect(decide('cancel my ordre', { kb: k }, botOptions({ params: { typoMinLen: 6 } })).scores.terms).not.toContain('order');
+  });
+
+  it('an index built for a longer minimum does not starve a later call with the default', () => {
+    const k = freshKnowledge();
+    // builds the word index for typoMinLen 8 first (words of 7+ letters only)
+    decide('where is my delivvery', { kb: k }, botOptions({ params: { typoMinLen: 8 } }));
+    expect(decide('cancel my ordre', { kb: k }).scores.terms).toContain('order');
+  });
+});
+
+describe('rankingVerdict: the rule decide() applies to a ranking, and eval --tune replays', () => {
+  const ranking = (over: Partial<Parameters<typeof rankingVerdict>[0]> = {}) => ({
+    confidence: 0.6,
+    coverage: 0.6,
+    margin: 0.2,
+    terms: ['refund', 'late'],
+    top: [
+      { articleId: 'a', similarity: 0.5, rank: 1 },
+      { articleId: 'b', similarity: 0.4, rank: 0.6 },
+      { articleId: 'c', similarity: 0.3, rank: 0.4 },
+      { articleId: 'd', similarity: 0.3, rank: 0.55 },
+    ],
+    ...over,
+  });
+
+  it('suggests up to three articles within SUGGEST_RATIO of the best, in ranking order', () => {
+    expect(rankingVerdict(ranking())).toEqual({ action: 'suggest', articleIds: ['a', 'b', 'd'] });
+    expect(rankingVerdict(ranking(), { ...THRESHOLDS, SUGGEST_RATIO: 0.58 })).toEqual({ action: 'suggest', articleIds: ['a', 'b'] });
+  });
+
+  it('answers, or hands off out_of_scope / low_confidence, by the thresholds given', () => {
+    expect(rankingVerdict(ranking({ confidence: 0.95 }))).toEqual({ action: 'answer', rule: 'confident match' });
+    expect(rankingVerdict(ranking({ coverage: 0.2 }))).toEqual({ action: 'handoff', reason: 'out_of_scope' });
+    expect(rankingVerdict(ranking({ confidence: 0.3 }))).toEqual({ action: 'handoff', reason: 'low_confidence' });
+    expect(rankingVerdict(ranking(), { ...THRESHOLDS, SUGGEST: 0.7 })).toEqual({ action: 'handoff', reason: 'low_confidence' });
+  });
+
+  it('agrees with decide() on the decision’s own scores', () => {
+    const questions = ['How do I reset my password?', 'refund', 'where is my parcel', 'how do volcanoes erupt', 'can you recommend a good pizza recipe', 'do you ship abroad'];
+    for (const q of questions) {
+      const d = decide(q, { kb, locale: 'en' });
+      const v = rankingVerdict(d.scores);
+      expect(v.action, q).toBe(d.action);
+      if (d.action === 'suggest' && v.action === 'suggest') expect(v.articleIds, q).toEqual(d.articleIds);
+      if (d.action === 'handoff' && v.action === 'handoff') expect(v.reason, q).toBe(d.reason);
+    }
+  });
+});
