@@ -110,6 +110,7 @@ export interface ConfidenceFeatures {
   unknownShare: number;
 }
 
+/** The confidence model's input, in the order of CONFIDENCE_MODEL's weights (options.ts). */
 export function featureVector(f: ConfidenceFeatures): number[] {
   const margin = f.rank1 > 0 ? Math.max(0, 1 - f.rank2 / f.rank1) : 0;
   return [f.cov1, f.sim1, f.sim1 - f.sim2, margin, f.share, Math.log1p(f.terms), f.unknownShare, f.cov1 * margin];
@@ -282,10 +283,7 @@ export type RankingSummary = Pick<Retrieval, 'confidence' | 'coverage' | 'margin
 
 export type AnswerRule = 'confident match' | 'clear winner' | 'exact phrasing';
 
-/**
- * Why the top article may be given as an answer, or null. Exported so that the evaluation's
- * threshold search (bench/eval.ts --tune) applies exactly these rules.
- */
+/** Why the top article may be given as an answer, or null. Part of rankingVerdict(). */
 export function answerRule(
   r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
   T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> = DEFAULT_BOT_OPTIONS.thresholds,
