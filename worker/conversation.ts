@@ -14,6 +14,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   agentConversationInboundSchema,
+  CloseCode,
   MAX_REPLAY_MESSAGES,
   parseFrame,
   visitorInboundSchema,
@@ -43,12 +44,14 @@ export const CONVERSATION_HEADERS = {
   siteId: 'x-kefu-site',
   resumeToken: 'x-kefu-resume-token',
   agentId: 'x-kefu-agent-id',
+  /** encodeURIComponent of the name: a header value cannot carry every character a name may. */
   agentName: 'x-kefu-agent-name',
+  sessionVersion: 'x-kefu-session-version',
 } as const;
 
 type SocketAttachment =
   | { role: 'visitor'; ready: boolean; resumeToken: string }
-  | { role: 'agent'; ready: boolean; agentId: string; agentName: string };
+  | { role: 'agent'; ready: boolean; agentId: string; agentName: string; sessionVersion: number };
 
 /** Bot decisions and feedback kept for decide(); older turns stop mattering. */
 const HISTORY_LIMIT = 12;
@@ -84,7 +87,9 @@ export class Conversation extends DurableObject<Env> {
       // Agents may only open chats that exist and belong to their own site.
       if (knownSite === null) return new Response('No such conversation.', { status: 404 });
       if (knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
-      attachment = { role: 'agent', ready: false, agentId, agentName: request.headers.get(CONVERSATION_HEADERS.agentName) ?? 'Agent' };
+      const sessionVersion = Number(request.headers.get(CONVERSATION_HEADERS.sessionVersion));
+      if (!Number.isInteger(sessionVersion) || this.isRevoked(agentId, sessionVersion)) return new Response('Please log in.', { status: 401 });
+      attachment = { role: 'agent', ready: false, agentId, agentName: decodeAgentName(request.headers.get(CONVERSATION_HEADERS.agentName)), sessionVersion };
     } else {
       const resumeToken = request.headers.get(CONVERSATION_HEADERS.resumeToken);
       if (!resumeToken) return new Response('Missing resume token.', { status: 400 });
@@ -110,6 +115,7 @@ export class Conversation extends DurableObject<Env> {
         if (!parsed.ok) return this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
         await this.onVisitorFrame(ws, attachment, parsed.frame);
       } else {
+        if (this.isRevoked(attachment.agentId, attachment.sessionVersion)) return ws.close(CloseCode.sessionRevoked, 'Session ended');
         const parsed = parseFrame(agentConversationInboundSchema, raw);
         if (!parsed.ok) return this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
         await this.onAgentFrame(ws, attachment, parsed.frame);
@@ -134,6 +140,22 @@ export class Conversation extends DurableObject<Env> {
   }
 
   // ---- RPC from the SiteInbox ---------------------------------------------------------
+
+  /** The agent's sessions below `validFrom` were revoked: their sockets here close, and stay refused. */
+  async revokeAgentSessions(agentId: string, validFrom: number, code: number): Promise<void> {
+    const key = `agentSessionsFrom:${agentId}`;
+    this.store.setMeta(key, String(Math.max(validFrom, Number(this.store.getMeta(key) ?? 0))));
+    for (const ws of this.ctx.getWebSockets('agent')) {
+      const attachment = ws.deserializeAttachment() as SocketAttachment | null;
+      if (attachment?.role === 'agent' && this.isRevoked(attachment.agentId, attachment.sessionVersion)) {
+        try {
+          ws.close(code, code === CloseCode.signedOut ? 'Signed out' : 'Session ended');
+        } catch {
+          // already closing
+        }
+      }
+    }
+  }
 
   /** An agent claimed the chat (or was given it): the bot stops speaking from here on. */
   async assignAgent(agent: { agentId: string; agentName: string }): Promise<void> {
@@ -551,6 +573,10 @@ export class Conversation extends DurableObject<Env> {
     ws.serializeAttachment({ ...agent, ready: true } satisfies SocketAttachment);
   }
 
+  private isRevoked(agentId: string, sessionVersion: number): boolean {
+    return sessionVersion < Number(this.store.getMeta(`agentSessionsFrom:${agentId}`) ?? 0);
+  }
+
   private holds(agent: { agentId: string }): boolean {
     return this.state() === 'agent' && this.store.getMeta('assignedAgentId') === agent.agentId;
   }
@@ -670,5 +696,15 @@ export class Conversation extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets('agent')) {
       if ((ws.deserializeAttachment() as SocketAttachment | null)?.ready) this.send(ws, frame);
     }
+  }
+}
+
+/** The router percent-encodes the agent's name into a header; a broken one falls back to "Agent". */
+function decodeAgentName(header: string | null): string {
+  if (!header) return 'Agent';
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return 'Agent';
   }
 }
