@@ -12,6 +12,9 @@ import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './limits.ts';
 // A lone surrogate cannot be stored or shown faithfully; refuse it rather than mangle it.
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** C0 and C1 controls and the Unicode line separators: never part of a name, an id or a header. */
+export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+
 const version = z.literal(PROTOCOL_VERSION);
 
 /** Client-chosen id that makes a retried send idempotent. */
