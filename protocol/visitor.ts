@@ -118,6 +118,12 @@ export const visitorRateSchema = z.strictObject({
   comment: z.string().max(1000).default(''),
 });
 
+/** `kefu('shutdown')`: the shopper is done with this chat; its token stops opening it. */
+export const visitorShutdownSchema = z.strictObject({
+  v: version,
+  type: z.literal('shutdown'),
+});
+
 /** Read receipt: the shopper has seen everything up to `seq`. */
 export const visitorReadSchema = z.strictObject({
   v: version,
@@ -137,6 +143,7 @@ export const visitorInboundSchema = z.discriminatedUnion('type', [
   visitorReadSchema,
   visitorIdentifySchema,
   visitorPageSchema,
+  visitorShutdownSchema,
 ]);
 
 export type Identity = z.infer<typeof identitySchema>;

@@ -16,6 +16,8 @@ import {
   agentConversationInboundSchema,
   CloseCode,
   MAX_REPLAY_MESSAGES,
+  MAX_SHOPPER_SOCKETS,
+  TYPING_RELAY_INTERVAL_MS,
   parseFrame,
   visitorInboundSchema,
   type AgentConversationInbound,
@@ -47,10 +49,12 @@ export const CONVERSATION_HEADERS = {
   /** encodeURIComponent of the name: a header value cannot carry every character a name may. */
   agentName: 'x-kefu-agent-name',
   sessionVersion: 'x-kefu-session-version',
+  /** The resume token's version: older than the conversation's (after a shutdown) is refused. */
+  tokenVersion: 'x-kefu-token-version',
 } as const;
 
 type SocketAttachment =
-  | { role: 'visitor'; ready: boolean; resumeToken: string }
+  | { role: 'visitor'; ready: boolean; resumeToken: string; openedAt: number }
   | { role: 'agent'; ready: boolean; agentId: string; agentName: string; sessionVersion: number };
 
 /** Bot decisions and feedback kept for decide(); older turns stop mattering. */
@@ -68,6 +72,8 @@ export class Conversation extends DurableObject<Env> {
   // it only matters while frames are arriving, which is exactly when the object is awake.
   private actionTokens = SHOPPER_ACTION_BURST;
   private tokensCheckedAt = Date.now();
+  // When each side last had a typing indicator relayed (in memory, like the bucket above).
+  private readonly typingRelayedAt = { shopper: 0, agent: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -94,16 +100,19 @@ export class Conversation extends DurableObject<Env> {
       const resumeToken = request.headers.get(CONVERSATION_HEADERS.resumeToken);
       if (!resumeToken) return new Response('Missing resume token.', { status: 400 });
       if (knownSite !== null && knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
+      const tokenVersion = Number(request.headers.get(CONVERSATION_HEADERS.tokenVersion) ?? 0);
+      if (!(tokenVersion >= this.tokenVersion())) return new Response('This chat has ended.', { status: 410 });
       if (knownSite === null) {
         this.store.setMeta('siteId', siteId);
         this.store.setMeta('conversationId', conversationId);
       }
-      attachment = { role: 'visitor', ready: false, resumeToken };
+      attachment = { role: 'visitor', ready: false, resumeToken, openedAt: Date.now() };
     }
 
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [attachment.role]);
     pair[1].serializeAttachment(attachment);
+    if (attachment.role === 'visitor') this.closeOldestShopperSockets();
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -137,6 +146,47 @@ export class Conversation extends DurableObject<Env> {
 
   async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
     console.warn('conversation: socket error', error);
+  }
+
+  /** One token may hold MAX_SHOPPER_SOCKETS sockets (tabs); a new one closes the oldest. */
+  private closeOldestShopperSockets(): void {
+    const open = this.ctx
+      .getWebSockets('visitor')
+      .filter((ws) => ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+      .map((ws) => ({ ws, openedAt: (ws.deserializeAttachment() as { openedAt?: number } | null)?.openedAt ?? 0 }))
+      .sort((a, b) => a.openedAt - b.openedAt);
+    for (const { ws } of open.slice(0, Math.max(0, open.length - MAX_SHOPPER_SOCKETS))) {
+      try {
+        ws.close(CloseCode.tooManySockets, 'Too many open chat windows');
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  private tokenVersion(): number {
+    return Number(this.store.getMeta('tokenVersion') ?? 0);
+  }
+
+  /** `kefu('shutdown')`: every token minted so far stops opening this chat, and its sockets close. */
+  private async shutdown(): Promise<void> {
+    this.store.setMeta('tokenVersion', String(this.tokenVersion() + 1));
+    if (this.state() === 'queued' || this.state() === 'agent') await this.close();
+    for (const ws of this.ctx.getWebSockets('visitor')) {
+      try {
+        ws.close(CloseCode.shutdown, 'Chat ended');
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  /** At most one typing indicator per side every TYPING_RELAY_INTERVAL_MS; the rest are dropped. */
+  private mayRelayTyping(side: 'shopper' | 'agent'): boolean {
+    const now = Date.now();
+    if (now - this.typingRelayedAt[side] < TYPING_RELAY_INTERVAL_MS && now >= this.typingRelayedAt[side]) return false;
+    this.typingRelayedAt[side] = now;
+    return true;
   }
 
   // ---- RPC from the SiteInbox ---------------------------------------------------------
@@ -264,7 +314,10 @@ export class Conversation extends DurableObject<Env> {
         return;
       }
       case 'typing':
-        return this.broadcastToAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+        if (this.mayRelayTyping('shopper')) this.broadcastToAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+        return;
+      case 'shutdown':
+        return this.shutdown();
       case 'read':
         return this.broadcastToAgents({ v: 1, type: 'read', by: 'shopper', seq: Math.min(frame.seq, this.store.lastSeq()) });
     }
@@ -345,7 +398,10 @@ export class Conversation extends DurableObject<Env> {
     if (now - lastVisit > VISIT_GAP_MS) shopper.visits += 1;
     this.store.setMeta('lastVisitAt', String(now));
     if (hello.locale) shopper.locale = hello.locale;
-    if (hello.page) {
+    // A new page in a hello is a page update: it costs an action token like a `page` frame, so
+    // reconnecting with a different page each time cannot flood the agents.
+    const pageChanged = hello.page && (hello.page.url !== shopper.pageUrl || hello.page.title !== shopper.pageTitle);
+    if (hello.page && pageChanged && this.takeActionToken()) {
       shopper.pageUrl = hello.page.url;
       shopper.pageTitle = hello.page.title;
     }
@@ -505,10 +561,11 @@ export class Conversation extends DurableObject<Env> {
         return;
       }
       case 'typing':
-        if (this.holds(agent)) this.broadcastToVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
+        if (this.holds(agent) && this.mayRelayTyping('agent')) this.broadcastToVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
         return;
       case 'read':
-        this.broadcastToVisitors({ v: 1, type: 'read', by: 'agent', seq: Math.min(frame.seq, this.store.lastSeq()) });
+        // Only the agent holding the chat speaks for the shop, read receipts included.
+        if (this.holds(agent)) this.broadcastToVisitors({ v: 1, type: 'read', by: 'agent', seq: Math.min(frame.seq, this.store.lastSeq()) });
         return;
     }
 

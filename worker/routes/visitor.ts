@@ -67,13 +67,15 @@ visitorRoutes.get('/v1/visitor', async (c) => {
     return c.json({ error: 'too_many_conversations', message: 'Too many new chats from this address. Please try again later.' }, 429);
   }
   const conversationId = claims?.conversationId ?? crypto.randomUUID();
+  const tokenVersion = claims?.version ?? 0;
   // Re-signing on every connect slides the expiry forward for active shoppers.
-  const resumeToken = await signResumeToken(c.env.RESUME_TOKEN_SECRET, conversationId, siteId);
+  const resumeToken = await signResumeToken(c.env.RESUME_TOKEN_SECRET, { conversationId, siteId, version: tokenVersion });
 
   const headers = new Headers(c.req.raw.headers);
   headers.set(CONVERSATION_HEADERS.conversationId, conversationId);
   headers.set(CONVERSATION_HEADERS.siteId, siteId);
   headers.set(CONVERSATION_HEADERS.resumeToken, resumeToken);
+  headers.set(CONVERSATION_HEADERS.tokenVersion, String(tokenVersion));
   headers.delete(CONVERSATION_HEADERS.agentId);
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(conversationId));
   return stub.fetch(new Request(c.req.raw.url, { headers }));
