@@ -87,8 +87,10 @@ export type QueuePriority = 0 | 1 | 2 | 3;
 export interface ShopperContext {
   /** The shop's user id, when the page identified the shopper. */
   userId?: string;
-  /** True when the identity came with a valid userHash. */
+  /** True when the identity came with a valid userHash: the user id is proven. */
   verified?: boolean;
+  /** The fields the shop's server signed too (profileHash); the others are only claimed by the page. */
+  provenFields?: ProvenField[];
   name?: string;
   email?: string;
   vip: boolean;
@@ -97,6 +99,8 @@ export interface ShopperContext {
   pageTitle?: string;
   visits: number;
 }
+
+export type ProvenField = 'name' | 'email' | 'vip';
 
 export interface QueueEntry {
   conversationId: string;

@@ -35,13 +35,17 @@ const pageSchema = z.strictObject({
 
 /** Who the shopper is, as the shop's page tells it through `kefu('identify', …)`. */
 export const identitySchema = z.strictObject({
-  /** The shop's own user id; required when the site verifies identities. */
-  id: z.string().min(1).max(128).optional(),
+  /** The shop's own user id; required when the site verifies identities. No control characters,
+   * so no id can spell the start of a profile proof (worker/identity.ts). */
+  id: z.string().min(1).max(128).refine((id) => !CONTROL_CHARACTERS.test(id), 'id must not contain control characters').optional(),
   name: z.string().trim().min(1).max(80).optional(),
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
   vip: z.boolean().optional(),
   /** HMAC-SHA256 of `id` with the site's identity secret, hex, computed on the shop's server. */
   userHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'userHash must be 64 hex characters').optional(),
+  /** Optional proof of name, e-mail and VIP too (required for `vip: true` on a verifying site):
+   * HMAC-SHA256 over "kefu-profile-v1\n" and each of id, name, email, vip ("1"/"0") as "<UTF-8 length>:<value>". */
+  profileHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'profileHash must be 64 hex characters').optional(),
 });
 
 export const visitorHelloSchema = z.strictObject({

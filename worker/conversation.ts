@@ -375,6 +375,8 @@ export class Conversation extends DurableObject<Env> {
       email: identity.email ?? shopper.email,
       vip: identity.vip ?? shopper.vip,
       verified: check.verified,
+      // What the page only claimed is shown as claimed: a proven id does not vouch for the rest.
+      provenFields: check.provenFields,
     });
     this.send(ws, { v: 1, type: 'identity', verified: check.verified, name: name || undefined });
     if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
