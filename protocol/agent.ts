@@ -97,6 +97,8 @@ export interface ShopperContext {
   locale: 'en' | 'zh';
   pageUrl?: string;
   pageTitle?: string;
+  /** True when pageUrl is on one of the site's allowed origins: only then does the console link it. */
+  pageOnSite?: boolean;
   visits: number;
 }
 

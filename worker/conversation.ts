@@ -37,7 +37,7 @@ import type { Env } from './env.ts';
 import { checkIdentity } from './identity.ts';
 import { phrase, type PhraseLocale } from './phrases.ts';
 import type { HandoffResult } from './site-inbox.ts';
-import { findSite, knowledgeFor, type SiteConfig } from './sites.ts';
+import { findSite, isOriginAllowed, knowledgeFor, type SiteConfig } from './sites.ts';
 import { TranscriptStore } from './transcript-store.ts';
 
 /** Headers the router sets when it hands a verified upgrade to this object. */
@@ -308,8 +308,7 @@ export class Conversation extends DurableObject<Env> {
         await this.applyIdentity(ws, frame.identity);
         return;
       case 'page': {
-        const shopper = this.shopper();
-        this.setShopper({ ...shopper, pageUrl: frame.page.url, pageTitle: frame.page.title });
+        this.setShopper(this.withPage(this.shopper(), frame.page));
         if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
         return;
       }
@@ -382,6 +381,18 @@ export class Conversation extends DurableObject<Env> {
     if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
   }
 
+  /** The shopper's page as the page says it, and whether it is one of the site's own pages (any URL can be claimed). */
+  private withPage(shopper: ShopperContext, page: { url: string; title: string }): ShopperContext {
+    const site = this.site();
+    let origin: string | null = null;
+    try {
+      origin = new URL(page.url).origin;
+    } catch {
+      // not a URL: shown as text
+    }
+    return { ...shopper, pageUrl: page.url, pageTitle: page.title, pageOnSite: Boolean(site && origin && isOriginAllowed(site, origin, this.env)) };
+  }
+
   private takeActionToken(): boolean {
     const now = Date.now();
     // max(0, …): a clock that steps backwards must not drain the bucket.
@@ -403,11 +414,7 @@ export class Conversation extends DurableObject<Env> {
     // A new page in a hello is a page update: it costs an action token like a `page` frame, so
     // reconnecting with a different page each time cannot flood the agents.
     const pageChanged = hello.page && (hello.page.url !== shopper.pageUrl || hello.page.title !== shopper.pageTitle);
-    if (hello.page && pageChanged && this.takeActionToken()) {
-      shopper.pageUrl = hello.page.url;
-      shopper.pageTitle = hello.page.title;
-    }
-    this.setShopper(shopper);
+    this.setShopper(hello.page && pageChanged && this.takeActionToken() ? this.withPage(shopper, hello.page) : shopper);
   }
 
   private async afterShopperMessage(message: TranscriptMessage): Promise<void> {
