@@ -119,3 +119,20 @@ describe('shutdown', () => {
     expect(reopened.body).not.toContain('12345');
   });
 });
+
+describe('the shopper page URL', () => {
+  it('is marked on-site only for the site allowed origins, so the console links nothing else', async () => {
+    const agent = await createAgent(baseUrl, adminKey, 'demo', 'Page Checker');
+    const inbox = await openInbox(baseUrl, agent.cookie);
+    const { shopper, chat } = await handedOffChat(baseUrl, inbox, agent.cookie);
+    const seen: Record<string, string | boolean>[] = [];
+    for (const url of ['https://evil.example/account/verify-agent-login', 'javascript:alert(1)', `${localOrigin(baseUrl)}/cart`]) {
+      shopper.socket.send({ v: 1, type: 'page', page: { url, title: 'Cart' } });
+      const frame = await chat.waitFor('shopper', (candidate) => (candidate.shopper as { pageUrl?: string }).pageUrl === url);
+      seen.push({ url, pageOnSite: (frame.shopper as { pageOnSite?: boolean }).pageOnSite === true });
+    }
+    printTable('Page URLs (finding 10; ALLOW_LOCALHOST_ORIGINS makes 127.0.0.1 pages on-site)', seen);
+    expect(seen.map((row) => row.pageOnSite)).toEqual([false, false, true]);
+    for (const socket of [chat, inbox, shopper.socket]) socket.close();
+  });
+});
