@@ -123,6 +123,13 @@ export interface ChatSummary {
   shopper: ShopperContext;
 }
 
+export interface ChatDelta {
+  conversationId: string;
+  lastMessage: string;
+  updatedAt: number;
+  shopper: ShopperContext;
+}
+
 export interface OfflineTicket {
   id: number;
   conversationId: string;
@@ -157,6 +164,8 @@ export type InboxOutbound =
       tickets: OfflineTicket[];
       cannedReplies: CannedReply[];
     }
+  /** One chat changed (a message, a page, an identify): apply to its queue entry or my-chats row. */
+  | { v: 1; type: 'chat'; chat: ChatDelta }
   | { v: 1; type: 'claimed'; conversationId: string }
   | { v: 1; type: 'assigned'; conversationId: string; by: 'auto' | 'transfer'; fromAgent?: string; note?: string }
   | { v: 1; type: 'error'; code: ErrorCode | AgentErrorCode; message: string; conversationId?: string };

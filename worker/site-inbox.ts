@@ -27,6 +27,7 @@ import {
 import { generatePassword, hashPassword, verifyPassword } from './agent-auth.ts';
 import { isWithinBusinessHours } from './business-hours.ts';
 import type { Env } from './env.ts';
+import { ChatDeltaCoalescer, queueLastMessage, queueShopper } from './inbox-deltas.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { AgentSocketRegistry, type RevocationCloseCode } from './session-revocation.ts';
 import { findSite, type SiteConfig } from './sites.ts';
@@ -101,6 +102,7 @@ export class SiteInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly agentSockets: AgentSocketRegistry;
   private readonly loginThrottle: LoginThrottle;
+  private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.sendChatDelta(conversationId));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -261,7 +263,8 @@ export class SiteInbox extends DurableObject<Env> {
       Date.now(),
       conversationId,
     );
-    this.broadcastSnapshots();
+    // One small delta for this chat (coalesced), not the whole inbox: worker/inbox-deltas.ts.
+    this.chatDeltas.changed(conversationId);
   }
 
   async recordAgentReply(conversationId: string, at = Date.now()): Promise<void> {
@@ -589,8 +592,8 @@ export class SiteInbox extends DurableObject<Env> {
         priority: row.priority as QueuePriority,
         reason: row.reason as HandoffReason,
         queuedAt: row.queued_at,
-        lastMessage: row.last_message,
-        shopper: JSON.parse(row.shopper) as ShopperContext,
+        lastMessage: queueLastMessage(row.last_message),
+        shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
       }));
   }
 
@@ -634,9 +637,9 @@ export class SiteInbox extends DurableObject<Env> {
         state: row.state as ChatSummary['state'],
         agentId: row.agent_id,
         reason: row.reason as HandoffReason,
-        lastMessage: row.last_message,
+        lastMessage: queueLastMessage(row.last_message),
         updatedAt: row.updated_at,
-        shopper: JSON.parse(row.shopper) as ShopperContext,
+        shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
       }));
   }
 
@@ -678,6 +681,19 @@ export class SiteInbox extends DurableObject<Env> {
       const attachment = ws.deserializeAttachment() as AgentAttachment | null;
       if (attachment) this.sendSnapshot(ws, attachment.agentId, closing);
     }
+  }
+
+  /** The chat's delta goes to whoever lists it: every agent while it is queued, its holder once claimed. */
+  private sendChatDelta(conversationId: string): void {
+    const row = this.chat(conversationId);
+    if (!row || (row.state !== 'queued' && row.state !== 'agent')) return;
+    const frame: InboxOutbound = {
+      v: 1,
+      type: 'chat',
+      chat: { conversationId, lastMessage: queueLastMessage(row.last_message), updatedAt: row.updated_at, shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext) },
+    };
+    const sockets = row.state === 'queued' ? this.ctx.getWebSockets() : row.agent_id ? this.ctx.getWebSockets(row.agent_id) : [];
+    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) this.send(ws, frame);
   }
 
   private sendToAgent(agentId: string, frame: InboxOutbound): void {
