@@ -26,6 +26,10 @@ export default defineConfig({
                 SESSION_SECRET: 'workerd-session-secret',
                 ADMIN_API_KEY: 'workerd-admin-key',
                 ALLOW_LOCALHOST_ORIGINS: 'true',
+                // These tests play Cloudflare's edge: each test shopper gets an address of its own.
+                TRUST_CF_CONNECTING_IP: 'true',
+                // and are served as http://kefu.test (the Host check of worker/public-origin.ts).
+                PUBLIC_ORIGIN: 'http://kefu.test',
                 IDENTITY_SECRETS: JSON.stringify({ 'lantern-tea': 'workerd-identity-secret' }),
               },
             },

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSION } from './limits.ts';
 import type { SiteConfig } from './site-config.ts';
-import { clientMsgIdSchema, messageTextSchema, type ConversationState, type ErrorCode, type TranscriptMessage } from './visitor.ts';
+import { clientMsgIdSchema, CONTROL_CHARACTERS, messageTextSchema, type ConversationState, type ErrorCode, type TranscriptMessage } from './visitor.ts';
 
 const version = z.literal(PROTOCOL_VERSION);
 const conversationIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'conversationId must be a UUID');
@@ -22,7 +22,8 @@ export const agentLoginSchema = z.strictObject({
 
 export const agentCreateSchema = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
-  name: z.string().trim().min(1).max(80),
+  // The name travels in headers and into every transcript: no control characters (CR, LF, NUL, …).
+  name: z.string().trim().min(1).max(80).refine((name) => !CONTROL_CHARACTERS.test(name), 'name must not contain control characters'),
   role: z.enum(['agent', 'admin']).default('agent'),
   /** Omit to have the server generate a one-time password and return it once. */
   password: z.string().min(10).max(200).optional(),
@@ -86,16 +87,22 @@ export type QueuePriority = 0 | 1 | 2 | 3;
 export interface ShopperContext {
   /** The shop's user id, when the page identified the shopper. */
   userId?: string;
-  /** True when the identity came with a valid userHash. */
+  /** True when the identity came with a valid userHash: the user id is proven. */
   verified?: boolean;
+  /** The fields the shop's server signed too (profileHash); the others are only claimed by the page. */
+  provenFields?: ProvenField[];
   name?: string;
   email?: string;
   vip: boolean;
   locale: 'en' | 'zh';
   pageUrl?: string;
   pageTitle?: string;
+  /** True when pageUrl is on one of the site's allowed origins: only then does the console link it. */
+  pageOnSite?: boolean;
   visits: number;
 }
+
+export type ProvenField = 'name' | 'email' | 'vip';
 
 export interface QueueEntry {
   conversationId: string;
@@ -111,6 +118,13 @@ export interface ChatSummary {
   state: ConversationState;
   agentId: string | null;
   reason: HandoffReason;
+  lastMessage: string;
+  updatedAt: number;
+  shopper: ShopperContext;
+}
+
+export interface ChatDelta {
+  conversationId: string;
   lastMessage: string;
   updatedAt: number;
   shopper: ShopperContext;
@@ -150,6 +164,8 @@ export type InboxOutbound =
       tickets: OfflineTicket[];
       cannedReplies: CannedReply[];
     }
+  /** One chat changed (a message, a page, an identify): apply to its queue entry or my-chats row. */
+  | { v: 1; type: 'chat'; chat: ChatDelta }
   | { v: 1; type: 'claimed'; conversationId: string }
   | { v: 1; type: 'assigned'; conversationId: string; by: 'auto' | 'transfer'; fromAgent?: string; note?: string }
   | { v: 1; type: 'error'; code: ErrorCode | AgentErrorCode; message: string; conversationId?: string };

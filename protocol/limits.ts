@@ -15,4 +15,17 @@ export const MAX_REPLAY_MESSAGES = 500;
 export const CloseCode = {
   /** The agent signed out (or their session was revoked): sign in again, do not reconnect. */
   signedOut: 4401,
+  /** The agent's sessions were revoked elsewhere (new password, admin reset, removal): check the
+   * session; the device that changed the password carries on with its fresh cookie. */
+  sessionRevoked: 4403,
+  /** The shopper's token opened too many sockets: this, the oldest, made room for a new one. */
+  tooManySockets: 4429,
+  /** The shopper ended the chat (`kefu('shutdown')`): the token no longer opens it. */
+  shutdown: 4410,
 } as const;
+
+/** Sockets one shopper token (one conversation) may hold at once; a new one closes the oldest. */
+export const MAX_SHOPPER_SOCKETS = 5;
+
+/** Typing indicators relayed per side of a chat: at most one every this many ms. */
+export const TYPING_RELAY_INTERVAL_MS = 500;

@@ -12,6 +12,9 @@ import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './limits.ts';
 // A lone surrogate cannot be stored or shown faithfully; refuse it rather than mangle it.
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** C0 and C1 controls and the Unicode line separators: never part of a name, an id or a header. */
+export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+
 const version = z.literal(PROTOCOL_VERSION);
 
 /** Client-chosen id that makes a retried send idempotent. */
@@ -32,13 +35,17 @@ const pageSchema = z.strictObject({
 
 /** Who the shopper is, as the shop's page tells it through `kefu('identify', …)`. */
 export const identitySchema = z.strictObject({
-  /** The shop's own user id; required when the site verifies identities. */
-  id: z.string().min(1).max(128).optional(),
+  /** The shop's own user id; required when the site verifies identities. No control characters,
+   * so no id can spell the start of a profile proof (worker/identity.ts). */
+  id: z.string().min(1).max(128).refine((id) => !CONTROL_CHARACTERS.test(id), 'id must not contain control characters').optional(),
   name: z.string().trim().min(1).max(80).optional(),
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
   vip: z.boolean().optional(),
   /** HMAC-SHA256 of `id` with the site's identity secret, hex, computed on the shop's server. */
   userHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'userHash must be 64 hex characters').optional(),
+  /** Optional proof of name, e-mail and VIP too (required for `vip: true` on a verifying site):
+   * HMAC-SHA256 over "kefu-profile-v1\n" and each of id, name, email, vip ("1"/"0") as "<UTF-8 length>:<value>". */
+  profileHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'profileHash must be 64 hex characters').optional(),
 });
 
 export const visitorHelloSchema = z.strictObject({
@@ -115,6 +122,12 @@ export const visitorRateSchema = z.strictObject({
   comment: z.string().max(1000).default(''),
 });
 
+/** `kefu('shutdown')`: the shopper is done with this chat; its token stops opening it. */
+export const visitorShutdownSchema = z.strictObject({
+  v: version,
+  type: z.literal('shutdown'),
+});
+
 /** Read receipt: the shopper has seen everything up to `seq`. */
 export const visitorReadSchema = z.strictObject({
   v: version,
@@ -134,6 +147,7 @@ export const visitorInboundSchema = z.discriminatedUnion('type', [
   visitorReadSchema,
   visitorIdentifySchema,
   visitorPageSchema,
+  visitorShutdownSchema,
 ]);
 
 export type Identity = z.infer<typeof identitySchema>;

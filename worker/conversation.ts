@@ -14,7 +14,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   agentConversationInboundSchema,
+  CloseCode,
   MAX_REPLAY_MESSAGES,
+  MAX_SHOPPER_SOCKETS,
+  TYPING_RELAY_INTERVAL_MS,
   parseFrame,
   visitorInboundSchema,
   type AgentConversationInbound,
@@ -35,7 +38,7 @@ import { checkIdentity } from './identity.ts';
 import { phrase, type PhraseLocale } from './phrases.ts';
 import type { HandoffResult } from './site-inbox.ts';
 import { catalogOf } from './catalog/site-cache.ts';
-import { findSite, knowledgeFor, type SiteConfig } from './sites.ts';
+import { findSite, isOriginAllowed, knowledgeFor, type SiteConfig } from './sites.ts';
 import { TranscriptStore } from './transcript-store.ts';
 
 /** Headers the router sets when it hands a verified upgrade to this object. */
@@ -44,12 +47,16 @@ export const CONVERSATION_HEADERS = {
   siteId: 'x-kefu-site',
   resumeToken: 'x-kefu-resume-token',
   agentId: 'x-kefu-agent-id',
+  /** encodeURIComponent of the name: a header value cannot carry every character a name may. */
   agentName: 'x-kefu-agent-name',
+  sessionVersion: 'x-kefu-session-version',
+  /** The resume token's version: older than the conversation's (after a shutdown) is refused. */
+  tokenVersion: 'x-kefu-token-version',
 } as const;
 
 type SocketAttachment =
-  | { role: 'visitor'; ready: boolean; resumeToken: string }
-  | { role: 'agent'; ready: boolean; agentId: string; agentName: string };
+  | { role: 'visitor'; ready: boolean; resumeToken: string; openedAt: number }
+  | { role: 'agent'; ready: boolean; agentId: string; agentName: string; sessionVersion: number };
 
 /** Bot decisions and feedback kept for decide(); older turns stop mattering. */
 const HISTORY_LIMIT = 12;
@@ -66,6 +73,8 @@ export class Conversation extends DurableObject<Env> {
   // it only matters while frames are arriving, which is exactly when the object is awake.
   private actionTokens = SHOPPER_ACTION_BURST;
   private tokensCheckedAt = Date.now();
+  // When each side last had a typing indicator relayed (in memory, like the bucket above).
+  private readonly typingRelayedAt = { shopper: 0, agent: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -85,21 +94,26 @@ export class Conversation extends DurableObject<Env> {
       // Agents may only open chats that exist and belong to their own site.
       if (knownSite === null) return new Response('No such conversation.', { status: 404 });
       if (knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
-      attachment = { role: 'agent', ready: false, agentId, agentName: request.headers.get(CONVERSATION_HEADERS.agentName) ?? 'Agent' };
+      const sessionVersion = Number(request.headers.get(CONVERSATION_HEADERS.sessionVersion));
+      if (!Number.isInteger(sessionVersion) || this.isRevoked(agentId, sessionVersion)) return new Response('Please log in.', { status: 401 });
+      attachment = { role: 'agent', ready: false, agentId, agentName: decodeAgentName(request.headers.get(CONVERSATION_HEADERS.agentName)), sessionVersion };
     } else {
       const resumeToken = request.headers.get(CONVERSATION_HEADERS.resumeToken);
       if (!resumeToken) return new Response('Missing resume token.', { status: 400 });
       if (knownSite !== null && knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
+      const tokenVersion = Number(request.headers.get(CONVERSATION_HEADERS.tokenVersion) ?? 0);
+      if (!(tokenVersion >= this.tokenVersion())) return new Response('This chat has ended.', { status: 410 });
       if (knownSite === null) {
         this.store.setMeta('siteId', siteId);
         this.store.setMeta('conversationId', conversationId);
       }
-      attachment = { role: 'visitor', ready: false, resumeToken };
+      attachment = { role: 'visitor', ready: false, resumeToken, openedAt: Date.now() };
     }
 
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [attachment.role]);
     pair[1].serializeAttachment(attachment);
+    if (attachment.role === 'visitor') this.closeOldestShopperSockets();
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -111,6 +125,7 @@ export class Conversation extends DurableObject<Env> {
         if (!parsed.ok) return this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
         await this.onVisitorFrame(ws, attachment, parsed.frame);
       } else {
+        if (this.isRevoked(attachment.agentId, attachment.sessionVersion)) return ws.close(CloseCode.sessionRevoked, 'Session ended');
         const parsed = parseFrame(agentConversationInboundSchema, raw);
         if (!parsed.ok) return this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message, clientMsgId: parsed.clientMsgId });
         await this.onAgentFrame(ws, attachment, parsed.frame);
@@ -134,7 +149,64 @@ export class Conversation extends DurableObject<Env> {
     console.warn('conversation: socket error', error);
   }
 
+  /** One token may hold MAX_SHOPPER_SOCKETS sockets (tabs); a new one closes the oldest. */
+  private closeOldestShopperSockets(): void {
+    const open = this.ctx
+      .getWebSockets('visitor')
+      .filter((ws) => ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+      .map((ws) => ({ ws, openedAt: (ws.deserializeAttachment() as { openedAt?: number } | null)?.openedAt ?? 0 }))
+      .sort((a, b) => a.openedAt - b.openedAt);
+    for (const { ws } of open.slice(0, Math.max(0, open.length - MAX_SHOPPER_SOCKETS))) {
+      try {
+        ws.close(CloseCode.tooManySockets, 'Too many open chat windows');
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  private tokenVersion(): number {
+    return Number(this.store.getMeta('tokenVersion') ?? 0);
+  }
+
+  /** `kefu('shutdown')`: every token minted so far stops opening this chat, and its sockets close. */
+  private async shutdown(): Promise<void> {
+    this.store.setMeta('tokenVersion', String(this.tokenVersion() + 1));
+    if (this.state() === 'queued' || this.state() === 'agent') await this.close();
+    for (const ws of this.ctx.getWebSockets('visitor')) {
+      try {
+        ws.close(CloseCode.shutdown, 'Chat ended');
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  /** At most one typing indicator per side every TYPING_RELAY_INTERVAL_MS; the rest are dropped. */
+  private mayRelayTyping(side: 'shopper' | 'agent'): boolean {
+    const now = Date.now();
+    if (now - this.typingRelayedAt[side] < TYPING_RELAY_INTERVAL_MS && now >= this.typingRelayedAt[side]) return false;
+    this.typingRelayedAt[side] = now;
+    return true;
+  }
+
   // ---- RPC from the SiteInbox ---------------------------------------------------------
+
+  /** The agent's sessions below `validFrom` were revoked: their sockets here close, and stay refused. */
+  async revokeAgentSessions(agentId: string, validFrom: number, code: number): Promise<void> {
+    const key = `agentSessionsFrom:${agentId}`;
+    this.store.setMeta(key, String(Math.max(validFrom, Number(this.store.getMeta(key) ?? 0))));
+    for (const ws of this.ctx.getWebSockets('agent')) {
+      const attachment = ws.deserializeAttachment() as SocketAttachment | null;
+      if (attachment?.role === 'agent' && this.isRevoked(attachment.agentId, attachment.sessionVersion)) {
+        try {
+          ws.close(code, code === CloseCode.signedOut ? 'Signed out' : 'Session ended');
+        } catch {
+          // already closing
+        }
+      }
+    }
+  }
 
   /** An agent claimed the chat (or was given it): the bot stops speaking from here on. */
   async assignAgent(agent: { agentId: string; agentName: string }): Promise<void> {
@@ -238,13 +310,15 @@ export class Conversation extends DurableObject<Env> {
         await this.applyIdentity(ws, frame.identity);
         return;
       case 'page': {
-        const shopper = this.shopper();
-        this.setShopper({ ...shopper, pageUrl: frame.page.url, pageTitle: frame.page.title });
+        this.setShopper(await this.withPage(this.shopper(), frame.page));
         if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
         return;
       }
       case 'typing':
-        return this.broadcastToAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+        if (this.mayRelayTyping('shopper')) this.broadcastToAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+        return;
+      case 'shutdown':
+        return this.shutdown();
       case 'read':
         return this.broadcastToAgents({ v: 1, type: 'read', by: 'shopper', seq: Math.min(frame.seq, this.store.lastSeq()) });
     }
@@ -261,7 +335,7 @@ export class Conversation extends DurableObject<Env> {
       else this.send(ws, { v: 1, type: 'error', code: 'rate_limited', message: 'Too many identity changes; try again in a moment.' });
     }
     if (isNew) this.startConversation(site);
-    this.recordVisit(hello);
+    await this.recordVisit(hello);
     const lastSeq = this.store.lastSeq();
     this.send(ws, {
       v: 1,
@@ -303,9 +377,23 @@ export class Conversation extends DurableObject<Env> {
       email: identity.email ?? shopper.email,
       vip: identity.vip ?? shopper.vip,
       verified: check.verified,
+      // What the page only claimed is shown as claimed: a proven id does not vouch for the rest.
+      provenFields: check.provenFields,
     });
     this.send(ws, { v: 1, type: 'identity', verified: check.verified, name: name || undefined });
     if (this.state() === 'queued' || this.state() === 'agent') await this.inbox().updateChat(this.conversationId(), { shopper: this.shopper() });
+  }
+
+  /** The shopper's page as the page says it, and whether it is one of the site's own pages (any URL can be claimed). */
+  private async withPage(shopper: ShopperContext, page: { url: string; title: string }): Promise<ShopperContext> {
+    const site = await this.site();
+    let origin: string | null = null;
+    try {
+      origin = new URL(page.url).origin;
+    } catch {
+      // not a URL: shown as text
+    }
+    return { ...shopper, pageUrl: page.url, pageTitle: page.title, pageOnSite: Boolean(site && origin && isOriginAllowed(site, origin, this.env)) };
   }
 
   private takeActionToken(): boolean {
@@ -319,18 +407,17 @@ export class Conversation extends DurableObject<Env> {
     return true;
   }
 
-  private recordVisit(hello: VisitorHello): void {
+  private async recordVisit(hello: VisitorHello): Promise<void> {
     const shopper = this.shopper();
     const now = Date.now();
     const lastVisit = Number(this.store.getMeta('lastVisitAt') ?? 0);
     if (now - lastVisit > VISIT_GAP_MS) shopper.visits += 1;
     this.store.setMeta('lastVisitAt', String(now));
     if (hello.locale) shopper.locale = hello.locale;
-    if (hello.page) {
-      shopper.pageUrl = hello.page.url;
-      shopper.pageTitle = hello.page.title;
-    }
-    this.setShopper(shopper);
+    // A new page in a hello is a page update: it costs an action token like a `page` frame, so
+    // reconnecting with a different page each time cannot flood the agents.
+    const pageChanged = hello.page && (hello.page.url !== shopper.pageUrl || hello.page.title !== shopper.pageTitle);
+    this.setShopper(hello.page && pageChanged && this.takeActionToken() ? await this.withPage(shopper, hello.page) : shopper);
   }
 
   private async afterShopperMessage(message: TranscriptMessage): Promise<void> {
@@ -514,10 +601,11 @@ export class Conversation extends DurableObject<Env> {
         return;
       }
       case 'typing':
-        if (this.holds(agent)) this.broadcastToVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
+        if (this.holds(agent) && this.mayRelayTyping('agent')) this.broadcastToVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
         return;
       case 'read':
-        this.broadcastToVisitors({ v: 1, type: 'read', by: 'agent', seq: Math.min(frame.seq, this.store.lastSeq()) });
+        // Only the agent holding the chat speaks for the shop, read receipts included.
+        if (this.holds(agent)) this.broadcastToVisitors({ v: 1, type: 'read', by: 'agent', seq: Math.min(frame.seq, this.store.lastSeq()) });
         return;
     }
 
@@ -580,6 +668,10 @@ export class Conversation extends DurableObject<Env> {
     });
     this.replay(ws, clientLastSeq, lastSeq);
     ws.serializeAttachment({ ...agent, ready: true } satisfies SocketAttachment);
+  }
+
+  private isRevoked(agentId: string, sessionVersion: number): boolean {
+    return sessionVersion < Number(this.store.getMeta(`agentSessionsFrom:${agentId}`) ?? 0);
   }
 
   private holds(agent: { agentId: string }): boolean {
@@ -701,5 +793,15 @@ export class Conversation extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets('agent')) {
       if ((ws.deserializeAttachment() as SocketAttachment | null)?.ready) this.send(ws, frame);
     }
+  }
+}
+
+/** The router percent-encodes the agent's name into a header; a broken one falls back to "Agent". */
+function decodeAgentName(header: string | null): string {
+  if (!header) return 'Agent';
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return 'Agent';
   }
 }

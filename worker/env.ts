@@ -25,4 +25,10 @@ export interface Env {
   IDENTITY_SECRETS?: string;
   /** A number that replaces every site's new-conversations-per-IP limit (load tests from one address). */
   NEW_CONVERSATION_LIMIT_OVERRIDE?: string;
+  /** The deployment's public origin (`https://kefu.example`); requests for any other Host are refused. */
+  PUBLIC_ORIGIN?: string;
+  /** "true": a proxy in front sets CF-Connecting-IP as Cloudflare's edge does (see client-address.ts). */
+  TRUST_CF_CONNECTING_IP?: string;
+  /** Failed logins one address may make per hour before every login from it gets 429 (default 30). */
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR?: string;
 }

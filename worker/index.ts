@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Env } from './env.ts';
+import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
@@ -27,6 +28,11 @@ const apiHeaders = secureHeaders({
   crossOriginResourcePolicy: false,
 });
 app.use('*', async (c, next) => (c.req.header('Upgrade') === 'websocket' ? next() : apiHeaders(c, next)));
+// DNS rebinding: a request for a host that is not ours never reaches a route (public-origin.ts).
+app.use('/v1/*', async (c, next) => {
+  if (!isOwnHost(new URL(c.req.url), c.env)) return c.json({ error: 'misdirected', message: 'This host is not served here.' }, 421);
+  await next();
+});
 
 app.route('/', visitorRoutes);
 app.route('/', agentRoutes);

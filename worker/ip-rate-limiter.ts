@@ -1,6 +1,6 @@
 /**
- * IpRateLimiter: one tiny Durable Object per site and client IP, counting new conversations in
- * a fixed one-hour window. Kept apart from SiteInbox so a flood from one address never queues
+ * IpRateLimiter: one tiny Durable Object per counter and client address (new conversations per
+ * site, failed logins), counting in a fixed one-hour window. Kept apart from SiteInbox so a flood from one address never queues
  * behind (or slows) the site's inbox.
  */
 import { DurableObject } from 'cloudflare:workers';
@@ -17,5 +17,12 @@ export class IpRateLimiter extends DurableObject<Env> {
     if (current.count >= limit) return false;
     await this.ctx.storage.put('window', { windowStart, count: current.count + 1 });
     return true;
+  }
+
+  /** Milliseconds until the window ends when its allowance is used up, else 0 (counts nothing). */
+  async exhaustedFor(limit: number, now = Date.now()): Promise<number> {
+    const windowStart = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+    const stored = await this.ctx.storage.get<{ windowStart: number; count: number }>('window');
+    return stored && stored.windowStart === windowStart && stored.count >= limit ? windowStart + WINDOW_MS - now : 0;
   }
 }

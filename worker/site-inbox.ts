@@ -27,16 +27,26 @@ import {
 import { generatePassword, hashPassword, verifyPassword } from './agent-auth.ts';
 import { isWithinBusinessHours } from './business-hours.ts';
 import type { Env } from './env.ts';
+import { ChatDeltaCoalescer, queueLastMessage, queueShopper } from './inbox-deltas.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import { AgentSocketRegistry, type RevocationCloseCode } from './session-revocation.ts';
 import { findSite, type SiteConfig } from './sites.ts';
 
 /** Headers the router sets when it hands a verified agent upgrade to this object. */
-export const INBOX_HEADERS = { agentId: 'x-kefu-agent-id', siteId: 'x-kefu-site' } as const;
+export const INBOX_HEADERS = { agentId: 'x-kefu-agent-id', siteId: 'x-kefu-site', sessionVersion: 'x-kefu-session-version' } as const;
 
 const DEFAULT_WAIT_SECONDS = 90;
 
 interface AgentAttachment {
   agentId: string;
+  /** The session version the socket was opened with: a frame after revocation is refused. */
+  sessionVersion: number;
 }
+
+export type LoginResult =
+  | { outcome: 'ok'; agent: AgentProfile; sessionVersion: number }
+  | { outcome: 'invalid' }
+  | { outcome: 'throttled'; retryAfterMs: number };
 
 interface AgentRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -92,6 +102,9 @@ export class SiteInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** The site's settings as last loaded (refreshSite/bindSite at each entry point; sync code reads site()). */
   private currentSite: SiteConfig | null = null;
+  private readonly agentSockets: AgentSocketRegistry;
+  private readonly loginThrottle: LoginThrottle;
+  private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.sendChatDelta(conversationId));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -122,11 +135,16 @@ export class SiteInbox extends DurableObject<Env> {
         first_asked INTEGER NOT NULL, last_asked INTEGER NOT NULL, PRIMARY KEY (locale, question)
       );
     `);
+    this.agentSockets = new AgentSocketRegistry(this.sql);
+    this.loginThrottle = new LoginThrottle(this.sql);
   }
 
   // ---- agents and credentials (RPC from the router) ------------------------------------
 
-  /** Creates an agent, or resets an existing one's name, role and password. Returns the password once when generated. */
+  /**
+   * Creates an agent, or resets an existing one's name, role and password. A reset ends every
+   * session and socket of that agent and clears its failed logins. Returns the password once when generated.
+   */
   async upsertAgent(siteId: string, input: AgentCreate): Promise<{ agent: AgentProfile; oneTimePassword?: string }> {
     await this.bindSite(siteId);
     const oneTimePassword = input.password ? undefined : generatePassword();
@@ -138,7 +156,7 @@ export class SiteInbox extends DurableObject<Env> {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(email) DO UPDATE SET name = excluded.name, role = excluded.role, password_hash = excluded.password_hash,
          password_salt = excluded.password_salt, password_iterations = excluded.password_iterations,
-         must_change_password = excluded.must_change_password`,
+         must_change_password = excluded.must_change_password, session_version = session_version + 1`,
       id,
       input.email,
       input.name,
@@ -149,19 +167,27 @@ export class SiteInbox extends DurableObject<Env> {
       oneTimePassword ? 1 : 0,
       Date.now(),
     );
+    this.loginThrottle.reset(input.email);
+    if (existing) await this.endSockets(id, CloseCode.sessionRevoked);
     this.broadcastSnapshots();
     return { agent: this.profile(id)!, oneTimePassword };
   }
 
-  async login(siteId: string, email: string, password: string): Promise<AgentProfile | null> {
+  /** Checks a password behind the per-account throttle (worker/login-throttle.ts). */
+  async login(siteId: string, email: string, password: string): Promise<LoginResult> {
     await this.bindSite(siteId);
+    const gate = this.loginThrottle.begin(email);
+    if (!gate.allowed) return { outcome: 'throttled', retryAfterMs: gate.retryAfterMs };
     const row = this.sql.exec<AgentRow>('SELECT * FROM agents WHERE email = ?', email).toArray()[0];
     // Hash even for an unknown e-mail so response time does not reveal which e-mails exist.
     const stored = row
       ? { hash: row.password_hash, salt: row.password_salt, iterations: row.password_iterations }
       : { hash: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', salt: 'AAAAAAAAAAAAAAAAAAAAAA', iterations: 100_000 };
     const valid = await verifyPassword(password, stored);
-    return row && valid ? this.profile(row.id) : null;
+    const agent = row && valid ? this.profile(row.id) : null;
+    if (!agent) return { outcome: 'invalid' };
+    this.loginThrottle.succeeded(email);
+    return { outcome: 'ok', agent, sessionVersion: this.currentSessionVersion(agent.id) };
   }
 
   async changePassword(agentId: string, currentPassword: string, newPassword: string): Promise<boolean> {
@@ -178,6 +204,7 @@ export class SiteInbox extends DurableObject<Env> {
       next.iterations,
       agentId,
     );
+    await this.endSockets(agentId, CloseCode.sessionRevoked);
     return true;
   }
 
@@ -189,13 +216,23 @@ export class SiteInbox extends DurableObject<Env> {
 
   /** The version a new session cookie must carry. */
   async sessionVersion(agentId: string): Promise<number> {
-    return this.sql.exec<{ v: number }>('SELECT session_version AS v FROM agents WHERE id = ?', agentId).toArray()[0]?.v ?? 0;
+    return this.currentSessionVersion(agentId);
   }
 
   /** Logging out ends the agent's sessions everywhere (cookies are stateless; the version is not). */
   async revokeSessions(agentId: string): Promise<void> {
     this.sql.exec('UPDATE agents SET session_version = session_version + 1 WHERE id = ?', agentId);
-    for (const ws of this.ctx.getWebSockets(agentId)) ws.close(CloseCode.signedOut, 'Signed out');
+    await this.endSockets(agentId, CloseCode.signedOut);
+  }
+
+  /**
+   * The router is about to open a conversation socket for this session. Checked and remembered
+   * in one step, so a revocation either comes first (refused here) or finds the conversation to close.
+   */
+  async admitConversationSocket(agentId: string, sessionVersion: number, conversationId: string): Promise<boolean> {
+    if (this.currentSessionVersion(agentId) !== sessionVersion || !this.profile(agentId)) return false;
+    this.agentSockets.track(agentId, conversationId);
+    return true;
   }
 
   // ---- handoff and the queue (RPC from Conversation) -----------------------------------
@@ -231,7 +268,8 @@ export class SiteInbox extends DurableObject<Env> {
       Date.now(),
       conversationId,
     );
-    this.broadcastSnapshots();
+    // One small delta for this chat (coalesced), not the whole inbox: worker/inbox-deltas.ts.
+    this.chatDeltas.changed(conversationId);
   }
 
   async recordAgentReply(conversationId: string, at = Date.now()): Promise<void> {
@@ -347,11 +385,12 @@ export class SiteInbox extends DurableObject<Env> {
     const siteId = request.headers.get(INBOX_HEADERS.siteId);
     if (!agentId || !siteId) return new Response('Missing routing headers.', { status: 400 });
     await this.bindSite(siteId);
-    if (!this.profile(agentId)) return new Response('Unknown agent.', { status: 401 });
+    const sessionVersion = Number(request.headers.get(INBOX_HEADERS.sessionVersion));
+    if (!this.profile(agentId) || sessionVersion !== this.currentSessionVersion(agentId)) return new Response('Unknown agent.', { status: 401 });
 
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [agentId]);
-    pair[1].serializeAttachment({ agentId } satisfies AgentAttachment);
+    pair[1].serializeAttachment({ agentId, sessionVersion } satisfies AgentAttachment);
     this.sql.exec('UPDATE agents SET disconnected_at = NULL WHERE id = ?', agentId);
     this.broadcastSnapshots();
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -364,8 +403,13 @@ export class SiteInbox extends DurableObject<Env> {
       this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message });
       return;
     }
+    const attachment = ws.deserializeAttachment() as AgentAttachment;
+    if (attachment.sessionVersion !== this.currentSessionVersion(attachment.agentId)) {
+      ws.close(CloseCode.sessionRevoked, 'Session ended');
+      return;
+    }
     try {
-      await this.handleAgentFrame(ws, (ws.deserializeAttachment() as AgentAttachment).agentId, parsed.frame);
+      await this.handleAgentFrame(ws, attachment.agentId, parsed.frame);
     } catch (error) {
       console.error('inbox: frame handling failed', error);
       this.send(ws, { v: 1, type: 'error', code: 'internal', message: 'Something went wrong on our side. Please try again.' });
@@ -536,6 +580,21 @@ export class SiteInbox extends DurableObject<Env> {
     this.broadcastSnapshots(ws);
   }
 
+  /** Closes every socket of the agent's revoked sessions: the inbox's here, the conversations' through them. */
+  private async endSockets(agentId: string, code: RevocationCloseCode): Promise<void> {
+    const version = this.currentSessionVersion(agentId);
+    for (const ws of this.ctx.getWebSockets(agentId)) {
+      const attachment = ws.deserializeAttachment() as AgentAttachment | null;
+      if (attachment && attachment.sessionVersion < version) ws.close(code, code === CloseCode.signedOut ? 'Signed out' : 'Session ended');
+    }
+    const conversations = this.agentSockets.takeAll(agentId);
+    await Promise.allSettled(conversations.map((id) => this.conversation(id).revokeAgentSessions(agentId, version, code)));
+  }
+
+  private currentSessionVersion(agentId: string): number {
+    return this.sql.exec<{ v: number }>('SELECT session_version AS v FROM agents WHERE id = ?', agentId).toArray()[0]?.v ?? -1;
+  }
+
   private scheduleGraceAlarm(): void {
     const site = this.site();
     const earliest = this.sql.exec<{ at: number | null }>('SELECT MIN(disconnected_at) AS at FROM agents').one().at;
@@ -554,8 +613,8 @@ export class SiteInbox extends DurableObject<Env> {
         priority: row.priority as QueuePriority,
         reason: row.reason as HandoffReason,
         queuedAt: row.queued_at,
-        lastMessage: row.last_message,
-        shopper: JSON.parse(row.shopper) as ShopperContext,
+        lastMessage: queueLastMessage(row.last_message),
+        shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
       }));
   }
 
@@ -599,9 +658,9 @@ export class SiteInbox extends DurableObject<Env> {
         state: row.state as ChatSummary['state'],
         agentId: row.agent_id,
         reason: row.reason as HandoffReason,
-        lastMessage: row.last_message,
+        lastMessage: queueLastMessage(row.last_message),
         updatedAt: row.updated_at,
-        shopper: JSON.parse(row.shopper) as ShopperContext,
+        shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
       }));
   }
 
@@ -643,6 +702,19 @@ export class SiteInbox extends DurableObject<Env> {
       const attachment = ws.deserializeAttachment() as AgentAttachment | null;
       if (attachment) this.sendSnapshot(ws, attachment.agentId, closing);
     }
+  }
+
+  /** The chat's delta goes to whoever lists it: every agent while it is queued, its holder once claimed. */
+  private sendChatDelta(conversationId: string): void {
+    const row = this.chat(conversationId);
+    if (!row || (row.state !== 'queued' && row.state !== 'agent')) return;
+    const frame: InboxOutbound = {
+      v: 1,
+      type: 'chat',
+      chat: { conversationId, lastMessage: queueLastMessage(row.last_message), updatedAt: row.updated_at, shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext) },
+    };
+    const sockets = row.state === 'queued' ? this.ctx.getWebSockets() : row.agent_id ? this.ctx.getWebSockets(row.agent_id) : [];
+    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) this.send(ws, frame);
   }
 
   private sendToAgent(agentId: string, frame: InboxOutbound): void {

@@ -1,12 +1,14 @@
 /**
  * The console's socket to its site's inbox: presence, the queue, my chats, offline tickets and
- * canned replies arrive as whole snapshots on every change, so the view is always one frame.
+ * canned replies arrive as a whole snapshot on hello and whenever the inbox changes shape; a
+ * change inside one chat (a message, a page, an identify) arrives as a small `chat` delta that
+ * is applied to the last snapshot here, so the view is still one value.
  */
-import type { AgentStatus, InboxInbound, InboxOutbound } from '../../protocol/agent.ts';
+import type { AgentStatus, ChatDelta, InboxInbound, InboxOutbound } from '../../protocol/agent.ts';
 import { ReconnectingSocket, type LinkStatus } from './socket.ts';
 
 export type InboxData = Extract<InboxOutbound, { type: 'inbox' }>;
-export type InboxEvent = Exclude<InboxOutbound, { type: 'inbox' }>;
+export type InboxEvent = Exclude<InboxOutbound, { type: 'inbox' | 'chat' }>;
 
 export interface InboxSnapshot {
   status: LinkStatus;
@@ -85,6 +87,11 @@ export class InboxConnection {
       this.update({ data: frame });
       return;
     }
+    if (frame.type === 'chat') {
+      const data = this.snapshotValue.data;
+      if (data) this.update({ data: applyChatDelta(data, frame.chat) });
+      return;
+    }
     for (const listener of this.eventListeners) listener(frame);
   }
 
@@ -92,4 +99,14 @@ export class InboxConnection {
     this.snapshotValue = { ...this.snapshotValue, ...patch };
     for (const listener of this.listeners) listener(this.snapshotValue);
   }
+}
+
+/** The snapshot with one chat's latest message and shopper; chats it does not list are ignored. */
+export function applyChatDelta(data: InboxData, chat: ChatDelta): InboxData {
+  const { conversationId, lastMessage, updatedAt, shopper } = chat;
+  return {
+    ...data,
+    queue: data.queue.map((entry) => (entry.conversationId === conversationId ? { ...entry, lastMessage, shopper } : entry)),
+    mine: data.mine.map((summary) => (summary.conversationId === conversationId ? { ...summary, lastMessage, updatedAt, shopper } : summary)),
+  };
 }

@@ -106,7 +106,7 @@ export class ReconnectingSocket<In, Out> {
     const delay = reconnectDelay(this.attempt);
     this.attempt += 1;
     this.options.onStatus('reconnecting');
-    const refused = !this.gotFrame || closeCode === CloseCode.signedOut;
+    const refused = !this.gotFrame || closeCode === CloseCode.signedOut || closeCode === CloseCode.sessionRevoked;
     if (refused && this.options.verify) {
       const verify = this.options.verify;
       this.timer = setTimeout(() => {

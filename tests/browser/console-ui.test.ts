@@ -309,11 +309,20 @@ describe('agent console (scripted server)', () => {
       expect(await panel.getByTestId('shopper-name').textContent()).toBe('Not identified');
       expect(await panel.getByTestId('shopper-page').textContent()).toContain('javascript:alert(1)');
       expect(await panel.locator('a').count()).toBe(0);
-      fake.sendChat({ v: 1, type: 'shopper', shopper: shopperContext({ name: 'Mia', pageUrl: 'https://shop.example/cart?x=1', visits: 4 }) });
+      // A URL off the site's allowed origins is text too, however harmless its scheme.
+      fake.sendChat({ v: 1, type: 'shopper', shopper: shopperContext({ name: 'Mia', pageUrl: 'https://evil.example/account/verify-agent-login', pageOnSite: false }) });
+      await expect.poll(() => panel.getByTestId('shopper-page').textContent()).toContain('https://evil.example/account/verify-agent-login');
+      expect(await panel.locator('a').count()).toBe(0);
+      // A proven id does not make the name and e-mail proven.
+      expect(await panel.getByTestId('proof-name').textContent()).toBe('(claimed)');
+      fake.sendChat({ v: 1, type: 'shopper', shopper: shopperContext({ name: 'Mia', userId: 'u-1', verified: true, provenFields: ['name'], pageUrl: 'https://shop.example/cart?x=1', pageOnSite: true, visits: 4 }) });
       const link = panel.locator('a');
       await expect.poll(() => link.count()).toBe(1);
       expect(await link.getAttribute('href')).toBe('https://shop.example/cart?x=1');
       expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await panel.getByTestId('proof-name').textContent()).toBe('verified');
+      expect(await panel.getByTestId('proof-id').textContent()).toBe('verified');
+      expect(await panel.getByTestId('proof-email').textContent()).toBe('(claimed)');
       expect(await panel.getByTestId('shopper-visits').textContent()).toBe('4');
 
       // The shopper types.

@@ -204,6 +204,10 @@ describe('new conversations per IP, per site setting (no override)', () => {
         { 'X-Forwarded-For': '198.51.100.1, 127.0.0.1' },
         { Forwarded: 'for=192.0.2.60' },
         { 'True-Client-IP': '192.0.2.61' },
+        // Local workerd passes the client's own CF-Connecting-IP through: it must not make a new address.
+        { 'CF-Connecting-IP': '192.0.2.62' },
+        { 'CF-Connecting-IP': '198.51.100.63' },
+        { 'CF-Connecting-IP': '2001:db8::64' },
       ];
       const spoofed = await Promise.all(spoofHeaders.map((headers) => upgradeStatus(visitorUrl(server.baseUrl, site), { Origin: origin, ...headers })));
       const forged = await upgradeStatus(visitorUrl(server.baseUrl, site, `${firstToken.slice(0, -2)}xx`), { Origin: origin });
@@ -213,7 +217,7 @@ describe('new conversations per IP, per site setting (no override)', () => {
         'site limit/hour': limit,
         'opened (101)': statuses.filter((status) => status === 101).length,
         'next one': over.status,
-        'spoofed X-Forwarded-For & co': spoofed.map((answer) => answer.status).join(','),
+        'spoofed X-Forwarded-For, CF-Connecting-IP & co': spoofed.map((answer) => answer.status).join(','),
         'forged token (counts as new)': forged.status,
         'resume with valid token': resumed.status,
       });

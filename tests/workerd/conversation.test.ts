@@ -113,11 +113,11 @@ describe('resume tokens', () => {
     const [body] = victim.welcome.token.split('.');
 
     const forged = [
-      await signResumeToken('not-the-server-secret', victimId, 'demo'),
+      await signResumeToken('not-the-server-secret', { conversationId: victimId, siteId: 'demo', version: 0 }),
       `${body}.${'A'.repeat(43)}`,
       `${btoa(JSON.stringify({ c: victimId, s: 'demo', e: 9999999999 })).replace(/=+$/, '')}.${victim.welcome.token.split('.')[1]}`,
-      await signResumeToken('workerd-test-secret', victimId, 'demo', Date.now() - 31 * 24 * 3600 * 1000),
-      await signResumeToken('workerd-test-secret', victimId, 'another-site'),
+      await signResumeToken('workerd-test-secret', { conversationId: victimId, siteId: 'demo', version: 0 }, Date.now() - 31 * 24 * 3600 * 1000),
+      await signResumeToken('workerd-test-secret', { conversationId: victimId, siteId: 'another-site', version: 0 }),
       victimId,
       'garbage',
     ];

@@ -12,6 +12,12 @@ async function userHash(secret: string, userId: string): Promise<string> {
   return Array.from(signature, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** The shop server's profileHash, written from the README's recipe (not from worker/identity.ts). */
+async function profileHash(secret: string, fields: { id: string; name?: string; email?: string; vip?: boolean }): Promise<string> {
+  const field = (value: string) => `${new TextEncoder().encode(value).byteLength}:${value}`;
+  return userHash(secret, `kefu-profile-v1\n${[fields.id, fields.name ?? '', fields.email ?? '', fields.vip ? '1' : '0'].map(field).join('')}`);
+}
+
 async function shopperContext(conversationId: string): Promise<ShopperContext> {
   const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(conversationId));
   return runInDurableObject(stub, (_instance, state) =>
@@ -22,13 +28,49 @@ async function shopperContext(conversationId: string): Promise<ShopperContext> {
 describe('identity verification (lantern-tea verifies, demo does not)', () => {
   it('accepts an identify with a valid userHash and greets the shopper by name', async () => {
     const socket = await openVisitor({ site: 'lantern-tea', origin: TEA_ORIGIN });
-    const identity = { id: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true, userHash: await userHash('workerd-identity-secret', 'cust-1001|vip') };
+    const fields = { id: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true };
+    const identity = { ...fields, userHash: await userHash('workerd-identity-secret', 'cust-1001'), profileHash: await profileHash('workerd-identity-secret', fields) };
     socket.send({ v: 1, type: 'hello', lastSeq: 0, identity });
     const welcome = await socket.waitFor('welcome');
     expect(await socket.waitFor('identity')).toMatchObject({ verified: true, name: 'Mei' });
     const greeting = await socket.waitFor('message', (frame) => frame.message.bot?.kind === 'greeting');
     expect(greeting.message.text).toContain('Hello Mei');
-    expect(await shopperContext(welcome.conversationId)).toMatchObject({ userId: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true, verified: true });
+    expect(await shopperContext(welcome.conversationId)).toMatchObject({ userId: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true, verified: true, provenFields: ['name', 'email', 'vip'] });
+    socket.close();
+  });
+
+  it('a proven id does not vouch for an unsigned name and e-mail: they are kept as claimed (finding 4)', async () => {
+    const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
+    socket.send({ v: 1, type: 'identify', identity: { id: 'attacker-77', name: 'Victoria Victim', email: 'victim@example.com', userHash: await userHash('workerd-identity-secret', 'attacker-77') } });
+    expect(await socket.waitFor('identity')).toMatchObject({ verified: true });
+    const shopper = await shopperContext(welcome.conversationId);
+    expect(shopper).toMatchObject({ userId: 'attacker-77', verified: true, provenFields: [] });
+    socket.close();
+  });
+
+  it.each([
+    ['the old "<id>|vip" proof', async () => ({ id: 'u1', vip: true, userHash: await userHash('workerd-identity-secret', 'u1|vip') })],
+    ['a plain proof of the id "u1|vip" claiming VIP', async () => ({ id: 'u1|vip', vip: true, userHash: await userHash('workerd-identity-secret', 'u1|vip') })],
+    [
+      'a profile proof with the bytes moved between name and e-mail',
+      async () => ({
+        id: 'u1',
+        name: 'ab',
+        email: 'c@example.com',
+        vip: true,
+        userHash: await userHash('workerd-identity-secret', 'u1'),
+        profileHash: await profileHash('workerd-identity-secret', { id: 'u1', name: 'abc', email: '@example.com', vip: true }),
+      }),
+    ],
+    [
+      'a profile proof signed for another user',
+      async () => ({ id: 'u1', vip: true, userHash: await userHash('workerd-identity-secret', 'u1'), profileHash: await profileHash('workerd-identity-secret', { id: 'u2', vip: true }) }),
+    ],
+  ])('the VIP proof is domain-separated: %s is refused (finding 11)', async (_label, make) => {
+    const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
+    socket.send({ v: 1, type: 'identify', identity: await make() });
+    expect((await socket.waitFor('error')).code).toBe('identity_rejected');
+    expect((await shopperContext(welcome.conversationId)).vip).toBe(false);
     socket.close();
   });
 
@@ -50,6 +92,14 @@ describe('identity verification (lantern-tea verifies, demo does not)', () => {
     expect(shopper.name).toBeUndefined();
     expect(shopper.userId).toBeUndefined();
     expect(shopper.vip).toBe(false);
+    socket.close();
+  });
+
+  it('refuses an id with a control character as an invalid frame (no id can spell a profile proof)', async () => {
+    const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
+    socket.send({ v: 1, type: 'identify', identity: { id: 'kefu-profile-v1\n2:u1', userHash: await userHash('workerd-identity-secret', 'kefu-profile-v1\n2:u1') } });
+    expect((await socket.waitFor('error')).code).toBe('invalid_frame');
+    expect((await shopperContext(welcome.conversationId)).userId).toBeUndefined();
     socket.close();
   });
 

@@ -5,6 +5,7 @@
  */
 import { newClientMsgId, reconnectDelay } from '../../protocol/client.ts';
 import { ConversationSync } from '../../protocol/conversation-sync.ts';
+import { CloseCode } from '../../protocol/limits.ts';
 import type { ConversationState, Identity, TranscriptMessage, VisitorInbound, VisitorOutbound } from '../../protocol/visitor.ts';
 
 export type LinkStatus = 'idle' | 'connecting' | 'online' | 'reconnecting';
@@ -103,6 +104,12 @@ export class ChatConnection {
     this.retryTimer = undefined;
     const socket = this.socket;
     this.socket = null;
+    // Tell the server first: it then refuses this conversation's token everywhere, so a copy
+    // taken earlier (shared computer, logged-out shop account) no longer replays the transcript.
+    if (socket && this.welcomed && socket.readyState === WebSocket.OPEN) {
+      const frame: VisitorInbound = { v: 1, type: 'shutdown' };
+      socket.send(JSON.stringify(frame));
+    }
     this.welcomed = false;
     socket?.close(1000, 'shutdown');
     this.sync.clear();
@@ -235,10 +242,14 @@ export class ChatConnection {
         console.warn('kefu: could not read a server frame', error);
       }
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.welcomed = false;
+      // Ended for good: another tab shut the chat down, or this was the oldest of too many tabs
+      // (it reconnects when the shopper acts again, not on its own, or the tabs would take turns).
+      if (event.code === CloseCode.shutdown) return this.shutdown();
+      if (event.code === CloseCode.tooManySockets) return this.setStatus('idle');
       this.scheduleReconnect();
     };
   }

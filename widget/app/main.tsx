@@ -3,7 +3,7 @@
  * CSS cannot reach in and ours cannot leak out) and replaces the loader's command queue with
  * the real `window.kefu(command, ...args)`, replaying the calls made before load.
  *
- * Commands: open, close, toggle, identify({id, name, email, vip, userHash}), setLocale('en'|'zh'),
+ * Commands: open, close, toggle, identify({id, name, email, vip, userHash, profileHash}), setLocale('en'|'zh'),
  * on('message'|'open'|'close'|'handoff', fn), shutdown().
  */
 import { render } from 'preact';
@@ -103,13 +103,14 @@ function boot(boot: KefuBoot): void {
     toggle: () => setOpen(!currentOpen),
     identify: (identity) => {
       if (typeof identity !== 'object' || identity === null) return console.warn('kefu: identify needs an object');
-      const { id, name, email, vip, userHash } = identity as Record<string, unknown>;
+      const { id, name, email, vip, userHash, profileHash } = identity as Record<string, unknown>;
       const clean: Identity = {};
       if (id !== undefined) clean.id = String(id);
       if (typeof name === 'string' && name.trim()) clean.name = name.trim().slice(0, 80);
       if (typeof email === 'string' && email.trim()) clean.email = email.trim();
       if (typeof vip === 'boolean') clean.vip = vip;
       if (typeof userHash === 'string') clean.userHash = userHash;
+      if (typeof profileHash === 'string') clean.profileHash = profileHash;
       connection.identify(clean);
       if (connection.hasConversation) connection.start();
     },

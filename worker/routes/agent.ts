@@ -9,6 +9,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { agentCreateSchema, agentLoginSchema, passwordChangeSchema, type AgentProfile, type SiteSetupResponse } from '../../protocol/index.ts';
 import { SESSION_COOKIE, SESSION_LIFETIME_SECONDS, signSession, verifySession } from '../agent-auth.ts';
+import { clientAddress } from '../client-address.ts';
 import { CONVERSATION_HEADERS } from '../conversation.ts';
 import type { Env } from '../env.ts';
 import { INBOX_HEADERS } from '../site-inbox.ts';
@@ -16,7 +17,9 @@ import { siteSettingsVersion } from '../catalog/site-cache.ts';
 import { findSite } from '../sites.ts';
 import { validationError } from './validation.ts';
 
-export type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile } };
+export type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile; sessionVersion: number } };
+
+const DEFAULT_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 30;
 
 export const agentRoutes = new Hono<AgentContext>();
 
@@ -52,23 +55,64 @@ async function setSessionCookie(c: Context<AgentContext>, agentId: string, siteI
   });
 }
 
-export const requireAgent = createMiddleware<AgentContext>(async (c, next) => {
+/** The agent behind the session cookie, if the session is still live. */
+async function sessionAgent(c: Context<AgentContext>): Promise<{ agent: AgentProfile; version: number } | null> {
   const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
-  const agent = session && (await findSite(c.env, session.siteId)) ? await inbox(c.env, session.siteId).authenticate(session.agentId, session.version) : null;
-  if (!agent) return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
-  c.set('agent', agent);
-  await next();
-});
+  if (!session || !(await findSite(c.env, session.siteId))) return null;
+  const agent = await inbox(c.env, session.siteId).authenticate(session.agentId, session.version);
+  return agent ? { agent, version: session.version } : null;
+}
+
+/**
+ * `requireSession`: a live session, even one that must still change its one-time password (/me
+ * and /password only). `requireAgent`, everything else: an agent on an admin-issued one-time
+ * password gets nothing until they have chosen their own.
+ */
+function sessionGuard(allowPasswordPending: boolean) {
+  return createMiddleware<AgentContext>(async (c, next) => {
+    const session = await sessionAgent(c);
+    if (!session) return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
+    if (session.agent.mustChangePassword && !allowPasswordPending) {
+      return c.json({ error: 'password_change_required', message: 'Choose a new password first.' }, 403);
+    }
+    c.set('agent', session.agent);
+    c.set('sessionVersion', session.version);
+    await next();
+  });
+}
+const requireSession = sessionGuard(true);
+export const requireAgent = sessionGuard(false);
+
+/** The hourly cap on failed logins from one address (IpRateLimiter, keyed apart from new chats). */
+function loginFailures(c: Context<AgentContext>) {
+  const override = Number(c.env.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR);
+  const limit = Number.isInteger(override) && override > 0 ? override : DEFAULT_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR;
+  const limiter = c.env.IP_RATE_LIMITER.get(c.env.IP_RATE_LIMITER.idFromName(`login-failures|${clientAddress(c.req.raw, c.env)}`));
+  return { exhaustedFor: () => limiter.exhaustedFor(limit), record: () => limiter.take(limit) };
+}
+
+function tooManyAttempts(c: Context<AgentContext>, retryAfterMs: number) {
+  c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return c.json({ error: 'too_many_attempts', message: 'Too many failed logins. Please wait before trying again.' }, 429);
+}
+
+const INVALID_CREDENTIALS = { error: 'invalid_credentials', message: 'Wrong e-mail or password.' } as const;
 
 agentRoutes.use('/v1/agent/*', requireSameOrigin);
 
 agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validationError), async (c) => {
   const { site, email, password } = c.req.valid('json');
-  if (!(await findSite(c.env, site))) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
-  const agent = await inbox(c.env, site).login(site, email, password);
-  if (!agent) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
-  await setSessionCookie(c, agent.id, site, await inbox(c.env, site).sessionVersion(agent.id));
-  return c.json({ agent });
+  const failures = loginFailures(c);
+  const addressWait = await failures.exhaustedFor();
+  if (addressWait > 0) return tooManyAttempts(c, addressWait);
+  const result = (await findSite(c.env, site)) ? await inbox(c.env, site).login(site, email, password) : ({ outcome: 'invalid' } as const);
+  if (result.outcome === 'throttled') return tooManyAttempts(c, result.retryAfterMs);
+  if (result.outcome === 'invalid') {
+    await failures.record();
+    return c.json(INVALID_CREDENTIALS, 401);
+  }
+  await setSessionCookie(c, result.agent.id, site, result.sessionVersion);
+  return c.json({ agent: result.agent });
 });
 
 agentRoutes.post('/v1/agent/logout', async (c) => {
@@ -78,9 +122,9 @@ agentRoutes.post('/v1/agent/logout', async (c) => {
   return c.body(null, 204);
 });
 
-agentRoutes.get('/v1/agent/me', requireAgent, (c) => c.json({ agent: c.get('agent') }));
+agentRoutes.get('/v1/agent/me', requireSession, (c) => c.json({ agent: c.get('agent') }));
 
-agentRoutes.post('/v1/agent/password', requireAgent, zValidator('json', passwordChangeSchema, validationError), async (c) => {
+agentRoutes.post('/v1/agent/password', requireSession, zValidator('json', passwordChangeSchema, validationError), async (c) => {
   const agent = c.get('agent');
   const { currentPassword, newPassword } = c.req.valid('json');
   const siteInbox = inbox(c.env, agent.site);
@@ -119,6 +163,7 @@ agentRoutes.get('/v1/agent/inbox', requireAgent, async (c) => {
   const headers = new Headers(c.req.raw.headers);
   headers.set(INBOX_HEADERS.agentId, agent.id);
   headers.set(INBOX_HEADERS.siteId, agent.site);
+  headers.set(INBOX_HEADERS.sessionVersion, String(c.get('sessionVersion')));
   return inbox(c.env, agent.site).fetch(new Request(c.req.raw.url, { headers }));
 });
 
@@ -127,11 +172,17 @@ agentRoutes.get('/v1/agent/conversations/:conversationId', requireAgent, async (
   const conversationId = c.req.param('conversationId');
   if (!/^[0-9a-f-]{36}$/.test(conversationId)) return c.json({ error: 'not_found', message: 'No such conversation.' }, 404);
   const agent = c.get('agent');
+  const sessionVersion = c.get('sessionVersion');
+  // Remembered by the inbox before the socket opens, so a revocation from now on reaches it.
+  if (!(await inbox(c.env, agent.site).admitConversationSocket(agent.id, sessionVersion, conversationId))) {
+    return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
+  }
   const headers = new Headers(c.req.raw.headers);
   headers.set(CONVERSATION_HEADERS.conversationId, conversationId);
   headers.set(CONVERSATION_HEADERS.siteId, agent.site);
   headers.set(CONVERSATION_HEADERS.agentId, agent.id);
-  headers.set(CONVERSATION_HEADERS.agentName, agent.name);
+  headers.set(CONVERSATION_HEADERS.agentName, encodeURIComponent(agent.name));
+  headers.set(CONVERSATION_HEADERS.sessionVersion, String(sessionVersion));
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(conversationId));
   return stub.fetch(new Request(c.req.raw.url, { headers }));
 });

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { WidgetConfig } from '../../protocol/index.ts';
+import { clientAddress } from '../client-address.ts';
 import { CONVERSATION_HEADERS } from '../conversation.ts';
 import type { Env } from '../env.ts';
 import { signResumeToken, verifyResumeToken } from '../resume-token.ts';
@@ -14,10 +15,10 @@ import { findSite, isOriginAllowed } from '../sites.ts';
 export const visitorRoutes = new Hono<{ Bindings: Env }>();
 
 /** Counts a new conversation against the address's hourly allowance (per site). */
-async function mayStartConversation(env: Env, siteId: string, siteLimit: number, ip: string | undefined): Promise<boolean> {
+async function mayStartConversation(env: Env, siteId: string, siteLimit: number, address: string): Promise<boolean> {
   const override = Number(env.NEW_CONVERSATION_LIMIT_OVERRIDE);
   const limit = Number.isInteger(override) && override > 0 ? override : siteLimit;
-  const limiter = env.IP_RATE_LIMITER.get(env.IP_RATE_LIMITER.idFromName(`${siteId}|${ip ?? 'unknown'}`));
+  const limiter = env.IP_RATE_LIMITER.get(env.IP_RATE_LIMITER.idFromName(`${siteId}|${address}`));
   return limiter.take(limit);
 }
 
@@ -63,17 +64,19 @@ visitorRoutes.get('/v1/visitor', async (c) => {
   }
 
   const claims = await verifyResumeToken(c.env.RESUME_TOKEN_SECRET, c.req.query('token'), siteId);
-  if (!claims && !(await mayStartConversation(c.env, siteId, site.limits.newConversationsPerIpPerHour, c.req.header('CF-Connecting-IP')))) {
+  if (!claims && !(await mayStartConversation(c.env, siteId, site.limits.newConversationsPerIpPerHour, clientAddress(c.req.raw, c.env)))) {
     return c.json({ error: 'too_many_conversations', message: 'Too many new chats from this address. Please try again later.' }, 429);
   }
   const conversationId = claims?.conversationId ?? crypto.randomUUID();
+  const tokenVersion = claims?.version ?? 0;
   // Re-signing on every connect slides the expiry forward for active shoppers.
-  const resumeToken = await signResumeToken(c.env.RESUME_TOKEN_SECRET, conversationId, siteId);
+  const resumeToken = await signResumeToken(c.env.RESUME_TOKEN_SECRET, { conversationId, siteId, version: tokenVersion });
 
   const headers = new Headers(c.req.raw.headers);
   headers.set(CONVERSATION_HEADERS.conversationId, conversationId);
   headers.set(CONVERSATION_HEADERS.siteId, siteId);
   headers.set(CONVERSATION_HEADERS.resumeToken, resumeToken);
+  headers.set(CONVERSATION_HEADERS.tokenVersion, String(tokenVersion));
   headers.delete(CONVERSATION_HEADERS.agentId);
   const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(conversationId));
   return stub.fetch(new Request(c.req.raw.url, { headers }));

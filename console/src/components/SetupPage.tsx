@@ -141,7 +141,8 @@ function IdentityNote({ site }: { site: Site }) {
       </p>
       <p class="hint">
         userHash is the hex HMAC-SHA256 of the user id, keyed with your site's secret. Compute it on your shop's server, never in the browser; the
-        Worker holds the same secret in IDENTITY_SECRETS. The README has server snippets for Node and PHP.
+        Worker holds the same secret in IDENTITY_SECRETS. It proves the id only: name and e-mail show as claimed unless you also pass
+        profileHash, which proves them and VIP status (required for vip: true). The README has server snippets for Node and PHP.
       </p>
     </div>
   );

@@ -1,5 +1,5 @@
 /** The right panel: who the shopper is and where they are. Shopper-supplied text stays text. */
-import type { ChatSummary, ShopperContext } from '../../../protocol/agent.ts';
+import type { ChatSummary, ProvenField, ShopperContext } from '../../../protocol/agent.ts';
 import { reasonLabel, safeHttpUrl } from '../format.ts';
 
 interface ShopperPanelProps {
@@ -10,8 +10,23 @@ interface ShopperPanelProps {
 
 const LOCALES: Record<string, string> = { en: 'English', zh: '中文 (Chinese)' };
 
+/** Whether the shop's server proved a field, or the page only claimed it (README, identity verification). */
+function Proof({ shopper, field }: { shopper: ShopperContext; field: ProvenField | 'id' }) {
+  const proven = field === 'id' ? shopper.verified === true : shopper.verified === true && (shopper.provenFields ?? []).includes(field);
+  return proven ? (
+    <span class="badge badge-proven" data-testid={`proof-${field}`} title="Signed by the shop's server">
+      verified
+    </span>
+  ) : (
+    <span class="muted small" data-testid={`proof-${field}`} title="Given by the page; nothing proves it">
+      (claimed)
+    </span>
+  );
+}
+
 export function ShopperPanel({ shopper, summary, rating }: ShopperPanelProps) {
-  const link = safeHttpUrl(shopper?.pageUrl);
+  // Only the site's own pages become links: any URL can be claimed, and a link from the console invites a click.
+  const link = shopper?.pageOnSite ? safeHttpUrl(shopper.pageUrl) : null;
   return (
     <aside class="context" aria-labelledby="context-title" data-testid="shopper-panel">
       <h2 id="context-title" class="section-title">
@@ -22,13 +37,43 @@ export function ShopperPanel({ shopper, summary, rating }: ShopperPanelProps) {
       ) : (
         <dl class="facts">
           <dt>Name</dt>
-          <dd data-testid="shopper-name">{shopper.name?.trim() || <span class="muted">Not identified</span>}</dd>
+          <dd data-testid="shopper-name">
+            {shopper.name?.trim() ? (
+              <>
+                {shopper.name} <Proof shopper={shopper} field="name" />
+              </>
+            ) : (
+              <span class="muted">Not identified</span>
+            )}
+          </dd>
+          {shopper.userId && (
+            <>
+              <dt>User id</dt>
+              <dd class="break" data-testid="shopper-user-id">
+                {shopper.userId} <Proof shopper={shopper} field="id" />
+              </dd>
+            </>
+          )}
           <dt>E-mail</dt>
           <dd class="break" data-testid="shopper-email">
-            {shopper.email || <span class="muted">Unknown</span>}
+            {shopper.email ? (
+              <>
+                {shopper.email} <Proof shopper={shopper} field="email" />
+              </>
+            ) : (
+              <span class="muted">Unknown</span>
+            )}
           </dd>
           <dt>VIP</dt>
-          <dd>{shopper.vip ? <span class="badge badge-vip">VIP</span> : 'No'}</dd>
+          <dd>
+            {shopper.vip ? (
+              <>
+                <span class="badge badge-vip">VIP</span> <Proof shopper={shopper} field="vip" />
+              </>
+            ) : (
+              'No'
+            )}
+          </dd>
           <dt>Language</dt>
           <dd>{LOCALES[shopper.locale] ?? shopper.locale}</dd>
           <dt>Current page</dt>
