@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TranscriptMessage, WidgetConfig } from '../../protocol/visitor.ts';
 import type { ChatConnection, ChatSnapshot, PendingMessage } from './connection.ts';
+import { ArticleContent } from './ArticleContent.tsx';
+import { LauncherIcon } from './LauncherIcon.tsx';
 import { fill, type Phrases, type WidgetLocale } from './i18n.ts';
 import { inkOnWhite, textOn } from './theme.ts';
 
@@ -179,15 +181,7 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
         title={open ? phrases.launcherClose : launcherLabel}
         onClick={() => onToggle(!open)}
       >
-        {/* An inline SVG, not an emoji: without an emoji font the emoji was an empty box. It paints in
-            currentColor, the readable black or white on the theme colour. */}
-        {open ? (
-          <span aria-hidden="true">×</span>
-        ) : (
-          <svg class="launcher-icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
-            <path fill="currentColor" d="M12 3C6.5 3 2 6.6 2 11c0 2.4 1.3 4.5 3.4 6l-.9 3.6c-.1.4.3.7.7.5L9.6 19c.8.2 1.6.3 2.4.3 5.5 0 10-3.6 10-8.2S17.5 3 12 3Z" />
-          </svg>
-        )}
+        {open ? <span aria-hidden="true">×</span> : <LauncherIcon />}
       </button>
     </div>
   );
@@ -215,10 +209,7 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
     <li class={`message ${message.author}`} data-seq={message.seq} data-author={message.author}>
       {message.author === 'agent' && message.agentName && <span class="author">{message.agentName}</span>}
       {bot?.kind === 'answer' ? (
-        <article class="article">
-          <h3 class="article-title">{bot.article.title}</h3>
-          {/* The only HTML the widget renders: built from the shop's own markdown with raw HTML disabled. */}
-          <div class="article-body" dangerouslySetInnerHTML={{ __html: bot.article.html }} />
+        <ArticleContent title={bot.article.title} html={bot.article.html}>
           {bot.askFeedback && (
             <div class="feedback">
               {feedback === undefined ? (
@@ -236,7 +227,7 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
               )}
             </div>
           )}
-        </article>
+        </ArticleContent>
       ) : (
         <p class="text">{message.text}</p>
       )}
