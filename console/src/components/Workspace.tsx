@@ -267,7 +267,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         onLogout={() => onSignOut()}
       />
       {shownPage === 'setup' ? (
-        <SetupPage />
+        <SetupPage toast={addToast} />
       ) : shownPage === 'articles' ? (
         <ArticlesPage key={articleTarget ? JSON.stringify(articleTarget) : 'list'} me={me} initialTarget={articleTarget} toast={addToast} />
       ) : shownPage === 'gaps' ? (
