@@ -637,7 +637,7 @@ function Versions({ versions, error, current, canRestore, restoreBlocked, onRest
                             class="button small"
                             data-testid="article-restore"
                             disabled={restoreBlocked !== null}
-                            aria-label={`Restore revision ${version.revision}`}
+                            title={`Restore revision ${version.revision}`}
                             onClick={() => onRestore(version)}
                           >
                             Restore

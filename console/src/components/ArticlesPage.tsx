@@ -185,7 +185,7 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
                                   type="button"
                                   class="button small"
                                   data-testid="article-translate"
-                                  aria-label={`Write the ${localeName(code)} version of ${row.id}`}
+                                  title={`Write the ${localeName(code)} version of ${row.id}`}
                                   onClick={() => open({ kind: 'new', locale: code, id: row.id })}
                                 >
                                   Write it

@@ -78,7 +78,7 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
               {load.articles.map((article) => (
                 <li key={`${article.locale}:${article.id}`} class="assist-item" data-testid="assist-article" data-article-id={article.id}>
                   <div class="assist-text">
-                    <span class="assist-article-title" lang={article.locale}>
+                    <span id={`${ids}-${article.locale}-${article.id}`} class="assist-article-title" lang={article.locale}>
                       {article.title}
                     </span>
                     <span class="muted small"> · {confidence(article.confidence)}</span>
@@ -86,7 +86,7 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
                       {article.excerpt}
                     </p>
                   </div>
-                  <button type="button" class="button small" data-testid="assist-insert" aria-label={`Insert the short answer of “${article.title}” into the reply`} onClick={() => onInsert(assistReply(article))}>
+                  <button type="button" class="button small" data-testid="assist-insert" aria-describedby={`${ids}-${article.locale}-${article.id}`} title="Put the short answer and a reference into the reply" onClick={() => onInsert(assistReply(article))}>
                     Insert
                   </button>
                 </li>

@@ -100,9 +100,9 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
               </tr>
             </thead>
             <tbody>
-              {gaps.map((gap) => (
+              {gaps.map((gap, index) => (
                 <tr key={`${gap.locale}:${gap.question}`} data-testid="gap-row" data-reason={gap.reason} data-gap-id={gap.id}>
-                  <td lang={gap.locale || undefined} class="gap-question" data-testid="gap-question">
+                  <td id={`gap-${index}`} lang={gap.locale || undefined} class="gap-question" data-testid="gap-question">
                     {gap.question}
                   </td>
                   <td class="numeric" data-testid="gap-count">
@@ -128,7 +128,7 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
                           data-testid="gap-add-question"
                           disabled={!gap.id}
                           title={gap.id ? undefined : 'This server cannot add questions from gaps yet.'}
-                          aria-label={`Add “${gap.question}” as an example question to an article`}
+                          aria-describedby={`gap-${index}`}
                           onClick={() => setAdding(gap)}
                         >
                           Add to an article…
@@ -137,7 +137,7 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
                           type="button"
                           class="button small ghost"
                           data-testid="gap-new-article"
-                          aria-label={`New article from “${gap.question}”`}
+                          aria-describedby={`gap-${index}`}
                           onClick={() => onNewArticle({ kind: 'new', locale: gap.locale, question: gap.question })}
                         >
                           New article
@@ -341,7 +341,7 @@ function Proposals({ canEdit, toast }: { canEdit: boolean; toast: (text: string,
           <tbody>
             {load.proposals.map((proposal) => (
               <tr key={proposal.id} data-testid="proposal-row" data-proposal-id={proposal.id}>
-                <td lang={proposal.locale} class="gap-question">
+                <td id={`proposal-${proposal.id}`} lang={proposal.locale} class="gap-question">
                   {proposal.question}
                 </td>
                 <td lang={proposal.locale}>{proposal.articleTitle}</td>
@@ -359,7 +359,7 @@ function Proposals({ canEdit, toast }: { canEdit: boolean; toast: (text: string,
                         class="button small primary"
                         data-testid="proposal-accept"
                         disabled={deciding.has(proposal.id)}
-                        aria-label={`Accept “${proposal.question}” for “${proposal.articleTitle}”`}
+                        aria-describedby={`proposal-${proposal.id}`}
                         onClick={() => void decide(proposal, 'accept')}
                       >
                         Accept
@@ -369,7 +369,7 @@ function Proposals({ canEdit, toast }: { canEdit: boolean; toast: (text: string,
                         class="button small"
                         data-testid="proposal-reject"
                         disabled={deciding.has(proposal.id)}
-                        aria-label={`Reject “${proposal.question}”`}
+                        aria-describedby={`proposal-${proposal.id}`}
                         onClick={() => void decide(proposal, 'reject')}
                       >
                         Reject
