@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
-import { DEMO_AGENT_EMAIL, DEMO_AGENT_PASSWORD, openAgentAndShopper, signInAsDemoAgent } from '../support/demo-console.ts';
+import { openAgentAndShopper, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const IDENTIFY = "kefu('identify', { id: '<user id>', name: '<name>', email: '<email>', userHash: '<hmac>' })";
@@ -207,35 +207,7 @@ describe('console for a plain agent', () => {
     const problems: string[] = [];
     collectPageProblems(page, problems, 'console');
     try {
-      // The admin adds an agent through the API, then signs out.
-      await page.goto(`${baseUrl}/console/?site=demo`);
-      const email = `helper-${Date.now()}@mapleandmoss.example`;
-      const newPassword = 'helper-password-123';
-      const created = await page.evaluate(
-        async ({ adminEmail, adminPassword, email }) => {
-          const post = (url: string, body: unknown) =>
-            fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-          const login = await post('/v1/agent/login', { site: 'demo', email: adminEmail, password: adminPassword });
-          if (!login.ok) return { error: `admin login ${login.status}` };
-          const add = await post('/v1/agent/agents', { email, name: 'Helper Agent', role: 'agent' });
-          const body = (await add.json()) as { oneTimePassword?: string };
-          await post('/v1/agent/logout', {});
-          return add.ok && body.oneTimePassword ? { oneTimePassword: body.oneTimePassword } : { error: `add agent ${add.status}` };
-        },
-        { adminEmail: DEMO_AGENT_EMAIL, adminPassword: DEMO_AGENT_PASSWORD, email },
-      );
-      if (!('oneTimePassword' in created) || !created.oneTimePassword) throw new Error(`could not create an agent: ${JSON.stringify(created)}`);
-
-      // The new agent signs in and picks a password.
-      await page.getByTestId('login-email').fill(email);
-      await page.getByTestId('login-password').fill(created.oneTimePassword);
-      await page.getByTestId('login-submit').click();
-      await expect.poll(() => page.getByTestId('password-form').count(), { timeout: 10_000 }).toBe(1);
-      await page.getByLabel('One-time (current) password').fill(created.oneTimePassword);
-      await page.getByLabel('New password', { exact: true }).fill(newPassword);
-      await page.getByLabel('Repeat the new password').fill(newPassword);
-      await page.getByRole('button', { name: 'Save password' }).click();
-      await expect.poll(() => page.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
+      await signInAsNewPlainAgent(page, baseUrl);
 
       expect(await page.getByTestId('setup-button').count()).toBe(0);
       expect(await page.getByTestId('knowledge-gaps-button').count()).toBe(1);
