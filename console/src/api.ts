@@ -49,8 +49,17 @@ const FRIENDLY: Record<string, string> = {
   internal: 'Something went wrong on our side. Try again in a moment.',
 };
 
-/** A 404 from a route the Worker does not have yet reads as this, not as "not found". */
+/** A 404 or 405 without a message of its own: the Worker has no such route (an older server). */
 const MISSING_ENDPOINT = 'This part of the console is not available on this server yet.';
+
+/**
+ * The words for a failed call to a feature's collection endpoint (a list, Try the bot, assist):
+ * there a 404 can only mean the server does not offer the feature yet, never a missing item.
+ */
+export function featureError(error: unknown, feature: string): string {
+  if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return `${feature} is not available on this server yet (it answered ${error.status}).`;
+  return error instanceof Error ? error.message : String(error);
+}
 
 async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
   let response: Response;

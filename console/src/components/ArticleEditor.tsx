@@ -12,6 +12,7 @@ import { ArticleContent } from '../../../widget/app/ArticleContent.tsx';
 import {
   ApiError,
   deleteArticle,
+  featureError,
   fetchArticle,
   fetchArticleVersions,
   previewArticle,
@@ -92,7 +93,7 @@ export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: Arti
     setVersionsError(null);
     fetchArticleVersions(locale, id).then(
       (list) => active.current && setVersions(list),
-      (error: unknown) => active.current && setVersionsError(messageOf(error)),
+      (error: unknown) => active.current && setVersionsError(featureError(error, 'Article versions')),
     );
   };
 
@@ -132,7 +133,7 @@ export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: Arti
     const timer = setTimeout(() => {
       previewArticle(body).then(
         (result) => active.current && seq === previewSeq.current && setPreview({ phase: 'ready', result }),
-        (error: unknown) => active.current && seq === previewSeq.current && setPreview({ phase: 'error', message: messageOf(error) }),
+        (error: unknown) => active.current && seq === previewSeq.current && setPreview({ phase: 'error', message: featureError(error, 'The preview') }),
       );
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
@@ -160,6 +161,10 @@ export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: Arti
     }
     if (error instanceof ApiError && error.status === 400) {
       setErrors({ [articleFieldOf(error.field)]: error.message });
+      return;
+    }
+    if (error instanceof ApiError && error.status === 404) {
+      setErrors({ form: 'The server has no such article: someone may have deleted it, or this server does not offer article editing yet. Nothing was saved.' });
       return;
     }
     setErrors({ form: messageOf(error) });

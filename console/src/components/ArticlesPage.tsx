@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import type { ArticleSummary } from '../../../protocol/site-admin.ts';
-import { fetchArticles } from '../api.ts';
+import { featureError, fetchArticles } from '../api.ts';
 import { ARTICLE_LOCALES, groupArticles, statusLabel, type ArticleLocale } from '../articles.ts';
 import { localeName } from '../format.ts';
 import { ArticleEditor, type ArticleTarget } from './ArticleEditor.tsx';
@@ -41,7 +41,7 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
     setLoad((current) => ({ phase: 'loading', previous: current.phase === 'ready' ? current.articles : current.phase === 'loading' ? current.previous : null }));
     fetchArticles({ q: q.trim() || undefined, locale: loc || undefined }).then(
       (result) => active.current && mine === seq.current && setLoad({ phase: 'ready', articles: result.articles }),
-      (error: unknown) => active.current && mine === seq.current && setLoad({ phase: 'error', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => active.current && mine === seq.current && setLoad({ phase: 'error', message: featureError(error, 'Articles') }),
     );
   }, []);
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { AssistArticle } from '../../../protocol/site-admin.ts';
-import { fetchAssist } from '../api.ts';
+import { featureError, fetchAssist } from '../api.ts';
 import { confidence } from '../format.ts';
 
 interface AssistPanelProps {
@@ -40,7 +40,7 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
     const timer = setTimeout(() => {
       fetchAssist(message.text.slice(0, 2000), locale).then(
         (result) => live && setLoad({ phase: 'ready', articles: result.articles.slice(0, 3) }),
-        (error: unknown) => live && setLoad({ phase: 'error', message: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => live && setLoad({ phase: 'error', message: featureError(error, 'Agent assist') }),
       );
     }, ASK_DELAY_MS);
     return () => {

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import type { ArticleSummary, KnowledgeGap, PhrasingProposal } from '../../../protocol/site-admin.ts';
-import { addGapQuestion, decidePhrasingProposal, fetchArticles, fetchKnowledgeGaps, fetchPhrasingProposals } from '../api.ts';
+import { addGapQuestion, decidePhrasingProposal, featureError, fetchArticles, fetchKnowledgeGaps, fetchPhrasingProposals } from '../api.ts';
 import { confidence, dateTime, gapReasonLabel, isoTime, localeName, relativeTime } from '../format.ts';
 import { useNow } from '../hooks.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
@@ -188,7 +188,7 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
     let live = true;
     fetchArticles({ locale: gap.locale }).then(
       (result) => live && setOthers(result.articles.filter((article) => article.locale === gap.locale)),
-      (caught: unknown) => live && setOthersError(caught instanceof Error ? caught.message : String(caught)),
+      (caught: unknown) => live && setOthersError(featureError(caught, 'The article list')),
     );
     return () => {
       live = false;
@@ -283,7 +283,7 @@ function Proposals({ canEdit, toast }: { canEdit: boolean; toast: (text: string,
     let live = true;
     fetchPhrasingProposals().then(
       (proposals) => live && setLoad({ phase: 'ready', proposals }),
-      (error: unknown) => live && setLoad({ phase: 'error', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => live && setLoad({ phase: 'error', message: featureError(error, 'Learned phrasings') }),
     );
     return () => {
       live = false;

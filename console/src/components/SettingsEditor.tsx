@@ -13,7 +13,7 @@ import type { SiteConfig } from '../../../protocol/site-config.ts';
 import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { phrasesFor } from '../../../widget/app/i18n.ts';
 import { inkOnWhite, textOn } from '../../../widget/app/theme.ts';
-import { ApiError, saveSiteSettings } from '../api.ts';
+import { ApiError, featureError, saveSiteSettings } from '../api.ts';
 import { duration, localeName, safeHexColor } from '../format.ts';
 import { SECTION_NAMES, WEEKDAYS, changedSections, errorUnder, getIn, pathKey, setIn, validateSettings, type Path, type SettingsErrors } from '../settings.ts';
 import { WidgetFrame } from './WidgetFrame.tsx';
@@ -105,7 +105,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
         setFormError(`Not saved: ${SECTION_NAMES[error.field.split('.')[0] ?? ''] ?? error.field}: ${error.message}`);
         setTimeout(() => focusField(error.field!), 0);
       } else {
-        setFormError(error instanceof Error ? error.message : String(error));
+        setFormError(`Not saved. ${featureError(error, 'Saving settings')}`);
       }
       setTimeout(() => summaryRef.current?.focus(), 0);
     } finally {
@@ -268,7 +268,7 @@ function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeho
   return (
     <div class="field">
       <label for={ctx.id(path)}>{label}</label>
-      {multiline ? <textarea {...common} rows={2} onInput={onInput} /> : <input {...common} onInput={onInput} />}
+      {multiline ? <textarea {...common} rows={3} onInput={onInput} /> : <input {...common} onInput={onInput} />}
       {hint && (
         <p id={`${ctx.id(path)}-hint`} class="hint">
           {hint}

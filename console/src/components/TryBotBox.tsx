@@ -5,7 +5,7 @@
  */
 import { useId, useState } from 'preact/hooks';
 import type { BotTrialResponse } from '../../../protocol/site-admin.ts';
-import { tryBot } from '../api.ts';
+import { featureError, tryBot } from '../api.ts';
 import type { ArticleLocale } from '../articles.ts';
 import { confidence, localeName, reasonLabel } from '../format.ts';
 
@@ -39,7 +39,7 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
     try {
       setResult({ question, drafts, trial: await tryBot(question, locale || undefined, drafts) });
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(featureError(caught, 'Try the bot'));
     } finally {
       setBusy(false);
     }
