@@ -53,8 +53,8 @@ interface ArticleEditorProps {
   canEdit: boolean;
   /** Back to the list; `changed` when something was saved, so the list reloads. */
   onClose: (changed: boolean) => void;
-  /** After a save or publish, the article now has this address (a new article got its id). */
-  onSaved: (locale: ArticleLocale, id: string) => void;
+  /** Opens another article (the same one in the other language). */
+  onOpen: (target: ArticleTarget) => void;
   toast: (text: string, tone?: 'info' | 'error') => void;
 }
 
@@ -63,7 +63,7 @@ type Busy = null | 'save' | 'publish' | 'unpublish' | 'delete' | 'restore';
 
 const PREVIEW_DELAY_MS = 350;
 
-export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: ArticleEditorProps) {
+export function ArticleEditor({ target, canEdit, onClose, onOpen, toast }: ArticleEditorProps) {
   const ids = useId();
   const [load, setLoad] = useState<Load>(target.kind === 'existing' ? { phase: 'loading' } : { phase: 'ready' });
   const [article, setArticle] = useState<ArticleDetail | null>(null);
@@ -190,7 +190,6 @@ export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: Arti
       adopt(stored);
       setConflict(null);
       setChanged(true);
-      onSaved(stored.locale, stored.id);
       return stored;
     } catch (error) {
       if (active.current) failed(error);
@@ -309,6 +308,8 @@ export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: Arti
           {article.publishedRevision !== null ? ` · shoppers see revision ${article.publishedRevision}` : ' · not shown to shoppers'}
         </p>
       )}
+
+      {article && <Translation article={article} canEdit={canEdit} onOpen={(next) => (canEdit && dirty ? setErrors({ form: 'Save or discard your changes before opening the other language.' }) : onOpen(next))} />}
 
       {conflict && (
         <ConflictNotice
@@ -504,6 +505,64 @@ export function ArticleEditor({ target, canEdit, onClose, onSaved, toast }: Arti
         </Modal>
       )}
     </section>
+  );
+}
+
+type OtherLoad = { phase: 'loading' } | { phase: 'missing' } | { phase: 'error'; message: string } | { phase: 'ready'; article: ArticleDetail };
+
+/** The same article in the other language, side by side: its text, or a missing translation marked. */
+function Translation({ article, canEdit, onOpen }: { article: ArticleDetail; canEdit: boolean; onOpen: (target: ArticleTarget) => void }) {
+  const other: ArticleLocale = article.locale === 'en' ? 'zh' : 'en';
+  const [load, setLoad] = useState<OtherLoad>({ phase: 'loading' });
+  useEffect(() => {
+    let live = true;
+    setLoad({ phase: 'loading' });
+    fetchArticle(other, article.id).then(
+      (found) => live && setLoad({ phase: 'ready', article: found }),
+      (error: unknown) => live && setLoad(error instanceof ApiError && error.status === 404 ? { phase: 'missing' } : { phase: 'error', message: messageOf(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [article.id, other]);
+
+  if (load.phase === 'loading') return null;
+  if (load.phase === 'error') return <p class="hint">The {localeName(other)} version could not be loaded: {load.message}</p>;
+  if (load.phase === 'missing') {
+    return (
+      <p class="row translation" data-testid="article-translation" data-state="missing">
+        <span class="badge badge-missing">Missing translation</span>
+        <span class="muted small">There is no {localeName(other)} version; shoppers writing in {localeName(other)} do not get this answer.</span>
+        {canEdit && (
+          <button type="button" class="button small" data-testid="article-translation-write" onClick={() => onOpen({ kind: 'new', locale: other, id: article.id })}>
+            Write the {localeName(other)} version
+          </button>
+        )}
+      </p>
+    );
+  }
+  const found = load.article;
+  return (
+    <details class="translation" data-testid="article-translation" data-state="present">
+      <summary>
+        {localeName(other)} version: <span lang={other}>{found.title}</span> <span class={`badge status-${found.status}`}>{statusLabel(found)}</span>
+      </summary>
+      <div class="stack translation-body" lang={other}>
+        <dl class="settings-list">
+          <dt>Tags</dt>
+          <dd>{found.tags.join(', ') || '—'}</dd>
+          <dt>Example questions</dt>
+          <dd class="pre">{found.questions.join('\n') || '—'}</dd>
+          <dt>Body</dt>
+          <dd class="pre mono">{found.body}</dd>
+        </dl>
+        <p>
+          <button type="button" class="button small" onClick={() => onOpen({ kind: 'existing', locale: other, id: found.id })}>
+            Open the {localeName(other)} version
+          </button>
+        </p>
+      </div>
+    </details>
   );
 }
 

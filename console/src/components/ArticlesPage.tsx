@@ -89,7 +89,7 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
           target={target}
           canEdit={canEdit}
           toast={toast}
-          onSaved={() => undefined}
+          onOpen={open}
           onClose={(changed) => {
             setTarget(null);
             if (changed) refresh(query, locale);
