@@ -426,3 +426,52 @@ describe('XSS in a knowledge-base article', () => {
     }
   }, 60_000);
 });
+
+describe('XSS in what a site owner types: the Settings editor and its live widget preview', () => {
+  it('shows payloads typed as the shop name, greeting and launcher label as inert text in the editor and the preview', async () => {
+    const problems: string[] = [];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      guard(page, problems, 'settings');
+      await context.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+      await page.goto(`${baseUrl}/console/?site=demo#setup`);
+      await page.getByTestId('login-email').fill(demoAgent.email);
+      await page.getByTestId('login-password').fill(demoAgent.password);
+      await page.getByTestId('login-submit').click();
+      const preview = page.getByTestId('theme-preview');
+      await expect.poll(() => preview.locator('.title').count(), { timeout: 15_000 }).toBe(1);
+      const before = await inspectDom(page, null);
+
+      // Every payload, typed into the editor; nothing is saved (Discard at the end).
+      let shown = 0;
+      for (const payload of PAYLOADS) {
+        await page.getByTestId('setting-name').fill(payload);
+        await page.getByTestId('setting-greeting.en').fill(payload);
+        await page.getByTestId('setting-theme.launcherLabel.en').fill(payload);
+        const title = await preview.locator('.title').textContent();
+        const greeting = await preview.locator('.message.bot').textContent();
+        const label = await preview.locator('.launcher').getAttribute('aria-label');
+        if (title === payload && greeting === payload.replace('{name}', '') && label === payload) shown += 1;
+      }
+      await sleep(1000);
+      const after = await inspectDom(page, null);
+      printTable('Owner settings: payloads typed into the editor', [
+        { figure: 'payloads typed (name, greeting, launcher label)', value: PAYLOADS.length },
+        { figure: 'shown in the widget preview as the exact text', value: shown },
+        { figure: 'scripts run / dialogs / beacons', value: problems.length },
+        { figure: 'on* attributes', value: after.handlers.length },
+        { figure: 'javascript: URLs', value: after.jsUrls.length },
+        { figure: 'new dangerous elements', value: JSON.stringify(newDangerous(before, after)) },
+      ]);
+      await page.getByTestId('settings-discard').click();
+      expect(problems).toEqual([]);
+      expect(after.handlers).toEqual([]);
+      expect(after.jsUrls).toEqual([]);
+      expect(newDangerous(before, after)).toEqual({});
+      expect(shown).toBe(PAYLOADS.length);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
