@@ -32,6 +32,12 @@ export class ApiError extends Error {
     return typeof field === 'string' && field ? field : undefined;
   }
 
+  /** The 400's reason without the field name the server puts in front ("title: must be…" → "must be…"), for showing at the field. */
+  get fieldMessage(): string {
+    const field = this.field;
+    return field && this.message.startsWith(`${field}: `) ? this.message.slice(field.length + 2) : this.message;
+  }
+
   /** On a 409: what is stored now, as the server sent it. */
   conflictCurrent<T>(): T | null {
     if (this.status !== 409) return null;
@@ -152,7 +158,7 @@ export async function fetchKnowledgeGaps(): Promise<KnowledgeGap[]> {
   return gaps
     .filter((gap): gap is Partial<KnowledgeGap> & { question: string } => !!gap && typeof gap.question === 'string')
     .map((gap): KnowledgeGap => ({
-      id: typeof gap.id === 'string' ? gap.id : '',
+      id: typeof gap.id === 'string' || typeof gap.id === 'number' ? String(gap.id) : '',
       locale: gap.locale === 'zh' ? 'zh' : 'en',
       question: gap.question,
       count: Number.isFinite(gap.count) ? gap.count! : 0,
@@ -229,7 +235,9 @@ export async function saveSiteSettings(settings: SiteConfig, baseVersion: number
 
 export async function fetchPhrasingProposals(): Promise<PhrasingProposal[]> {
   const result = await request<{ proposals?: unknown }>('GET', '/v1/agent/phrasing-proposals');
-  return Array.isArray(result?.proposals) ? (result.proposals as PhrasingProposal[]) : [];
+  const proposals = Array.isArray(result?.proposals) ? (result.proposals as PhrasingProposal[]) : [];
+  // Ids go into URLs: whatever the server numbers them with, they are strings here.
+  return proposals.filter((proposal) => proposal && typeof proposal.question === 'string').map((proposal) => ({ ...proposal, id: String(proposal.id) }));
 }
 
 export async function decidePhrasingProposal(id: string, decision: 'accept' | 'reject'): Promise<void> {

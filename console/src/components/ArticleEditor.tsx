@@ -160,7 +160,9 @@ export function ArticleEditor({ target, canEdit, onClose, onOpen, toast }: Artic
       return;
     }
     if (error instanceof ApiError && error.status === 400) {
-      setErrors({ [articleFieldOf(error.field)]: error.message });
+      const field = articleFieldOf(error.field);
+      setErrors({ [field]: field === 'form' ? error.message : error.fieldMessage });
+      if (field !== 'form') setTimeout(() => document.getElementById(`${ids}-${field}`)?.focus(), 0);
       return;
     }
     if (error instanceof ApiError && error.status === 404) {

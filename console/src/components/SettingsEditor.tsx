@@ -101,8 +101,8 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
         if (site && typeof current?.version === 'number') setConflict({ site, version: current.version });
         setFormError(error.message);
       } else if (error instanceof ApiError && error.status === 400 && error.field) {
-        setServerErrors({ [error.field]: error.message });
-        setFormError(`Not saved: ${SECTION_NAMES[error.field.split('.')[0] ?? ''] ?? error.field}: ${error.message}`);
+        setServerErrors({ [error.field]: error.fieldMessage });
+        setFormError(`Not saved: ${labelForPath(error.field)}: ${error.fieldMessage}`);
         setTimeout(() => focusField(error.field!), 0);
       } else {
         setFormError(`Not saved. ${featureError(error, 'Saving settings')}`);
