@@ -41,7 +41,7 @@ import {
 } from '../articles.ts';
 import { dateTime, isoTime, localeName } from '../format.ts';
 import { Modal } from './Modal.tsx';
-import { WidgetFrame } from './WidgetFrame.tsx';
+import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
 /** What to open: an existing article, or a new one (perhaps prefilled from a knowledge gap). */
 export type ArticleTarget =
@@ -51,6 +51,8 @@ export type ArticleTarget =
 interface ArticleEditorProps {
   target: ArticleTarget;
   canEdit: boolean;
+  /** The site's theme colour, when known, so the preview's links have the widget's colour. */
+  themeColor?: string;
   /** Back to the list; `changed` when something was saved, so the list reloads. */
   onClose: (changed: boolean) => void;
   /** Opens another article (the same one in the other language). */
@@ -63,7 +65,7 @@ type Busy = null | 'save' | 'publish' | 'unpublish' | 'delete' | 'restore';
 
 const PREVIEW_DELAY_MS = 350;
 
-export function ArticleEditor({ target, canEdit, onClose, onOpen, toast }: ArticleEditorProps) {
+export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, toast }: ArticleEditorProps) {
   const ids = useId();
   const [load, setLoad] = useState<Load>(target.kind === 'existing' ? { phase: 'loading' } : { phase: 'ready' });
   const [article, setArticle] = useState<ArticleDetail | null>(null);
@@ -117,7 +119,12 @@ export function ArticleEditor({ target, canEdit, onClose, onOpen, toast }: Artic
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useEffect(() => headingRef.current?.focus(), [load.phase === 'ready']);
+  // A new article starts at its title; an opened one at its heading, so the whole page can be read.
+  useEffect(() => {
+    if (load.phase !== 'ready') return;
+    if (target.kind === 'new' && canEdit) document.getElementById(`${ids}-title`)?.focus();
+    else headingRef.current?.focus();
+  }, [load.phase === 'ready']);
 
   // The live preview: the server renders and sanitises the markdown exactly as it will for the widget.
   const [preview, setPreview] = useState<{ phase: 'idle' | 'loading' } | { phase: 'ready'; result: ArticlePreviewResponse } | { phase: 'error'; message: string }>({ phase: 'idle' });
@@ -439,7 +446,7 @@ export function ArticleEditor({ target, canEdit, onClose, onOpen, toast }: Artic
             ) : preview.phase === 'ready' ? (
               <>
                 <WidgetFrame label="The article as the chat widget shows it" testId="article-preview">
-                  <div class="kefu" lang={form.locale}>
+                  <div class="kefu" lang={form.locale} style={widgetThemeStyle(themeColor)}>
                     <ol class="messages">
                       <li class="message bot">
                         <ArticleContent title={previewTitle} html={preview.result.html} />

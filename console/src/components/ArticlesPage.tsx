@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import type { ArticleSummary } from '../../../protocol/site-admin.ts';
-import { featureError, fetchArticles } from '../api.ts';
+import { featureError, fetchArticles, fetchSiteSetup } from '../api.ts';
 import { ARTICLE_LOCALES, groupArticles, statusLabel, type ArticleLocale } from '../articles.ts';
 import { localeName } from '../format.ts';
 import { ArticleEditor, type ArticleTarget } from './ArticleEditor.tsx';
@@ -51,6 +51,15 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
       active.current = false;
     };
   }, []);
+  // Admins can read the site's theme colour (the setup endpoint is theirs only), for the preview.
+  const [themeColor, setThemeColor] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!canEdit) return;
+    fetchSiteSetup().then(
+      (setup) => active.current && setThemeColor(setup.site.theme?.color),
+      () => undefined, // the default colour is a fine preview
+    );
+  }, [canEdit]);
   useEffect(() => {
     const timer = setTimeout(() => refresh(query, locale), query ? SEARCH_DELAY_MS : 0);
     return () => clearTimeout(timer);
@@ -88,6 +97,7 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
           key={editorKey}
           target={target}
           canEdit={canEdit}
+          themeColor={themeColor}
           toast={toast}
           onOpen={open}
           onClose={(changed) => {

@@ -12,11 +12,10 @@ import type { SiteSettingsResponse } from '../../../protocol/site-admin.ts';
 import type { SiteConfig } from '../../../protocol/site-config.ts';
 import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { phrasesFor } from '../../../widget/app/i18n.ts';
-import { inkOnWhite, textOn } from '../../../widget/app/theme.ts';
 import { ApiError, featureError, saveSiteSettings } from '../api.ts';
 import { duration, localeName, safeHexColor } from '../format.ts';
 import { SECTION_NAMES, WEEKDAYS, changedSections, errorUnder, getIn, pathKey, setIn, validateSettings, type Path, type SettingsErrors } from '../settings.ts';
-import { WidgetFrame } from './WidgetFrame.tsx';
+import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
 type Locale = 'en' | 'zh';
 const LOCALES: readonly Locale[] = ['en', 'zh'];
@@ -411,12 +410,12 @@ function General({ ctx }: { ctx: Ctx }) {
 function Theme({ ctx }: { ctx: Ctx }) {
   const theme = ctx.draft.theme ?? { color: '#1f6f5c', position: 'right', launcherLabel: {} };
   const valid = safeHexColor(theme.color) && /^#[0-9a-f]{6}$/i.test(theme.color) ? theme.color : null;
-  const shown = valid ?? '#1f6f5c';
+  const style = widgetThemeStyle(theme.color);
+  const shown = style['--accent']!;
   const [previewLocale, setPreviewLocale] = useState<Locale>((ctx.draft.defaultLocale as Locale | undefined) ?? ctx.draft.locales[0] ?? 'en');
   const locale = ctx.draft.locales.includes(previewLocale) ? previewLocale : (ctx.draft.locales[0] ?? 'en');
   const phrases = phrasesFor(locale);
   const greeting = (ctx.draft.greeting?.[locale] ?? '').replace('{name}', '');
-  const style = { '--accent': shown, '--accent-text': textOn(shown), '--accent-ink': inkOnWhite(shown) } as Record<string, string>;
   const colourPath = ['theme', 'color'];
   return (
     <Card title="Theme" testId="settings-theme">

@@ -7,6 +7,16 @@
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import widgetStyles from '../../../widget/app/styles.css?inline';
+import { inkOnWhite, textOn } from '../../../widget/app/theme.ts';
+import { safeHexColor } from '../format.ts';
+
+const DEFAULT_WIDGET_COLOR = '#1f6f5c';
+
+/** The widget's colour variables for a theme colour, exactly as the widget derives them; the default colour for anything but #rrggbb. */
+export function widgetThemeStyle(color: string | undefined): Record<string, string> {
+  const shown = color && safeHexColor(color) && /^#[0-9a-f]{6}$/i.test(color) ? color : DEFAULT_WIDGET_COLOR;
+  return { '--accent': shown, '--accent-text': textOn(shown), '--accent-ink': inkOnWhite(shown) };
+}
 
 /** The widget pins its host to a corner of the page (`:host` rules); a preview sits in the flow. */
 const PREVIEW_RULES = `
