@@ -31,7 +31,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: 'workerd', include: ['tests/workerd/**/*.test.ts'], sequence: { groupOrder: 0 } },
+        test: { name: 'workerd', include: ['tests/workerd/**/*.test.ts'], setupFiles: ['tests/workerd/setup.ts'], sequence: { groupOrder: 0 } },
       },
       {
         test: {

@@ -3,8 +3,8 @@
  *
  * Input lines: {"text": "...", "locale"?: "en"|"zh"} (locale is the page locale hint; the
  * message's own language wins). Output: one JSON decision per line, from the same decide()
- * and the same compiled demo knowledge base (knowledge-base/dist, run `npm run kb:build`)
- * that the Worker uses:
+ * and the demo knowledge base compiled from knowledge-base/sites/demo with the same build code
+ * (worker/catalog) the Worker runs when a site is published:
  *
  *   {"action":"answer","articleId":"track-order","confidence":0.83,"reason":"..."}
  *   {"action":"suggest","suggestions":["refund-policy","request-refund"],"reason":"..."}
@@ -17,9 +17,9 @@
  * prints {"action":"handoff","reason":"bad_input"} so output lines stay aligned with input.
  */
 import { createInterface } from 'node:readline';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decide, loadKnowledge, type CompiledKnowledge, type Decision, type Locale, type SiteKnowledge } from '../worker/bot/index.ts';
+import { buildKnowledgeBase, formatError } from '../knowledge-base/build/compile.ts';
+import { decide, loadKnowledge, type Decision, type Locale, type SiteKnowledge } from '../worker/bot/index.ts';
 
 export interface BatchOutput {
   action: 'answer' | 'suggest' | 'handoff';
@@ -30,18 +30,16 @@ export interface BatchOutput {
 }
 
 export function loadDemoKnowledge(site = 'demo'): SiteKnowledge {
+  const sitesDir = fileURLToPath(new URL('../knowledge-base/sites', import.meta.url));
+  const build = buildKnowledgeBase(sitesDir);
+  if (build.errors.length) throw new Error(build.errors.map(formatError).join('\n'));
+  const compiled = build.sites[site];
+  if (!compiled) throw new Error(`no site "${site}" under knowledge-base/sites`);
   const locales: SiteKnowledge['locales'] = {};
   for (const loc of ['en', 'zh'] as const) {
-    const url = new URL(`../knowledge-base/dist/${site}/${loc}.json`, import.meta.url);
-    let compiled: CompiledKnowledge;
-    try {
-      compiled = JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as CompiledKnowledge;
-    } catch {
-      continue;
-    }
-    if (compiled.articles.length > 0) locales[loc] = loadKnowledge(compiled);
+    const knowledge = compiled.locales[loc];
+    if (knowledge && knowledge.articles.length > 0) locales[loc] = loadKnowledge(knowledge);
   }
-  if (Object.keys(locales).length === 0) throw new Error('no compiled knowledge base: run `npm run kb:build` first');
   return { site, defaultLocale: 'en', locales };
 }
 

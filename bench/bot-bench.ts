@@ -78,6 +78,7 @@ function syntheticArticles(n: number): Array<ParsedArticle> {
       tags: [pick(vocab), pick(vocab)],
       questions: Array.from({ length: 3 }, () => (rand() < 0.3 ? pick(questions) : `${pick(vocab)} ${pick(vocab)} ${product}?`)),
       excerpt,
+      body,
       html: `<p>${excerpt}</p>`,
       bodyText: body,
       file: `synthetic/${i}.md`,

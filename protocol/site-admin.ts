@@ -44,6 +44,53 @@ export const articleDraftSchema = z.strictObject({
 });
 export type ArticleDraftInput = z.infer<typeof articleDraftSchema>;
 
+/** An article's content: what an owner writes (the draft without the revision it is based on). */
+export const articleContentSchema = articleDraftSchema.omit({ baseRevision: true });
+export type ArticleContent = z.infer<typeof articleContentSchema>;
+
+/** One article in a whole-site import or export (the folder's `<locale>/<id>.md`). */
+export const articleSourceSchema = articleContentSchema.extend({ id: articleIdSchema, locale: LocaleSchema });
+export type ArticleSource = z.infer<typeof articleSourceSchema>;
+
+/**
+ * PUT /v1/admin/sites/:site/import (bearer; `npm run site:import`): the site becomes exactly
+ * this, published in one step. Articles not listed are deleted. Importing the same folder
+ * again changes nothing (no new version).
+ */
+export const siteImportSchema = z.strictObject({
+  settings: SiteConfigSchema,
+  articles: z.array(articleSourceSchema).max(ARTICLE_LIMITS.articlesPerSite),
+});
+export type SiteImport = z.infer<typeof siteImportSchema>;
+export interface SiteImportResponse {
+  version: number;
+  /** false when the site already was exactly this */
+  changed: boolean;
+  articles: number;
+}
+
+/** GET /v1/admin/sites/:site/export: settings and the published articles, for the folder. */
+export interface SiteExportResponse {
+  version: number;
+  settings: SiteConfig;
+  articles: ArticleSource[];
+}
+
+/** POST /v1/admin/sites (bearer; `npm run site:create`): an empty site with default settings and its first admin. */
+export const siteCreateSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id must be lower-case letters, digits and dashes'),
+  name: z.string().trim().min(1).max(200),
+  origins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must look like https://shop.example')).min(1).max(20),
+  adminEmail: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  adminName: z.string().trim().min(1).max(100).optional(),
+});
+export interface SiteCreateResponse {
+  site: SiteConfig;
+  version: number;
+  admin: { id: string; email: string; name: string; role: string; site: string };
+  oneTimePassword?: string;
+}
+
 /** POST …/publish, …/unpublish, DELETE: the revision the admin is looking at. */
 export const articleRevisionSchema = z.strictObject({ baseRevision: z.number().int().min(0) });
 /** POST …/restore: an earlier revision becomes the draft. */

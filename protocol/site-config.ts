@@ -61,6 +61,8 @@ export const SiteConfigSchema = z.looseObject({
     .refine((idle) => idle.firstPromptSeconds < idle.secondPromptSeconds && idle.secondPromptSeconds < idle.closeSeconds, 'idle timings must grow: first < second < close'),
   /** How long an agent may be disconnected before their chats go back to the queue. */
   agentGraceSeconds: z.number().int().min(5).max(3600).default(60),
+  /** Outside business hours, while an agent is online: the agent takes the chat, or the shopper gets the offline form. */
+  outsideHoursWithAgentOnline: z.enum(['take_chat', 'offline_form']).default('take_chat'),
   /** Identity verification: identify() calls must carry a userHash signed with the site's secret
    * (Worker secret IDENTITY_SECRETS, a JSON object {"<site id>": "<secret>"}). */
   identityVerification: z.boolean().default(false),

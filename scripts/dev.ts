@@ -1,10 +1,12 @@
 /**
  * `npm start`: runs the Worker on local workerd (wrangler dev, storage under .wrangler/state),
- * then seeds the demo agent and prints where everything is.
+ * imports the two example sites (knowledge-base/sites: demo, lantern-tea) into its storage (a no-op
+ * when they are there already), seeds the demo agent and prints where everything is.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readDevVars, seedDemoAgent } from './lib/admin-client.ts';
+import { importExampleSites } from './lib/site-import.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -35,6 +37,9 @@ async function waitUntilReady(): Promise<void> {
 
 try {
   await waitUntilReady();
+  for (const result of await importExampleSites(baseUrl, readDevVars().ADMIN_API_KEY ?? '')) {
+    if (result.changed) console.log(`kefu: published ${result.articles} articles (site version ${result.version})`);
+  }
   const login = await seedDemoAgent(baseUrl, readDevVars());
   console.log(`
   ┌─ kefu is running ───────────────────────────────────────────
@@ -45,5 +50,5 @@ try {
   └─────────────────────────────────────────────────────────────
 `);
 } catch (error) {
-  console.error(`kefu: could not seed the demo agent: ${(error as Error).message}`);
+  console.error(`kefu: could not import the example sites or seed the demo agent: ${(error as Error).message}`);
 }

@@ -158,7 +158,7 @@ export class Conversation extends DurableObject<Env> {
 
   /** Idle handling: two polite prompts to a silent shopper, then a polite close. */
   async alarm(): Promise<void> {
-    const site = this.site();
+    const site = await this.site();
     const since = Number(this.store.getMeta('idleSince') ?? 0);
     if (!site || this.state() !== 'agent' || !since) return;
     const step = Number(this.store.getMeta('idleStep') ?? 0);
@@ -211,7 +211,7 @@ export class Conversation extends DurableObject<Env> {
         return;
       }
       case 'choose_article': {
-        const article = this.article(frame.articleId);
+        const article = await this.article(frame.articleId);
         if (!article) return this.send(ws, { v: 1, type: 'error', code: 'invalid_frame', message: phrase(this.locale(), 'unknownArticle'), clientMsgId: frame.clientMsgId });
         const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
@@ -249,15 +249,16 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private async welcomeVisitor(ws: WebSocket, attachment: Extract<SocketAttachment, { role: 'visitor' }>, hello: VisitorHello): Promise<void> {
+    const site = await this.site();
     const isNew = this.store.getMeta('state') === null;
-    if (isNew) this.store.setJson('shopper', { vip: false, locale: hello.locale ?? this.site()?.defaultLocale ?? 'en', visits: 0 } satisfies ShopperContext);
+    if (isNew) this.store.setJson('shopper', { vip: false, locale: hello.locale ?? site?.defaultLocale ?? 'en', visits: 0 } satisfies ShopperContext);
     // Identity first, so that a new chat's greeting can use the shopper's name. It costs an
     // action token like identify(), so reconnect loops cannot flood the agents with updates.
     if (hello.identity) {
       if (this.takeActionToken()) await this.applyIdentity(ws, hello.identity);
       else this.send(ws, { v: 1, type: 'error', code: 'rate_limited', message: 'Too many identity changes; try again in a moment.' });
     }
-    if (isNew) this.startConversation();
+    if (isNew) this.startConversation(site);
     this.recordVisit(hello);
     const lastSeq = this.store.lastSeq();
     this.send(ws, {
@@ -275,17 +276,17 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** The standard greeting opens every chat, with the shopper's name once the shop has told us. */
-  private startConversation(): void {
+  private startConversation(site: SiteConfig | null): void {
     const { locale, name } = this.shopper();
     this.store.setMeta('state', 'bot' satisfies ConversationState);
     this.store.setMeta('createdAt', String(Date.now()));
-    const template = this.site()?.greeting[locale] ?? 'Hi{name}! How can we help?';
+    const template = site?.greeting[locale] ?? 'Hi{name}! How can we help?';
     const salutation = name ? (locale === 'zh' ? `，${name}` : ` ${name}`) : '';
     this.store.insert({ author: 'bot', text: template.replace('{name}', salutation), bot: { kind: 'greeting' } });
   }
 
   private async applyIdentity(ws: WebSocket, identity: Identity): Promise<void> {
-    const site = this.site();
+    const site = await this.site();
     const check = await checkIdentity(this.env, this.siteId(), site?.identityVerification ?? false, identity);
     if (!check.accepted) {
       this.send(ws, { v: 1, type: 'error', code: 'identity_rejected', message: check.reason });
@@ -343,7 +344,7 @@ export class Conversation extends DurableObject<Env> {
   // ---- the bot --------------------------------------------------------------------------
 
   private async botReply(text: string): Promise<void> {
-    const kb = knowledgeFor(this.siteId());
+    const kb = await knowledgeFor(this.env, this.siteId());
     if (!kb) return;
     const decision = decide(text, { kb, locale: this.locale(), history: this.history() });
     const locale = decision.scores.locale;
@@ -355,17 +356,16 @@ export class Conversation extends DurableObject<Env> {
     const locale = decision.scores.locale;
     switch (decision.action) {
       case 'answer': {
-        const article = this.article(decision.articleId, locale);
+        const article = await this.article(decision.articleId, locale);
         if (!article) return this.handOff('low_confidence', query);
         this.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query });
         this.sendBotAnswer(article, decision.confidence, decision.reason);
         return;
       }
       case 'suggest': {
-        const suggestions = decision.articleIds.flatMap((id) => {
-          const article = this.article(id, locale);
-          return article ? [{ id: article.id, title: article.title }] : [];
-        });
+        const suggestions = (await Promise.all(decision.articleIds.map((id) => this.article(id, locale)))).flatMap((article) =>
+          article ? [{ id: article.id, title: article.title }] : [],
+        );
         this.pushHistory({ kind: 'bot', action: 'suggest', articleIds: decision.articleIds, query });
         const message = this.store.insert({ author: 'bot', text: phrase(locale, 'suggest'), bot: { kind: 'suggest', suggestions, reason: decision.reason } });
         this.broadcastMessage(message);
@@ -404,7 +404,7 @@ export class Conversation extends DurableObject<Env> {
     if (helpful || this.state() !== 'bot') return;
     const asked = [...history].reverse().find((entry) => entry.kind === 'bot' && entry.action === 'answer');
     await this.recordGap(asked?.kind === 'bot' ? (asked.query ?? answer.bot.article.title) : answer.bot.article.title, 'not_helpful');
-    const kb = knowledgeFor(this.siteId());
+    const kb = await knowledgeFor(this.env, this.siteId());
     const followUp = kb ? onFeedback(false, { kb, locale: this.locale(), history }) : null;
     if (followUp) await this.act(followUp, asked?.kind === 'bot' ? (asked.query ?? '') : '');
     else await this.handOff('not_helpful_twice', '');
@@ -562,7 +562,7 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private async startIdleTimer(since: number): Promise<void> {
-    const site = this.site();
+    const site = await this.site();
     if (!site) return;
     this.store.setMeta('idleSince', String(since));
     this.store.setMeta('idleStep', '0');
@@ -593,8 +593,8 @@ export class Conversation extends DurableObject<Env> {
     for (const message of this.store.after(clientLastSeq)) this.send(ws, { v: 1, type: 'message', message });
   }
 
-  private article(articleId: string, locale: PhraseLocale = this.locale()): ArticleCard | null {
-    const kb = knowledgeFor(this.siteId());
+  private async article(articleId: string, locale: PhraseLocale = this.locale()): Promise<ArticleCard | null> {
+    const kb = await knowledgeFor(this.env, this.siteId());
     const knowledge = kb?.locales[locale] ?? kb?.locales.en;
     const view = knowledge ? getArticle(knowledge, articleId) : undefined;
     return view ? { id: view.id, title: view.title, excerpt: view.excerpt, html: view.html } : null;
@@ -635,8 +635,8 @@ export class Conversation extends DurableObject<Env> {
     return this.store.getMeta('conversationId') ?? '';
   }
 
-  private site(): SiteConfig | null {
-    return findSite(this.siteId())?.site ?? null;
+  private async site(): Promise<SiteConfig | null> {
+    return findSite(this.env, this.siteId());
   }
 
   private inbox() {

@@ -1,3 +1,4 @@
+import type { SiteCatalog } from './catalog/site-catalog.ts';
 import type { Conversation } from './conversation.ts';
 import type { IpRateLimiter } from './ip-rate-limiter.ts';
 import type { SiteInbox } from './site-inbox.ts';
@@ -7,6 +8,8 @@ export interface Env {
   CONVERSATION: DurableObjectNamespace<Conversation>;
   SITE_INBOX: DurableObjectNamespace<SiteInbox>;
   IP_RATE_LIMITER: DurableObjectNamespace<IpRateLimiter>;
+  /** One per site: settings, articles, compiled indexes (worker/catalog). */
+  SITE_CATALOG: DurableObjectNamespace<SiteCatalog>;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;

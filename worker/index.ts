@@ -8,11 +8,13 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Env } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
 export { Conversation } from './conversation.ts';
 export { SiteInbox } from './site-inbox.ts';
 export { IpRateLimiter } from './ip-rate-limiter.ts';
+export { SiteCatalog } from './catalog/site-catalog.ts';
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -29,6 +31,7 @@ app.use('*', async (c, next) => (c.req.header('Upgrade') === 'websocket' ? next(
 app.route('/', visitorRoutes);
 app.route('/', agentRoutes);
 app.route('/', adminRoutes);
+app.route('/', siteAdminRoutes);
 
 app.notFound((c) => c.json({ error: 'not_found', message: 'Not found.' }, 404));
 

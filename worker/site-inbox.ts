@@ -90,6 +90,8 @@ export function priorityOf(reason: HandoffReason, vip: boolean): QueuePriority {
 
 export class SiteInbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** The site's settings as last loaded (refreshSite/bindSite at each entry point; sync code reads site()). */
+  private currentSite: SiteConfig | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -126,7 +128,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   /** Creates an agent, or resets an existing one's name, role and password. Returns the password once when generated. */
   async upsertAgent(siteId: string, input: AgentCreate): Promise<{ agent: AgentProfile; oneTimePassword?: string }> {
-    this.bindSite(siteId);
+    await this.bindSite(siteId);
     const oneTimePassword = input.password ? undefined : generatePassword();
     const credentials = await hashPassword(input.password ?? oneTimePassword!);
     const existing = this.sql.exec<{ id: string }>('SELECT id FROM agents WHERE email = ?', input.email).toArray()[0];
@@ -152,7 +154,7 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async login(siteId: string, email: string, password: string): Promise<AgentProfile | null> {
-    this.bindSite(siteId);
+    await this.bindSite(siteId);
     const row = this.sql.exec<AgentRow>('SELECT * FROM agents WHERE email = ?', email).toArray()[0];
     // Hash even for an unknown e-mail so response time does not reveal which e-mails exist.
     const stored = row
@@ -199,9 +201,11 @@ export class SiteInbox extends DurableObject<Env> {
   // ---- handoff and the queue (RPC from Conversation) -----------------------------------
 
   async requestHandoff(request: HandoffRequest): Promise<HandoffResult> {
-    const site = this.bindSite(request.siteId);
+    const site = await this.bindSite(request.siteId);
     const now = request.at ?? Date.now();
-    if (!this.isOpen(site, now) || this.presence().every((agent) => agent.status !== 'online')) {
+    const agentOnline = this.presence().some((agent) => agent.status === 'online');
+    // Outside hours an online agent takes the chat unless the site prefers the offline form.
+    if (!agentOnline || (!this.isOpen(site, now) && site.outsideHoursWithAgentOnline === 'offline_form')) {
       this.upsertChat(request, 'offline', now);
       this.broadcastSnapshots();
       return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
@@ -217,6 +221,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   /** The shopper wrote again, or their page or identity changed: keep the console's view fresh. */
   async updateChat(conversationId: string, update: { lastMessage?: string; shopper?: ShopperContext }): Promise<void> {
+    await this.refreshSite();
     const row = this.chat(conversationId);
     if (!row) return;
     this.sql.exec(
@@ -234,6 +239,7 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async transfer(conversationId: string, fromAgentId: string, toAgentId: string): Promise<TransferResult> {
+    await this.refreshSite();
     const row = this.chat(conversationId);
     if (!row || row.state !== 'agent' || row.agent_id !== fromAgentId) {
       return { ok: false, code: 'not_assigned', message: 'Only the agent holding this chat can transfer it.' };
@@ -249,6 +255,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   /** The chat left human hands: back to the bot, or closed. */
   async release(conversationId: string, outcome: 'back_to_bot' | 'closed'): Promise<void> {
+    await this.refreshSite();
     const now = Date.now();
     this.sql.exec(
       `UPDATE chats SET state = ?, outcome = ?, closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, updated_at = ?
@@ -264,12 +271,13 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async recordRating(conversationId: string, score: number, comment: string): Promise<void> {
+    await this.refreshSite();
     this.sql.exec('UPDATE chats SET rating = ?, comment = ?, updated_at = ? WHERE conversation_id = ?', score, comment, Date.now(), conversationId);
     this.broadcastSnapshots();
   }
 
   async createTicket(ticket: { siteId: string; conversationId: string; email: string; message: string; locale: 'en' | 'zh' }): Promise<number> {
-    this.bindSite(ticket.siteId);
+    await this.bindSite(ticket.siteId);
     const row = this.sql
       .exec<{ id: number }>(
         'INSERT INTO tickets (conversation_id, email, message, locale, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
@@ -286,7 +294,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   /** A question the knowledge base could not answer, counted per normalised wording. */
   async recordKnowledgeGap(gap: { siteId: string; locale: 'en' | 'zh'; question: string; reason: string }): Promise<void> {
-    this.bindSite(gap.siteId);
+    await this.bindSite(gap.siteId);
     const question = gap.question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim().slice(0, 500);
     if (!question) return;
     const now = Date.now();
@@ -301,14 +309,24 @@ export class SiteInbox extends DurableObject<Env> {
     );
   }
 
-  async knowledgeGaps(limit = 50): Promise<{ locale: string; question: string; count: number; reason: string; lastAsked: number }[]> {
+  async knowledgeGaps(limit = 50): Promise<{ id: string; locale: string; question: string; count: number; reason: string; lastAsked: number }[]> {
     return this.sql
-      .exec<{ locale: string; question: string; count: number; reason: string; last_asked: number }>(
-        'SELECT locale, question, count, reason, last_asked FROM gaps ORDER BY count DESC, last_asked DESC LIMIT ?',
+      .exec<{ id: number; locale: string; question: string; count: number; reason: string; last_asked: number }>(
+        'SELECT rowid AS id, locale, question, count, reason, last_asked FROM gaps ORDER BY count DESC, last_asked DESC LIMIT ?',
         limit,
       )
       .toArray()
-      .map((row) => ({ locale: row.locale, question: row.question, count: row.count, reason: row.reason, lastAsked: row.last_asked }));
+      .map((row) => ({ id: String(row.id), locale: row.locale, question: row.question, count: row.count, reason: row.reason, lastAsked: row.last_asked }));
+  }
+
+  async knowledgeGap(id: number): Promise<{ locale: 'en' | 'zh'; question: string } | null> {
+    const row = this.sql.exec<{ locale: string; question: string }>('SELECT locale, question FROM gaps WHERE rowid = ?', id).toArray()[0];
+    return row ? { locale: row.locale === 'zh' ? 'zh' : 'en', question: row.question } : null;
+  }
+
+  /** The gap's question is now an example question of an article: it leaves the list (asked again, it comes back). */
+  async solveKnowledgeGap(id: number): Promise<void> {
+    this.sql.exec('DELETE FROM gaps WHERE rowid = ?', id);
   }
 
   /** Per-chat service figures for reports: waits, first human reply, reason, outcome, rating. */
@@ -328,7 +346,7 @@ export class SiteInbox extends DurableObject<Env> {
     const agentId = request.headers.get(INBOX_HEADERS.agentId);
     const siteId = request.headers.get(INBOX_HEADERS.siteId);
     if (!agentId || !siteId) return new Response('Missing routing headers.', { status: 400 });
-    this.bindSite(siteId);
+    await this.bindSite(siteId);
     if (!this.profile(agentId)) return new Response('Unknown agent.', { status: 401 });
 
     const pair = new WebSocketPair();
@@ -340,6 +358,7 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    await this.refreshSite();
     const parsed = parseFrame(inboxInboundSchema, raw);
     if (!parsed.ok) {
       this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message });
@@ -354,6 +373,7 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await this.refreshSite();
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {
@@ -363,12 +383,13 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async webSocketError(ws: WebSocket): Promise<void> {
+    await this.refreshSite();
     await this.agentSocketGone(ws);
   }
 
   /** Agents gone longer than the grace period: their chats go back to the front of the queue. */
   async alarm(): Promise<void> {
-    const site = this.site();
+    const site = await this.refreshSite();
     if (!site) return;
     const now = Date.now();
     const cutoff = now - site.agentGraceSeconds * 1000;
@@ -682,17 +703,23 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   /** Remembers which site this object serves; every entry point passes it. */
-  private bindSite(siteId: string): SiteConfig {
+  private async bindSite(siteId: string): Promise<SiteConfig> {
     const known = this.getMeta('siteId');
     if (known && known !== siteId) throw new Error(`inbox of ${known} called for ${siteId}`);
     if (!known) this.setMeta('siteId', siteId);
-    const site = findSite(siteId)?.site;
+    const site = await this.refreshSite();
     if (!site) throw new Error(`unknown site ${siteId}`);
     return site;
   }
 
+  /** Settings change at runtime (the catalog): entry points reload them (cached per isolate). */
+  private async refreshSite(): Promise<SiteConfig | null> {
+    this.currentSite = await findSite(this.env, this.getMeta('siteId'));
+    return this.currentSite;
+  }
+
   private site(): SiteConfig | null {
-    return findSite(this.getMeta('siteId'))?.site ?? null;
+    return this.currentSite;
   }
 
   private conversation(conversationId: string) {

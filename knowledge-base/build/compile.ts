@@ -1,17 +1,23 @@
 /**
- * Knowledge-base compiler: validation, markdown → safe HTML + excerpt, one Lunr index per
- * site+locale (through worker/bot's shared text pipeline), and the generated catalog.
- * `buildKnowledgeBase()` is what `npm run kb:build` runs; tests call it on fixture folders.
+ * Knowledge-base compiler for site folders: reads and validates them (the article rules and the
+ * markdown rendering are the Worker's own, worker/catalog), compiles one Lunr index per
+ * site+locale the way a publish does, and writes the import payload that tests and `npm start`
+ * publish into storage. `buildKnowledgeBase()` is what `npm run kb:build`, `site:import`, the
+ * eval and the benches run; tests call it on fixture folders. The Worker imports none of this.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import matter from 'gray-matter';
-import MarkdownIt from 'markdown-it';
 import { z } from 'zod';
-import { compileKnowledge } from '../../worker/bot/indexer.ts';
 import type { CompiledKnowledge } from '../../worker/bot/knowledge.ts';
 import type { Locale } from '../../worker/bot/text.ts';
+import { articleErrors } from '../../worker/catalog/article-rules.ts';
+import { compileLocale } from '../../worker/catalog/compile-site.ts';
+import { renderMarkdown } from '../../worker/catalog/markdown.ts';
 import { LocaleSchema, SiteConfigSchema, type SiteConfig } from '../../protocol/site-config.ts';
+import type { ArticleSource, SiteImport } from '../../protocol/site-admin.ts';
+
+export { renderMarkdown };
 
 export interface BuildError {
   file: string;
@@ -40,6 +46,8 @@ export interface ParsedArticle {
   excerpt: string;
   html: string;
   bodyText: string;
+  /** the markdown body as written (for the import payload) */
+  body: string;
   file: string;
 }
 
@@ -53,49 +61,6 @@ export interface CompiledSite {
 export interface BuildResult {
   errors: BuildError[];
   sites: Record<string, CompiledSite>;
-}
-
-// ---------------------------------------------------------------------------------------
-// markdown
-
-const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
-// markdown-it's default validateLink stays on (javascript:, vbscript:, file:, data: refused)
-const defaultLinkOpen =
-  md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-  const t = tokens[idx]!;
-  const href = t.attrGet('href') ?? '';
-  if (/^https?:\/\//i.test(href)) {
-    t.attrSet('target', '_blank');
-    t.attrSet('rel', 'noopener noreferrer nofollow');
-  }
-  return defaultLinkOpen(tokens, idx, options, env, self);
-};
-
-type MdToken = ReturnType<MarkdownIt['parse']>[number];
-
-function inlineText(t: MdToken): string {
-  let s = '';
-  for (const c of t.children ?? []) {
-    if (c.type === 'text' || c.type === 'code_inline') s += c.content;
-    else if (c.type === 'softbreak' || c.type === 'hardbreak') s += ' ';
-  }
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-export function renderMarkdown(body: string): { html: string; excerpt: string; text: string } {
-  const tokens = md.parse(body, {});
-  let excerpt = '';
-  const parts: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.type === 'inline') parts.push(inlineText(t));
-    else if ((t.type === 'fence' || t.type === 'code_block') && t.content.trim()) parts.push(t.content.trim());
-    if (!excerpt && t.type === 'paragraph_open' && t.level === 0 && tokens[i + 1]?.type === 'inline') {
-      excerpt = inlineText(tokens[i + 1]!);
-    }
-  }
-  return { html: md.renderer.render(tokens, md.options, {}), excerpt, text: parts.join('\n') };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -158,11 +123,15 @@ export function parseArticle(
   if (fm.locale !== folderLocale) {
     errors.push({ file, line: keyLine(raw, 'locale'), reason: `locale "${fm.locale}" does not match its folder "${folderLocale}"` });
   }
-  const { html, excerpt, text } = renderMarkdown(parsed.content);
-  if (!excerpt) {
-    errors.push({ file, line: frontMatterEnd(raw) + 1, reason: 'the body needs a first paragraph (the short answer)' });
+  // The same content rules as the console and the admin API, with the line of the field.
+  const body = parsed.content.replace(/^\r?\n/, '');
+  const bodyStart = frontMatterEnd(raw) + 1 + (parsed.content.length - body.length > 0 ? 1 : 0);
+  for (const problem of articleErrors(fm.id, { title: fm.title, tags: fm.tags, questions: fm.questions ?? [], body })) {
+    const line = problem.field === 'body' ? bodyStart + (problem.bodyLine ?? 0) : keyLine(raw, problem.field.split('.')[0]);
+    errors.push({ file, line, reason: `"${problem.field}": ${problem.message}` });
   }
   if (errors.length) return { errors };
+  const { html, excerpt, text } = renderMarkdown(body);
   return {
     article: {
       id: fm.id,
@@ -173,6 +142,7 @@ export function parseArticle(
       excerpt,
       html,
       bodyText: text,
+      body,
       file,
     },
     errors,
@@ -261,7 +231,7 @@ export function buildKnowledgeBase(sitesDir: string, cwd: string = process.cwd()
     const locales: Partial<Record<Locale, CompiledKnowledge>> = {};
     const sources: Partial<Record<Locale, ParsedArticle[]>> = {};
     for (const [locale, list] of byLocale) {
-      locales[locale] = compileKnowledge(site.id, locale, list);
+      locales[locale] = compileLocale(site.id, locale, list);
       sources[locale] = list;
     }
     sites[site.id] = { site, locales, sources };
@@ -269,41 +239,22 @@ export function buildKnowledgeBase(sitesDir: string, cwd: string = process.cwd()
   return { errors, sites };
 }
 
-/** Write `<outDir>/<site>/<locale>.json` and `<outDir>/catalog.ts`. */
-export function writeDist(result: BuildResult, outDir: string): string[] {
-  const written: string[] = [];
-  mkdirSync(outDir, { recursive: true });
-  const imports: string[] = [];
-  const entries: string[] = [];
-  for (const [siteId, { site, locales }] of Object.entries(result.sites)) {
-    mkdirSync(join(outDir, siteId), { recursive: true });
-    const locs: string[] = [];
-    for (const [locale, compiled] of Object.entries(locales)) {
-      const file = join(outDir, siteId, `${locale}.json`);
-      writeFileSync(file, JSON.stringify(compiled));
-      written.push(file);
-      const ident = `${siteId.replace(/[^a-zA-Z0-9]/g, '_')}_${locale}`;
-      imports.push(`import ${ident} from './${siteId}/${locale}.json';`);
-      locs.push(`      ${locale}: ${ident} as unknown as CompiledKnowledge,`);
-    }
-    entries.push(`  ${JSON.stringify(siteId)}: {\n    site: ${JSON.stringify(site)},\n    locales: {\n${locs.join('\n')}\n    },\n  },`);
+/** A compiled folder as the admin API's import body (PUT /v1/admin/sites/:site/import). */
+export function importPayload(site: CompiledSite): SiteImport {
+  const articles: ArticleSource[] = [];
+  for (const list of Object.values(site.sources)) {
+    for (const a of list ?? []) articles.push({ id: a.id, locale: a.locale, title: a.title, tags: a.tags, questions: a.questions, body: a.body });
   }
-  const ts = `// Generated by knowledge-base/build (npm run kb:build). Do not edit.
-import type { CompiledKnowledge } from '../../worker/bot/knowledge.ts';
-import type { SiteConfig } from '../../protocol/site-config.ts';
-${imports.join('\n')}
-
-export interface CatalogEntry {
-  site: SiteConfig;
-  locales: Partial<Record<'en' | 'zh', CompiledKnowledge>>;
+  return { settings: site.site, articles };
 }
 
-export const catalog: Record<string, CatalogEntry> = {
-${entries.join('\n')}
-};
-`;
-  const catalogFile = join(outDir, 'catalog.ts');
-  writeFileSync(catalogFile, ts);
-  written.push(catalogFile);
-  return written;
+/** The example sites' import payloads, for the tests and `npm start` (the Worker bundles none of it). */
+export const EXAMPLE_SITES_FILE = 'example-sites.json';
+
+/** Write `<outDir>/example-sites.json`: `{ sites: SiteImport[] }`. */
+export function writeDist(result: BuildResult, outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, EXAMPLE_SITES_FILE);
+  writeFileSync(file, JSON.stringify({ sites: Object.values(result.sites).map(importPayload) }));
+  return [file];
 }

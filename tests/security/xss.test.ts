@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildKnowledgeBase } from '../../knowledge-base/build/compile.ts';
+import matter from 'gray-matter';
+import { buildKnowledgeBase, renderMarkdown } from '../../knowledge-base/build/compile.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
   adminCreateAgent,
@@ -349,7 +350,7 @@ describe('the XSS detectors themselves', () => {
 });
 
 describe('XSS in a knowledge-base article', () => {
-  it('compiles the payload article to inert HTML, and rendering it as the widget does runs nothing', async () => {
+  it('refuses the payload article, renders it to inert HTML anyway, and rendering that as the widget does runs nothing', async () => {
     // A throwaway site folder: the fixture shop's site.json plus the payload article.
     const sitesDir = mkdtempSync(join(tmpdir(), 'kefu-xss-kb-'));
     try {
@@ -358,11 +359,17 @@ describe('XSS in a knowledge-base article', () => {
       writeFileSync(join(sitesDir, 'xss', 'site.json'), JSON.stringify({ ...config, id: 'xss', locales: ['en'] }));
       mkdirSync(join(sitesDir, 'xss', 'en'), { recursive: true });
       cpSync('tests/fixtures/xss/kb-article.md', join(sitesDir, 'xss', 'en', 'xss-article.md'));
+      // The rules (kb:build, site:import, the console) refuse it: markup in the title, raw HTML and javascript: links in the body.
       const result = buildKnowledgeBase(sitesDir, sitesDir);
-      expect(result.errors).toEqual([]);
-      const article = result.sites.xss!.locales.en!.articles.find((entry) => entry.id === 'xss-article')!;
-      expect(article).toBeDefined();
-      const { html, title, excerpt } = article as unknown as { html: string; title: string; excerpt: string };
+      expect(result.sites).toEqual({});
+      const reasons = result.errors.map((error) => error.reason).join('\n');
+      expect(reasons).toContain('"title": must be plain text');
+      expect(reasons).toContain('"body": raw HTML is not allowed');
+      expect(reasons).toMatch(/"body": the link "javascript:alert/);
+      // Defence in depth: what the renderer makes of it is inert even so.
+      const source = matter(readFileSync('tests/fixtures/xss/kb-article.md', 'utf8'));
+      const title = String(source.data.title);
+      const { html, excerpt } = renderMarkdown(source.content);
 
       // Static checks on the build output.
       expect(html).not.toMatch(/<(script|iframe|object|embed|style|svg|img|noscript|details|base|meta|link|form)\b/i);

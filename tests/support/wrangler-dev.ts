@@ -1,9 +1,15 @@
-/** Starts and stops a real `wrangler dev` (local workerd) on 127.0.0.1 for out-of-process tests. */
+/**
+ * Starts and stops a real `wrangler dev` (local workerd) on 127.0.0.1 for out-of-process tests.
+ * Once it answers, the example sites (demo, lantern-tea) are published into its storage through
+ * the admin API, as `npm start` does; on a restart over the same storage that is a no-op.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readDevVars } from '../../scripts/lib/admin-client.ts';
+import { importExampleSites } from '../../scripts/lib/site-import.ts';
 
 export interface WranglerServer {
   baseUrl: string;
@@ -75,6 +81,12 @@ export async function startWrangler(options: { port?: number; persistDir?: strin
       throw new Error(`wrangler dev did not start within 60 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  try {
+    await importExampleSites(baseUrl, readDevVars().ADMIN_API_KEY ?? '');
+  } catch (error) {
+    process.kill(-child.pid!, 'SIGKILL');
+    throw new Error(`importing the example sites failed: ${(error as Error).message}\n${output}`);
   }
 
   return {

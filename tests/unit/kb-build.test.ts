@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { buildKnowledgeBase, formatError } from '../../knowledge-base/build/compile.ts';
+import { buildKnowledgeBase, formatError, renderMarkdown } from '../../knowledge-base/build/compile.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -13,13 +13,27 @@ describe('knowledge-base build validation', () => {
     expect(en.articles.map((a) => a.id).sort()).toEqual(['reset-password', 'track-order']);
     expect(r.sites.shop!.locales.zh!.articles.map((a) => a.id)).toEqual(['track-order']);
     const track = en.articles.find((a) => a.id === 'track-order')!;
-    // raw HTML in markdown is escaped, javascript: links are not turned into links
-    expect(track.html).not.toContain('<script>');
-    expect(track.html).toContain('&lt;script&gt;');
-    expect(track.html).not.toMatch(/href="javascript:/i);
     expect(track.html).toContain('rel="noopener noreferrer nofollow"');
     expect(track.excerpt.startsWith('Open My orders and click Track')).toBe(true);
     expect(track.excerpt).not.toContain('Statuses');
+  });
+
+  it('refuses raw HTML and unsafe links with the file, the line and the field', () => {
+    const r = buildKnowledgeBase(fixture('kb-unsafe'), root);
+    expect(r.sites).toEqual({});
+    expect(r.errors.map(formatError)).toEqual([
+      'tests/fixtures/kb-unsafe/shop/en/markup-title.md:3 "title": must be plain text, without HTML or script',
+      'tests/fixtures/kb-unsafe/shop/en/track-order.md:11 "body": raw HTML is not allowed; write plain markdown',
+      'tests/fixtures/kb-unsafe/shop/en/track-order.md:13 "body": the link "javascript:alert(1)" is not allowed (only http, https, mailto, tel or a path on the shop)',
+    ]);
+  });
+
+  it('renders what slipped past the rules inert anyway: raw HTML escaped, javascript: never a link', () => {
+    const { html } = renderMarkdown('Hi <script>alert(1)</script> [x](javascript:alert(1)) [y](https://carrier.example/)');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).toContain('rel="noopener noreferrer nofollow"');
   });
 
   it('fails on a duplicate id with the file and the reason', () => {

@@ -12,10 +12,11 @@ import { SESSION_COOKIE, SESSION_LIFETIME_SECONDS, signSession, verifySession } 
 import { CONVERSATION_HEADERS } from '../conversation.ts';
 import type { Env } from '../env.ts';
 import { INBOX_HEADERS } from '../site-inbox.ts';
+import { siteSettingsVersion } from '../catalog/site-cache.ts';
 import { findSite } from '../sites.ts';
 import { validationError } from './validation.ts';
 
-type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile } };
+export type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile } };
 
 export const agentRoutes = new Hono<AgentContext>();
 
@@ -36,7 +37,7 @@ function sameOrigin(c: Context): boolean {
   return isRead && (fetchSite === undefined || fetchSite === 'same-origin' || fetchSite === 'none');
 }
 
-const requireSameOrigin = createMiddleware(async (c, next) => {
+export const requireSameOrigin = createMiddleware(async (c, next) => {
   if (!sameOrigin(c)) return c.json({ error: 'origin_not_allowed', message: 'Cross-site requests are not allowed.' }, 403);
   await next();
 });
@@ -51,9 +52,9 @@ async function setSessionCookie(c: Context<AgentContext>, agentId: string, siteI
   });
 }
 
-const requireAgent = createMiddleware<AgentContext>(async (c, next) => {
+export const requireAgent = createMiddleware<AgentContext>(async (c, next) => {
   const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
-  const agent = session && findSite(session.siteId) ? await inbox(c.env, session.siteId).authenticate(session.agentId, session.version) : null;
+  const agent = session && (await findSite(c.env, session.siteId)) ? await inbox(c.env, session.siteId).authenticate(session.agentId, session.version) : null;
   if (!agent) return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
   c.set('agent', agent);
   await next();
@@ -63,7 +64,7 @@ agentRoutes.use('/v1/agent/*', requireSameOrigin);
 
 agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validationError), async (c) => {
   const { site, email, password } = c.req.valid('json');
-  if (!findSite(site)) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
+  if (!(await findSite(c.env, site))) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
   const agent = await inbox(c.env, site).login(site, email, password);
   if (!agent) return c.json({ error: 'invalid_credentials', message: 'Wrong e-mail or password.' }, 401);
   await setSessionCookie(c, agent.id, site, await inbox(c.env, site).sessionVersion(agent.id));
@@ -72,7 +73,7 @@ agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validat
 
 agentRoutes.post('/v1/agent/logout', async (c) => {
   const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
-  if (session && findSite(session.siteId)) await inbox(c.env, session.siteId).revokeSessions(session.agentId);
+  if (session && (await findSite(c.env, session.siteId))) await inbox(c.env, session.siteId).revokeSessions(session.agentId);
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
   return c.body(null, 204);
 });
@@ -98,22 +99,18 @@ agentRoutes.post('/v1/agent/agents', requireAgent, zValidator('json', agentCreat
 });
 
 /** The setup page: the embed snippet for this deployment and the site's settings (admins only). */
-agentRoutes.get('/v1/agent/site', requireAgent, (c) => {
+agentRoutes.get('/v1/agent/site', requireAgent, async (c) => {
   const agent = c.get('agent');
   if (agent.role !== 'admin') return c.json({ error: 'forbidden', message: 'Only site admins can see the setup.' }, 403);
-  const site = findSite(agent.site)!.site;
+  const { settings: site, version } = await siteSettingsVersion(c.env, agent.site);
+  if (!site) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
   const loaderUrl = `${new URL(c.req.url).origin}/widget/loader.js`;
   return c.json({
     site,
-    // Settings are compiled into the bundle until they move to storage: one fixed version.
-    version: 1,
+    // The site version: PUT /v1/agent/site/settings sends it back as baseVersion.
+    version,
     embed: { loaderUrl, snippet: `<script async src="${loaderUrl}" data-site="${site.id}"></script>` },
   } satisfies SiteSetupResponse);
-});
-
-agentRoutes.get('/v1/agent/knowledge-gaps', requireAgent, async (c) => {
-  const agent = c.get('agent');
-  return c.json({ gaps: await inbox(c.env, agent.site).knowledgeGaps() });
 });
 
 agentRoutes.get('/v1/agent/inbox', requireAgent, async (c) => {

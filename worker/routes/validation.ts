@@ -12,3 +12,13 @@ export function validationError(result: { success: boolean; error?: { issues: re
   const where = issue && issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
   return c.json({ error: 'invalid_body', message: `${where}${issue?.message ?? 'invalid body'}` }, 400);
 }
+
+/** zValidator hook for owner forms: 400 with the field the console marks inline (FieldErrorResponse). */
+export function fieldValidationError(kind: 'invalid_article' | 'invalid_settings') {
+  return (result: { success: boolean; error?: { issues: readonly ValidationIssue[] } }, c: Context) => {
+    if (result.success || !result.error) return;
+    const issue = result.error.issues[0];
+    const field = issue ? issue.path.map(String).join('.') : '';
+    return c.json({ error: kind, message: `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`, field }, 400);
+  };
+}

@@ -28,25 +28,26 @@ async function mayStartConversation(env: Env, siteId: string, siteLimit: number,
 visitorRoutes.use(
   '/v1/widget/config',
   cors({
-    origin: (origin, c) => {
-      const site = findSite(c.req.query('site'));
-      return site && isOriginAllowed(site.site, origin, c.env as Env) ? origin : null;
+    origin: async (origin, c) => {
+      const site = await findSite(c.env as Env, c.req.query('site'));
+      return site && isOriginAllowed(site, origin, c.env as Env) ? origin : null;
     },
     allowMethods: ['GET'],
     maxAge: 600,
   }),
 );
 
-visitorRoutes.get('/v1/widget/config', (c) => {
-  const site = findSite(c.req.query('site'));
+visitorRoutes.get('/v1/widget/config', async (c) => {
+  const site = await findSite(c.env, c.req.query('site'));
   if (!site) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
   // Browsers omit Origin on same-origin GETs; Sec-Fetch-Site tells us that case apart from a script without one.
   const origin = c.req.header('Origin') ?? (c.req.header('Sec-Fetch-Site') === 'same-origin' ? new URL(c.req.url).origin : undefined);
-  if (!isOriginAllowed(site.site, origin, c.env)) {
+  if (!isOriginAllowed(site, origin, c.env)) {
     return c.json({ error: 'origin_not_allowed', message: 'This page is not allowed to open chats for this site.' }, 403);
   }
-  const { name, locales, defaultLocale, theme } = site.site;
-  c.header('Cache-Control', 'public, max-age=300');
+  const { name, locales, defaultLocale, theme } = site;
+  // Short: a saved look (colour, launcher label) must reach newly opened widgets within seconds.
+  c.header('Cache-Control', 'public, max-age=1');
   return c.json({ name, locales, defaultLocale: defaultLocale ?? locales[0], theme } satisfies WidgetConfig);
 });
 
@@ -55,14 +56,14 @@ visitorRoutes.get('/v1/visitor', async (c) => {
     return c.json({ error: 'upgrade_required', message: 'Connect with a WebSocket.' }, 426);
   }
   const siteId = c.req.query('site');
-  const site = findSite(siteId);
+  const site = await findSite(c.env, siteId);
   if (!site || !siteId) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
-  if (!isOriginAllowed(site.site, c.req.header('Origin'), c.env)) {
+  if (!isOriginAllowed(site, c.req.header('Origin'), c.env)) {
     return c.json({ error: 'origin_not_allowed', message: 'This page is not allowed to open chats for this site.' }, 403);
   }
 
   const claims = await verifyResumeToken(c.env.RESUME_TOKEN_SECRET, c.req.query('token'), siteId);
-  if (!claims && !(await mayStartConversation(c.env, siteId, site.site.limits.newConversationsPerIpPerHour, c.req.header('CF-Connecting-IP')))) {
+  if (!claims && !(await mayStartConversation(c.env, siteId, site.limits.newConversationsPerIpPerHour, c.req.header('CF-Connecting-IP')))) {
     return c.json({ error: 'too_many_conversations', message: 'Too many new chats from this address. Please try again later.' }, 429);
   }
   const conversationId = claims?.conversationId ?? crypto.randomUUID();

@@ -1,0 +1,60 @@
+/**
+ * Site folders ↔ the Worker's storage, through the admin API: read and validate a folder with the
+ * kb:build code (same rules, same `file:line "field": reason` errors), publish it, export it back.
+ * Shared by `npm start`, `site:import`, `site:export`, `site:create` and the wrangler-dev tests.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildKnowledgeBase, EXAMPLE_SITES_FILE, formatError, importPayload } from '../../knowledge-base/build/compile.ts';
+import type { SiteExportResponse, SiteImport, SiteImportResponse } from '../../protocol/site-admin.ts';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Reads and validates one site folder (`…/sites/<id>`); throws with every error, one per line. */
+export function readSiteFolder(folder: string, cwd = process.cwd()): SiteImport {
+  const dir = resolve(folder);
+  const id = basename(dir);
+  // buildKnowledgeBase walks a sites folder; restrict it to this one site.
+  const result = buildKnowledgeBase(dirname(dir), cwd);
+  const errors = result.errors.filter((e) => resolve(cwd, e.file).startsWith(dir));
+  if (errors.length) throw new Error(errors.map(formatError).join('\n'));
+  const site = result.sites[id];
+  if (!site) throw new Error(`${relative(cwd, dir) || dir}: no site here (expected site.json and <locale>/*.md)`);
+  return importPayload(site);
+}
+
+/** The example sites as `npm run build` wrote them, or built from knowledge-base/sites if missing. */
+export function exampleSites(): SiteImport[] {
+  const built = join(repoRoot, 'knowledge-base', 'dist', EXAMPLE_SITES_FILE);
+  if (existsSync(built)) return (JSON.parse(readFileSync(built, 'utf8')) as { sites: SiteImport[] }).sites;
+  const result = buildKnowledgeBase(join(repoRoot, 'knowledge-base', 'sites'), repoRoot);
+  if (result.errors.length) throw new Error(result.errors.map(formatError).join('\n'));
+  return Object.values(result.sites).map(importPayload);
+}
+
+async function call<T>(url: string, adminKey: string, init: { method: string; body?: unknown }): Promise<T> {
+  const response = await fetch(url, {
+    method: init.method,
+    headers: { authorization: `Bearer ${adminKey}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const payload = (await response.json().catch(() => ({}))) as { message?: string };
+  if (!response.ok) throw new Error(`admin API answered ${response.status}: ${payload.message ?? 'no message'}`);
+  return payload as T;
+}
+
+export function importSite(baseUrl: string, adminKey: string, site: SiteImport): Promise<SiteImportResponse> {
+  return call(`${baseUrl}/v1/admin/sites/${encodeURIComponent(site.settings.id)}/import`, adminKey, { method: 'PUT', body: site });
+}
+
+export function exportSite(baseUrl: string, adminKey: string, siteId: string): Promise<SiteExportResponse> {
+  return call(`${baseUrl}/v1/admin/sites/${encodeURIComponent(siteId)}/export`, adminKey, { method: 'GET' });
+}
+
+/** Publishes demo and lantern-tea into the Worker's storage (a no-op when they are already there). */
+export async function importExampleSites(baseUrl: string, adminKey: string): Promise<SiteImportResponse[]> {
+  const results: SiteImportResponse[] = [];
+  for (const site of exampleSites()) results.push(await importSite(baseUrl, adminKey, site));
+  return results;
+}

@@ -1,0 +1,44 @@
+/**
+ * The rules every article passes before it is stored or built, wherever it comes from (a
+ * folder through kb:build or site:import, the console's editor, the admin API). The field
+ * rules are the protocol's zod schema; the body rules (no raw HTML, safe links, a first
+ * paragraph) are markdown-aware. Pure: the Worker and the Node build import this one copy.
+ */
+import { articleContentSchema, articleIdSchema, type ArticleContent } from '../../protocol/site-admin.ts';
+import { bodyProblems, renderMarkdown } from './markdown.ts';
+
+export interface FieldError {
+  /** dotted path, e.g. "title", "questions.3", "body" */
+  field: string;
+  message: string;
+  /** for "body": the 0-based line inside the body */
+  bodyLine?: number;
+}
+
+/** Every problem with one article's content; an empty list means it may be saved. */
+export function articleErrors(id: string, content: ArticleContent): FieldError[] {
+  const errors: FieldError[] = [];
+  const idCheck = articleIdSchema.safeParse(id);
+  if (!idCheck.success) errors.push({ field: 'id', message: idCheck.error.issues[0]?.message ?? 'invalid id' });
+  const parsed = articleContentSchema.safeParse(content);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) errors.push({ field: issue.path.map(String).join('.') || 'article', message: issue.message });
+  }
+  if (typeof content.body === 'string') {
+    for (const problem of bodyProblems(content.body)) errors.push({ field: 'body', message: problem.message, bodyLine: problem.line });
+    if (!renderMarkdown(content.body).excerpt) errors.push({ field: 'body', message: 'the body needs a first paragraph (the short answer)', bodyLine: 0 });
+  }
+  return errors;
+}
+
+/** The first duplicate (locale, id) in a list of articles, if any. */
+export function duplicateArticle(articles: readonly { id: string; locale: string }[]): { id: string; locale: string; index: number } | null {
+  const seen = new Set<string>();
+  for (let index = 0; index < articles.length; index++) {
+    const a = articles[index]!;
+    const key = `${a.locale}/${a.id}`;
+    if (seen.has(key)) return { id: a.id, locale: a.locale, index };
+    seen.add(key);
+  }
+  return null;
+}

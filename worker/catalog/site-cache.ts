@@ -1,0 +1,103 @@
+/**
+ * Per-isolate cache of each site's settings and loaded knowledge, keyed by (site, version).
+ * An entry is trusted for TRUST_MS; after that one cheap `version()` call to the site's catalog
+ * decides whether to reload. So every isolate serves a new publish or settings save within
+ * about a second, and a busy isolate asks each catalog at most about once a second.
+ */
+import type { SiteConfig } from '../../protocol/site-config.ts';
+import { loadKnowledge, type SiteKnowledge } from '../bot/index.ts';
+import type { CompiledKnowledge } from '../bot/knowledge.ts';
+import type { Locale } from '../bot/text.ts';
+import type { Env } from '../env.ts';
+import type { CatalogSnapshot } from './site-catalog.ts';
+
+/** How long a checked entry is served without asking the catalog again. */
+export const TRUST_MS = 1000;
+/** Sites kept per isolate (least recently used go first). */
+const MAX_SITES = 64;
+
+interface Entry {
+  version: number;
+  settings: SiteConfig | null;
+  checkedAt: number;
+  knowledge?: SiteKnowledge;
+}
+
+const entries = new Map<string, Entry>();
+/** One refresh at a time per site: concurrent requests share it. */
+const refreshing = new Map<string, Promise<Entry>>();
+
+export function catalogOf(env: Env, siteId: string) {
+  return env.SITE_CATALOG.get(env.SITE_CATALOG.idFromName(siteId));
+}
+
+function remember(siteId: string, entry: Entry): Entry {
+  entries.delete(siteId);
+  entries.set(siteId, entry);
+  while (entries.size > MAX_SITES) entries.delete(entries.keys().next().value!);
+  return entry;
+}
+
+function toKnowledge(siteId: string, settings: SiteConfig | null, compiled: Partial<Record<Locale, string>>): SiteKnowledge {
+  const locales: SiteKnowledge['locales'] = {};
+  for (const [locale, json] of Object.entries(compiled)) locales[locale as Locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
+  return { site: siteId, defaultLocale: settings?.defaultLocale, locales };
+}
+
+async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<Entry> {
+  const now = Date.now();
+  const hit = entries.get(siteId);
+  // A clock that stepped backwards (or a test's fake clock) does not extend the trust.
+  const trusted = hit && now >= hit.checkedAt && now - hit.checkedAt < TRUST_MS;
+  if (hit && trusted && (!withKnowledge || hit.knowledge || !hit.settings)) return hit;
+  const key = `${siteId}\u0000${withKnowledge}`;
+  const pending = refreshing.get(key);
+  if (pending) return pending;
+  const work = (async () => {
+    const catalog = catalogOf(env, siteId);
+    if (hit) {
+      const version = await catalog.version();
+      if (version === hit.version && (!withKnowledge || hit.knowledge || !hit.settings)) {
+        hit.checkedAt = Date.now();
+        return remember(siteId, hit);
+      }
+    }
+    // SiteConfig is a loose object, which the RPC stub's typing cannot express: name the type.
+    const snapshot = (await catalog.snapshot(withKnowledge)) as unknown as CatalogSnapshot;
+    // A snapshot older than what another request already loaded is not taken.
+    const latest = entries.get(siteId);
+    if (latest && latest.version > snapshot.version) return latest;
+    const entry: Entry = { version: snapshot.version, settings: snapshot.settings, checkedAt: Date.now() };
+    if (snapshot.knowledge) entry.knowledge = toKnowledge(siteId, snapshot.settings, snapshot.knowledge);
+    else if (latest && latest.version === snapshot.version) entry.knowledge = latest.knowledge;
+    return remember(siteId, entry);
+  })();
+  refreshing.set(key, work);
+  try {
+    return await work;
+  } finally {
+    refreshing.delete(key);
+  }
+}
+
+/** The site's settings, or null for a site that does not exist. */
+export async function siteSettings(env: Env, siteId: string): Promise<SiteConfig | null> {
+  return (await fresh(env, siteId, false)).settings;
+}
+
+/** The site's settings with the version they belong to. */
+export async function siteSettingsVersion(env: Env, siteId: string): Promise<{ settings: SiteConfig | null; version: number }> {
+  const entry = await fresh(env, siteId, false);
+  return { settings: entry.settings, version: entry.version };
+}
+
+/** The site's published knowledge, loaded once per version in this isolate; null for an unknown site. */
+export async function siteKnowledge(env: Env, siteId: string): Promise<SiteKnowledge | null> {
+  const entry = await fresh(env, siteId, true);
+  return entry.settings ? (entry.knowledge ?? null) : null;
+}
+
+/** After this isolate changed a site: serve the change here at once instead of within TRUST_MS. */
+export function forgetSite(siteId: string): void {
+  entries.delete(siteId);
+}
