@@ -189,7 +189,7 @@ export async function fetchArticle(locale: string, id: string): Promise<ArticleD
 }
 
 export async function fetchArticleVersions(locale: string, id: string): Promise<ArticleVersion[]> {
-  const result = await request<{ versions?: unknown }>('GET', `${articlePath(locale, id)}/versions`);
+  const result = await request<{ versions?: unknown }>('GET', `${articlePath(locale, id)}/history`);
   return Array.isArray(result?.versions) ? (result.versions as ArticleVersion[]) : [];
 }
 
