@@ -8,6 +8,7 @@
  *   the field with nothing saved, a second admin's stale save gets the 409 notice with the
  *   current version and keeps their text, a draft is saved, published and deleted after
  *   confirmation; Try the bot shows decision, articles with confidence, and reasons;
+ * - agent assist: the bot's top articles for the shopper's latest message, one click into the composer;
  * - a plain agent reads articles without any edit control (and the API refuses their writes).
  */
 import type { Page } from 'playwright-core';
@@ -274,6 +275,44 @@ describe('owner: the article editor', () => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+});
+
+describe('agent assist in a conversation', () => {
+  it("shows the bot's top articles for the shopper's latest message; Insert puts the short answer and a reference into the composer", async () => {
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
+    try {
+      await signInAsDemoAgent(agent, baseUrl);
+      const stamp = Date.now().toString(36);
+      await openWidget(shopper);
+      await ask(shopper, `I want to talk to a real person (${stamp})`);
+      const entry = agent.getByTestId('queue-entry').filter({ hasText: stamp });
+      await expect.poll(() => entry.count(), { timeout: 15_000 }).toBe(1);
+      await entry.getByTestId('claim-button').click();
+      await expect.poll(() => agent.getByTestId('conversation').getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
+
+      // The shopper's next message: assist follows it.
+      await shopper.locator('kefu-widget textarea').fill('How long does a refund take to reach my card?');
+      await shopper.locator('kefu-widget .send').click();
+      const suggestions = agent.getByTestId('assist-article');
+      await expect.poll(() => suggestions.evaluateAll((items) => items.map((item) => item.getAttribute('data-article-id'))), { timeout: 15_000 }).toContain('refund-status');
+      expect(await suggestions.count()).toBeLessThanOrEqual(3);
+
+      const refund = agent.locator('[data-testid="assist-article"][data-article-id="refund-status"]');
+      const title = (await refund.locator('.assist-article-title').textContent()) ?? '';
+      const excerpt = (await refund.locator('.assist-excerpt').textContent()) ?? '';
+      expect(excerpt.length).toBeGreaterThan(10);
+      await agent.getByTestId('composer').fill('Thanks for waiting!');
+      await refund.getByTestId('assist-insert').click();
+      expect(await agent.getByTestId('composer').inputValue()).toBe(`Thanks for waiting!\n\n${excerpt}\n\nMore in our help article “${title}”.`);
+      expect(await agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer');
+      // The agent sends it as their own message.
+      await agent.getByTestId('composer').press('Enter');
+      await expect.poll(() => shopper.locator('kefu-widget .message.agent', { hasText: excerpt.slice(0, 40) }).count(), { timeout: 10_000 }).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
     }
   });
 });
