@@ -34,6 +34,7 @@ import type { Env } from './env.ts';
 import { checkIdentity } from './identity.ts';
 import { phrase, type PhraseLocale } from './phrases.ts';
 import type { HandoffResult } from './site-inbox.ts';
+import { catalogOf } from './catalog/site-cache.ts';
 import { findSite, knowledgeFor, type SiteConfig } from './sites.ts';
 import { TranscriptStore } from './transcript-store.ts';
 
@@ -217,6 +218,7 @@ export class Conversation extends DurableObject<Env> {
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.broadcastMessage(message, ws);
         if (this.state() !== 'bot') return;
+        this.rememberChosenSuggestion(article.id);
         this.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query: article.title });
         this.sendBotAnswer(article, 1, 'chosen by the shopper from suggestions');
         return;
@@ -344,6 +346,7 @@ export class Conversation extends DurableObject<Env> {
   // ---- the bot --------------------------------------------------------------------------
 
   private async botReply(text: string): Promise<void> {
+    await this.settleSuggestions();
     const kb = await knowledgeFor(this.env, this.siteId());
     if (!kb) return;
     const decision = decide(text, { kb, locale: this.locale(), history: this.history() });
@@ -401,6 +404,9 @@ export class Conversation extends DurableObject<Env> {
     }
     const history = this.history();
     this.pushHistory({ kind: 'feedback', helpful, articleId: answer.bot.article.id });
+    // A chosen chip marked helpful teaches the article a phrasing; "not helpful" forgets it.
+    if (helpful) await this.proposeChosenPhrasing();
+    else this.store.setMeta('chosenSuggestion', null);
     if (helpful || this.state() !== 'bot') return;
     const asked = [...history].reverse().find((entry) => entry.kind === 'bot' && entry.action === 'answer');
     await this.recordGap(asked?.kind === 'bot' ? (asked.query ?? answer.bot.article.title) : answer.bot.article.title, 'not_helpful');
@@ -408,6 +414,31 @@ export class Conversation extends DurableObject<Env> {
     const followUp = kb ? onFeedback(false, { kb, locale: this.locale(), history }) : null;
     if (followUp) await this.act(followUp, asked?.kind === 'bot' ? (asked.query ?? '') : '');
     else await this.handOff('not_helpful_twice', '');
+  }
+
+  /** The shopper clicked a chip: the question they asked may become that article's example question. */
+  private rememberChosenSuggestion(articleId: string): void {
+    const last = this.history().at(-1);
+    if (last?.kind !== 'bot' || last.action !== 'suggest' || !last.query) return;
+    this.store.setJson('chosenSuggestion', { locale: this.locale(), articleId, question: last.query });
+  }
+
+  /** Proposed to the site's owners (nothing enters the index until an admin accepts it). */
+  private async proposeChosenPhrasing(): Promise<void> {
+    const chosen = this.store.getJson<{ locale: PhraseLocale; articleId: string; question: string }>('chosenSuggestion');
+    if (!chosen) return;
+    this.store.setMeta('chosenSuggestion', null);
+    await catalogOf(this.env, this.siteId()).proposePhrasing(chosen.locale, chosen.articleId, chosen.question);
+  }
+
+  /**
+   * Before the next question: a chip chosen and not called unhelpful becomes a proposal, and
+   * chips none of which was clicked count as a knowledge gap.
+   */
+  private async settleSuggestions(): Promise<void> {
+    await this.proposeChosenPhrasing();
+    const last = this.history().at(-1);
+    if (last?.kind === 'bot' && last.action === 'suggest' && last.query) await this.recordGap(last.query, 'suggestions_ignored');
   }
 
   private async recordGap(question: string, reason: string): Promise<void> {

@@ -3,11 +3,12 @@
  * kb:build code (same rules, same `file:line "field": reason` errors), publish it, export it back.
  * Shared by `npm start`, `site:import`, `site:export`, `site:create` and the wrangler-dev tests.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import matter from 'gray-matter';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildKnowledgeBase, EXAMPLE_SITES_FILE, formatError, importPayload } from '../../knowledge-base/build/compile.ts';
-import type { SiteExportResponse, SiteImport, SiteImportResponse } from '../../protocol/site-admin.ts';
+import type { SiteCreateResponse, SiteExportResponse, SiteImport, SiteImportResponse } from '../../protocol/site-admin.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -57,4 +58,33 @@ export async function importExampleSites(baseUrl: string, adminKey: string): Pro
   const results: SiteImportResponse[] = [];
   for (const site of exampleSites()) results.push(await importSite(baseUrl, adminKey, site));
   return results;
+}
+
+export function createSite(baseUrl: string, adminKey: string, body: { id: string; name: string; origins: string[]; adminEmail: string; adminName?: string }): Promise<SiteCreateResponse> {
+  return call(`${baseUrl}/v1/admin/sites`, adminKey, { method: 'POST', body });
+}
+
+/**
+ * Writes a site in the folder layout kb:build and site:import read: `site.json` and
+ * `<locale>/<id>.md` with front-matter. Returns the files written.
+ */
+export function writeSiteFolder(site: { settings: SiteImport['settings']; articles: SiteImport['articles'] }, folder: string): string[] {
+  const written: string[] = [];
+  mkdirSync(folder, { recursive: true });
+  const siteFile = join(folder, 'site.json');
+  writeFileSync(siteFile, `${JSON.stringify(site.settings, null, 2)}\n`);
+  written.push(siteFile);
+  for (const article of site.articles) {
+    mkdirSync(join(folder, article.locale), { recursive: true });
+    const file = join(folder, article.locale, `${article.id}.md`);
+    const front = { id: article.id, title: article.title, locale: article.locale, tags: article.tags, questions: article.questions };
+    writeFileSync(file, matter.stringify(article.body.endsWith('\n') ? article.body : `${article.body}\n`, front));
+    written.push(file);
+  }
+  return written;
+}
+
+/** The admin key: KEFU_ADMIN_KEY, else ADMIN_API_KEY from .dev.vars. */
+export function adminKeyFromEnv(devVars: Record<string, string>): string | undefined {
+  return process.env.KEFU_ADMIN_KEY ?? devVars.ADMIN_API_KEY;
 }
