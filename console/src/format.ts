@@ -146,6 +146,7 @@ const GAP_REASONS: Record<string, string> = {
   low_confidence: 'Bot unsure',
   not_helpful: 'Marked not helpful',
   out_of_scope: 'No article matched',
+  suggestions_ignored: 'Suggestions not clicked',
 };
 
 export function gapReasonLabel(reason: string): string {

@@ -2,15 +2,15 @@
  * The console's Setup and Knowledge gaps pages against the real `wrangler dev` (started by the
  * browser project's globalSetup): the seeded demo admin signs in, opens Setup from the keyboard,
  * sees the embed snippet for this deployment and copies it to the clipboard, reads the settings
- * from site.json (business hours, canned replies, …), and axe finds no serious problems at
- * 1280×800. A shopper then marks a bot answer as not helpful, and the question shows up under
- * Knowledge gaps. A plain agent gets no Setup (button hidden, API 403) but does get the gaps.
+ * in the editor (business hours, canned replies, …), and axe finds no serious problems at
+ * 1280×800. The settings editor refuses a bad colour at the field and previews a good one.
+ * A shopper then marks a bot answer as not helpful, and the question shows up under Knowledge gaps. A plain agent gets no Setup (button hidden, API 403) but does get the gaps.
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
-import { DEMO_AGENT_EMAIL, DEMO_AGENT_PASSWORD, openAgentAndShopper, signInAsDemoAgent } from '../support/demo-console.ts';
+import { openAgentAndShopper, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const IDENTIFY = "kefu('identify', { id: '<user id>', name: '<name>', email: '<email>', userHash: '<hmac>' })";
@@ -43,7 +43,7 @@ async function apiStatus(page: Page, path: string): Promise<number> {
 }
 
 describe('console Setup page (site admins)', () => {
-  it('shows the embed snippet ready to copy and the settings from site.json, accessibly at 1280×800', async () => {
+  it('shows the embed snippet ready to copy and the settings in an editor, accessibly at 1280×800', async () => {
     const context = await consoleContext();
     const page = await context.newPage();
     const problems: string[] = [];
@@ -88,24 +88,42 @@ describe('console Setup page (site admins)', () => {
       expect(await page.getByTestId('identity-verification').getAttribute('data-state')).toBe('off');
       expect(await page.getByTestId('identity-verification').textContent()).toContain('Identity verification is off');
 
-      // Settings, read-only, as site.json has them.
-      expect(await page.getByTestId('settings-note').textContent()).toBe('Settings live in knowledge-base/sites/demo/site.json; change them there and deploy.');
-      expect(await page.getByTestId('setting-name').textContent()).toBe('Maple & Moss');
-      expect(await page.getByTestId('setting-origins').textContent()).toContain('http://127.0.0.1:8787');
-      expect(await page.getByTestId('setting-color').textContent()).toContain('#1f6f5c');
-      expect(await page.getByTestId('hours-timezone').textContent()).toBe('Europe/London');
+      // Settings, in an editor, as the site has them.
+      expect(await page.getByTestId('setting-name').inputValue()).toBe('Maple & Moss');
+      expect(await page.getByTestId('setting-allowedOrigins').inputValue()).toContain('http://127.0.0.1:8787');
+      expect(await page.getByTestId('setting-theme.color').inputValue()).toBe('#1f6f5c');
+      expect(await page.getByTestId('setting-businessHours.timezone').inputValue()).toBe('Europe/London');
       const monday = page.getByTestId('hours-table').locator('tr[data-day="mon"]');
       expect(await monday.locator('th').textContent()).toBe('Monday');
-      expect(await monday.locator('td').textContent()).toBe('09:00–18:00');
-      expect(await page.getByTestId('hours-table').locator('tr[data-day="sun"] td').textContent()).toBe('Closed');
-      expect(await page.getByTestId('holidays').textContent()).toContain('25 Dec 2026');
-      expect(await page.getByTestId('setting-max-chats').textContent()).toBe('4');
-      expect(await page.getByTestId('setting-idle').textContent()).toContain('first prompt after 2 min');
-      expect(await page.getByTestId('setting-grace').textContent()).toContain('1 min');
-      expect(await page.getByTestId('setting-rate-limit').textContent()).toBe('60 per hour');
-      const hello = page.getByTestId('canned-row').filter({ hasText: '/hello' });
-      expect(await hello.count()).toBe(2);
-      expect(await hello.first().textContent()).toContain("I'm {agent} from Maple & Moss");
+      expect(await monday.locator('td input').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual(['09:00', '18:00']);
+      expect(await page.getByTestId('hours-table').locator('tr[data-day="sun"] td').textContent()).toContain('Closed');
+      expect(await page.getByTestId('holidays').textContent()).toContain('2026-12-25');
+      expect(await page.getByTestId('setting-assignment.maxChatsPerAgent').inputValue()).toBe('4');
+      expect(await page.getByTestId('setting-idle.firstPromptSeconds').inputValue()).toBe('120');
+      expect(await page.getByTestId('setting-agentGraceSeconds').inputValue()).toBe('60');
+      expect(await page.getByTestId('setting-limits.newConversationsPerIpPerHour').inputValue()).toBe('60');
+      const shortcuts = await page.getByTestId('canned-shortcut').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+      expect(shortcuts.filter((shortcut) => shortcut === 'hello')).toHaveLength(2);
+      expect(await page.getByTestId('canned-text').first().inputValue()).toContain("I'm {agent} from Maple & Moss");
+
+      // Bad input is refused at the field, before anything is sent, and the live preview keeps a valid colour.
+      const colour = page.getByTestId('setting-theme.color');
+      await colour.fill('red');
+      await page.getByTestId('settings-save').click();
+      await expect.poll(() => page.getByTestId('setting-error-theme.color').textContent()).toBe('color must be #rrggbb');
+      expect(await page.getByTestId('settings-error').textContent()).toContain('nothing was saved');
+      expect(await colour.getAttribute('aria-invalid')).toBe('true');
+      // A readable preview: a light colour gets black text and a black launcher icon.
+      await colour.fill('#ffd400');
+      await expect.poll(() => page.getByTestId('setting-error-theme.color').count()).toBe(0);
+      const preview = page.getByTestId('theme-preview');
+      await expect.poll(() => preview.locator('.launcher').evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(255, 212, 0)');
+      expect(await preview.locator('.launcher svg path').evaluate((element) => getComputedStyle(element).fill)).toBe('rgb(0, 0, 0)');
+      expect(await preview.locator('.header').evaluate((element) => getComputedStyle(element).color)).toBe('rgb(0, 0, 0)');
+      expect(await preview.locator('.title').textContent()).toBe('Maple & Moss');
+      await page.getByTestId('settings-discard').click();
+      expect(await colour.inputValue()).toBe('#1f6f5c');
+      expect(await page.getByTestId('settings-dirty').textContent()).toBe('All changes saved');
 
       // Accessibility and layout at 1280×800.
       expect(await seriousAxeViolations(page)).toEqual([]);
@@ -113,7 +131,7 @@ describe('console Setup page (site admins)', () => {
       await page.screenshot({ path: 'test-results/console-setup-1280x800.png' });
       await page.locator('#settings-title').evaluate((element) => element.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: 'test-results/console-setup-settings-1280x800.png' });
-      await page.getByTestId('canned-table').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await page.getByTestId('settings-canned').evaluate((element) => element.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: 'test-results/console-setup-canned-1280x800.png' });
       // Only the page scrolls: the sidebar stays put.
       expect(await page.evaluate(() => document.scrollingElement?.scrollTop)).toBe(0);
@@ -189,35 +207,7 @@ describe('console for a plain agent', () => {
     const problems: string[] = [];
     collectPageProblems(page, problems, 'console');
     try {
-      // The admin adds an agent through the API, then signs out.
-      await page.goto(`${baseUrl}/console/?site=demo`);
-      const email = `helper-${Date.now()}@mapleandmoss.example`;
-      const newPassword = 'helper-password-123';
-      const created = await page.evaluate(
-        async ({ adminEmail, adminPassword, email }) => {
-          const post = (url: string, body: unknown) =>
-            fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-          const login = await post('/v1/agent/login', { site: 'demo', email: adminEmail, password: adminPassword });
-          if (!login.ok) return { error: `admin login ${login.status}` };
-          const add = await post('/v1/agent/agents', { email, name: 'Helper Agent', role: 'agent' });
-          const body = (await add.json()) as { oneTimePassword?: string };
-          await post('/v1/agent/logout', {});
-          return add.ok && body.oneTimePassword ? { oneTimePassword: body.oneTimePassword } : { error: `add agent ${add.status}` };
-        },
-        { adminEmail: DEMO_AGENT_EMAIL, adminPassword: DEMO_AGENT_PASSWORD, email },
-      );
-      if (!('oneTimePassword' in created) || !created.oneTimePassword) throw new Error(`could not create an agent: ${JSON.stringify(created)}`);
-
-      // The new agent signs in and picks a password.
-      await page.getByTestId('login-email').fill(email);
-      await page.getByTestId('login-password').fill(created.oneTimePassword);
-      await page.getByTestId('login-submit').click();
-      await expect.poll(() => page.getByTestId('password-form').count(), { timeout: 10_000 }).toBe(1);
-      await page.getByLabel('One-time (current) password').fill(created.oneTimePassword);
-      await page.getByLabel('New password', { exact: true }).fill(newPassword);
-      await page.getByLabel('Repeat the new password').fill(newPassword);
-      await page.getByRole('button', { name: 'Save password' }).click();
-      await expect.poll(() => page.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
+      await signInAsNewPlainAgent(page, baseUrl);
 
       expect(await page.getByTestId('setup-button').count()).toBe(0);
       expect(await page.getByTestId('knowledge-gaps-button').count()).toBe(1);

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { textOn } from '../../widget/app/theme.ts';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
 
 const baseUrl = inject('kefuBaseUrl');
@@ -69,6 +70,28 @@ describe('the widget on the demo shop', () => {
     expect(normal.panel.width).toBeGreaterThan(300);
     expect(normal.launcher.visibility).toBe('visible');
     expect(hostile).toEqual(normal);
+    await context.close();
+  });
+  it('draws the launcher icon as an SVG in the readable text colour on the theme colour (no emoji font needed)', async () => {
+    const context = await getBrowser().newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    const launcher = page.locator('kefu-widget .launcher');
+    await expect.poll(() => launcher.locator('svg.launcher-icon').count(), { timeout: 15_000 }).toBe(1);
+    const look = await launcher.evaluate((button) => {
+      const icon = button.querySelector('svg')!;
+      const box = icon.getBoundingClientRect();
+      const toHex = (rgb: string) => `#${(rgb.match(/\d+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+      return {
+        text: button.textContent?.trim() ?? '',
+        iconWidth: Math.round(box.width),
+        iconFill: toHex(getComputedStyle(icon.querySelector('path')!).fill),
+        background: toHex(getComputedStyle(button).backgroundColor),
+      };
+    });
+    expect(look.text).toBe('');
+    expect(look.iconWidth).toBeGreaterThanOrEqual(20);
+    expect(look.iconFill).toBe(textOn(look.background));
     await context.close();
   });
 });

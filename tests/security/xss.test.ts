@@ -433,3 +433,151 @@ describe('XSS in a knowledge-base article', () => {
     }
   }, 60_000);
 });
+
+describe('XSS in what a site owner types: the Settings editor and its live widget preview', () => {
+  it('shows payloads typed as the shop name, greeting and launcher label as inert text in the editor and the preview', async () => {
+    const problems: string[] = [];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      guard(page, problems, 'settings');
+      await context.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+      await page.goto(`${baseUrl}/console/?site=demo#setup`);
+      await page.getByTestId('login-email').fill(demoAgent.email);
+      await page.getByTestId('login-password').fill(demoAgent.password);
+      await page.getByTestId('login-submit').click();
+      const preview = page.getByTestId('theme-preview');
+      await expect.poll(() => preview.locator('.title').count(), { timeout: 15_000 }).toBe(1);
+      const before = await inspectDom(page, null);
+
+      // Every payload, typed into the editor; nothing is saved (Discard at the end).
+      let shown = 0;
+      for (const payload of PAYLOADS) {
+        await page.getByTestId('setting-name').fill(payload);
+        await page.getByTestId('setting-greeting.en').fill(payload);
+        await page.getByTestId('setting-theme.launcherLabel.en').fill(payload);
+        const title = await preview.locator('.title').textContent();
+        const greeting = await preview.locator('.message.bot').textContent();
+        const label = await preview.locator('.launcher').getAttribute('aria-label');
+        if (title === payload && greeting === payload.replace('{name}', '') && label === payload) shown += 1;
+      }
+      await sleep(1000);
+      const after = await inspectDom(page, null);
+      printTable('Owner settings: payloads typed into the editor', [
+        { figure: 'payloads typed (name, greeting, launcher label)', value: PAYLOADS.length },
+        { figure: 'shown in the widget preview as the exact text', value: shown },
+        { figure: 'scripts run / dialogs / beacons', value: problems.length },
+        { figure: 'on* attributes', value: after.handlers.length },
+        { figure: 'javascript: URLs', value: after.jsUrls.length },
+        { figure: 'new dangerous elements', value: JSON.stringify(newDangerous(before, after)) },
+      ]);
+      await page.getByTestId('settings-discard').click();
+      expect(problems).toEqual([]);
+      expect(after.handlers).toEqual([]);
+      expect(after.jsUrls).toEqual([]);
+      expect(newDangerous(before, after)).toEqual({});
+      expect(shown).toBe(PAYLOADS.length);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe('XSS in the owner side: the article editor, its preview, Try the bot and the knowledge gaps', () => {
+  it('shows payloads as inert text in the editor and Try the bot, and the preview renders only sanitised HTML', async () => {
+    const problems: string[] = [];
+    const sockets: TestSocket[] = [];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      guard(page, problems, 'owner');
+      await context.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+
+      // Payloads asked as shopper questions the bot cannot answer become knowledge gaps.
+      const shopper = await openShopper(baseUrl);
+      sockets.push(shopper.socket);
+      const gapPayloads = PAYLOADS.filter((payload) => payload.includes('alert')).slice(0, 5);
+      for (const payload of gapPayloads) await sayAcked(shopper.socket, payload);
+
+      await page.goto(`${baseUrl}/console/?site=demo#articles`);
+      await page.getByTestId('login-email').fill(demoAgent.email);
+      await page.getByTestId('login-password').fill(demoAgent.password);
+      await page.getByTestId('login-submit').click();
+      await expect.poll(() => page.getByTestId('article-new').count(), { timeout: 15_000 }).toBe(1);
+      await page.getByTestId('article-new').click();
+      const before = await inspectDom(page, null);
+
+      // Every payload as the title, tags and example questions: shown as typed in the preview's title.
+      const preview = page.getByTestId('article-preview');
+      await page.getByTestId('article-body').fill('A short answer.');
+      await expect.poll(() => preview.locator('.article-body').count(), { timeout: 10_000 }).toBe(1);
+      let titlesShown = 0;
+      for (const payload of PAYLOADS) {
+        await page.getByTestId('article-title').fill(payload);
+        if ((await preview.locator('.article-title').textContent()) === (payload.trim() || 'Title')) titlesShown += 1;
+      }
+      await page.getByTestId('article-tags').fill(PAYLOADS.slice(0, 10).join(', '));
+      await page.getByTestId('article-questions').fill(PAYLOADS.join('\n'));
+      // Saving is refused at the field (markup in a plain-text field), nothing is stored, and the message is text.
+      await page.getByTestId('article-id').fill('xss-owner-article');
+      await page.getByTestId('article-save').click();
+      await expect.poll(() => page.locator('.field-error').count()).toBeGreaterThan(0);
+
+      // The body: the whole corpus, then the knowledge-base payload article; the preview is the server's sanitised HTML.
+      await page.getByTestId('article-body').fill(`A short answer.\n\n${PAYLOADS.join('\n\n')}`);
+      await expect.poll(() => preview.locator('.article-body').textContent(), { timeout: 10_000 }).toContain("<script>alert('XSS-1')</script>");
+      const kbBody = readFileSync('tests/fixtures/xss/kb-article.md', 'utf8').replace(/^---[\s\S]*?\n---\n/, '');
+      await page.getByTestId('article-body').fill(kbBody);
+      await expect.poll(() => preview.locator('.article-body').textContent(), { timeout: 10_000 }).toContain("alert('KB-1')");
+      const previewLinks = await preview.locator('.article-body a').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href') ?? ''));
+      await page.getByTestId('article-title').fill('Plain title');
+      await page.getByTestId('article-tags').fill('');
+      await page.getByTestId('article-questions').fill('Where is my order?');
+      await page.getByTestId('article-save').click();
+      const bodyError = page.getByTestId('article-body-error');
+      await expect.poll(() => bodyError.count(), { timeout: 10_000 }).toBe(1);
+
+      // Try the bot with the payloads as questions: decision, titles and reasons as text.
+      const questions = pack(PAYLOADS, 1900);
+      for (const question of questions) {
+        await page.getByTestId('try-bot-question').fill(question);
+        await page.getByTestId('try-bot-submit').click();
+        await expect.poll(() => page.getByTestId('try-bot-submit').isEnabled(), { timeout: 10_000 }).toBe(true);
+      }
+      await expect.poll(() => page.getByTestId('try-bot-result').count(), { timeout: 10_000 }).toBe(1);
+
+      // Knowledge gaps: the payload questions, and the article picker for one of them.
+      await page.getByTestId('article-back').click();
+      const discard = page.getByTestId('article-discard-confirm');
+      if (await discard.count()) await discard.click();
+      await page.getByTestId('knowledge-gaps-button').click();
+      const gapRows = page.getByTestId('gap-row').filter({ hasText: 'alert' });
+      await expect.poll(() => gapRows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await gapRows.first().getByTestId('gap-add-question').click();
+      await expect.poll(() => page.getByTestId('gap-add-dialog').count()).toBe(1);
+      await sleep(1000);
+
+      const after = await inspectDom(page, null);
+      printTable('Owner side: payloads in the editor, the preview, Try the bot and the gaps', [
+        { figure: 'payloads typed as the title, shown as text in the preview', value: `${titlesShown} of ${PAYLOADS.length}` },
+        { figure: 'Try the bot questions (packed payloads)', value: questions.length },
+        { figure: 'knowledge gaps with a payload shown', value: await gapRows.count() },
+        { figure: 'links in the preview of the payload article', value: previewLinks.join(' ') || '(none)' },
+        { figure: 'scripts run / dialogs / beacons', value: problems.length },
+        { figure: 'on* attributes', value: after.handlers.length },
+        { figure: 'javascript: URLs', value: after.jsUrls.length },
+        { figure: 'new dangerous elements', value: JSON.stringify(newDangerous(before, after)) },
+      ]);
+      expect(problems).toEqual([]);
+      expect(after.handlers).toEqual([]);
+      expect(after.jsUrls).toEqual([]);
+      expect(newDangerous(before, after)).toEqual({});
+      expect(titlesShown).toBe(PAYLOADS.length);
+      for (const link of previewLinks) expect(link).toMatch(/^(https?:\/\/|\/|#)/);
+      expect((await page.evaluate(async () => (await fetch('/v1/agent/articles/en/xss-owner-article', { credentials: 'same-origin' })).status))).toBe(404);
+    } finally {
+      for (const socket of sockets) socket.close();
+      await context.close();
+    }
+  }, 150_000);
+});

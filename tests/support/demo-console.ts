@@ -38,3 +38,40 @@ export async function openAgentAndShopper(browser: Browser, agentOptions: Browse
   };
   return { agent, shopper, problems, close };
 }
+
+/**
+ * A plain (non-admin) agent of the demo site, created by the demo admin through the API in
+ * `page`'s context (which is left signed out), then signed in on `page` with a password of its
+ * own. Returns once the console's inbox is up.
+ */
+export async function signInAsNewPlainAgent(page: Page, baseUrl: string): Promise<{ email: string; password: string }> {
+  await page.goto(`${baseUrl}/console/?site=demo`);
+  const email = `helper-${Date.now()}-${Math.floor(Math.random() * 1e6)}@mapleandmoss.example`;
+  const password = 'helper-password-123';
+  const created = await page.evaluate(
+    async ({ adminEmail, adminPassword, email }) => {
+      const post = (url: string, body: unknown) =>
+        fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const login = await post('/v1/agent/login', { site: 'demo', email: adminEmail, password: adminPassword });
+      if (!login.ok) return { error: `admin login ${login.status}` };
+      const add = await post('/v1/agent/agents', { email, name: 'Helper Agent', role: 'agent' });
+      const body = (await add.json()) as { oneTimePassword?: string };
+      await post('/v1/agent/logout', {});
+      return add.ok && body.oneTimePassword ? { oneTimePassword: body.oneTimePassword } : { error: `add agent ${add.status}` };
+    },
+    { adminEmail: DEMO_AGENT_EMAIL, adminPassword: DEMO_AGENT_PASSWORD, email },
+  );
+  if (!('oneTimePassword' in created) || !created.oneTimePassword) throw new Error(`could not create an agent: ${JSON.stringify(created)}`);
+
+  // The new agent signs in with the one-time password and picks their own.
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(created.oneTimePassword);
+  await page.getByTestId('login-submit').click();
+  await expect.poll(() => page.getByTestId('password-form').count(), { timeout: 10_000 }).toBe(1);
+  await page.getByLabel('One-time (current) password').fill(created.oneTimePassword);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat the new password').fill(password);
+  await page.getByRole('button', { name: 'Save password' }).click();
+  await expect.poll(() => page.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
+  return { email, password };
+}

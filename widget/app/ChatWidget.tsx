@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TranscriptMessage, WidgetConfig } from '../../protocol/visitor.ts';
 import type { ChatConnection, ChatSnapshot, PendingMessage } from './connection.ts';
+import { ArticleContent } from './ArticleContent.tsx';
+import { LauncherIcon } from './LauncherIcon.tsx';
 import { fill, type Phrases, type WidgetLocale } from './i18n.ts';
 import { inkOnWhite, textOn } from './theme.ts';
 
@@ -179,7 +181,7 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
         title={open ? phrases.launcherClose : launcherLabel}
         onClick={() => onToggle(!open)}
       >
-        <span aria-hidden="true">{open ? '×' : '💬'}</span>
+        {open ? <span aria-hidden="true">×</span> : <LauncherIcon />}
       </button>
     </div>
   );
@@ -207,10 +209,7 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
     <li class={`message ${message.author}`} data-seq={message.seq} data-author={message.author}>
       {message.author === 'agent' && message.agentName && <span class="author">{message.agentName}</span>}
       {bot?.kind === 'answer' ? (
-        <article class="article">
-          <h3 class="article-title">{bot.article.title}</h3>
-          {/* The only HTML the widget renders: built from the shop's own markdown with raw HTML disabled. */}
-          <div class="article-body" dangerouslySetInnerHTML={{ __html: bot.article.html }} />
+        <ArticleContent title={bot.article.title} html={bot.article.html}>
           {bot.askFeedback && (
             <div class="feedback">
               {feedback === undefined ? (
@@ -228,7 +227,7 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
               )}
             </div>
           )}
-        </article>
+        </ArticleContent>
       ) : (
         <p class="text">{message.text}</p>
       )}

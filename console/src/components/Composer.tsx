@@ -18,6 +18,8 @@ interface ComposerProps {
   onSend: (text: string, asNote: boolean) => void;
   onTyping: (on: boolean) => void;
   autoFocus: boolean;
+  /** Text to add to the draft (agent assist); a new `id` adds it again. */
+  insertion?: { id: number; text: string } | null;
 }
 
 const TYPING_IDLE_MS = 3_000;
@@ -50,7 +52,7 @@ export function filterCanned(replies: CannedReply[], query: string, locale: stri
   return [...pool].sort((a, b) => rank(a) - rank(b)).slice(0, 8);
 }
 
-export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, onSend, onTyping, autoFocus }: ComposerProps) {
+export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, onSend, onTyping, autoFocus, insertion }: ComposerProps) {
   const [draft, setDraft] = useState('');
   const [asNote, setAsNote] = useState(false);
   const [caret, setCaret] = useState(0);
@@ -77,6 +79,17 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
     textarea.current?.focus();
   }, [autoFocus]);
   useEffect(() => () => clearTimeout(typingTimer.current), []);
+  // An inserted text goes after what the agent has typed, and the caret to its end, ready to edit.
+  useEffect(() => {
+    if (!insertion) return;
+    setDraft((current) => {
+      const next = current.trim() ? `${current.replace(/\s+$/, '')}\n\n${insertion.text}` : insertion.text;
+      pendingCaret.current = next.length;
+      setCaret(next.length);
+      return next;
+    });
+    textarea.current?.focus();
+  }, [insertion?.id]);
   useEffect(() => {
     const element = textarea.current;
     if (element && pendingCaret.current !== null) {

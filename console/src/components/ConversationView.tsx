@@ -4,6 +4,7 @@ import type { AgentPresence, AgentProfile, CannedReply, ChatSummary } from '../.
 import type { ConversationConnection } from '../conversation.ts';
 import { shopperName, stateLabel } from '../format.ts';
 import { useSnapshot } from '../hooks.ts';
+import { AssistPanel } from './AssistPanel.tsx';
 import { Composer } from './Composer.tsx';
 import { Modal } from './Modal.tsx';
 import { ShopperPanel } from './ShopperPanel.tsx';
@@ -24,11 +25,14 @@ type Dialog = 'transfer' | 'close' | null;
 export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast }: ConversationViewProps) {
   const chat = useSnapshot(connection);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [insertion, setInsertion] = useState<{ id: number; text: string } | null>(null);
   const online = chat.status === 'online' && chat.welcomed;
   const mine = chat.state === 'agent' && chat.assignedAgentId === me.id;
   const shopper = chat.shopper ?? summary?.shopper ?? null;
   const name = shopperName(shopper);
   const assignee = chat.assignedAgentId && chat.assignedAgentId !== me.id ? agents.find((agent) => agent.id === chat.assignedAgentId)?.name : undefined;
+
+  const latestShopper = chat.messages.findLast((message) => message.author === 'shopper') ?? null;
 
   // Tell the shopper we have read what is on screen, whenever the tab is visible.
   const lastSeq = chat.messages.length > 0 ? chat.messages[chat.messages.length - 1]!.seq : 0;
@@ -122,7 +126,14 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
           </p>
         )}
 
+        <AssistPanel
+          message={latestShopper}
+          locale={shopper?.locale ?? 'en'}
+          onInsert={(text) => setInsertion((current) => ({ id: (current?.id ?? 0) + 1, text }))}
+        />
+
         <Composer
+          insertion={insertion}
           messageBlocked={messageBlocked}
           noteBlocked={noteBlocked}
           locale={shopper?.locale ?? 'en'}

@@ -8,7 +8,7 @@ import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'gaps';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -84,6 +84,15 @@ export function Sidebar(props: SidebarProps) {
               Setup
             </button>
           )}
+          <button
+            type="button"
+            class={`button small ${props.page === 'articles' ? 'is-current' : ''}`}
+            aria-current={props.page === 'articles' ? 'page' : undefined}
+            data-testid="articles-button"
+            onClick={() => props.onOpenPage('articles')}
+          >
+            Articles
+          </button>
           <button
             type="button"
             class={`button small ${props.page === 'gaps' ? 'is-current' : ''}`}

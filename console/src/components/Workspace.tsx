@@ -10,6 +10,8 @@ import { ConversationConnection } from '../conversation.ts';
 import { oneLine, reasonLabel, shopperName } from '../format.ts';
 import { useSnapshot } from '../hooks.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
+import type { ArticleTarget } from './ArticleEditor.tsx';
+import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { KnowledgeGapsPage } from './KnowledgeGapsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
@@ -39,9 +41,9 @@ interface Route {
   page: WorkspacePage | null;
 }
 
-const PAGE_HASHES: Record<WorkspacePage, string> = { setup: '#setup', gaps: '#knowledge-gaps' };
+const PAGE_HASHES: Record<WorkspacePage, string> = { setup: '#setup', articles: '#articles', gaps: '#knowledge-gaps' };
 
-/** `#chat=<id>`, `#setup`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
+/** `#chat=<id>`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
 function routeFromHash(hash: string): Route | null {
   if (hash === '' || hash === '#') return { chat: null, page: null };
   const match = /^#chat=([0-9a-f-]{36})$/.exec(hash);
@@ -99,7 +101,10 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     url.hash = conversationId ? `chat=${conversationId}` : '';
     window.history.replaceState(null, '', url.href);
   }, []);
+  // An article to open on the Articles page (a knowledge gap's "new article from this question").
+  const [articleTarget, setArticleTarget] = useState<ArticleTarget | null>(null);
   const openPage = useCallback((next: WorkspacePage) => {
+    setArticleTarget(null);
     setSelectedId(null);
     setPage(next);
     const url = new URL(window.location.href);
@@ -262,9 +267,18 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         onLogout={() => onSignOut()}
       />
       {shownPage === 'setup' ? (
-        <SetupPage />
+        <SetupPage toast={addToast} />
+      ) : shownPage === 'articles' ? (
+        <ArticlesPage key={articleTarget ? JSON.stringify(articleTarget) : 'list'} me={me} initialTarget={articleTarget} toast={addToast} />
       ) : shownPage === 'gaps' ? (
-        <KnowledgeGapsPage />
+        <KnowledgeGapsPage
+          me={me}
+          toast={addToast}
+          onNewArticle={(target) => {
+            openPage('articles');
+            setArticleTarget(target);
+          }}
+        />
       ) : conversation ? (
         <ConversationView
           key={conversation.conversationId}

@@ -1,0 +1,811 @@
+/**
+ * The site's settings, editable by its admins: every field of SiteConfigSchema, checked with that
+ * same schema as the owner types (messages at the field), saved with the version the owner
+ * started from. A 400 is shown at the field it names; a 409 (someone else saved meanwhile) shows
+ * which sections they changed and lets the owner choose, never overwriting silently. The theme
+ * has a live preview drawn with the widget's own stylesheet. Everything typed is rendered as text.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
+import type { SiteSetupResponse } from '../../../protocol/agent.ts';
+import type { SiteSettingsResponse } from '../../../protocol/site-admin.ts';
+import type { SiteConfig } from '../../../protocol/site-config.ts';
+import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
+import { phrasesFor } from '../../../widget/app/i18n.ts';
+import { ApiError, featureError, saveSiteSettings } from '../api.ts';
+import { duration, localeName, safeHexColor } from '../format.ts';
+import { SECTION_NAMES, WEEKDAYS, changedSections, errorUnder, getIn, pathKey, setIn, validateSettings, type Path, type SettingsErrors } from '../settings.ts';
+import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
+
+type Locale = 'en' | 'zh';
+const LOCALES: readonly Locale[] = ['en', 'zh'];
+
+interface SettingsEditorProps {
+  setup: SiteSetupResponse;
+  onSaved: (saved: SiteSettingsResponse) => void;
+  toast: (text: string, tone?: 'info' | 'error') => void;
+}
+
+/** What every field needs: the draft, a setter by path, its error and a stable id. */
+interface Ctx {
+  draft: SiteConfig;
+  set: (path: Path, value: unknown) => void;
+  error: (path: Path) => string | undefined;
+  id: (path: Path) => string;
+}
+
+export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
+  const ids = useId();
+  const [base, setBase] = useState<{ site: SiteConfig; version: number }>({ site: setup.site, version: setup.version });
+  const [draft, setDraft] = useState<SiteConfig>(setup.site);
+  const [serverErrors, setServerErrors] = useState<SettingsErrors>({});
+  const [showErrors, setShowErrors] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<{ site: SiteConfig; version: number } | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  const dirty = JSON.stringify(draft) !== JSON.stringify(base.site);
+  const schemaErrors = useMemo(() => validateSettings(draft), [draft]);
+  // Schema messages appear once the owner has tried to save (or for fields they have touched), server ones always.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const errors: SettingsErrors = { ...serverErrors };
+  for (const [key, message] of Object.entries(schemaErrors)) {
+    if (showErrors || [...touched].some((path) => key === path || key.startsWith(`${path}.`) || path.startsWith(`${key}.`))) errors[key] ??= message;
+  }
+
+  const ctx: Ctx = {
+    draft,
+    set: (path, value) => {
+      setDraft((current) => setIn(current, path, value));
+      const key = pathKey(path);
+      setTouched((current) => (current.has(key) ? current : new Set(current).add(key)));
+      if (Object.keys(serverErrors).length > 0) setServerErrors({});
+      setFormError(null);
+    },
+    error: (path) => errorUnder(errors, pathKey(path)),
+    id: (path) => `${ids}-${pathKey(path).replace(/[^a-zA-Z0-9_-]/g, '-')}`,
+  };
+
+  const focusField = (key: string) => {
+    const element = document.getElementById(ctx.id(key.split('.'))) ?? document.querySelector<HTMLElement>(`[data-setting-path="${CSS.escape(key)}"]`);
+    element?.focus();
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setShowErrors(true);
+    const problems = Object.keys(schemaErrors);
+    if (problems.length > 0) {
+      setFormError(`${problems.length === 1 ? 'One setting needs' : `${problems.length} settings need`} attention before saving; nothing was saved.`);
+      setTimeout(() => summaryRef.current?.focus(), 0);
+      return;
+    }
+    setBusy(true);
+    setFormError(null);
+    try {
+      const saved = await saveSiteSettings(draft, base.version);
+      setBase({ site: saved.site, version: saved.version });
+      setDraft(saved.site);
+      setTouched(new Set());
+      setShowErrors(false);
+      setConflict(null);
+      onSaved(saved);
+      toast('Settings saved. Open chat widgets pick them up within seconds.');
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) {
+        const current = error.conflictCurrent<{ site?: SiteConfig; settings?: SiteConfig; version?: number }>();
+        const site = current?.site ?? current?.settings;
+        if (site && typeof current?.version === 'number') setConflict({ site, version: current.version });
+        setFormError(error.message);
+      } else if (error instanceof ApiError && error.status === 400 && error.field) {
+        setServerErrors({ [error.field]: error.fieldMessage });
+        setFormError(`Not saved: ${labelForPath(error.field)}: ${error.fieldMessage}`);
+        setTimeout(() => focusField(error.field!), 0);
+      } else {
+        setFormError(`Not saved. ${featureError(error, 'Saving settings')}`);
+      }
+      setTimeout(() => summaryRef.current?.focus(), 0);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const visibleErrors = Object.entries(errors);
+
+  return (
+    <form class="settings-editor stack" noValidate onSubmit={save} data-testid="settings-editor" aria-describedby={`${ids}-intro`}>
+      <p id={`${ids}-intro`} class="hint">
+        Changes reach open chat widgets and conversations within seconds of saving. Version <span data-testid="settings-version">{base.version}</span>.
+      </p>
+
+      {(formError || conflict) && (
+        <div ref={summaryRef} tabIndex={-1} class={conflict ? 'conflict' : 'form-error'} role="alert" data-testid={conflict ? 'settings-conflict' : 'settings-error'}>
+          <p>{formError}</p>
+          {!conflict && showErrors && visibleErrors.length > 0 && (
+            <ul class="error-summary">
+              {visibleErrors.slice(0, 8).map(([key, message]) => (
+                <li key={key}>
+                  <button type="button" class="link-button" onClick={() => focusField(key)}>
+                    {labelForPath(key)}
+                  </button>
+                  : {message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {conflict && (
+            <>
+              <p>
+                Someone else saved the settings (now version <span data-testid="settings-conflict-version">{conflict.version}</span>) since you opened this page. Nothing of
+                yours was saved. They changed: <strong data-testid="settings-conflict-sections">{changedSections(base.site, conflict.site).map((key) => SECTION_NAMES[key] ?? key).join(', ') || 'nothing you can see'}</strong>.
+              </p>
+              <div class="row">
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="settings-conflict-theirs"
+                  onClick={() => {
+                    setBase(conflict);
+                    setDraft(conflict.site);
+                    setConflict(null);
+                    setFormError(null);
+                    setTouched(new Set());
+                  }}
+                >
+                  Load their settings (drop my changes)
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="settings-conflict-mine"
+                  onClick={() => {
+                    // Deliberately on top of theirs: the next save names their version.
+                    setBase({ site: conflict.site, version: conflict.version });
+                    setConflict(null);
+                    setFormError('Your changes are kept. Save again to replace their settings with yours.');
+                  }}
+                >
+                  Keep mine, to save over theirs
+                </button>
+              </div>
+            </>
+          )}
+        </div>
+      )}
+
+      <div class="settings-grid">
+        <General ctx={ctx} />
+        <Theme ctx={ctx} />
+      </div>
+      <BusinessHoursEditor ctx={ctx} />
+      <div class="settings-grid">
+        <ChatRules ctx={ctx} />
+        <Access ctx={ctx} />
+      </div>
+      <CannedRepliesEditor ctx={ctx} />
+
+      <div class="save-bar" role="group" aria-label="Save the settings">
+        <button type="submit" class="button primary" data-testid="settings-save" disabled={busy || !dirty}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        <button
+          type="button"
+          class="button"
+          data-testid="settings-discard"
+          disabled={busy || !dirty}
+          onClick={() => {
+            setDraft(base.site);
+            setTouched(new Set());
+            setShowErrors(false);
+            setServerErrors({});
+            setFormError(null);
+          }}
+        >
+          Discard changes
+        </button>
+        <span class="hint" aria-live="polite" data-testid="settings-dirty">
+          {dirty ? 'Unsaved changes' : 'All changes saved'}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function labelForPath(key: string): string {
+  const parts = key.split('.');
+  const section = SECTION_NAMES[parts[0] ?? ''] ?? parts[0] ?? key;
+  const rest = parts.slice(1).map((part) => (part === 'en' || part === 'zh' ? localeName(part) : /^\d+$/.test(part) ? `#${Number(part) + 1}` : part));
+  return [section, ...rest].join(' › ');
+}
+
+// ---- field building blocks ------------------------------------------------------------------
+
+function FieldError({ ctx, path }: { ctx: Ctx; path: Path }) {
+  const message = ctx.error(path);
+  return message ? (
+    <p id={`${ctx.id(path)}-error`} class="field-error" data-testid={`setting-error-${pathKey(path)}`}>
+      {message}
+    </p>
+  ) : null;
+}
+
+function describedBy(ctx: Ctx, path: Path, hint?: boolean): string | undefined {
+  return [ctx.error(path) ? `${ctx.id(path)}-error` : '', hint ? `${ctx.id(path)}-hint` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+interface TextFieldProps {
+  ctx: Ctx;
+  path: Path;
+  label: string;
+  hint?: ComponentChildren;
+  multiline?: boolean;
+  lang?: string;
+  maxLength?: number;
+  placeholder?: string;
+}
+
+function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeholder }: TextFieldProps) {
+  const value = (getIn(ctx.draft, path) as string | undefined) ?? '';
+  const common = {
+    id: ctx.id(path),
+    lang,
+    value,
+    maxLength,
+    placeholder,
+    'data-setting-path': pathKey(path),
+    'data-testid': `setting-${pathKey(path)}`,
+    'aria-invalid': ctx.error(path) ? true : undefined,
+    'aria-describedby': describedBy(ctx, path, !!hint),
+  };
+  // An emptied per-language text is removed, so the schema says which language is missing.
+  const onInput = (event: Event) => {
+    const text = (event.currentTarget as HTMLInputElement).value;
+    ctx.set(path, text === '' && typeof path[path.length - 1] === 'string' && LOCALES.includes(path[path.length - 1] as Locale) ? undefined : text);
+  };
+  return (
+    <div class="field">
+      <label for={ctx.id(path)}>{label}</label>
+      {multiline ? <textarea {...common} rows={3} onInput={onInput} /> : <input {...common} onInput={onInput} />}
+      {hint && (
+        <p id={`${ctx.id(path)}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      <FieldError ctx={ctx} path={path} />
+    </div>
+  );
+}
+
+function NumberField({ ctx, path, label, hint, min, max }: { ctx: Ctx; path: Path; label: string; hint?: ComponentChildren; min?: number; max?: number }) {
+  const value = getIn(ctx.draft, path);
+  return (
+    <div class="field">
+      <label for={ctx.id(path)}>{label}</label>
+      <input
+        id={ctx.id(path)}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        step={1}
+        class="number-input"
+        value={typeof value === 'number' && Number.isFinite(value) ? String(value) : ''}
+        data-setting-path={pathKey(path)}
+        data-testid={`setting-${pathKey(path)}`}
+        aria-invalid={ctx.error(path) ? true : undefined}
+        aria-describedby={describedBy(ctx, path, !!hint)}
+        // An empty or unparseable box stays visible to the schema as "not a number", never as 0.
+        onInput={(event) => {
+          const raw = event.currentTarget.value.trim();
+          ctx.set(path, raw === '' ? Number.NaN : Number(raw));
+        }}
+      />
+      {hint && (
+        <p id={`${ctx.id(path)}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      <FieldError ctx={ctx} path={path} />
+    </div>
+  );
+}
+
+function CheckField({ ctx, path, label, hint }: { ctx: Ctx; path: Path; label: string; hint?: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label class="switch">
+        <input
+          type="checkbox"
+          id={ctx.id(path)}
+          data-testid={`setting-${pathKey(path)}`}
+          checked={getIn(ctx.draft, path) === true}
+          aria-describedby={describedBy(ctx, path, !!hint)}
+          onChange={(event) => ctx.set(path, event.currentTarget.checked)}
+        />
+        {label}
+      </label>
+      {hint && (
+        <p id={`${ctx.id(path)}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      <FieldError ctx={ctx} path={path} />
+    </div>
+  );
+}
+
+/** One text per language the site offers. */
+function PerLocale({ ctx, path, label, hint, multiline }: { ctx: Ctx; path: Path; label: string; hint?: ComponentChildren; multiline?: boolean }) {
+  const locales = (ctx.draft.locales ?? []).filter((locale): locale is Locale => LOCALES.includes(locale));
+  return (
+    <>
+      {locales.map((locale) => (
+        <TextField key={locale} ctx={ctx} path={[...path, locale]} label={`${label} (${localeName(locale)})`} lang={locale} multiline={multiline} hint={locale === locales[0] ? hint : undefined} />
+      ))}
+    </>
+  );
+}
+
+function Card({ title, children, wide, testId }: { title: string; children: ComponentChildren; wide?: boolean; testId?: string }) {
+  const id = useId();
+  return (
+    <section class={`settings-card ${wide ? 'wide' : ''}`} aria-labelledby={id} data-testid={testId}>
+      <h3 id={id} class="subheading">
+        {title}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+// ---- sections -------------------------------------------------------------------------------
+
+function General({ ctx }: { ctx: Ctx }) {
+  const { draft } = ctx;
+  return (
+    <Card title="General" testId="settings-general">
+      <TextField ctx={ctx} path={['name']} label="Shop name" hint="Shown at the top of the chat." maxLength={200} />
+      <dl class="settings-list">
+        <dt>Site id</dt>
+        <dd class="mono">{draft.id}</dd>
+      </dl>
+      <fieldset class="picker" data-setting-path="locales" aria-describedby={describedBy(ctx, ['locales'])}>
+        <legend>Languages</legend>
+        {LOCALES.map((locale) => (
+          <label key={locale} class="picker-option">
+            <input
+              type="checkbox"
+              data-testid={`setting-locales-${locale}`}
+              checked={draft.locales.includes(locale)}
+              onChange={(event) => {
+                const on = event.currentTarget.checked;
+                const next = on ? LOCALES.filter((code) => code === locale || draft.locales.includes(code)) : draft.locales.filter((code) => code !== locale);
+                ctx.set(['locales'], next);
+                if (!on && draft.defaultLocale === locale) ctx.set(['defaultLocale'], next[0]);
+              }}
+            />
+            {localeName(locale)}
+          </label>
+        ))}
+        <FieldError ctx={ctx} path={['locales']} />
+      </fieldset>
+      <div class="field">
+        <label for={ctx.id(['defaultLocale'])}>Default language</label>
+        <select id={ctx.id(['defaultLocale'])} data-testid="setting-defaultLocale" value={draft.defaultLocale ?? draft.locales[0] ?? 'en'} onChange={(event) => ctx.set(['defaultLocale'], event.currentTarget.value)}>
+          {draft.locales.map((locale) => (
+            <option key={locale} value={locale}>
+              {localeName(locale)}
+            </option>
+          ))}
+        </select>
+        <p class="hint">For shoppers whose page and browser say neither language.</p>
+      </div>
+      <PerLocale ctx={ctx} path={['greeting']} label="Greeting" multiline hint="The first message of every chat. {name} becomes the shopper's name once you identify them." />
+    </Card>
+  );
+}
+
+function Theme({ ctx }: { ctx: Ctx }) {
+  const theme = ctx.draft.theme ?? { color: '#1f6f5c', position: 'right', launcherLabel: {} };
+  const valid = safeHexColor(theme.color) && /^#[0-9a-f]{6}$/i.test(theme.color) ? theme.color : null;
+  const style = widgetThemeStyle(theme.color);
+  const shown = style['--accent']!;
+  const [previewLocale, setPreviewLocale] = useState<Locale>((ctx.draft.defaultLocale as Locale | undefined) ?? ctx.draft.locales[0] ?? 'en');
+  const locale = ctx.draft.locales.includes(previewLocale) ? previewLocale : (ctx.draft.locales[0] ?? 'en');
+  const phrases = phrasesFor(locale);
+  const greeting = (ctx.draft.greeting?.[locale] ?? '').replace('{name}', '');
+  const colourPath = ['theme', 'color'];
+  return (
+    <Card title="Theme" testId="settings-theme">
+      <div class="field">
+        <label for={ctx.id(colourPath)}>Colour</label>
+        <div class="row">
+          <input
+            type="color"
+            class="colour-picker"
+            aria-label="Pick the colour"
+            data-testid="setting-theme.color-picker"
+            value={shown.toLowerCase()}
+            onInput={(event) => ctx.set(colourPath, event.currentTarget.value)}
+          />
+          <input
+            id={ctx.id(colourPath)}
+            class="mono colour-text"
+            data-testid="setting-theme.color"
+            data-setting-path="theme.color"
+            value={theme.color}
+            maxLength={7}
+            spellcheck={false}
+            aria-invalid={ctx.error(colourPath) ? true : undefined}
+            aria-describedby={describedBy(ctx, colourPath, true)}
+            onInput={(event) => ctx.set(colourPath, event.currentTarget.value.trim())}
+          />
+        </div>
+        <p id={`${ctx.id(colourPath)}-hint`} class="hint">
+          #rrggbb. Text on it turns black or white, whichever reads better.
+        </p>
+        <FieldError ctx={ctx} path={colourPath} />
+      </div>
+      <fieldset class="picker">
+        <legend>Position</legend>
+        {(['right', 'left'] as const).map((position) => (
+          <label key={position} class="picker-option">
+            <input type="radio" name={`${ctx.id(['theme', 'position'])}`} data-testid={`setting-theme.position-${position}`} checked={theme.position === position} onChange={() => ctx.set(['theme', 'position'], position)} />
+            {position === 'right' ? 'Bottom right' : 'Bottom left'}
+          </label>
+        ))}
+      </fieldset>
+      <PerLocale ctx={ctx} path={['theme', 'launcherLabel']} label="Launcher label" hint={`What screen readers say for the chat button. Empty: “${phrasesFor('en').launcherOpen}” / “${phrasesFor('zh').launcherOpen}”.`} />
+      <div class="row preview-head">
+        <h4 class="minor-heading">Preview</h4>
+        {ctx.draft.locales.length > 1 && (
+          <label class="inline-field">
+            Language
+            <select data-testid="theme-preview-locale" value={locale} onChange={(event) => setPreviewLocale(event.currentTarget.value as Locale)}>
+              {ctx.draft.locales.map((code) => (
+                <option key={code} value={code}>
+                  {localeName(code)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <WidgetFrame label="The chat widget with this theme" testId="theme-preview">
+        <div class={`kefu ${theme.position === 'left' ? 'left' : 'right'}`} style={style} lang={locale}>
+          <section class="panel">
+            <header class="header">
+              <div>
+                <h2 class="title">{ctx.draft.name || phrases.title}</h2>
+                <p class="status">{phrases.online}</p>
+              </div>
+            </header>
+            <ol class="messages">
+              <li class="message bot">
+                <p class="text">{greeting}</p>
+              </li>
+              <li class="message shopper">
+                <p class="text">{locale === 'zh' ? '我想退货' : 'How do I return something?'}</p>
+              </li>
+            </ol>
+          </section>
+          <span class="launcher" role="img" aria-label={ctx.draft.theme?.launcherLabel?.[locale] || phrases.launcherOpen}>
+            <LauncherIcon />
+          </span>
+        </div>
+      </WidgetFrame>
+      {!valid && <p class="hint hint-warn">The preview keeps the default colour until the colour is a valid #rrggbb.</p>}
+    </Card>
+  );
+}
+
+function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
+  const hours = ctx.draft.businessHours;
+  const zones = useMemo(() => {
+    try {
+      return Intl.supportedValuesOf('timeZone');
+    } catch {
+      return [];
+    }
+  }, []);
+  const listId = useId();
+  const [holiday, setHoliday] = useState('');
+  const holidays = hours.holidays ?? [];
+  return (
+    <Card title="Business hours" wide testId="business-hours">
+      <p class="hint">Outside these hours, or with no agent online, shoppers who ask for a person get the offline form.</p>
+      <div class="field timezone-field">
+        <label for={ctx.id(['businessHours', 'timezone'])}>Time zone</label>
+        <input
+          id={ctx.id(['businessHours', 'timezone'])}
+          list={listId}
+          data-testid="setting-businessHours.timezone"
+          data-setting-path="businessHours.timezone"
+          value={hours.timezone}
+          spellcheck={false}
+          aria-invalid={ctx.error(['businessHours', 'timezone']) ? true : undefined}
+          aria-describedby={describedBy(ctx, ['businessHours', 'timezone'])}
+          onInput={(event) => ctx.set(['businessHours', 'timezone'], event.currentTarget.value.trim())}
+        />
+        <datalist id={listId}>
+          {zones.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
+        <FieldError ctx={ctx} path={['businessHours', 'timezone']} />
+      </div>
+      <table class="settings-table hours-table" data-testid="hours-table">
+        <caption class="visually-hidden">Opening hours by day of the week, as HH:MM in 24-hour time</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">Open</th>
+          </tr>
+        </thead>
+        <tbody>
+          {WEEKDAYS.map(([day, dayName]) => {
+            const ranges = hours.weekly[day] ?? [];
+            const dayPath = ['businessHours', 'weekly', day];
+            return (
+              <tr key={day} data-day={day}>
+                <th scope="row">{dayName}</th>
+                <td>
+                  <div class="ranges">
+                    {ranges.length === 0 && <span class="muted">Closed</span>}
+                    {ranges.map(([from, to], index) => (
+                      <span key={index} class="range" data-testid="hours-range">
+                        <input
+                          class="time-input"
+                          value={from}
+                          maxLength={5}
+                          placeholder="09:00"
+                          aria-label={`${dayName}, range ${index + 1}, opens`}
+                          data-setting-path={pathKey([...dayPath, index])}
+                          aria-invalid={ctx.error([...dayPath, index]) ? true : undefined}
+                          onInput={(event) => ctx.set([...dayPath, index, 0], event.currentTarget.value.trim())}
+                        />
+                        –
+                        <input
+                          class="time-input"
+                          value={to}
+                          maxLength={5}
+                          placeholder="18:00"
+                          aria-label={`${dayName}, range ${index + 1}, closes`}
+                          aria-invalid={ctx.error([...dayPath, index]) ? true : undefined}
+                          onInput={(event) => ctx.set([...dayPath, index, 1], event.currentTarget.value.trim())}
+                        />
+                        <button
+                          type="button"
+                          class="button small ghost"
+                          aria-label={`Remove ${dayName} ${from}–${to}`}
+                          onClick={() => ctx.set(dayPath, ranges.filter((_, i) => i !== index))}
+                        >
+                          ×
+                        </button>
+                      </span>
+                    ))}
+                    <button type="button" class="button small" aria-label={`Add opening hours on ${dayName}`} onClick={() => ctx.set(dayPath, [...ranges, ['09:00', '17:00']])}>
+                      + Hours
+                    </button>
+                  </div>
+                  <FieldError ctx={ctx} path={dayPath} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <h4 class="minor-heading">Holidays (closed all day)</h4>
+      {holidays.length === 0 ? (
+        <p class="muted small">None</p>
+      ) : (
+        <ul class="holidays plain-list" data-testid="holidays">
+          {holidays.map((date, index) => (
+            <li key={`${date}-${index}`} class="holiday">
+              <time dateTime={date}>{date}</time>
+              <button type="button" class="button small ghost" aria-label={`Remove the holiday ${date}`} onClick={() => ctx.set(['businessHours', 'holidays'], holidays.filter((_, i) => i !== index))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <FieldError ctx={ctx} path={['businessHours', 'holidays']} />
+      <div class="row">
+        <label class="inline-field">
+          Add a holiday
+          <input type="date" data-testid="holiday-date" value={holiday} onInput={(event) => setHoliday(event.currentTarget.value)} />
+        </label>
+        <button
+          type="button"
+          class="button small"
+          data-testid="holiday-add"
+          disabled={!/^\d{4}-\d{2}-\d{2}$/.test(holiday) || holidays.includes(holiday)}
+          onClick={() => {
+            ctx.set(['businessHours', 'holidays'], [...holidays, holiday].sort());
+            setHoliday('');
+          }}
+        >
+          Add
+        </button>
+      </div>
+    </Card>
+  );
+}
+
+function ChatRules({ ctx }: { ctx: Ctx }) {
+  const idle = ctx.draft.idle;
+  return (
+    <Card title="Chats" testId="settings-chats">
+      <PerLocale ctx={ctx} path={['promisedReplyTime']} label="Promised reply time" hint="Shown on offline tickets, e.g. “We reply within one working day.”" />
+      <CheckField ctx={ctx} path={['assignment', 'autoAssign']} label="Assign new chats automatically" hint="Round robin among online agents with room; otherwise agents claim chats from the queue." />
+      <NumberField ctx={ctx} path={['assignment', 'maxChatsPerAgent']} label="Max chats per agent" min={1} max={50} />
+      <NumberField
+        ctx={ctx}
+        path={['agentGraceSeconds']}
+        label="Agent grace period (seconds)"
+        min={5}
+        max={3600}
+        hint={`How long an agent may be disconnected before their chats go back to the queue: ${duration(ctx.draft.agentGraceSeconds)}.`}
+      />
+      <h4 class="minor-heading">Idle shopper</h4>
+      <p class="hint">After an agent's message, a silent shopper gets two polite prompts, then the chat closes politely.</p>
+      <NumberField ctx={ctx} path={['idle', 'firstPromptSeconds']} label="First prompt after (seconds)" min={1} hint={duration(idle.firstPromptSeconds)} />
+      <NumberField ctx={ctx} path={['idle', 'secondPromptSeconds']} label="Second prompt after (seconds)" min={1} hint={duration(idle.secondPromptSeconds)} />
+      <NumberField ctx={ctx} path={['idle', 'closeSeconds']} label="Close after (seconds)" min={1} hint={duration(idle.closeSeconds)} />
+      {ctx.error(['idle']) && !ctx.error(['idle', 'prompts']) && (
+        <p class="field-error" data-testid="setting-error-idle">
+          {ctx.error(['idle'])}
+        </p>
+      )}
+      <PerLocale ctx={ctx} path={['idle', 'prompts', 'first']} label="First prompt" multiline />
+      <PerLocale ctx={ctx} path={['idle', 'prompts', 'second']} label="Second prompt" multiline />
+      <PerLocale ctx={ctx} path={['idle', 'prompts', 'close']} label="Closing message" multiline />
+    </Card>
+  );
+}
+
+function Access({ ctx }: { ctx: Ctx }) {
+  const origins = ctx.draft.allowedOrigins ?? [];
+  // The textarea keeps what the owner types (blank lines included); the setting gets the non-empty lines.
+  const [originsText, setOriginsText] = useState(origins.join('\n'));
+  useEffect(() => {
+    if (originsText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join('\n') !== origins.join('\n')) setOriginsText(origins.join('\n'));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [origins.join('\n')]);
+  const path = ['allowedOrigins'];
+  return (
+    <Card title="Access and limits" testId="settings-access">
+      <div class="field">
+        <label for={ctx.id(path)}>Allowed origins</label>
+        <textarea
+          id={ctx.id(path)}
+          class="mono"
+          rows={4}
+          spellcheck={false}
+          data-testid="setting-allowedOrigins"
+          data-setting-path="allowedOrigins"
+          value={originsText}
+          aria-invalid={ctx.error(path) ? true : undefined}
+          aria-describedby={describedBy(ctx, path, true)}
+          onInput={(event) => {
+            setOriginsText(event.currentTarget.value);
+            ctx.set(
+              path,
+              event.currentTarget.value
+                .split(/\r?\n/)
+                .map((line) => line.trim())
+                .filter(Boolean),
+            );
+          }}
+        />
+        <p id={`${ctx.id(path)}-hint`} class="hint">
+          One per line, e.g. https://shop.example. Pages anywhere else cannot open chats.
+        </p>
+        <FieldError ctx={ctx} path={path} />
+      </div>
+      <CheckField
+        ctx={ctx}
+        path={['identityVerification']}
+        label="Require identity verification"
+        hint="identify() calls must carry a userHash signed with your site's secret (IDENTITY_SECRETS on the Worker); without it they are refused."
+      />
+      <NumberField ctx={ctx} path={['limits', 'newConversationsPerIpPerHour']} label="New chats per address per hour" min={1} max={100_000} hint="Resumed chats are not counted." />
+    </Card>
+  );
+}
+
+function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
+  const replies = ctx.draft.cannedReplies ?? [];
+  const path = ['cannedReplies'];
+  const addRef = useRef<HTMLButtonElement>(null);
+  return (
+    <Card title={`Canned replies (${replies.length})`} wide testId="settings-canned">
+      <p class="hint">Agents type / and the shortcut in the reply box. {'{name}'} becomes the shopper's name and {'{agent}'} the agent's.</p>
+      {replies.length > 0 && (
+        <table class="settings-table canned-table" data-testid="canned-table">
+          <caption class="visually-hidden">Canned replies</caption>
+          <thead>
+            <tr>
+              <th scope="col">Shortcut</th>
+              <th scope="col">Language</th>
+              <th scope="col">Text</th>
+              <th scope="col">
+                <span class="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {replies.map((reply, index) => (
+              <tr key={index} data-testid="canned-row">
+                <td>
+                  <input
+                    class="mono shortcut-input"
+                    value={reply.shortcut}
+                    maxLength={32}
+                    aria-label={`Shortcut of canned reply ${index + 1}`}
+                    data-setting-path={pathKey([...path, index, 'shortcut'])}
+                    data-testid="canned-shortcut"
+                    aria-invalid={ctx.error([...path, index, 'shortcut']) ? true : undefined}
+                    onInput={(event) => ctx.set([...path, index, 'shortcut'], event.currentTarget.value.trim().replace(/^\//, ''))}
+                  />
+                  <FieldError ctx={ctx} path={[...path, index, 'shortcut']} />
+                </td>
+                <td>
+                  <select aria-label={`Language of canned reply ${index + 1}`} value={reply.locale} onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}>
+                    {LOCALES.map((locale) => (
+                      <option key={locale} value={locale}>
+                        {localeName(locale)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <textarea
+                    class="canned-text-input"
+                    rows={2}
+                    lang={reply.locale}
+                    value={reply.text}
+                    maxLength={2000}
+                    aria-label={`Text of canned reply ${index + 1}`}
+                    data-setting-path={pathKey([...path, index, 'text'])}
+                    data-testid="canned-text"
+                    aria-invalid={ctx.error([...path, index, 'text']) ? true : undefined}
+                    onInput={(event) => ctx.set([...path, index, 'text'], event.currentTarget.value)}
+                  />
+                  <FieldError ctx={ctx} path={[...path, index, 'text']} />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    class="button small ghost"
+                    aria-label={`Remove the canned reply /${reply.shortcut}`}
+                    onClick={() => {
+                      ctx.set(path, replies.filter((_, i) => i !== index));
+                      addRef.current?.focus();
+                    }}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        <button
+          ref={addRef}
+          type="button"
+          class="button small"
+          data-testid="canned-add"
+          onClick={() => ctx.set(path, [...replies, { shortcut: '', locale: ctx.draft.defaultLocale ?? ctx.draft.locales[0] ?? 'en', text: '' }])}
+        >
+          + Canned reply
+        </button>
+      </p>
+    </Card>
+  );
+}
