@@ -23,7 +23,7 @@ beforeAll(() => {
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
   compiledEn = r.sites.demo!.locales.en!;
-}, 60_000); // the build parses every article: slow on a shared 2-core machine
+}, 60_000); // the build parses every article: past the default 10 s on a busy 2-core machine
 
 /** A knowledge object no other test has used, so its lazy caches start empty. */
 const freshKnowledge = () => loadKnowledge(structuredClone(compiledEn));
