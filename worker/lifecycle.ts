@@ -140,7 +140,12 @@ export class LifecycleError extends Error {
   }
 }
 
-type ConversationStep<T extends ConversationEventType> = Step<ConversationState, ConversationState, Extract<ConversationEvent, { type: T }>, ConversationEffect>;
+type ConversationStep<T extends ConversationEventType> = Step<
+  ConversationState,
+  ConversationState,
+  Extract<ConversationEvent, { type: T }>,
+  ConversationEffect
+>;
 type ConversationRule<T extends ConversationEventType> = ConversationStep<T> | Ignore;
 /** Per event type, per state: its rule; a state without one makes the event illegal there. */
 type ConversationTable = { readonly [T in ConversationEventType]: Partial<Record<ConversationState, ConversationRule<T>>> };
@@ -321,7 +326,14 @@ export type ChatRowEvent =
 
 export type ChatRowEventType = ChatRowEvent['type'];
 
-export const CHAT_ROW_EVENT_TYPES = ['handoff_queued', 'handoff_offline', 'assign', 'transfer', 'release', 'grace_expired'] as const satisfies readonly ChatRowEventType[];
+export const CHAT_ROW_EVENT_TYPES = [
+  'handoff_queued',
+  'handoff_offline',
+  'assign',
+  'transfer',
+  'release',
+  'grace_expired',
+] as const satisfies readonly ChatRowEventType[];
 
 export type ChatRowEffect =
   /** INSERT … ON CONFLICT: a fresh row (claim, reply, close and rating fields cleared) */
@@ -387,7 +399,11 @@ export const CHAT_ROW_TRANSITIONS: ChatRowTable = {
   grace_expired: {
     agent: {
       next: 'queued',
-      effects: () => [{ kind: 'write_row', state: 'queued', agentId: null, requeued: true }, { kind: 'tell_conversation', call: 'returnToQueue' }, { kind: 'after_queue_change' }],
+      effects: () => [
+        { kind: 'write_row', state: 'queued', agentId: null, requeued: true },
+        { kind: 'tell_conversation', call: 'returnToQueue' },
+        { kind: 'after_queue_change' },
+      ],
     },
   },
 };

@@ -5,12 +5,12 @@ import {
   type ChatRowEvent,
   type ChatRowEventType,
   type ChatRowState,
-  chatRowTransition,
   CONVERSATION_EVENT_TYPES,
   CONVERSATION_STATES,
   type ConversationEvent,
   type ConversationEventType,
   type ConversationState,
+  chatRowTransition,
   conversationTransition,
   LifecycleError,
 } from '../../worker/lifecycle.ts';
@@ -43,7 +43,6 @@ type Expected = ConversationState | typeof X | typeof I;
  * illegal (the caller answers not_now / not_assigned).
  */
 const EXPECTED: Record<ConversationEventType, Record<ConversationState, Expected>> = {
-  //                     bot        queued     agent      offline    closed
   shopper_message: { bot: 'bot', queued: 'queued', agent: 'agent', offline: 'bot', closed: 'bot' },
   handoff: { bot: 'bot', queued: X, agent: X, offline: 'offline', closed: 'closed' },
   inbox_queued: { bot: 'queued', queued: X, agent: X, offline: 'queued', closed: 'queued' },
@@ -112,7 +111,10 @@ describe('conversation lifecycle: effects, in the order the Conversation carries
 
   it('back to the bot and close change the state before they release the inbox row', () => {
     expect(kinds('agent', { type: 'back_to_bot' })).toEqual(['cancel_idle_timer', 'clear_assignment', 'announce_state', 'call_inbox']);
-    expect(conversationTransition('agent', { type: 'back_to_bot' }).effects.at(-1)).toEqual({ kind: 'call_inbox', call: { method: 'release', outcome: 'back_to_bot' } });
+    expect(conversationTransition('agent', { type: 'back_to_bot' }).effects.at(-1)).toEqual({
+      kind: 'call_inbox',
+      call: { method: 'release', outcome: 'back_to_bot' },
+    });
     expect(kinds('agent', { type: 'agent_close' })).toEqual(['cancel_idle_timer', 'announce_state', 'call_inbox']);
     expect(kinds('agent', { type: 'idle_close' })).toEqual(['store_message', 'cancel_idle_timer', 'announce_state', 'call_inbox']);
   });
@@ -153,7 +155,6 @@ const rowEvents: { [T in ChatRowEventType]: Extract<ChatRowEvent, { type: T }> }
   grace_expired: { type: 'grace_expired' },
 };
 const ROW_EXPECTED: Record<ChatRowEventType, Record<'none' | ChatRowState, RowExpected>> = {
-  //              no row      bot        queued     agent      offline    closed
   handoff_queued: { none: 'queued', bot: 'queued', queued: X, agent: X, offline: 'queued', closed: 'queued' },
   handoff_offline: { none: 'offline', bot: 'offline', queued: X, agent: X, offline: 'offline', closed: 'offline' },
   assign: { none: X, bot: X, queued: 'agent', agent: X, offline: X, closed: X },
@@ -181,7 +182,12 @@ describe("the inbox's chat row: the same states, its own events", () => {
   });
 
   it('a claim writes the row before it tells anyone; a requeued chat goes first', () => {
-    expect(chatRowTransition('queued', rowEvents.assign).effects.map((e) => e.kind)).toEqual(['write_row', 'tell_agent_assigned', 'tell_conversation', 'after_queue_change']);
+    expect(chatRowTransition('queued', rowEvents.assign).effects.map((e) => e.kind)).toEqual([
+      'write_row',
+      'tell_agent_assigned',
+      'tell_conversation',
+      'after_queue_change',
+    ]);
     expect(chatRowTransition('agent', rowEvents.grace_expired).effects[0]).toEqual({ kind: 'write_row', state: 'queued', agentId: null, requeued: true });
   });
 

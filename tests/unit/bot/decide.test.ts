@@ -23,7 +23,7 @@ beforeAll(() => {
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
   teaKb = loadSiteKnowledge(r.sites['lantern-tea']!);
-});
+}, 60_000); // the build parses every article: past the default 10 s on a busy 2-core machine
 
 const ask = (text: string, history?: HistoryEntry[]) => decide(text, { kb, locale: 'en', history });
 const handoffReason = (d: Decision) => (d.action === 'handoff' ? d.reason : `not a handoff: ${d.action}`);

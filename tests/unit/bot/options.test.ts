@@ -1,18 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import { rankingVerdict } from '../../../worker/bot/decide.ts';
 import {
   botOptions,
+  type CompiledKnowledge,
   DEFAULT_BOT_OPTIONS,
   decide,
   loadKnowledge,
   loadSiteKnowledge,
   onFeedback,
-  THRESHOLDS,
-  type CompiledKnowledge,
   type SiteKnowledge,
+  THRESHOLDS,
 } from '../../../worker/bot/index.ts';
-import { rankingVerdict } from '../../../worker/bot/decide.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
@@ -23,7 +23,7 @@ beforeAll(() => {
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
   compiledEn = r.sites.demo!.locales.en!;
-}, 60_000); // the build parses every article: slow on a shared 2-core machine
+}, 60_000); // the build parses every article: past the default 10 s on a busy 2-core machine
 
 /** A knowledge object no other test has used, so its lazy caches start empty. */
 const freshKnowledge = () => loadKnowledge(structuredClone(compiledEn));
@@ -121,7 +121,14 @@ describe('rankingVerdict: the rule decide() applies to a ranking, and eval --tun
   });
 
   it('agrees with decide() on the decision’s own scores', () => {
-    const questions = ['How do I reset my password?', 'refund', 'where is my parcel', 'how do volcanoes erupt', 'can you recommend a good pizza recipe', 'do you ship abroad'];
+    const questions = [
+      'How do I reset my password?',
+      'refund',
+      'where is my parcel',
+      'how do volcanoes erupt',
+      'can you recommend a good pizza recipe',
+      'do you ship abroad',
+    ];
     for (const q of questions) {
       const d = decide(q, { kb, locale: 'en' });
       const v = rankingVerdict(d.scores);
