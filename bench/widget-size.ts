@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-export const BUDGET_BYTES = { loader: 1536, app: 20 * 1024 } as const;
+export const BUDGET_BYTES = { loader: 1024, app: 15 * 1024 } as const;
 
 export function widgetSizes(dir = 'dist/public/widget'): { loader: number; app: number } {
   const gzipped = (file: string) => gzipSync(readFileSync(`${dir}/${file}`), { level: 9 }).byteLength;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUDGET_BYTES, widgetSizes } from '../../bench/widget-size.ts';
 
 describe('the shopper download stays small', () => {
-  it('loader ≤ 1.5 KB and app ≤ 20 KB gzipped (Preact included)', () => {
+  it('loader ≤ 1 KB and app ≤ 15 KB gzipped (Preact included)', () => {
     expect(existsSync('dist/public/widget/app.js'), 'run `npm run build` first').toBe(true);
     const sizes = widgetSizes();
     console.log(`widget size (gzipped): loader ${sizes.loader} B of ${BUDGET_BYTES.loader} B, app ${sizes.app} B of ${BUDGET_BYTES.app} B`);
