@@ -1,7 +1,8 @@
 /**
  * `npm start`: runs the Worker on local workerd (wrangler dev, storage under .wrangler/state),
- * imports the two example sites (knowledge-base/sites: demo, lantern-tea) into its storage (a no-op
- * when they are there already), seeds the demo agent and prints where everything is.
+ * imports the two example sites (knowledge-base/sites: demo, lantern-tea) into its storage when they
+ * are not there yet (what an owner changed in the console stays; `npm run site:import` re-imports a
+ * folder on purpose), seeds the demo agent and prints where everything is.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ async function waitUntilReady(): Promise<void> {
 
 try {
   await waitUntilReady();
-  for (const result of await importExampleSites(baseUrl, readDevVars().ADMIN_API_KEY ?? '')) {
+  for (const result of await importExampleSites(baseUrl, readDevVars().ADMIN_API_KEY ?? '', { onlyIfMissing: true })) {
     if (result.changed) console.log(`kefu: published ${result.articles} articles (site version ${result.version})`);
   }
   const login = await seedDemoAgent(baseUrl, readDevVars());

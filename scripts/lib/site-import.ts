@@ -53,11 +53,26 @@ export function exportSite(baseUrl: string, adminKey: string, siteId: string): P
   return call(`${baseUrl}/v1/admin/sites/${encodeURIComponent(siteId)}/export`, adminKey, { method: 'GET' });
 }
 
-/** Publishes demo and lantern-tea into the Worker's storage (a no-op when they are already there). */
-export async function importExampleSites(baseUrl: string, adminKey: string): Promise<SiteImportResponse[]> {
+/**
+ * Publishes demo and lantern-tea into the Worker's storage (a no-op when they are there unchanged).
+ * With `onlyIfMissing`, a site that exists is left alone: `npm start` must not undo what an owner
+ * changed in the console since the last start.
+ */
+export async function importExampleSites(baseUrl: string, adminKey: string, options: { onlyIfMissing?: boolean } = {}): Promise<SiteImportResponse[]> {
   const results: SiteImportResponse[] = [];
-  for (const site of exampleSites()) results.push(await importSite(baseUrl, adminKey, site));
+  for (const site of exampleSites()) {
+    if (options.onlyIfMissing && (await siteExists(baseUrl, adminKey, site.settings.id))) continue;
+    results.push(await importSite(baseUrl, adminKey, site));
+  }
   return results;
+}
+
+async function siteExists(baseUrl: string, adminKey: string, siteId: string): Promise<boolean> {
+  const response = await fetch(`${baseUrl}/v1/admin/sites/${encodeURIComponent(siteId)}/export`, { headers: { authorization: `Bearer ${adminKey}` } });
+  await response.body?.cancel();
+  if (response.status === 404) return false;
+  if (!response.ok) throw new Error(`admin API answered ${response.status} when asked whether ${siteId} exists`);
+  return true;
 }
 
 export function createSite(baseUrl: string, adminKey: string, body: { id: string; name: string; origins: string[]; adminEmail: string; adminName?: string }): Promise<SiteCreateResponse> {
