@@ -72,6 +72,17 @@ export const SiteConfigSchema = z.looseObject({
       newConversationsPerIpPerHour: z.number().int().min(1).max(100_000).default(60),
     })
     .default({ newConversationsPerIpPerHour: 60 }),
+  /** The shop's own words, e.g. "COD" = "cash on delivery": the bot reads a message that uses one as if it also said what it means. */
+  synonyms: z
+    .array(
+      z.strictObject({
+        locale: LocaleSchema,
+        term: z.string().trim().min(1).max(40).refine((text) => !/[<>]/.test(text), 'must be plain text'),
+        means: z.string().trim().min(1).max(200).refine((text) => !/[<>]/.test(text), 'must be plain text'),
+      }),
+    )
+    .max(200)
+    .default([]),
   /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
   theme: z
     .strictObject({

@@ -1,6 +1,7 @@
 /**
  * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
  */
+import { expandSynonyms } from './synonyms.ts';
 import { detectLocale, normalizeForRules, tokenize, type Locale } from './text.ts';
 import { articleTermsOf, docTermsOf, refToArticleId, scoreDocuments, type Knowledge, type SiteKnowledge } from './knowledge.ts';
 import { DEFAULT_BOT_OPTIONS, type BotOptions, type RetrievalParams, type Thresholds } from './options.ts';
@@ -351,7 +352,8 @@ export function decide(text: string, context: DecideContext, options: BotOptions
   const k = pickKnowledge(context.kb, locale);
   const norm = normalizeForRules(text);
   const sent = sentiment(text, locale);
-  const query = stripGreeting(norm) || norm;
+  // The shop's own words are read with their meaning, for retrieval only (the rules see the message).
+  const query = expandSynonyms(stripGreeting(norm) || norm, locale, 'locales' in context.kb ? context.kb.synonyms : undefined);
   const r: Retrieval = k ? retrieve(k, query, k.locale, options) : EMPTY();
   const scores = scoresOf(r, locale, sent);
 

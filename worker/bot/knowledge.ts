@@ -3,6 +3,7 @@
  * turns it into a queryable, cached in-memory object. Pure: no I/O.
  */
 import lunr from 'lunr';
+import type { SiteSynonym } from './synonyms.ts';
 import { builtinLexicon, type Locale } from './text.ts';
 
 export const COMPILED_FORMAT = 1 as const;
@@ -74,6 +75,8 @@ export interface SiteKnowledge {
   site: string;
   defaultLocale?: Locale;
   locales: Partial<Record<Locale, Knowledge>>;
+  /** the shop's own words from its settings (worker/bot/synonyms.ts) */
+  synonyms?: readonly SiteSynonym[];
 }
 
 const cache = new Map<string, Knowledge>();

@@ -48,7 +48,7 @@ function toKnowledge(siteId: string, snapshot: CatalogSnapshot, previous: Entry 
     if (json !== undefined) locales[locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
     else if (previous?.indexVersions?.[locale] === snapshot.indexVersions[locale]) locales[locale] = previous?.knowledge?.locales[locale];
   }
-  return { site: siteId, defaultLocale: snapshot.settings?.defaultLocale, locales };
+  return { site: siteId, defaultLocale: snapshot.settings?.defaultLocale, locales, synonyms: snapshot.settings?.synonyms };
 }
 
 async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<Entry> {

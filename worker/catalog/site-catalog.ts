@@ -357,7 +357,7 @@ export class SiteCatalog extends DurableObject<Env> {
     for (const [locale, json] of Object.entries(this.store.readIndexes())) {
       locales[locale as Locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
     }
-    return { site: settings.id, defaultLocale: settings.defaultLocale, locales };
+    return { site: settings.id, defaultLocale: settings.defaultLocale, locales, synonyms: settings.synonyms };
   }
 
   /** Every article's draft, compiled like a publish, under a separate cache key from the served site. */
@@ -371,7 +371,7 @@ export class SiteCatalog extends DurableObject<Env> {
       const sources = records.filter((r) => r.locale === locale).map((r) => toIndexedArticle({ ...r.draft, id: r.id, locale }));
       locales[locale] = loadKnowledge(compileLocale(key, locale, sources));
     }
-    const kb: SiteKnowledge = { site: key, defaultLocale: settings.defaultLocale, locales };
+    const kb: SiteKnowledge = { site: key, defaultLocale: settings.defaultLocale, locales, synonyms: settings.synonyms };
     this.drafts = { stamp, kb };
     return kb;
   }
