@@ -14,6 +14,7 @@ import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { phrasesFor } from '../../../widget/app/i18n.ts';
 import { ApiError, featureError, saveSiteSettings } from '../api.ts';
 import { duration, localeName, safeHexColor } from '../format.ts';
+import { setUnsavedWork } from '../unsaved.ts';
 import { SECTION_NAMES, WEEKDAYS, changedSections, errorUnder, getIn, pathKey, setIn, validateSettings, type Path, type SettingsErrors } from '../settings.ts';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
@@ -46,6 +47,10 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(base.site);
+  useEffect(() => {
+    setUnsavedWork(dirty ? 'Your changes to the settings are not saved.' : null);
+  }, [dirty]);
+  useEffect(() => () => setUnsavedWork(null), []);
   const schemaErrors = useMemo(() => validateSettings(draft), [draft]);
   // Schema messages appear once the owner has tried to save (or for fields they have touched), server ones always.
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
