@@ -17,11 +17,12 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { textOn } from '../../widget/app/theme.ts';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
-import { openAgentAndShopper, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
+import { openAgentAndShopper, seriousAxeViolations, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const getBrowser = useChromium();
-const CONSOLE_CONTEXT = { viewport: { width: 1280, height: 800 } };
+// bypassCSP only so the test can inject axe-core; the console itself needs no exception.
+const CONSOLE_CONTEXT = { viewport: { width: 1280, height: 800 }, bypassCSP: true };
 
 async function openWidget(page: Page, path = '/') {
   await page.goto(`${baseUrl}${path}`);
@@ -225,6 +226,7 @@ describe('owner: the article editor', () => {
       expect(await preview.locator('.article-title').textContent()).toBe('Gift wrapping');
       expect(await preview.locator('.article-body a').getAttribute('href')).toBe('https://shop.example/gifts');
       expect(await owner.getByTestId('article-excerpt').textContent()).toContain('We gift wrap any order for free.');
+      expect(await seriousAxeViolations(owner)).toEqual([]);
 
       // Bad input: script in the title is refused at the field, nothing is saved.
       await owner.getByTestId('article-title').fill('Gift <script>alert(1)</script>');
@@ -305,6 +307,7 @@ describe('owner: the article editor', () => {
       await owner.getByTestId('article-delete-confirm').click();
       await expect.poll(() => owner.getByTestId('articles-table').count(), { timeout: 10_000 }).toBe(1);
       expect((await api(owner, 'GET', `/v1/agent/articles/en/${id}`)).status).toBe(404);
+      expect(await seriousAxeViolations(owner)).toEqual([]);
       await owner.screenshot({ path: 'test-results/console-articles-1280x800.png' });
       expect(problems).toEqual([]);
     } finally {
