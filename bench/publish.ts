@@ -8,8 +8,10 @@
  * 2. Index build in the Worker: importing the demo site and a synthetic 1,000-article site into a
  *    new site id (everything validated, rendered and indexed), against importing the same payload
  *    again (validated and compared only, nothing built).
- * 3. The Worker bundle (`wrangler deploy --dry-run`, gzipped) with the two example sites imported,
- *    and again after 50 synthetic sites are imported: the same, as knowledge lives in storage.
+ * 3. The Worker bundle (`wrangler deploy --dry-run`, gzipped) while local storage holds the two
+ *    example sites, and again once it also holds 50 synthetic sites: the same, as knowledge lives
+ *    in storage. (Measured while wrangler dev is stopped: a dry-run in the project makes the dev
+ *    server reload.)
  */
 import { readDevVars, upsertAgent } from '../scripts/lib/admin-client.ts';
 import { exampleSites, importSite } from '../scripts/lib/site-import.ts';
@@ -45,6 +47,7 @@ function syntheticSite(id: string, count: number, base: SiteImport): SiteImport 
 
 const vars = readDevVars();
 const adminKey = vars.ADMIN_API_KEY ?? '';
+const withExamples = measureBundle();
 const server = await startWrangler({ vars: { BUSINESS_HOURS_OVERRIDE: 'open', NEW_CONVERSATION_LIMIT_OVERRIDE: '100000' } });
 const shoppers: TestSocket[] = [];
 try {
@@ -79,11 +82,15 @@ try {
     return bot?.kind === 'answer' ? (bot.article?.excerpt ?? '') : '';
   };
   const latencies: number[] = [];
+  const publishCalls: number[] = [];
+  const afterAck: number[] = [];
   for (let n = 1; n <= PUBLISHES; n++) {
     const marker = `(bench ${Date.now()}-${n})`;
     const draft = await owner(`/v1/agent/articles/en/${ARTICLE}`, 'PUT', { title: original.title, tags: original.tags, questions: original.questions, body: [`${firstParagraph} ${marker}`, ...rest].join('\n\n'), baseRevision: revision });
     const started = performance.now();
     const published = await owner(`/v1/agent/articles/en/${ARTICLE}/publish`, 'POST', { baseRevision: draft.revision });
+    const acknowledged = performance.now();
+    publishCalls.push(acknowledged - started);
     revision = published.revision;
     for (;;) {
       if ((await ask()).includes(marker)) break;
@@ -91,11 +98,16 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     latencies.push(performance.now() - started);
+    afterAck.push(performance.now() - acknowledged);
   }
   const restored = await owner(`/v1/agent/articles/en/${ARTICLE}`, 'PUT', { title: original.title, tags: original.tags, questions: original.questions, body: original.body, baseRevision: revision });
   await owner(`/v1/agent/articles/en/${ARTICLE}/publish`, 'POST', { baseRevision: restored.revision });
   console.log(`\nPublish until the bot answers with the new text (${PUBLISHES} publishes, demo site, wrangler dev)`);
-  console.table([{ publishes: PUBLISHES, median: ms(median(latencies)), max: ms(Math.max(...latencies)), target: '≤ 2,000 ms (aim ≤ 500 ms)' }]);
+  console.table([
+    { from: 'publish clicked (request sent)', median: ms(median(latencies)), max: ms(Math.max(...latencies)), target: '≤ 2,000 ms (aim ≤ 500 ms)' },
+    { from: '… of which the publish request (index build + write)', median: ms(median(publishCalls)), max: ms(Math.max(...publishCalls)), target: '' },
+    { from: 'publish acknowledged', median: ms(median(afterAck)), max: ms(Math.max(...afterAck)), target: '' },
+  ]);
 
   // ---- 2. index build in the Worker -------------------------------------------------------
   const builds: Record<string, string | number>[] = [];
@@ -116,8 +128,9 @@ try {
   console.table(builds);
 
   // ---- 3. bundle size does not depend on the sites ------------------------------------------
-  const withExamples = measureBundle();
   for (let i = 0; i < 50; i++) await importSite(baseUrl, adminKey, syntheticSite(`bench-shop-${i}`, 20, demo));
+  for (const socket of shoppers) socket.close();
+  await server.stop();
   const withFifty = measureBundle();
   console.log('\nWorker bundle (wrangler deploy --dry-run, gzipped)');
   console.table([

@@ -4,6 +4,31 @@
  * with its session cookie (reads: any agent of the site; writes: the site's admins); scripts call
  * the same operations under /v1/admin/sites/<site>/… with the bearer key (site:import/export).
  * Inbound shapes are zod schemas (the Worker validates them); outbound shapes are types.
+ *
+ * Routes (worker/routes/site-admin.ts); reads: any agent of the session's site, writes: its admins (403 otherwise):
+ *   GET    /v1/agent/articles?locale=&q=                 → ArticleListResponse
+ *   GET    /v1/agent/articles/:locale/:id                → ArticleDetail (404)
+ *   PUT    /v1/agent/articles/:locale/:id                  articleDraftSchema → ArticleDetail (400 FieldErrorResponse, 409 ConflictResponse<ArticleDetail | null>)
+ *   POST   /v1/agent/articles/:locale/:id/publish          articleRevisionSchema → ArticleDetail (409)
+ *   POST   /v1/agent/articles/:locale/:id/unpublish        articleRevisionSchema → ArticleDetail (409)
+ *   DELETE /v1/agent/articles/:locale/:id                  articleRevisionSchema (JSON body) → { deleted: true } (409)
+ *   GET    /v1/agent/articles/:locale/:id/history        → ArticleHistoryResponse (newest first, at most ARTICLE_LIMITS.history)
+ *   POST   /v1/agent/articles/:locale/:id/restore          articleRestoreSchema → ArticleDetail (the revision becomes a new draft; publish to serve it)
+ *   POST   /v1/agent/articles/preview                      articlePreviewSchema → ArticlePreviewResponse
+ *   GET    /v1/agent/site                                → SiteSetupResponse (admins; `version` is the site version)
+ *   PUT    /v1/agent/site/settings                         siteSettingsSaveSchema → SiteSettingsResponse (400 invalid_settings, 409 ConflictResponse<SiteSettingsResponse>)
+ *   POST   /v1/agent/bot/try                               botTrySchema → BotTrialResponse
+ *   POST   /v1/agent/assist                                assistSchema → AssistResponse
+ *   GET    /v1/agent/knowledge-gaps                      → KnowledgeGapsResponse
+ *   POST   /v1/agent/knowledge-gaps/:id/add-question       gapAddQuestionSchema → ArticleDetail (published; the gap leaves the list)
+ *   GET    /v1/agent/phrasing-proposals                  → PhrasingProposalsResponse
+ *   POST   /v1/agent/phrasing-proposals/:id/accept       → ArticleDetail (the question is added and published)
+ *   POST   /v1/agent/phrasing-proposals/:id/reject       → { rejected: true }
+ * Bearer (scripts): POST /v1/admin/sites (siteCreateSchema), PUT /v1/admin/sites/:site/import
+ * (siteImportSchema), GET /v1/admin/sites/:site/export.
+ *
+ * The settings' baseVersion is the site version, which every publish raises too: a settings form
+ * open while someone publishes an article gets 409 and the current settings.
  */
 import { z } from 'zod';
 import { LocaleSchema, SiteConfigSchema, type SiteConfig } from './site-config.ts';
@@ -124,6 +149,11 @@ export interface ArticleVersion {
   savedAt: number;
   savedBy: string;
   published: boolean;
+}
+
+/** GET /v1/agent/articles/:locale/:id/history */
+export interface ArticleHistoryResponse {
+  versions: ArticleVersion[];
 }
 
 /** GET /v1/agent/articles?locale=&q= */

@@ -11,7 +11,7 @@ import { adminKeyFromEnv, exportSite, writeSiteFolder } from './lib/site-import.
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { url: { type: 'string', default: 'http://127.0.0.1:8787' } } });
 const [site, folder] = positionals;
 if (!site || !folder) {
-  console.error('usage: npm run site:export -- <site id> <folder> [--url <worker url>]');
+  console.error('usage: npm run site:export -- <site id> <folder> [--url <worker url>]   (name the folder after the site id to import it again)');
   process.exit(2);
 }
 const adminKey = adminKeyFromEnv(readDevVars());

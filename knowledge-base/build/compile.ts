@@ -178,9 +178,9 @@ function readSiteConfig(siteDir: string, rel: (p: string) => string, errors: Bui
 /**
  * Validate and compile every site under `sitesDir` (`<site>/site.json`, `<site>/<locale>/*.md`).
  * Returns errors (file relative to `cwd`, 1-based line, reason) and the compiled sites.
- * Nothing is compiled for a site with errors.
+ * Nothing is compiled for a site with errors. `onlySite`: just that folder of `sitesDir`.
  */
-export function buildKnowledgeBase(sitesDir: string, cwd: string = process.cwd()): BuildResult {
+export function buildKnowledgeBase(sitesDir: string, cwd: string = process.cwd(), onlySite?: string): BuildResult {
   const rel = (p: string) => relative(cwd, p) || p;
   const errors: BuildError[] = [];
   const sites: Record<string, CompiledSite> = {};
@@ -188,6 +188,7 @@ export function buildKnowledgeBase(sitesDir: string, cwd: string = process.cwd()
     return { errors: [{ file: rel(sitesDir), line: 1, reason: 'sites folder not found' }], sites };
   }
   for (const siteName of readdirSync(sitesDir).sort()) {
+    if (onlySite !== undefined && siteName !== onlySite) continue;
     const siteDir = join(sitesDir, siteName);
     if (!statSync(siteDir).isDirectory()) continue;
     const siteErrors: BuildError[] = [];

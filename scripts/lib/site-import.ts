@@ -16,9 +16,8 @@ const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export function readSiteFolder(folder: string, cwd = process.cwd()): SiteImport {
   const dir = resolve(folder);
   const id = basename(dir);
-  // buildKnowledgeBase walks a sites folder; restrict it to this one site.
-  const result = buildKnowledgeBase(dirname(dir), cwd);
-  const errors = result.errors.filter((e) => resolve(cwd, e.file).startsWith(dir));
+  const result = buildKnowledgeBase(dirname(dir), cwd, id);
+  const errors = result.errors;
   if (errors.length) throw new Error(errors.map(formatError).join('\n'));
   const site = result.sites[id];
   if (!site) throw new Error(`${relative(cwd, dir) || dir}: no site here (expected site.json and <locale>/*.md)`);

@@ -5,10 +5,9 @@
  *
  * Typical use in the Worker:
  *
- *   import { catalog } from '../../knowledge-base/dist/catalog.ts';
- *   import { loadSiteKnowledge, decide, getArticle, smalltalkReply } from './bot/index.ts';
+ *   import { decide, getArticle, smalltalkReply } from './bot/index.ts';
  *
- *   const kb = loadSiteKnowledge(catalog[siteId]);          // cached per site+locale in the isolate
+ *   const kb = await knowledgeFor(env, siteId);   // worker/sites.ts: the published indexes, cached per (site, version)
  *   const d = decide(text, { kb, locale: pageLocale, history });
  *   switch (d.action) {
  *     case 'answer':    getArticle(kb.locales[d.scores.locale]!, d.articleId) → title, excerpt, html

@@ -19,7 +19,7 @@ export interface CompiledArticle {
   html: string;
 }
 
-/** `knowledge-base/dist/<site>/<locale>.json` */
+/** One site+locale as a publish (worker/catalog) or the Node build compiles it. */
 export interface CompiledKnowledge {
   format: typeof COMPILED_FORMAT;
   site: string;
@@ -261,7 +261,7 @@ export function docTermsOf(k: Knowledge): Map<string, string[]> {
   return m;
 }
 
-/** Load every locale of one catalog entry (`catalog[site]`). */
+/** Load every locale of one compiled site. */
 export function loadSiteKnowledge(entry: {
   site: { id: string; defaultLocale?: string };
   locales: Partial<Record<string, CompiledKnowledge>>;

@@ -245,11 +245,22 @@ export class CatalogStore {
     this.sql.exec('INSERT INTO index_chunks (locale, seq, version, data) VALUES (?, ?, ?, ?)', locale, seq, version, data.buffer as ArrayBuffer);
   }
 
-  /** Every locale's compiled index as JSON text. */
-  readIndexes(): Partial<Record<Locale, string>> {
+  /** The site version each locale's index was written at (a publish rebuilds only the locales it touches). */
+  indexVersions(): Partial<Record<Locale, number>> {
+    if (!this.hasSchema()) return {};
+    const out: Partial<Record<Locale, number>> = {};
+    for (const row of this.sql.exec<{ locale: string; version: number }>('SELECT locale, MAX(version) AS version FROM index_chunks GROUP BY locale')) {
+      if (row.locale === 'en' || row.locale === 'zh') out[row.locale] = row.version;
+    }
+    return out;
+  }
+
+  /** Compiled indexes as JSON text: every locale, or only `locales`. */
+  readIndexes(locales?: readonly string[]): Partial<Record<Locale, string>> {
     if (!this.hasSchema()) return {};
     const parts = new Map<string, Uint8Array[]>();
     for (const row of this.sql.exec<{ locale: string; data: ArrayBuffer }>('SELECT locale, data FROM index_chunks ORDER BY locale, seq')) {
+      if (locales && !locales.includes(row.locale)) continue;
       const list = parts.get(row.locale) ?? [];
       list.push(new Uint8Array(row.data));
       parts.set(row.locale, list);

@@ -21,6 +21,8 @@ interface Entry {
   settings: SiteConfig | null;
   checkedAt: number;
   knowledge?: SiteKnowledge;
+  /** the site version each loaded locale's index was built at */
+  indexVersions?: Partial<Record<Locale, number>>;
 }
 
 const entries = new Map<string, Entry>();
@@ -38,10 +40,15 @@ function remember(siteId: string, entry: Entry): Entry {
   return entry;
 }
 
-function toKnowledge(siteId: string, settings: SiteConfig | null, compiled: Partial<Record<Locale, string>>): SiteKnowledge {
+/** Loads the locales that changed; a locale whose index did not change keeps its loaded index. */
+function toKnowledge(siteId: string, snapshot: CatalogSnapshot, previous: Entry | undefined): SiteKnowledge {
   const locales: SiteKnowledge['locales'] = {};
-  for (const [locale, json] of Object.entries(compiled)) locales[locale as Locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
-  return { site: siteId, defaultLocale: settings?.defaultLocale, locales };
+  for (const locale of Object.keys(snapshot.indexVersions) as Locale[]) {
+    const json = snapshot.knowledge?.[locale];
+    if (json !== undefined) locales[locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
+    else if (previous?.indexVersions?.[locale] === snapshot.indexVersions[locale]) locales[locale] = previous?.knowledge?.locales[locale];
+  }
+  return { site: siteId, defaultLocale: snapshot.settings?.defaultLocale, locales };
 }
 
 async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<Entry> {
@@ -63,13 +70,19 @@ async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<
       }
     }
     // SiteConfig is a loose object, which the RPC stub's typing cannot express: name the type.
-    const snapshot = (await catalog.snapshot(withKnowledge)) as unknown as CatalogSnapshot;
+    const have = withKnowledge && hit?.knowledge ? (hit.indexVersions ?? {}) : {};
+    const snapshot = (await catalog.snapshot(withKnowledge, have)) as unknown as CatalogSnapshot;
     // A snapshot older than what another request already loaded is not taken.
     const latest = entries.get(siteId);
     if (latest && latest.version > snapshot.version) return latest;
     const entry: Entry = { version: snapshot.version, settings: snapshot.settings, checkedAt: Date.now() };
-    if (snapshot.knowledge) entry.knowledge = toKnowledge(siteId, snapshot.settings, snapshot.knowledge);
-    else if (latest && latest.version === snapshot.version) entry.knowledge = latest.knowledge;
+    if (snapshot.knowledge) {
+      entry.knowledge = toKnowledge(siteId, snapshot, hit);
+      entry.indexVersions = snapshot.indexVersions;
+    } else if (latest && latest.version === snapshot.version) {
+      entry.knowledge = latest.knowledge;
+      entry.indexVersions = latest.indexVersions;
+    }
     return remember(siteId, entry);
   })();
   refreshing.set(key, work);
@@ -97,7 +110,11 @@ export async function siteKnowledge(env: Env, siteId: string): Promise<SiteKnowl
   return entry.settings ? (entry.knowledge ?? null) : null;
 }
 
-/** After this isolate changed a site: serve the change here at once instead of within TRUST_MS. */
+/**
+ * After this isolate changed a site: check the version on the next request instead of within
+ * TRUST_MS. The entry stays, so locales the change did not touch keep their loaded indexes.
+ */
 export function forgetSite(siteId: string): void {
-  entries.delete(siteId);
+  const entry = entries.get(siteId);
+  if (entry) entry.checkedAt = Number.NEGATIVE_INFINITY;
 }

@@ -43,7 +43,9 @@ export type CatalogResult<T> =
 export interface CatalogSnapshot {
   version: number;
   settings: SiteConfig | null;
-  /** compiled knowledge per locale, as JSON text (only when asked for) */
+  /** the site version each locale's index was built at */
+  indexVersions: Partial<Record<Locale, number>>;
+  /** compiled knowledge as JSON text, for the locales asked for whose index is not the one the caller has */
   knowledge?: Partial<Record<Locale, string>>;
 }
 
@@ -74,11 +76,15 @@ export class SiteCatalog extends DurableObject<Env> {
     return this.store.version();
   }
 
-  async snapshot(withKnowledge: boolean): Promise<CatalogSnapshot> {
+  /** `have`: the index versions the caller already holds; those locales are not sent again. */
+  async snapshot(withKnowledge: boolean, have: Partial<Record<Locale, number>> = {}): Promise<CatalogSnapshot> {
+    const indexVersions = this.store.indexVersions();
+    const stale = (Object.keys(indexVersions) as Locale[]).filter((locale) => have[locale] !== indexVersions[locale]);
     return {
       version: this.store.version(),
       settings: this.store.settings(),
-      knowledge: withKnowledge ? this.store.readIndexes() : undefined,
+      indexVersions,
+      knowledge: withKnowledge ? this.store.readIndexes(stale) : undefined,
     };
   }
 
