@@ -178,6 +178,16 @@ describe('owner: settings reach the widget', () => {
       await agent.getByTestId('settings-conflict-theirs').click();
       expect(await agent.getByTestId('setting-promisedReplyTime.en').inputValue()).toBe(theirs);
       expect(await agent.getByTestId('settings-dirty').textContent()).toBe('All changes saved');
+
+      // An article published meanwhile raises the site version but changes no setting: the save goes through.
+      const article = (await api(agent, 'GET', '/v1/agent/articles/en/returns-policy')).body;
+      expect((await api(agent, 'POST', '/v1/agent/articles/en/returns-policy/publish', { baseRevision: article.revision })).status).toBe(200);
+      expect((await api(agent, 'GET', '/v1/agent/site')).body.version).toBeGreaterThan(Number(await agent.getByTestId('settings-version').textContent()));
+      await agent.getByTestId('setting-promisedReplyTime.en').fill('We reply within 3 hours.');
+      await agent.getByTestId('settings-save').click();
+      await expect.poll(() => agent.getByTestId('settings-dirty').textContent(), { timeout: 10_000 }).toBe('All changes saved');
+      expect(await agent.getByTestId('settings-conflict').count()).toBe(0);
+      expect((await api(agent, 'GET', '/v1/agent/site')).body.site.promisedReplyTime.en).toBe('We reply within 3 hours.');
       expect(problems).toEqual([]);
     } finally {
       // Put the demo settings back for the other tests sharing this server.

@@ -90,7 +90,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
     setBusy(true);
     setFormError(null);
     try {
-      const saved = await saveSiteSettings(draft, base.version);
+      const saved = await saveWithRebase(draft, base);
       setBase({ site: saved.site, version: saved.version });
       setDraft(saved.site);
       setTouched(new Set());
@@ -216,6 +216,21 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       </div>
     </form>
   );
+}
+
+/**
+ * The settings' version is the site's, which every article publish raises too. A 409 whose
+ * current settings are exactly the ones this form started from means only articles changed:
+ * saving on top of that version loses nothing, so it is retried once. Any other 409 is the owner's call.
+ */
+async function saveWithRebase(draft: SiteConfig, base: { site: SiteConfig; version: number }): Promise<SiteSettingsResponse> {
+  try {
+    return await saveSiteSettings(draft, base.version);
+  } catch (error) {
+    const current = error instanceof ApiError ? error.conflictCurrent<{ site?: SiteConfig; version?: number }>() : null;
+    if (current?.site && typeof current.version === 'number' && changedSections(base.site, current.site).length === 0) return saveSiteSettings(draft, current.version);
+    throw error;
+  }
 }
 
 function labelForPath(key: string): string {
