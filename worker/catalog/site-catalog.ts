@@ -14,7 +14,6 @@ import {
   type ArticleContent,
   type ArticleDetail,
   type ArticleListResponse,
-  type ArticleSource,
   type ArticleSummary,
   type ArticleVersion,
   type BotTrialResponse,
@@ -142,7 +141,7 @@ export class SiteCatalog extends DurableObject<Env> {
       return ok({ version: this.store.version(), changed: false, articles: payload.articles.length });
     }
     // Only the locales whose articles changed are rebuilt: a settings-only import compiles nothing.
-    const version = this.publishChanges(changed, removed, by, () => this.store.setSettings(payload.settings), payload.settings.id);
+    const version = this.publishChanges(changed, removed, () => this.store.setSettings(payload.settings), payload.settings.id);
     return ok({ version, changed: true, articles: payload.articles.length });
   }
 
@@ -206,7 +205,7 @@ export class SiteCatalog extends DurableObject<Env> {
     if (!current) return notFound();
     if (current.revision !== baseRevision) return this.conflict(current);
     const record: ArticleRecord = { ...current, published: current.draft, publishedRevision: current.revision, status: 'published', updatedAt: Date.now(), updatedBy: by };
-    this.publishChanges([record], [], by, () => this.store.markVersionPublished(locale, id, record.revision));
+    this.publishChanges([record], [], () => this.store.markVersionPublished(locale, id, record.revision));
     return ok(detailOf(record));
   }
 
@@ -215,7 +214,7 @@ export class SiteCatalog extends DurableObject<Env> {
     if (!current) return notFound();
     if (current.revision !== baseRevision) return this.conflict(current);
     const record: ArticleRecord = { ...current, published: null, publishedRevision: null, status: current.status === 'draft' ? 'draft' : 'unpublished', updatedAt: Date.now(), updatedBy: by };
-    this.publishChanges([record], [], by);
+    this.publishChanges([record], []);
     return ok(detailOf(record));
   }
 
@@ -223,7 +222,7 @@ export class SiteCatalog extends DurableObject<Env> {
     const current = this.store.article(locale, id);
     if (!current) return notFound();
     if (current.revision !== baseRevision) return this.conflict(current);
-    if (current.status === 'published') this.publishChanges([], [current], by);
+    if (current.status === 'published') this.publishChanges([], [current]);
     else this.ctx.storage.transactionSync(() => this.store.deleteArticle(locale, id));
     return ok({ deleted: true });
   }
@@ -269,7 +268,7 @@ export class SiteCatalog extends DurableObject<Env> {
       updatedAt: now,
       updatedBy: by,
     };
-    this.publishChanges([record], [], by, () =>
+    this.publishChanges([record], [], () =>
       this.store.addVersion(locale, articleId, { revision, content: draft, savedAt: now, savedBy: by, published: draftWasPublished }, ARTICLE_LIMITS.history),
     );
     return ok(detailOf(record));
@@ -329,7 +328,7 @@ export class SiteCatalog extends DurableObject<Env> {
    * Builds the indexes of every locale the changes touch, then writes everything and the new
    * version in one transaction. Throws (and writes nothing) if anything fails.
    */
-  private publishChanges(changes: ArticleRecord[], removals: ArticleRecord[], _by: string, alsoWrite?: () => void, newSiteId?: string): number {
+  private publishChanges(changes: ArticleRecord[], removals: ArticleRecord[], alsoWrite?: () => void, newSiteId?: string): number {
     const siteId = newSiteId ?? this.store.settings()?.id ?? '';
     const locales = new Set<Locale>([...changes, ...removals].map((a) => a.locale));
     const compiled = new Map<Locale, string | null>();
@@ -395,4 +394,3 @@ function detailOf(a: ArticleRecord): ArticleDetail {
   return { ...summaryOf(a), questions: a.draft.questions, body: a.draft.body, publishedRevision: a.status === 'published' ? a.publishedRevision : null };
 }
 
-export type { ArticleSource };
