@@ -3,6 +3,7 @@ import type { AgentProfile, AgentRole, AgentSessionResponse, SiteSetupResponse }
 import type {
   ArticleDetail,
   ArticleDraftInput,
+  ArticleHistoryResponse,
   ArticleListResponse,
   ArticlePreviewResponse,
   ArticleVersion,
@@ -189,7 +190,7 @@ export async function fetchArticle(locale: string, id: string): Promise<ArticleD
 }
 
 export async function fetchArticleVersions(locale: string, id: string): Promise<ArticleVersion[]> {
-  const result = await request<{ versions?: unknown }>('GET', `${articlePath(locale, id)}/history`);
+  const result = await request<Partial<ArticleHistoryResponse>>('GET', `${articlePath(locale, id)}/history`);
   return Array.isArray(result?.versions) ? (result.versions as ArticleVersion[]) : [];
 }
 

@@ -3,11 +3,13 @@
  * globalSetup), with the shopper in a second browser context:
  * - an owner turns a knowledge gap into an example question of an article, publishing it; the
  *   shopper asks the same question and the bot answers with that article, with no restart;
- * - the owner changes the greeting and the theme colour; a newly opened widget shows both;
+ * - the owner changes the greeting and the theme colour; a newly opened widget shows both; a
+ *   settings save after another admin's is refused with what they changed;
  * - the article editor: the live preview is the widget's own rendering, bad input is refused at
  *   the field with nothing saved, a second admin's stale save gets the 409 notice with the
  *   current version and keeps their text, a draft is saved, published and deleted after
- *   confirmation; Try the bot shows decision, articles with confidence, and reasons;
+ *   confirmation; an earlier version is restored; a missing translation is marked; Try the bot
+ *   shows decision, articles with confidence, and reasons;
  * - agent assist: the bot's top articles for the shopper's latest message, one click into the composer;
  * - a plain agent reads articles without any edit control (and the API refuses their writes).
  */
@@ -15,11 +17,12 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { textOn } from '../../widget/app/theme.ts';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
-import { openAgentAndShopper, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
+import { openAgentAndShopper, seriousAxeViolations, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const getBrowser = useChromium();
-const CONSOLE_CONTEXT = { viewport: { width: 1280, height: 800 } };
+// bypassCSP only so the test can inject axe-core; the console itself needs no exception.
+const CONSOLE_CONTEXT = { viewport: { width: 1280, height: 800 }, bypassCSP: true };
 
 async function openWidget(page: Page, path = '/') {
   await page.goto(`${baseUrl}${path}`);
@@ -125,14 +128,13 @@ describe('owner: from a knowledge gap to an answer', () => {
 describe('owner: settings reach the widget', () => {
   it('changes the greeting and the theme colour; a newly opened widget shows both', async () => {
     const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
-    const original = { greeting: '', color: '' };
+    let originalSite: unknown = null;
     try {
       await signInAsDemoAgent(agent, baseUrl);
+      originalSite = (await api(agent, 'GET', '/v1/agent/site')).body.site;
       await agent.getByTestId('setup-button').click();
       const greeting = agent.getByTestId('setting-greeting.en');
       await expect.poll(() => greeting.count(), { timeout: 15_000 }).toBe(1);
-      original.greeting = await greeting.inputValue();
-      original.color = await agent.getByTestId('setting-theme.color').inputValue();
 
       const newGreeting = `Hello from the owner ${Date.now().toString(36)}! Ask away.`;
       await greeting.fill(newGreeting);
@@ -159,16 +161,39 @@ describe('owner: settings reach the widget', () => {
       await shopper.locator('kefu-widget .launcher').click();
       await expect.poll(() => shopper.locator('kefu-widget .message.bot').first().textContent(), { timeout: 15_000 }).toBe(newGreeting);
       expect(await shopper.locator('kefu-widget .header').evaluate((element) => getComputedStyle(element).color)).toBe(textOn('#ffd400') === '#000000' ? 'rgb(0, 0, 0)' : 'rgb(255, 255, 255)');
+
+      // Another admin saves meanwhile: this save is refused, says what they changed, and overwrites nothing.
+      const current = await api(agent, 'GET', '/v1/agent/site');
+      const theirs = 'We reply within 2 hours.';
+      const saved = await api(agent, 'PUT', '/v1/agent/site/settings', {
+        settings: { ...current.body.site, promisedReplyTime: { ...current.body.site.promisedReplyTime, en: theirs } },
+        baseVersion: current.body.version,
+      });
+      expect(saved.status).toBe(200);
+      await agent.getByTestId('setting-promisedReplyTime.en').fill('We reply within 5 minutes.');
+      await agent.getByTestId('settings-save').click();
+      await expect.poll(() => agent.getByTestId('settings-conflict').count(), { timeout: 10_000 }).toBe(1);
+      expect(await agent.getByTestId('settings-conflict-sections').textContent()).toBe('Promised reply time');
+      expect((await api(agent, 'GET', '/v1/agent/site')).body.site.promisedReplyTime.en).toBe(theirs);
+      await agent.getByTestId('settings-conflict-theirs').click();
+      expect(await agent.getByTestId('setting-promisedReplyTime.en').inputValue()).toBe(theirs);
+      expect(await agent.getByTestId('settings-dirty').textContent()).toBe('All changes saved');
+
+      // An article published meanwhile raises the site version but changes no setting: the save goes through.
+      const article = (await api(agent, 'GET', '/v1/agent/articles/en/returns-policy')).body;
+      expect((await api(agent, 'POST', '/v1/agent/articles/en/returns-policy/publish', { baseRevision: article.revision })).status).toBe(200);
+      expect((await api(agent, 'GET', '/v1/agent/site')).body.version).toBeGreaterThan(Number(await agent.getByTestId('settings-version').textContent()));
+      await agent.getByTestId('setting-promisedReplyTime.en').fill('We reply within 3 hours.');
+      await agent.getByTestId('settings-save').click();
+      await expect.poll(() => agent.getByTestId('settings-dirty').textContent(), { timeout: 10_000 }).toBe('All changes saved');
+      expect(await agent.getByTestId('settings-conflict').count()).toBe(0);
+      expect((await api(agent, 'GET', '/v1/agent/site')).body.site.promisedReplyTime.en).toBe('We reply within 3 hours.');
       expect(problems).toEqual([]);
     } finally {
       // Put the demo settings back for the other tests sharing this server.
-      if (original.greeting) {
+      if (originalSite) {
         const current = await api(agent, 'GET', '/v1/agent/site');
-        const site = current.body.site;
-        await api(agent, 'PUT', '/v1/agent/site/settings', {
-          settings: { ...site, greeting: { ...site.greeting, en: original.greeting }, theme: { ...site.theme, color: original.color } },
-          baseVersion: current.body.version,
-        });
+        await api(agent, 'PUT', '/v1/agent/site/settings', { settings: originalSite, baseVersion: current.body.version });
       }
       await close();
     }
@@ -211,6 +236,7 @@ describe('owner: the article editor', () => {
       expect(await preview.locator('.article-title').textContent()).toBe('Gift wrapping');
       expect(await preview.locator('.article-body a').getAttribute('href')).toBe('https://shop.example/gifts');
       expect(await owner.getByTestId('article-excerpt').textContent()).toContain('We gift wrap any order for free.');
+      expect(await seriousAxeViolations(owner)).toEqual([]);
 
       // Bad input: script in the title is refused at the field, nothing is saved.
       await owner.getByTestId('article-title').fill('Gift <script>alert(1)</script>');
@@ -251,7 +277,28 @@ describe('owner: the article editor', () => {
       // Publish; versions list the revisions.
       await owner.getByTestId('article-publish').click();
       await expect.poll(() => owner.getByTestId('article-status').textContent(), { timeout: 10_000 }).toBe('Published');
-      await expect.poll(() => owner.getByTestId('article-version').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => owner.getByTestId('article-version').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+
+      // Restore the colleague's revision: it becomes the draft, what shoppers see stays published.
+      await owner.locator('[data-testid="article-version"][data-revision="2"]').getByTestId('article-restore').click();
+      await expect.poll(() => owner.getByTestId('article-title').inputValue(), { timeout: 10_000 }).toBe('Gift wrapping and cards');
+      await expect.poll(() => owner.getByTestId('article-status').textContent()).toBe('Published, with unpublished changes');
+      expect(await owner.getByTestId('article-tags').inputValue()).toBe('gift, wrapping');
+
+      // No Chinese version yet: marked in the editor and in the list, where only the chosen language shows when filtered.
+      expect(await owner.getByTestId('article-translation').getAttribute('data-state')).toBe('missing');
+      await owner.getByTestId('article-back').click();
+      await expect.poll(() => owner.getByTestId('articles-table').count(), { timeout: 10_000 }).toBe(1);
+      const row = owner.locator(`[data-testid="article-row"][data-article-id="${id}"]`);
+      await expect.poll(() => row.locator('[data-testid="article-cell-zh"] [data-testid="missing-translation"]').count(), { timeout: 10_000 }).toBe(1);
+      await owner.getByTestId('articles-locale').selectOption('zh');
+      await expect.poll(() => owner.locator('[data-testid="article-cell-en"]').count(), { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+      expect(await owner.locator('[data-testid="article-cell-zh"]').count()).toBeGreaterThan(0);
+      await owner.getByTestId('articles-locale').selectOption('');
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+      await row.locator('[data-testid="article-cell-en"] [data-testid="article-open"]').click();
+      await expect.poll(() => owner.getByTestId('article-title').inputValue(), { timeout: 10_000 }).toBe('Gift wrapping and cards');
 
       // Try the bot finds it.
       await owner.getByTestId('try-bot-question').fill('Can you wrap my order as a present?');
@@ -270,6 +317,7 @@ describe('owner: the article editor', () => {
       await owner.getByTestId('article-delete-confirm').click();
       await expect.poll(() => owner.getByTestId('articles-table').count(), { timeout: 10_000 }).toBe(1);
       expect((await api(owner, 'GET', `/v1/agent/articles/en/${id}`)).status).toBe(404);
+      expect(await seriousAxeViolations(owner)).toEqual([]);
       await owner.screenshot({ path: 'test-results/console-articles-1280x800.png' });
       expect(problems).toEqual([]);
     } finally {

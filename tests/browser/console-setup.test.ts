@@ -6,11 +6,10 @@
  * 1280×800. The settings editor refuses a bad colour at the field and previews a good one.
  * A shopper then marks a bot answer as not helpful, and the question shows up under Knowledge gaps. A plain agent gets no Setup (button hidden, API 403) but does get the gaps.
  */
-import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
-import { openAgentAndShopper, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
+import { openAgentAndShopper, seriousAxeViolations, signInAsDemoAgent, signInAsNewPlainAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const IDENTIFY = "kefu('identify', { id: '<user id>', name: '<name>', email: '<email>', userHash: '<hmac>' })";
@@ -25,17 +24,6 @@ async function consoleContext(): Promise<BrowserContext> {
 }
 
 const signIn = (page: Page) => signInAsDemoAgent(page, baseUrl);
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  });
-}
 
 /** The status of a same-origin API call made by the page with its session cookie. */
 async function apiStatus(page: Page, path: string): Promise<number> {

@@ -2,6 +2,7 @@
  * The real console against `wrangler dev`, as the demo agent that `npm start` (and the browser
  * suite's global setup) seeds. Shared by the browser tests that drive a shopper and an agent.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { collectPageProblems } from './chromium.ts';
@@ -74,4 +75,16 @@ export async function signInAsNewPlainAgent(page: Page, baseUrl: string): Promis
   await page.getByRole('button', { name: 'Save password' }).click();
   await expect.poll(() => page.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
   return { email, password };
+}
+
+/** axe-core's serious and critical findings on the page (the context needs bypassCSP to inject axe). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
 }

@@ -40,6 +40,7 @@ import {
   type FieldErrors,
 } from '../articles.ts';
 import { dateTime, isoTime, localeName } from '../format.ts';
+import { setUnsavedWork } from '../unsaved.ts';
 import { Modal } from './Modal.tsx';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
@@ -90,6 +91,11 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
   const isNew = article === null;
   const saved = article ? formFromArticle(article) : emptyForm(form.locale);
   const dirty = isNew ? form.title !== '' || form.tags !== '' || form.body !== '' || (target.kind === 'new' && form.questions !== (target.question ?? '')) : !sameForm(form, saved);
+
+  useEffect(() => {
+    setUnsavedWork(canEdit && dirty ? 'Your changes to this article are not saved.' : null);
+  }, [canEdit, dirty]);
+  useEffect(() => () => setUnsavedWork(null), []);
 
   const loadVersions = (locale: string, id: string) => {
     setVersionsError(null);

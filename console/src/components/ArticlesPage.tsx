@@ -19,7 +19,12 @@ interface ArticlesPageProps {
   toast: (text: string, tone?: 'info' | 'error') => void;
 }
 
-type Load = { phase: 'loading'; previous: ArticleSummary[] | null } | { phase: 'error'; message: string } | { phase: 'ready'; articles: ArticleSummary[] };
+/** A list as loaded, with the language filter it was loaded with (the columns follow the data, not the select). */
+interface Loaded {
+  articles: ArticleSummary[];
+  locale: '' | ArticleLocale;
+}
+type Load = { phase: 'loading'; previous: Loaded | null } | { phase: 'error'; message: string } | ({ phase: 'ready' } & Loaded);
 
 const SEARCH_DELAY_MS = 250;
 
@@ -36,11 +41,11 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
   // The editor gets a fresh key each time it opens, so a reopened article is loaded again.
   const [editorKey, setEditorKey] = useState(0);
 
-  const refresh = useCallback((q: string, loc: string) => {
+  const refresh = useCallback((q: string, loc: '' | ArticleLocale) => {
     const mine = ++seq.current;
-    setLoad((current) => ({ phase: 'loading', previous: current.phase === 'ready' ? current.articles : current.phase === 'loading' ? current.previous : null }));
+    setLoad((current) => ({ phase: 'loading', previous: current.phase === 'ready' ? current : current.phase === 'loading' ? current.previous : null }));
     fetchArticles({ q: q.trim() || undefined, locale: loc || undefined }).then(
-      (result) => active.current && mine === seq.current && setLoad({ phase: 'ready', articles: result.articles }),
+      (result) => active.current && mine === seq.current && setLoad({ phase: 'ready', articles: result.articles, locale: loc }),
       (error: unknown) => active.current && mine === seq.current && setLoad({ phase: 'error', message: featureError(error, 'Articles') }),
     );
   }, []);
@@ -72,9 +77,9 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
     setEditorKey((key) => key + 1);
     setTarget(next);
   };
-  const articles = load.phase === 'ready' ? load.articles : load.phase === 'loading' ? load.previous : null;
-  const rows = articles ? groupArticles(articles) : null;
-  const shownLocales = locale ? [locale] : ARTICLE_LOCALES;
+  const loaded = load.phase === 'ready' ? load : load.phase === 'loading' ? load.previous : null;
+  const rows = loaded ? groupArticles(loaded.articles) : null;
+  const shownLocales = loaded?.locale ? [loaded.locale] : ARTICLE_LOCALES;
 
   return (
     <main id="main-content" ref={mainRef} class="page articles-page" tabIndex={-1} aria-labelledby="articles-title" data-testid="articles-page">

@@ -14,6 +14,7 @@ import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { phrasesFor } from '../../../widget/app/i18n.ts';
 import { ApiError, featureError, saveSiteSettings } from '../api.ts';
 import { duration, localeName, safeHexColor } from '../format.ts';
+import { setUnsavedWork } from '../unsaved.ts';
 import { SECTION_NAMES, WEEKDAYS, changedSections, errorUnder, getIn, pathKey, setIn, validateSettings, type Path, type SettingsErrors } from '../settings.ts';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
@@ -46,6 +47,10 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(base.site);
+  useEffect(() => {
+    setUnsavedWork(dirty ? 'Your changes to the settings are not saved.' : null);
+  }, [dirty]);
+  useEffect(() => () => setUnsavedWork(null), []);
   const schemaErrors = useMemo(() => validateSettings(draft), [draft]);
   // Schema messages appear once the owner has tried to save (or for fields they have touched), server ones always.
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -85,7 +90,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
     setBusy(true);
     setFormError(null);
     try {
-      const saved = await saveSiteSettings(draft, base.version);
+      const saved = await saveWithRebase(draft, base);
       setBase({ site: saved.site, version: saved.version });
       setDraft(saved.site);
       setTouched(new Set());
@@ -211,6 +216,21 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       </div>
     </form>
   );
+}
+
+/**
+ * The settings' version is the site's, which every article publish raises too. A 409 whose
+ * current settings are exactly the ones this form started from means only articles changed:
+ * saving on top of that version loses nothing, so it is retried once. Any other 409 is the owner's call.
+ */
+async function saveWithRebase(draft: SiteConfig, base: { site: SiteConfig; version: number }): Promise<SiteSettingsResponse> {
+  try {
+    return await saveSiteSettings(draft, base.version);
+  } catch (error) {
+    const current = error instanceof ApiError ? error.conflictCurrent<{ site?: SiteConfig; version?: number }>() : null;
+    if (current?.site && typeof current.version === 'number' && changedSections(base.site, current.site).length === 0) return saveSiteSettings(draft, current.version);
+    throw error;
+  }
 }
 
 function labelForPath(key: string): string {

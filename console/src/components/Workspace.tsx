@@ -10,6 +10,7 @@ import { ConversationConnection } from '../conversation.ts';
 import { oneLine, reasonLabel, shopperName } from '../format.ts';
 import { useSnapshot } from '../hooks.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
+import { confirmLeavingUnsavedWork } from '../unsaved.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
 import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
@@ -95,6 +96,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   pageRef.current = page;
   const select = useCallback((conversationId: string | null) => {
     if (conversationId !== null && !CONVERSATION_ID.test(conversationId)) return;
+    if (!confirmLeavingUnsavedWork()) return;
     setSelectedId(conversationId);
     setPage(null);
     const url = new URL(window.location.href);
@@ -104,6 +106,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   // An article to open on the Articles page (a knowledge gap's "new article from this question").
   const [articleTarget, setArticleTarget] = useState<ArticleTarget | null>(null);
   const openPage = useCallback((next: WorkspacePage) => {
+    if (!confirmLeavingUnsavedWork()) return;
     setArticleTarget(null);
     setSelectedId(null);
     setPage(next);
