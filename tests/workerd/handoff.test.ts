@@ -154,7 +154,7 @@ describe('the queue and claiming', () => {
     socket.send({ v: 1, type: 'page', page: { url: 'https://shop.example/products/linen-throw', title: 'Linen throw' } });
     const update = await chat.waitFor('shopper', (frame) => frame.shopper.pageUrl === 'https://shop.example/products/linen-throw');
     expect(update.shopper).toMatchObject({ pageTitle: 'Linen throw', locale: 'en', visits: 1 });
-    // The inbox hears of it as a small delta for this one chat, not a whole new snapshot.
+    // The inbox tells the holder with a small delta for that chat, not a whole snapshot.
     const delta = await anaInbox.waitFor('chat', (frame) => frame.chat.conversationId === conversationId && frame.chat.shopper.pageTitle === 'Linen throw');
     expect(delta.chat.shopper.pageUrl).toBe('https://shop.example/products/linen-throw');
     chat.close();

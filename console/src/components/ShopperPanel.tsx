@@ -12,15 +12,22 @@ const LOCALES: Record<string, string> = { en: 'English', zh: '中文 (Chinese)' 
 
 /** Whether the shop's server proved a field, or the page only claimed it (README, identity verification). */
 function Proof({ shopper, field }: { shopper: ShopperContext; field: ProvenField | 'id' }) {
+  // A leading space keeps it apart from the value in the text flow.
   const proven = field === 'id' ? shopper.verified === true : shopper.verified === true && (shopper.provenFields ?? []).includes(field);
   return proven ? (
-    <span class="badge badge-proven" data-testid={`proof-${field}`} title="Signed by the shop's server">
-      verified
-    </span>
+    <>
+      {' '}
+      <span class="badge badge-proven" data-testid={`proof-${field}`} title="Signed by the shop's server">
+        verified
+      </span>
+    </>
   ) : (
-    <span class="muted small" data-testid={`proof-${field}`} title="Given by the page; nothing proves it">
-      (claimed)
-    </span>
+    <>
+      {' '}
+      <span class="muted small" data-testid={`proof-${field}`} title="Given by the page; nothing proves it">
+        (claimed)
+      </span>
+    </>
   );
 }
 
@@ -37,38 +44,30 @@ export function ShopperPanel({ shopper, summary, rating }: ShopperPanelProps) {
       ) : (
         <dl class="facts">
           <dt>Name</dt>
-          <dd data-testid="shopper-name">
-            {shopper.name?.trim() ? (
-              <>
-                {shopper.name} <Proof shopper={shopper} field="name" />
-              </>
-            ) : (
-              <span class="muted">Not identified</span>
-            )}
+          <dd>
+            <span data-testid="shopper-name">{shopper.name?.trim() || <span class="muted">Not identified</span>}</span>
+            {shopper.name?.trim() && <Proof shopper={shopper} field="name" />}
           </dd>
           {shopper.userId && (
             <>
               <dt>User id</dt>
-              <dd class="break" data-testid="shopper-user-id">
-                {shopper.userId} <Proof shopper={shopper} field="id" />
+              <dd class="break">
+                <span data-testid="shopper-user-id">{shopper.userId}</span>
+                <Proof shopper={shopper} field="id" />
               </dd>
             </>
           )}
           <dt>E-mail</dt>
-          <dd class="break" data-testid="shopper-email">
-            {shopper.email ? (
-              <>
-                {shopper.email} <Proof shopper={shopper} field="email" />
-              </>
-            ) : (
-              <span class="muted">Unknown</span>
-            )}
+          <dd class="break">
+            <span data-testid="shopper-email">{shopper.email || <span class="muted">Unknown</span>}</span>
+            {shopper.email && <Proof shopper={shopper} field="email" />}
           </dd>
           <dt>VIP</dt>
           <dd>
             {shopper.vip ? (
               <>
-                <span class="badge badge-vip">VIP</span> <Proof shopper={shopper} field="vip" />
+                <span class="badge badge-vip">VIP</span>
+                <Proof shopper={shopper} field="vip" />
               </>
             ) : (
               'No'
