@@ -89,4 +89,6 @@ export const SECTION_NAMES: Record<string, string> = {
   identityVerification: 'Identity verification',
   limits: 'Limits',
   theme: 'Theme',
+  synonyms: "Your shop's words",
+  outsideHoursWithAgentOnline: 'Outside hours with an agent online',
 };

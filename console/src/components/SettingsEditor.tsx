@@ -190,6 +190,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
         <Access ctx={ctx} />
       </div>
       <CannedRepliesEditor ctx={ctx} />
+      <SynonymsEditor ctx={ctx} />
 
       <div class="save-bar" role="group" aria-label="Save the settings">
         <button type="submit" class="button primary" data-testid="settings-save" disabled={busy || !dirty}>
@@ -670,6 +671,26 @@ function ChatRules({ ctx }: { ctx: Ctx }) {
         max={3600}
         hint={`How long an agent may be disconnected before their chats go back to the queue: ${duration(ctx.draft.agentGraceSeconds)}.`}
       />
+      <fieldset class="picker">
+        <legend>Outside business hours, while an agent is online</legend>
+        {(
+          [
+            ['take_chat', 'The agent takes the chat (they learn that someone asked)'],
+            ['offline_form', 'The shopper gets the offline form'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} class="picker-option">
+            <input
+              type="radio"
+              name={ctx.id(['outsideHoursWithAgentOnline'])}
+              data-testid={`setting-outsideHoursWithAgentOnline-${value}`}
+              checked={(ctx.draft.outsideHoursWithAgentOnline ?? 'take_chat') === value}
+              onChange={() => ctx.set(['outsideHoursWithAgentOnline'], value)}
+            />
+            {label}
+          </label>
+        ))}
+      </fieldset>
       <h4 class="minor-heading">Idle shopper</h4>
       <p class="hint">After an agent's message, a silent shopper gets two polite prompts, then the chat closes politely.</p>
       <NumberField ctx={ctx} path={['idle', 'firstPromptSeconds']} label="First prompt after (seconds)" min={1} hint={duration(idle.firstPromptSeconds)} />
@@ -824,6 +845,101 @@ function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
           onClick={() => ctx.set(path, [...replies, { shortcut: '', locale: ctx.draft.defaultLocale ?? ctx.draft.locales[0] ?? 'en', text: '' }])}
         >
           + Canned reply
+        </button>
+      </p>
+    </Card>
+  );
+}
+
+/** The shop's own words: the bot reads a message that uses one as if it also said what it means. */
+function SynonymsEditor({ ctx }: { ctx: Ctx }) {
+  const synonyms = ctx.draft.synonyms ?? [];
+  const path = ['synonyms'];
+  const addRef = useRef<HTMLButtonElement>(null);
+  return (
+    <Card title={`Your shop's words (${synonyms.length})`} wide testId="settings-synonyms">
+      <p class="hint">
+        Abbreviations and names your shoppers use, with what they mean in your articles' words, e.g. COD = cash on delivery. The bot reads a
+        message that uses one as if it also said the meaning.
+      </p>
+      {synonyms.length > 0 && (
+        <table class="settings-table" data-testid="synonyms-table">
+          <caption class="visually-hidden">Your shop's words</caption>
+          <thead>
+            <tr>
+              <th scope="col">Word</th>
+              <th scope="col">Language</th>
+              <th scope="col">Means</th>
+              <th scope="col">
+                <span class="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {synonyms.map((synonym, index) => (
+              <tr key={index} data-testid="synonym-row">
+                <td>
+                  <input
+                    value={synonym.term}
+                    maxLength={40}
+                    lang={synonym.locale}
+                    aria-label={`Word ${index + 1}`}
+                    data-setting-path={pathKey([...path, index, 'term'])}
+                    data-testid="synonym-term"
+                    aria-invalid={ctx.error([...path, index, 'term']) ? true : undefined}
+                    onInput={(event) => ctx.set([...path, index, 'term'], event.currentTarget.value)}
+                  />
+                  <FieldError ctx={ctx} path={[...path, index, 'term']} />
+                </td>
+                <td>
+                  <select aria-label={`Language of word ${index + 1}`} value={synonym.locale} onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}>
+                    {LOCALES.map((locale) => (
+                      <option key={locale} value={locale}>
+                        {localeName(locale)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <input
+                    value={synonym.means}
+                    maxLength={200}
+                    lang={synonym.locale}
+                    aria-label={`Meaning of word ${index + 1}`}
+                    data-setting-path={pathKey([...path, index, 'means'])}
+                    data-testid="synonym-means"
+                    aria-invalid={ctx.error([...path, index, 'means']) ? true : undefined}
+                    onInput={(event) => ctx.set([...path, index, 'means'], event.currentTarget.value)}
+                  />
+                  <FieldError ctx={ctx} path={[...path, index, 'means']} />
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    class="button small ghost"
+                    aria-label={`Remove the word ${synonym.term || index + 1}`}
+                    onClick={() => {
+                      ctx.set(path, synonyms.filter((_, i) => i !== index));
+                      addRef.current?.focus();
+                    }}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        <button
+          ref={addRef}
+          type="button"
+          class="button small"
+          data-testid="synonym-add"
+          onClick={() => ctx.set(path, [...synonyms, { term: '', locale: ctx.draft.defaultLocale ?? ctx.draft.locales[0] ?? 'en', means: '' }])}
+        >
+          + Word
         </button>
       </p>
     </Card>
