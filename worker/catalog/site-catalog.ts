@@ -218,7 +218,7 @@ export class SiteCatalog extends DurableObject<Env> {
     return ok(detailOf(record));
   }
 
-  async deleteArticle(locale: Locale, id: string, baseRevision: number, by: string): Promise<CatalogResult<{ deleted: true }>> {
+  async deleteArticle(locale: Locale, id: string, baseRevision: number, _by: string): Promise<CatalogResult<{ deleted: true }>> {
     const current = this.store.article(locale, id);
     if (!current) return notFound();
     if (current.revision !== baseRevision) return this.conflict(current);
