@@ -396,8 +396,9 @@ describe('agent assist in a conversation', () => {
       expect(excerpt.length).toBeGreaterThan(10);
       await agent.getByTestId('composer').fill('Thanks for waiting!');
       await refund.getByTestId('assist-insert').click();
-      expect(await agent.getByTestId('composer').inputValue()).toBe(`Thanks for waiting!\n\n${excerpt}\n\nMore in our help article “${title}”.`);
-      expect(await agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer');
+      // The composer takes the text and the focus in an effect after the click: wait for both.
+      await expect.poll(() => agent.getByTestId('composer').inputValue()).toBe(`Thanks for waiting!\n\n${excerpt}\n\nMore in our help article “${title}”.`);
+      await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer');
       // The agent sends it as their own message.
       await agent.getByTestId('composer').press('Enter');
       await expect.poll(() => shopper.locator('kefu-widget .message.agent', { hasText: excerpt.slice(0, 40) }).count(), { timeout: 10_000 }).toBe(1);
