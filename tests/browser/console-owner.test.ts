@@ -10,6 +10,7 @@
  *   current version and keeps their text, a draft is saved, published and deleted after
  *   confirmation; an earlier version is restored; a missing translation is marked; Try the bot
  *   shows decision, articles with confidence, and reasons;
+ * - a suggestion chip the shopper chose and found helpful is proposed, and accepted with one click;
  * - agent assist: the bot's top articles for the shopper's latest message, one click into the composer;
  * - a plain agent reads articles without any edit control (and the API refuses their writes).
  */
@@ -118,6 +119,48 @@ describe('owner: from a knowledge gap to an answer', () => {
           { timeout: 15_000, interval: 1000 },
         )
         .toBe(article.title);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('owner: learned phrasings', () => {
+  it('a chip the shopper chose and found helpful is proposed; one click accepts it into the article', async () => {
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
+    try {
+      await signInAsDemoAgent(agent, baseUrl);
+      const stamp = Date.now().toString(36);
+      const question = `can i pay with seashells zq${stamp}`;
+      await openWidget(shopper);
+      await ask(shopper, question);
+      const chip = shopper.locator('kefu-widget .message.bot .chips .chip').first();
+      await expect.poll(() => chip.count(), { timeout: 10_000 }).toBe(1);
+      const chosenTitle = (await chip.textContent()) ?? '';
+      await chip.click();
+      const yes = shopper.locator('kefu-widget .message.bot .feedback .chip', { hasText: 'Yes' });
+      await expect.poll(() => yes.count(), { timeout: 10_000 }).toBe(1);
+      await yes.click();
+
+      await agent.getByTestId('knowledge-gaps-button').click();
+      const proposal = agent.getByTestId('proposal-row').filter({ hasText: stamp });
+      await expect
+        .poll(
+          async () => {
+            if ((await proposal.count()) === 0 && (await agent.getByTestId('gaps-refresh').isEnabled())) await agent.getByTestId('gaps-refresh').click();
+            return proposal.count();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+      expect(await proposal.textContent()).toContain(chosenTitle);
+      await proposal.getByTestId('proposal-accept').click();
+      await expect.poll(() => proposal.count(), { timeout: 10_000 }).toBe(0);
+      const articles = (await api(agent, 'GET', '/v1/agent/articles?locale=en')).body.articles as { id: string; title: string }[];
+      const chosen = articles.find((article) => article.title === chosenTitle)!;
+      const detail = (await api(agent, 'GET', `/v1/agent/articles/en/${chosen.id}`)).body as { questions: string[] };
+      expect(detail.questions).toContain(question);
       expect(problems).toEqual([]);
     } finally {
       await close();
@@ -353,8 +396,9 @@ describe('agent assist in a conversation', () => {
       expect(excerpt.length).toBeGreaterThan(10);
       await agent.getByTestId('composer').fill('Thanks for waiting!');
       await refund.getByTestId('assist-insert').click();
-      expect(await agent.getByTestId('composer').inputValue()).toBe(`Thanks for waiting!\n\n${excerpt}\n\nMore in our help article “${title}”.`);
-      expect(await agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer');
+      // The composer takes the text and the focus in an effect after the click: wait for both.
+      await expect.poll(() => agent.getByTestId('composer').inputValue()).toBe(`Thanks for waiting!\n\n${excerpt}\n\nMore in our help article “${title}”.`);
+      await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer');
       // The agent sends it as their own message.
       await agent.getByTestId('composer').press('Enter');
       await expect.poll(() => shopper.locator('kefu-widget .message.agent', { hasText: excerpt.slice(0, 40) }).count(), { timeout: 10_000 }).toBe(1);

@@ -26,8 +26,13 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-/** One refresh at a time per site: concurrent requests share it. */
-const refreshing = new Map<string, Promise<Entry>>();
+/**
+ * When this isolate started checking a site (per site and kind). Requests never await another
+ * request's promise (workerd can hang a request that waits on I/O begun by another), so while
+ * one request checks, the others serve the entry they have; a check older than this is ignored.
+ */
+const checking = new Map<string, number>();
+const CHECK_WAIT_MS = 2000;
 
 export function catalogOf(env: Env, siteId: string) {
   return env.SITE_CATALOG.get(env.SITE_CATALOG.idFromName(siteId));
@@ -54,23 +59,34 @@ function toKnowledge(siteId: string, snapshot: CatalogSnapshot, previous: Entry 
 async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<Entry> {
   const now = Date.now();
   const hit = entries.get(siteId);
+  const usable = hit && (!withKnowledge || hit.knowledge || !hit.settings);
   // A clock that stepped backwards (or a test's fake clock) does not extend the trust.
-  const trusted = hit && now >= hit.checkedAt && now - hit.checkedAt < TRUST_MS;
-  if (hit && trusted && (!withKnowledge || hit.knowledge || !hit.settings)) return hit;
+  if (usable && now >= hit.checkedAt && now - hit.checkedAt < TRUST_MS) return hit;
   const key = `${siteId}\u0000${withKnowledge}`;
-  const pending = refreshing.get(key);
-  if (pending) return pending;
-  const work = (async () => {
+  const started = checking.get(key);
+  const busy = started !== undefined && now >= started && now - started < CHECK_WAIT_MS;
+  if (usable && busy) return hit;
+  if (busy) {
+    // Another request is loading this site (a cold isolate, many shoppers at once): wait for its
+    // result instead of parsing the same indexes again, which would starve every other request.
+    for (let waited = 0; waited < CHECK_WAIT_MS && checking.has(key); waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const loaded = entries.get(siteId);
+      if (loaded && (!withKnowledge || loaded.knowledge || !loaded.settings)) return loaded;
+    }
+  }
+  checking.set(key, now);
+  try {
     const catalog = catalogOf(env, siteId);
-    if (hit) {
+    if (usable) {
       const version = await catalog.version();
-      if (version === hit.version && (!withKnowledge || hit.knowledge || !hit.settings)) {
+      if (version === hit.version) {
         hit.checkedAt = Date.now();
         return remember(siteId, hit);
       }
     }
-    // SiteConfig is a loose object, which the RPC stub's typing cannot express: name the type.
     const have = withKnowledge && hit?.knowledge ? (hit.indexVersions ?? {}) : {};
+    // SiteConfig is a loose object, which the RPC stub's typing cannot express: name the type.
     const snapshot = (await catalog.snapshot(withKnowledge, have)) as unknown as CatalogSnapshot;
     // A snapshot older than what another request already loaded is not taken.
     const latest = entries.get(siteId);
@@ -84,12 +100,8 @@ async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<
       entry.indexVersions = latest.indexVersions;
     }
     return remember(siteId, entry);
-  })();
-  refreshing.set(key, work);
-  try {
-    return await work;
   } finally {
-    refreshing.delete(key);
+    if (checking.get(key) === now) checking.delete(key);
   }
 }
 

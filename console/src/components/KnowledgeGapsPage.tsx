@@ -26,6 +26,8 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
   const canEdit = me.role === 'admin';
   const [load, setLoad] = useState<Load>({ phase: 'loading', previous: null });
   const [adding, setAdding] = useState<KnowledgeGap | null>(null);
+  // Refresh reloads the learned phrasings too.
+  const [proposalsRound, setProposalsRound] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
   const active = useRef(true);
   const now = useNow(30_000);
@@ -58,7 +60,16 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
           </h1>
           <p class="muted">Questions the bot could not answer, most asked first. Each one is a candidate for a new or better help article.</p>
         </div>
-        <button type="button" class="button small" data-testid="gaps-refresh" disabled={load.phase === 'loading'} onClick={refresh}>
+        <button
+          type="button"
+          class="button small"
+          data-testid="gaps-refresh"
+          disabled={load.phase === 'loading'}
+          onClick={() => {
+            refresh();
+            setProposalsRound((round) => round + 1);
+          }}
+        >
           {load.phase === 'loading' ? 'Refreshing…' : 'Refresh'}
         </button>
       </header>
@@ -152,7 +163,7 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
         </section>
       )}
 
-      <Proposals canEdit={canEdit} toast={toast} />
+      <Proposals canEdit={canEdit} toast={toast} round={proposalsRound} />
 
       {adding && (
         <AddQuestionDialog
@@ -274,7 +285,7 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
 type ProposalsLoad = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; proposals: PhrasingProposal[] };
 
 /** Learned phrasings: nothing reaches the bot's index until an admin accepts it. */
-function Proposals({ canEdit, toast }: { canEdit: boolean; toast: (text: string, tone?: 'info' | 'error') => void }) {
+function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: string, tone?: 'info' | 'error') => void; round: number }) {
   const [load, setLoad] = useState<ProposalsLoad>({ phase: 'loading' });
   const [deciding, setDeciding] = useState<ReadonlySet<string>>(new Set());
   const now = useNow(30_000);
@@ -289,7 +300,7 @@ function Proposals({ canEdit, toast }: { canEdit: boolean; toast: (text: string,
       live = false;
     };
   }, []);
-  useEffect(() => refresh(), [refresh]);
+  useEffect(() => refresh(), [refresh, round]);
 
   const decide = async (proposal: PhrasingProposal, decision: 'accept' | 'reject') => {
     setDeciding((set) => new Set(set).add(proposal.id));
