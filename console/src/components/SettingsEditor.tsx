@@ -758,44 +758,85 @@ function Access({ ctx }: { ctx: Ctx }) {
   );
 }
 
-function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
-  const replies = ctx.draft.cannedReplies ?? [];
-  const path = ['cannedReplies'];
+/** One column of a list setting: its header and the control for one row's field. */
+interface RowField {
+  key: string;
+  header: string;
+  maxLength: number;
+  multiline?: boolean;
+  /** the input's look: `shortcut-input` is narrow, `canned-text-input` takes the row's width */
+  className: string;
+  /** what the value becomes as it is typed (e.g. a shortcut loses its leading slash) */
+  clean?: (value: string) => string;
+}
+
+/**
+ * A list setting edited as a table, one row per item: text fields, a language, a remove button,
+ * and an add button that takes the focus back after a removal. Canned replies and the shop's own
+ * words are both such lists.
+ */
+function RowsEditor<Row extends { locale: string }>(props: {
+  ctx: Ctx;
+  path: Path;
+  rows: Row[];
+  title: string;
+  hint: ComponentChildren;
+  /** the noun for one row, e.g. "canned reply" */
+  noun: string;
+  testPrefix: string;
+  fields: RowField[];
+  removeLabel: (row: Row, index: number) => string;
+  addLabel: string;
+  newRow: (locale: Locale) => Row;
+}) {
+  const { ctx, path, rows, noun, testPrefix, fields } = props;
   const addRef = useRef<HTMLButtonElement>(null);
+  const [first, ...rest] = fields;
+  const input = (field: RowField, row: Row, index: number) => {
+    const fieldPath = [...path, index, field.key];
+    const common = {
+      value: String((row as Record<string, unknown>)[field.key] ?? ''),
+      maxLength: field.maxLength,
+      lang: row.locale,
+      'aria-label': `${field.header} of ${noun} ${index + 1}`,
+      'data-setting-path': pathKey(fieldPath),
+      'data-testid': `${testPrefix}-${field.key}`,
+      'aria-invalid': ctx.error(fieldPath) ? true : undefined,
+      onInput: (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => ctx.set(fieldPath, field.clean ? field.clean(event.currentTarget.value) : event.currentTarget.value),
+    };
+    return (
+      <td key={field.key}>
+        {field.multiline ? <textarea class={field.className} rows={2} {...common} /> : <input class={field.className} {...common} />}
+        <FieldError ctx={ctx} path={fieldPath} />
+      </td>
+    );
+  };
   return (
-    <Card title={`Canned replies (${replies.length})`} wide testId="settings-canned">
-      <p class="hint">Agents type / and the shortcut in the reply box. {'{name}'} becomes the shopper's name and {'{agent}'} the agent's.</p>
-      {replies.length > 0 && (
-        <table class="settings-table canned-table" data-testid="canned-table">
-          <caption class="visually-hidden">Canned replies</caption>
+    <Card title={`${props.title} (${rows.length})`} wide testId={`settings-${testPrefix}`}>
+      <p class="hint">{props.hint}</p>
+      {rows.length > 0 && (
+        <table class={`settings-table ${testPrefix}-table`} data-testid={`${testPrefix}-table`}>
+          <caption class="visually-hidden">{props.title}</caption>
           <thead>
             <tr>
-              <th scope="col">Shortcut</th>
+              {first && <th scope="col">{first.header}</th>}
               <th scope="col">Language</th>
-              <th scope="col">Text</th>
+              {rest.map((field) => (
+                <th key={field.key} scope="col">
+                  {field.header}
+                </th>
+              ))}
               <th scope="col">
                 <span class="visually-hidden">Remove</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {replies.map((reply, index) => (
-              <tr key={index} data-testid="canned-row">
+            {rows.map((row, index) => (
+              <tr key={index} data-testid={`${testPrefix}-row`}>
+                {first && input(first, row, index)}
                 <td>
-                  <input
-                    class="mono shortcut-input"
-                    value={reply.shortcut}
-                    maxLength={32}
-                    aria-label={`Shortcut of canned reply ${index + 1}`}
-                    data-setting-path={pathKey([...path, index, 'shortcut'])}
-                    data-testid="canned-shortcut"
-                    aria-invalid={ctx.error([...path, index, 'shortcut']) ? true : undefined}
-                    onInput={(event) => ctx.set([...path, index, 'shortcut'], event.currentTarget.value.trim().replace(/^\//, ''))}
-                  />
-                  <FieldError ctx={ctx} path={[...path, index, 'shortcut']} />
-                </td>
-                <td>
-                  <select aria-label={`Language of canned reply ${index + 1}`} value={reply.locale} onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}>
+                  <select aria-label={`Language of ${noun} ${index + 1}`} value={row.locale} onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}>
                     {LOCALES.map((locale) => (
                       <option key={locale} value={locale}>
                         {localeName(locale)}
@@ -803,28 +844,14 @@ function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
                     ))}
                   </select>
                 </td>
-                <td>
-                  <textarea
-                    class="canned-text-input"
-                    rows={2}
-                    lang={reply.locale}
-                    value={reply.text}
-                    maxLength={2000}
-                    aria-label={`Text of canned reply ${index + 1}`}
-                    data-setting-path={pathKey([...path, index, 'text'])}
-                    data-testid="canned-text"
-                    aria-invalid={ctx.error([...path, index, 'text']) ? true : undefined}
-                    onInput={(event) => ctx.set([...path, index, 'text'], event.currentTarget.value)}
-                  />
-                  <FieldError ctx={ctx} path={[...path, index, 'text']} />
-                </td>
+                {rest.map((field) => input(field, row, index))}
                 <td>
                   <button
                     type="button"
                     class="button small ghost"
-                    aria-label={`Remove the canned reply /${reply.shortcut}`}
+                    aria-label={props.removeLabel(row, index)}
                     onClick={() => {
-                      ctx.set(path, replies.filter((_, i) => i !== index));
+                      ctx.set(path, rows.filter((_, i) => i !== index));
                       addRef.current?.focus();
                     }}
                   >
@@ -837,111 +864,53 @@ function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
         </table>
       )}
       <p>
-        <button
-          ref={addRef}
-          type="button"
-          class="button small"
-          data-testid="canned-add"
-          onClick={() => ctx.set(path, [...replies, { shortcut: '', locale: ctx.draft.defaultLocale ?? ctx.draft.locales[0] ?? 'en', text: '' }])}
-        >
-          + Canned reply
+        <button ref={addRef} type="button" class="button small" data-testid={`${testPrefix}-add`} onClick={() => ctx.set(path, [...rows, props.newRow((ctx.draft.defaultLocale as Locale | undefined) ?? ctx.draft.locales[0] ?? 'en')])}>
+          {props.addLabel}
         </button>
       </p>
     </Card>
   );
 }
 
+function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
+  return (
+    <RowsEditor
+      ctx={ctx}
+      path={['cannedReplies']}
+      rows={ctx.draft.cannedReplies ?? []}
+      title="Canned replies"
+      hint={<>Agents type / and the shortcut in the reply box. {'{name}'} becomes the shopper's name and {'{agent}'} the agent's.</>}
+      noun="canned reply"
+      testPrefix="canned"
+      fields={[
+        { key: 'shortcut', header: 'Shortcut', maxLength: 32, className: 'mono shortcut-input', clean: (value) => value.trim().replace(/^\//, '') },
+        { key: 'text', header: 'Text', maxLength: 2000, multiline: true, className: 'canned-text-input' },
+      ]}
+      removeLabel={(reply) => `Remove the canned reply /${reply.shortcut}`}
+      addLabel="+ Canned reply"
+      newRow={(locale) => ({ shortcut: '', locale, text: '' })}
+    />
+  );
+}
+
 /** The shop's own words: the bot reads a message that uses one as if it also said what it means. */
 function SynonymsEditor({ ctx }: { ctx: Ctx }) {
-  const synonyms = ctx.draft.synonyms ?? [];
-  const path = ['synonyms'];
-  const addRef = useRef<HTMLButtonElement>(null);
   return (
-    <Card title={`Your shop's words (${synonyms.length})`} wide testId="settings-synonyms">
-      <p class="hint">
-        Abbreviations and names your shoppers use, with what they mean in your articles' words, e.g. COD = cash on delivery. The bot reads a
-        message that uses one as if it also said the meaning.
-      </p>
-      {synonyms.length > 0 && (
-        <table class="settings-table" data-testid="synonyms-table">
-          <caption class="visually-hidden">Your shop's words</caption>
-          <thead>
-            <tr>
-              <th scope="col">Word</th>
-              <th scope="col">Language</th>
-              <th scope="col">Means</th>
-              <th scope="col">
-                <span class="visually-hidden">Remove</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {synonyms.map((synonym, index) => (
-              <tr key={index} data-testid="synonym-row">
-                <td>
-                  <input
-                    value={synonym.term}
-                    maxLength={40}
-                    lang={synonym.locale}
-                    aria-label={`Word ${index + 1}`}
-                    data-setting-path={pathKey([...path, index, 'term'])}
-                    data-testid="synonym-term"
-                    aria-invalid={ctx.error([...path, index, 'term']) ? true : undefined}
-                    onInput={(event) => ctx.set([...path, index, 'term'], event.currentTarget.value)}
-                  />
-                  <FieldError ctx={ctx} path={[...path, index, 'term']} />
-                </td>
-                <td>
-                  <select aria-label={`Language of word ${index + 1}`} value={synonym.locale} onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}>
-                    {LOCALES.map((locale) => (
-                      <option key={locale} value={locale}>
-                        {localeName(locale)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <input
-                    value={synonym.means}
-                    maxLength={200}
-                    lang={synonym.locale}
-                    aria-label={`Meaning of word ${index + 1}`}
-                    data-setting-path={pathKey([...path, index, 'means'])}
-                    data-testid="synonym-means"
-                    aria-invalid={ctx.error([...path, index, 'means']) ? true : undefined}
-                    onInput={(event) => ctx.set([...path, index, 'means'], event.currentTarget.value)}
-                  />
-                  <FieldError ctx={ctx} path={[...path, index, 'means']} />
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    class="button small ghost"
-                    aria-label={`Remove the word ${synonym.term || index + 1}`}
-                    onClick={() => {
-                      ctx.set(path, synonyms.filter((_, i) => i !== index));
-                      addRef.current?.focus();
-                    }}
-                  >
-                    ×
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <p>
-        <button
-          ref={addRef}
-          type="button"
-          class="button small"
-          data-testid="synonym-add"
-          onClick={() => ctx.set(path, [...synonyms, { term: '', locale: ctx.draft.defaultLocale ?? ctx.draft.locales[0] ?? 'en', means: '' }])}
-        >
-          + Word
-        </button>
-      </p>
-    </Card>
+    <RowsEditor
+      ctx={ctx}
+      path={['synonyms']}
+      rows={ctx.draft.synonyms ?? []}
+      title="Your shop's words"
+      hint="Abbreviations and names your shoppers use, with what they mean in your articles' words, e.g. COD = cash on delivery. The bot reads a message that uses one as if it also said the meaning."
+      noun="word"
+      testPrefix="synonym"
+      fields={[
+        { key: 'term', header: 'Word', maxLength: 40, className: 'shortcut-input' },
+        { key: 'means', header: 'Means', maxLength: 200, className: 'canned-text-input' },
+      ]}
+      removeLabel={(synonym, index) => `Remove the word ${synonym.term || index + 1}`}
+      addLabel="+ Word"
+      newRow={(locale) => ({ term: '', locale, means: '' })}
+    />
   );
 }
