@@ -19,7 +19,7 @@
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildKnowledgeBase, formatError } from '../knowledge-base/build/compile.ts';
-import { decide, loadKnowledge, type Decision, type Locale, type SiteKnowledge } from '../worker/bot/index.ts';
+import { type Decision, decide, type Locale, loadKnowledge, type SiteKnowledge } from '../worker/bot/index.ts';
 
 export interface BatchOutput {
   action: 'answer' | 'suggest' | 'handoff';

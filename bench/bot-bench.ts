@@ -9,13 +9,13 @@
  * Targets: p99 ≤ 2 ms at demo size, ≤ 10 ms at 10,000 articles.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import MiniSearch from 'minisearch';
 import { buildKnowledgeBase, type ParsedArticle } from '../knowledge-base/build/compile.ts';
+import { type CompiledKnowledge, decide, type Knowledge, loadKnowledge } from '../worker/bot/index.ts';
 import { compileKnowledge } from '../worker/bot/indexer.ts';
-import { decide, loadKnowledge, type CompiledKnowledge, type Knowledge } from '../worker/bot/index.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const build = buildKnowledgeBase(join(repoRoot, 'knowledge-base/sites'), repoRoot);
@@ -32,9 +32,22 @@ function loadQueries(): string[] {
   const dir = resolve(repoRoot, '../shared/eval-data');
   const q: string[] = [];
   if (existsSync(dir)) {
-    const read = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; split?: string });
-    q.push(...read('bitext_intent_detection.jsonl').filter((r) => r.split === 'test').map((r) => r.text));
-    q.push(...read('clinc_oos.jsonl').filter((r) => r.split === 'test').slice(0, 200).map((r) => r.text));
+    const read = (f: string) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { text: string; split?: string });
+    q.push(
+      ...read('bitext_intent_detection.jsonl')
+        .filter((r) => r.split === 'test')
+        .map((r) => r.text),
+    );
+    q.push(
+      ...read('clinc_oos.jsonl')
+        .filter((r) => r.split === 'test')
+        .slice(0, 200)
+        .map((r) => r.text),
+    );
   } else {
     q.push('how do I cancel my order', 'where is my parcel', 'I want my money back', 'how long does delivery take', 'what is the weather');
   }
@@ -159,7 +172,20 @@ for (const n of [1000, 10000]) {
 
 const f = (n: number, d = 3) => n.toFixed(d);
 const kbytes = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-const cols = ['knowledge base', 'articles', 'index JSON', 'gzip', 'build', 'load', 'kefu p50', 'kefu p99', 'minisearch p50', 'minisearch p99', 'ratio p50', 'ratio p99'];
+const cols = [
+  'knowledge base',
+  'articles',
+  'index JSON',
+  'gzip',
+  'build',
+  'load',
+  'kefu p50',
+  'kefu p99',
+  'minisearch p50',
+  'minisearch p99',
+  'ratio p50',
+  'ratio p99',
+];
 const table = rows.map((r) => [
   r.name,
   String(r.articles),
@@ -184,4 +210,6 @@ for (const r of table) console.log(line(r));
 const demoRow = rows[0]!;
 const bigRow = rows[rows.length - 1]!;
 console.log('');
-console.log(`demo p99 ${f(demoRow.p99)} ms ${demoRow.p99 <= 2 ? '≤' : '>'} 2 ms target; 10k p99 ${f(bigRow.p99)} ms ${bigRow.p99 <= 10 ? '≤' : '>'} 10 ms target`);
+console.log(
+  `demo p99 ${f(demoRow.p99)} ms ${demoRow.p99 <= 2 ? '≤' : '>'} 2 ms target; 10k p99 ${f(bigRow.p99)} ms ${bigRow.p99 <= 10 ? '≤' : '>'} 10 ms target`,
+);

@@ -18,9 +18,9 @@ import { fileURLToPath } from 'node:url';
 import lunr from 'lunr';
 import MiniSearch from 'minisearch';
 import { buildKnowledgeBase } from '../knowledge-base/build/compile.ts';
-import { botOptions, decide, loadKnowledge, type BotOptions, type Decision, type SiteKnowledge, type Thresholds } from '../worker/bot/index.ts';
 import { confidenceFeatures, featureVector, rankingVerdict } from '../worker/bot/decide.ts';
-import { toBatchOutput, type BatchOutput } from './bot-batch.ts';
+import { type BotOptions, botOptions, type Decision, decide, loadKnowledge, type SiteKnowledge, type Thresholds } from '../worker/bot/index.ts';
+import { type BatchOutput, toBatchOutput } from './bot-batch.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const dataDir = resolve(repoRoot, '../shared/eval-data');
@@ -84,7 +84,9 @@ const lunrIdx = lunr(function () {
   for (const a of enSources) this.add({ id: a.id, title: a.title, body: a.bodyText, questions: a.questions.join('\n') });
 });
 function lunrDecide(text: string): BatchOutput {
-  const q = stripPlaceholders(text).replace(/[:^~*+\-]/g, ' ').trim();
+  const q = stripPlaceholders(text)
+    .replace(/[:^~*+\-]/g, ' ')
+    .trim();
   let res: lunr.Index.Result[] = [];
   try {
     res = q ? lunrIdx.search(q) : [];
@@ -155,7 +157,8 @@ function score(m: Metrics, row: Row, out: BatchOutput): void {
     else m.wrong++;
     if (row.expected === '@none') m.answeredNone++;
   }
-  if (isArticle && (out.articleId === row.expected && out.action === 'answer' || (out.action === 'suggest' && out.suggestions?.includes(row.expected)))) m.rightOrSuggested++;
+  if (isArticle && ((out.articleId === row.expected && out.action === 'answer') || (out.action === 'suggest' && out.suggestions?.includes(row.expected))))
+    m.rightOrSuggested++;
   if (row.expected === '@handoff' && out.action === 'handoff') m.handoffHit++;
   if (out.action === 'suggest') m.suggested++;
 }
@@ -206,10 +209,7 @@ if (FIT) {
   // train splits only (Bitext intent-detection train, CLINC oos train). Label: answering with
   // the top article would be right. Rows decided by rules (handoff/smalltalk) are skipped.
   const handMade = botOptions({ model: null }, options);
-  const fitRows = [
-    ...datasets.bitext_id!.filter((r) => r.split === 'train'),
-    ...datasets.clinc_oos!.filter((r) => r.split === 'train'),
-  ];
+  const fitRows = [...datasets.bitext_id!.filter((r) => r.split === 'train'), ...datasets.clinc_oos!.filter((r) => r.split === 'train')];
   const X: number[][] = [];
   const Y: number[] = [];
   for (const row of fitRows) {
@@ -260,33 +260,34 @@ if (TUNE) {
   const mws = grid ? [0.5, 0.8] : [params.marginWeight];
   const pws = process.env.PHRASE_WEIGHTS ? process.env.PHRASE_WEIGHTS.split(',').map(Number) : [params.phraseWeight];
   for (const phraseWeight of pws)
-  for (const simWeight of sims)
-    for (const unknownWeight of unks)
-      for (const covWeight of covs)
-        for (const marginWeight of mws) {
-          const tried = botOptions({ params: { simWeight, unknownWeight, covWeight, marginWeight, phraseWeight } }, options);
-          const ds = devRows.map(({ row, set }) => ({ row, set, d: kefuDecide(row.text, tried).d }));
-          for (let A = 0.2; A <= 0.99; A += 0.01)
-            for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
-              for (const S of [0.1, 0.2, 0.3, 0.4, 0.5]) {
-                const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
-                const thresholds = { ...tried.thresholds, ANSWER: A, MIN_COVERAGE_ANSWER: MIN_COV, SUGGEST: S };
-                for (const { row, set, d } of ds) {
-                  // The decision's scores are rounded to 3 decimals; the rules are decide()'s own.
-                  score(set === 'bitext_id' ? m.bitext : m.oos, row, decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
+    for (const simWeight of sims)
+      for (const unknownWeight of unks)
+        for (const covWeight of covs)
+          for (const marginWeight of mws) {
+            const tried = botOptions({ params: { simWeight, unknownWeight, covWeight, marginWeight, phraseWeight } }, options);
+            const ds = devRows.map(({ row, set }) => ({ row, set, d: kefuDecide(row.text, tried).d }));
+            for (let A = 0.2; A <= 0.99; A += 0.01)
+              for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+                for (const S of [0.1, 0.2, 0.3, 0.4, 0.5]) {
+                  const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
+                  const thresholds = { ...tried.thresholds, ANSWER: A, MIN_COVERAGE_ANSWER: MIN_COV, SUGGEST: S };
+                  for (const { row, set, d } of ds) {
+                    // The decision's scores are rounded to 3 decimals; the rules are decide()'s own.
+                    score(set === 'bitext_id' ? m.bitext : m.oos, row, decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
+                  }
+                  found.push({
+                    params: JSON.stringify({ phraseWeight, simWeight, unknownWeight, covWeight, marginWeight }),
+                    th: JSON.stringify({ ANSWER: +A.toFixed(3), MIN_COV, SUGGEST: S }),
+                    right: m.bitext.right / m.bitext.articleRows,
+                    prec: m.bitext.right / Math.max(1, m.bitext.answers),
+                    oos: m.oos.answers / m.oos.rows,
+                    ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
+                    hand: m.bitext.handoffHit / m.bitext.handoffRows,
+                  });
                 }
-                found.push({
-                  params: JSON.stringify({ phraseWeight, simWeight, unknownWeight, covWeight, marginWeight }),
-                  th: JSON.stringify({ ANSWER: +A.toFixed(3), MIN_COV, SUGGEST: S }),
-                  right: m.bitext.right / m.bitext.articleRows,
-                  prec: m.bitext.right / Math.max(1, m.bitext.answers),
-                  oos: m.oos.answers / m.oos.rows,
-                  ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
-                  hand: m.bitext.handoffHit / m.bitext.handoffRows,
-                });
-              }
-        }
-  const fmt = (f: Found) => `${f.params} ${f.th} right ${(100 * f.right).toFixed(1)} prec ${(100 * f.prec).toFixed(1)} oos ${(100 * f.oos).toFixed(1)} r|s ${(100 * f.ros).toFixed(1)} hand ${(100 * f.hand).toFixed(1)}`;
+          }
+  const fmt = (f: Found) =>
+    `${f.params} ${f.th} right ${(100 * f.right).toFixed(1)} prec ${(100 * f.prec).toFixed(1)} oos ${(100 * f.oos).toFixed(1)} r|s ${(100 * f.ros).toFixed(1)} hand ${(100 * f.hand).toFixed(1)}`;
   console.log(`tuning on ${devRows.length} dev rows`);
   if (process.env.SHOW_ANSWER) {
     for (const f of found.filter((x) => x.th.includes(`"ANSWER":${process.env.SHOW_ANSWER},`))) console.log('  ' + fmt(f));
@@ -345,7 +346,9 @@ lines.push(row(['false answers (target ≤ 5%)', ...systems.map((s) => pct(resul
 lines.push(row(['offered article chips instead', ...systems.map((s) => pct(results.clinc_oos![s].suggested, results.clinc_oos![s].rows))], W));
 lines.push(row([`**CLINC in-scope sample (${ds.clinc_inscope} rows)**`, '', '', ''], W));
 lines.push(row(['answered at all (mostly bank intents)', ...systems.map((s) => pct(results.clinc_inscope![s].answers, results.clinc_inscope![s].rows))], W));
-lines.push(row(['order_status → track-order answered right', ...systems.map((s) => pct(results.clinc_inscope![s].right, results.clinc_inscope![s].articleRows))], W));
+lines.push(
+  row(['order_status → track-order answered right', ...systems.map((s) => pct(results.clinc_inscope![s].right, results.clinc_inscope![s].articleRows))], W),
+);
 lines.push('');
 lines.push('kefu, Bitext 27K, worst ten intents:');
 lines.push('');
@@ -354,6 +357,8 @@ lines.push(row(['intent', 'expected', 'rows', 'right', 'wrong', 'handoff', 'top 
 lines.push('|' + W2.map((w, i) => (i === 0 || i === 1 || i === 6 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
 for (const w of worst) {
   const top = [...w.confusions.entries()].sort((a, b) => b[1] - a[1])[0];
-  lines.push(row([w.intent, w.expected, String(w.rows), pct(w.right, w.rows), pct(w.wrong, w.rows), pct(w.handoff, w.rows), top ? `${top[0]} (${top[1]})` : '—'], W2));
+  lines.push(
+    row([w.intent, w.expected, String(w.rows), pct(w.right, w.rows), pct(w.wrong, w.rows), pct(w.handoff, w.rows), top ? `${top[0]} (${top[1]})` : '—'], W2),
+  );
 }
 console.log(lines.join('\n'));

@@ -13,9 +13,10 @@
  *    in storage. (Measured while wrangler dev is stopped: a dry-run in the project makes the dev
  *    server reload.)
  */
+
+import type { ArticleDetail, SiteImport } from '../protocol/site-admin.ts';
 import { readDevVars, upsertAgent } from '../scripts/lib/admin-client.ts';
 import { exampleSites, importSite } from '../scripts/lib/site-import.ts';
-import type { ArticleDetail, SiteImport } from '../protocol/site-admin.ts';
 import { localOrigin, loginAgent, openShopper, sendMessage, type TestSocket } from '../tests/security/lib/client.ts';
 import { startWrangler } from '../tests/support/wrangler-dev.ts';
 import { measureBundle } from './bundle-size.ts';
@@ -28,7 +29,24 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 function syntheticSite(id: string, count: number, base: SiteImport): SiteImport {
-  const words = ['amber', 'birch', 'cobalt', 'dune', 'ember', 'fjord', 'garnet', 'harbor', 'indigo', 'juniper', 'kelp', 'lagoon', 'meadow', 'nectar', 'onyx', 'prairie'];
+  const words = [
+    'amber',
+    'birch',
+    'cobalt',
+    'dune',
+    'ember',
+    'fjord',
+    'garnet',
+    'harbor',
+    'indigo',
+    'juniper',
+    'kelp',
+    'lagoon',
+    'meadow',
+    'nectar',
+    'onyx',
+    'prairie',
+  ];
   return {
     settings: { ...base.settings, id, name: `Synthetic ${id}` },
     articles: Array.from({ length: count }, (_, i) => {
@@ -77,7 +95,11 @@ try {
     const socket = shoppers[asked++ % shoppers.length]!;
     const before = socket.frames.length;
     await sendMessage(socket, QUESTION);
-    const reply = await socket.waitFor('message', (frame) => socket.frames.indexOf(frame) >= before && (frame.message as { author: string }).author === 'bot', 5000);
+    const reply = await socket.waitFor(
+      'message',
+      (frame) => socket.frames.indexOf(frame) >= before && (frame.message as { author: string }).author === 'bot',
+      5000,
+    );
     const bot = (reply.message as { bot?: { kind: string; article?: { excerpt: string } } }).bot;
     return bot?.kind === 'answer' ? (bot.article?.excerpt ?? '') : '';
   };
@@ -86,7 +108,13 @@ try {
   const afterAck: number[] = [];
   for (let n = 1; n <= PUBLISHES; n++) {
     const marker = `(bench ${Date.now()}-${n})`;
-    const draft = await owner(`/v1/agent/articles/en/${ARTICLE}`, 'PUT', { title: original.title, tags: original.tags, questions: original.questions, body: [`${firstParagraph} ${marker}`, ...rest].join('\n\n'), baseRevision: revision });
+    const draft = await owner(`/v1/agent/articles/en/${ARTICLE}`, 'PUT', {
+      title: original.title,
+      tags: original.tags,
+      questions: original.questions,
+      body: [`${firstParagraph} ${marker}`, ...rest].join('\n\n'),
+      baseRevision: revision,
+    });
     const started = performance.now();
     const published = await owner(`/v1/agent/articles/en/${ARTICLE}/publish`, 'POST', { baseRevision: draft.revision });
     const acknowledged = performance.now();
@@ -100,7 +128,13 @@ try {
     latencies.push(performance.now() - started);
     afterAck.push(performance.now() - acknowledged);
   }
-  const restored = await owner(`/v1/agent/articles/en/${ARTICLE}`, 'PUT', { title: original.title, tags: original.tags, questions: original.questions, body: original.body, baseRevision: revision });
+  const restored = await owner(`/v1/agent/articles/en/${ARTICLE}`, 'PUT', {
+    title: original.title,
+    tags: original.tags,
+    questions: original.questions,
+    body: original.body,
+    baseRevision: revision,
+  });
   await owner(`/v1/agent/articles/en/${ARTICLE}/publish`, 'POST', { baseRevision: restored.revision });
   console.log(`\nPublish until the bot answers with the new text (${PUBLISHES} publishes, demo site, wrangler dev)`);
   console.table([
@@ -122,7 +156,13 @@ try {
     const again = await importSite(baseUrl, adminKey, site);
     const noop = performance.now() - t1;
     if (again.changed) throw new Error('a repeated import changed the site');
-    builds.push({ site: label, articles: site.articles.length, 'import with build': ms(build), 'same import, nothing to build': ms(noop), 'build ≈': ms(build - noop) });
+    builds.push({
+      site: label,
+      articles: site.articles.length,
+      'import with build': ms(build),
+      'same import, nothing to build': ms(noop),
+      'build ≈': ms(build - noop),
+    });
   }
   console.log('\nIndex build in the Worker (PUT /v1/admin/sites/:site/import, wall time on wrangler dev)');
   console.table(builds);

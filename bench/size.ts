@@ -16,4 +16,6 @@ const rows = [
 console.table(rows);
 
 const bundle = measureBundle();
-console.table([{ 'worker bundle (wrangler deploy --dry-run)': `${bundle.uploadKiB} KiB`, gzipped: `${bundle.gzipKiB} KiB`, budget: `${BUNDLE_BUDGET_KIB} KiB` }]);
+console.table([
+  { 'worker bundle (wrangler deploy --dry-run)': `${bundle.uploadKiB} KiB`, gzipped: `${bundle.gzipKiB} KiB`, budget: `${BUNDLE_BUDGET_KIB} KiB` },
+]);

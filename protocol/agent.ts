@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSION } from './limits.ts';
 import type { SiteConfig } from './site-config.ts';
-import { clientMsgIdSchema, CONTROL_CHARACTERS, messageTextSchema, type ConversationState, type ErrorCode, type TranscriptMessage } from './visitor.ts';
+import { CONTROL_CHARACTERS, type ConversationState, clientMsgIdSchema, type ErrorCode, messageTextSchema, type TranscriptMessage } from './visitor.ts';
 
 const version = z.literal(PROTOCOL_VERSION);
 const conversationIdSchema = z.string().regex(/^[0-9a-f-]{36}$/, 'conversationId must be a UUID');
@@ -23,7 +23,12 @@ export const agentLoginSchema = z.strictObject({
 export const agentCreateSchema = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
   // The name travels in headers and into every transcript: no control characters (CR, LF, NUL, …).
-  name: z.string().trim().min(1).max(80).refine((name) => !CONTROL_CHARACTERS.test(name), 'name must not contain control characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .refine((name) => !CONTROL_CHARACTERS.test(name), 'name must not contain control characters'),
   role: z.enum(['agent', 'admin']).default('agent'),
   /** Omit to have the server generate a one-time password and return it once. */
   password: z.string().min(10).max(200).optional(),

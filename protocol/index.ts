@@ -1,9 +1,10 @@
 /** The one source of truth for kefu's wire format. */
-export * from './limits.ts';
-export * from './visitor.ts';
-export * from './parse.ts';
+
 export * from './agent.ts';
 export * from './client.ts';
 export * from './conversation-sync.ts';
-export * from './site-config.ts';
+export * from './limits.ts';
+export * from './parse.ts';
 export * from './site-admin.ts';
+export * from './site-config.ts';
+export * from './visitor.ts';

@@ -4,11 +4,9 @@
  */
 import type { z } from 'zod';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from './limits.ts';
-import { clientMsgIdSchema, LONE_SURROGATE, type ErrorCode } from './visitor.ts';
+import { clientMsgIdSchema, type ErrorCode, LONE_SURROGATE } from './visitor.ts';
 
-export type ParseResult<T> =
-  | { ok: true; frame: T }
-  | { ok: false; code: ErrorCode; message: string; clientMsgId?: string };
+export type ParseResult<T> = { ok: true; frame: T } | { ok: false; code: ErrorCode; message: string; clientMsgId?: string };
 
 const encoder = new TextEncoder();
 

@@ -31,7 +31,7 @@
  * open while someone publishes an article gets 409 and the current settings.
  */
 import { z } from 'zod';
-import { LocaleSchema, SiteConfigSchema, type SiteConfig } from './site-config.ts';
+import { LocaleSchema, type SiteConfig, SiteConfigSchema } from './site-config.ts';
 
 /** Limits on what an owner may write (documented in the README's "Run your own shop"). */
 export const ARTICLE_LIMITS = {
@@ -105,7 +105,10 @@ export interface SiteExportResponse {
 export const siteCreateSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id must be lower-case letters, digits and dashes'),
   name: z.string().trim().min(1).max(200),
-  origins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must look like https://shop.example')).min(1).max(20),
+  origins: z
+    .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must look like https://shop.example'))
+    .min(1)
+    .max(20),
   adminEmail: z.string().trim().toLowerCase().pipe(z.email().max(254)),
   adminName: z.string().trim().min(1).max(100).optional(),
 });

@@ -26,86 +26,111 @@ export const BusinessHoursSchema = z.strictObject({
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')).default([]),
 });
 
-export const SiteConfigSchema = z.looseObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes'),
-  name: z.string().min(1),
-  locales: z.array(LocaleSchema).min(1),
-  defaultLocale: LocaleSchema.optional(),
-  /** per-locale greeting; `{name}` is replaced with ", <name>"/"，<name>" or removed */
-  greeting: perLocaleText,
-  /** Pages allowed to open chats for this site, as exact origins (scheme://host[:port]). */
-  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each allowed origin must look like https://shop.example')).default([]),
-  /** When people answer. Outside these hours, or with no agent online, shoppers get the offline form. */
-  businessHours: BusinessHoursSchema,
-  /** The reply time promised on an offline ticket: the same words for every shopper. */
-  promisedReplyTime: perLocaleText,
-  /** Standard phrases agents insert with /shortcut. */
-  cannedReplies: z
-    .array(z.strictObject({ shortcut: z.string().regex(/^[a-z0-9-]{1,32}$/, 'shortcuts are lower-case letters, digits and dashes'), locale: LocaleSchema, text: z.string().min(1).max(2000) }))
-    .default([]),
-  assignment: z
-    .strictObject({
-      /** Give waiting chats to online agents round robin instead of waiting for a claim. */
-      autoAssign: z.boolean().default(false),
-      maxChatsPerAgent: z.number().int().min(1).max(50).default(4),
-    })
-    .default({ autoAssign: false, maxChatsPerAgent: 4 }),
-  /** A silent shopper after an agent's message: two polite prompts, then a polite close. */
-  idle: z
-    .strictObject({
-      firstPromptSeconds: z.number().int().min(1),
-      secondPromptSeconds: z.number().int().min(1),
-      closeSeconds: z.number().int().min(1),
-      prompts: z.strictObject({ first: perLocaleText, second: perLocaleText, close: perLocaleText }),
-    })
-    .refine((idle) => idle.firstPromptSeconds < idle.secondPromptSeconds && idle.secondPromptSeconds < idle.closeSeconds, 'idle timings must grow: first < second < close'),
-  /** How long an agent may be disconnected before their chats go back to the queue. */
-  agentGraceSeconds: z.number().int().min(5).max(3600).default(60),
-  /** Outside business hours, while an agent is online: the agent takes the chat, or the shopper gets the offline form. */
-  outsideHoursWithAgentOnline: z.enum(['take_chat', 'offline_form']).default('take_chat'),
-  /** Identity verification: identify() calls must carry a userHash signed with the site's secret
-   * (Worker secret IDENTITY_SECRETS, a JSON object {"<site id>": "<secret>"}). */
-  identityVerification: z.boolean().default(false),
-  limits: z
-    .strictObject({
-      /** New conversations one IP address may start per hour (resumes are not counted). */
-      newConversationsPerIpPerHour: z.number().int().min(1).max(100_000).default(60),
-    })
-    .default({ newConversationsPerIpPerHour: 60 }),
-  /** The shop's own words, e.g. "COD" = "cash on delivery": the bot reads a message that uses one as if it also said what it means. */
-  synonyms: z
-    .array(
-      z.strictObject({
-        locale: LocaleSchema,
-        term: z.string().trim().min(1).max(40).refine((text) => !/[<>]/.test(text), 'must be plain text'),
-        means: z.string().trim().min(1).max(200).refine((text) => !/[<>]/.test(text), 'must be plain text'),
-      }),
-    )
-    .max(200)
-    .default([]),
-  /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
-  theme: z
-    .strictObject({
-      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be #rrggbb').default('#1f6f5c'),
-      position: z.enum(['right', 'left']).default('right'),
-      launcherLabel: perLocaleText.default({}),
-    })
-    .default({ color: '#1f6f5c', position: 'right', launcherLabel: {} }),
-}).superRefine((site, ctx) => {
-  // Every phrase a shopper can see must exist in every language the site offers.
-  const texts: [string[], Partial<Record<string, string>>][] = [
-    [['greeting'], site.greeting],
-    [['promisedReplyTime'], site.promisedReplyTime],
-    [['idle', 'prompts', 'first'], site.idle.prompts.first],
-    [['idle', 'prompts', 'second'], site.idle.prompts.second],
-    [['idle', 'prompts', 'close'], site.idle.prompts.close],
-  ];
-  for (const locale of site.locales) {
-    for (const [path, text] of texts) {
-      if (!text[locale]) ctx.addIssue({ code: 'custom', path: [...path, locale], message: `missing the ${locale} text (the site lists ${locale} in "locales")` });
+export const SiteConfigSchema = z
+  .looseObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes'),
+    name: z.string().min(1),
+    locales: z.array(LocaleSchema).min(1),
+    defaultLocale: LocaleSchema.optional(),
+    /** per-locale greeting; `{name}` is replaced with ", <name>"/"，<name>" or removed */
+    greeting: perLocaleText,
+    /** Pages allowed to open chats for this site, as exact origins (scheme://host[:port]). */
+    allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each allowed origin must look like https://shop.example')).default([]),
+    /** When people answer. Outside these hours, or with no agent online, shoppers get the offline form. */
+    businessHours: BusinessHoursSchema,
+    /** The reply time promised on an offline ticket: the same words for every shopper. */
+    promisedReplyTime: perLocaleText,
+    /** Standard phrases agents insert with /shortcut. */
+    cannedReplies: z
+      .array(
+        z.strictObject({
+          shortcut: z.string().regex(/^[a-z0-9-]{1,32}$/, 'shortcuts are lower-case letters, digits and dashes'),
+          locale: LocaleSchema,
+          text: z.string().min(1).max(2000),
+        }),
+      )
+      .default([]),
+    assignment: z
+      .strictObject({
+        /** Give waiting chats to online agents round robin instead of waiting for a claim. */
+        autoAssign: z.boolean().default(false),
+        maxChatsPerAgent: z.number().int().min(1).max(50).default(4),
+      })
+      .default({ autoAssign: false, maxChatsPerAgent: 4 }),
+    /** A silent shopper after an agent's message: two polite prompts, then a polite close. */
+    idle: z
+      .strictObject({
+        firstPromptSeconds: z.number().int().min(1),
+        secondPromptSeconds: z.number().int().min(1),
+        closeSeconds: z.number().int().min(1),
+        prompts: z.strictObject({ first: perLocaleText, second: perLocaleText, close: perLocaleText }),
+      })
+      .refine(
+        (idle) => idle.firstPromptSeconds < idle.secondPromptSeconds && idle.secondPromptSeconds < idle.closeSeconds,
+        'idle timings must grow: first < second < close',
+      ),
+    /** How long an agent may be disconnected before their chats go back to the queue. */
+    agentGraceSeconds: z.number().int().min(5).max(3600).default(60),
+    /** Outside business hours, while an agent is online: the agent takes the chat, or the shopper gets the offline form. */
+    outsideHoursWithAgentOnline: z.enum(['take_chat', 'offline_form']).default('take_chat'),
+    /** Identity verification: identify() calls must carry a userHash signed with the site's secret
+     * (Worker secret IDENTITY_SECRETS, a JSON object {"<site id>": "<secret>"}). */
+    identityVerification: z.boolean().default(false),
+    limits: z
+      .strictObject({
+        /** New conversations one IP address may start per hour (resumes are not counted). */
+        newConversationsPerIpPerHour: z.number().int().min(1).max(100_000).default(60),
+      })
+      .default({ newConversationsPerIpPerHour: 60 }),
+    /** The shop's own words, e.g. "COD" = "cash on delivery": the bot reads a message that uses one as if it also said what it means. */
+    synonyms: z
+      .array(
+        z.strictObject({
+          locale: LocaleSchema,
+          term: z
+            .string()
+            .trim()
+            .min(1)
+            .max(40)
+            .refine((text) => !/[<>]/.test(text), 'must be plain text'),
+          means: z
+            .string()
+            .trim()
+            .min(1)
+            .max(200)
+            .refine((text) => !/[<>]/.test(text), 'must be plain text'),
+        }),
+      )
+      .max(200)
+      .default([]),
+    /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
+    theme: z
+      .strictObject({
+        color: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'color must be #rrggbb')
+          .default('#1f6f5c'),
+        position: z.enum(['right', 'left']).default('right'),
+        launcherLabel: perLocaleText.default({}),
+      })
+      .default({ color: '#1f6f5c', position: 'right', launcherLabel: {} }),
+  })
+  .superRefine((site, ctx) => {
+    // Every phrase a shopper can see must exist in every language the site offers.
+    const texts: [string[], Partial<Record<string, string>>][] = [
+      [['greeting'], site.greeting],
+      [['promisedReplyTime'], site.promisedReplyTime],
+      [['idle', 'prompts', 'first'], site.idle.prompts.first],
+      [['idle', 'prompts', 'second'], site.idle.prompts.second],
+      [['idle', 'prompts', 'close'], site.idle.prompts.close],
+    ];
+    for (const locale of site.locales) {
+      for (const [path, text] of texts) {
+        if (!text[locale])
+          ctx.addIssue({ code: 'custom', path: [...path, locale], message: `missing the ${locale} text (the site lists ${locale} in "locales")` });
+      }
     }
-  }
-});
+  });
 
 export type SiteConfig = z.infer<typeof SiteConfigSchema>;
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;

@@ -18,9 +18,7 @@ export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 const version = z.literal(PROTOCOL_VERSION);
 
 /** Client-chosen id that makes a retried send idempotent. */
-export const clientMsgIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientMsgId must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
+export const clientMsgIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientMsgId must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
 
 export const messageTextSchema = z
   .string()
@@ -37,15 +35,26 @@ const pageSchema = z.strictObject({
 export const identitySchema = z.strictObject({
   /** The shop's own user id; required when the site verifies identities. No control characters,
    * so no id can spell the start of a profile proof (worker/identity.ts). */
-  id: z.string().min(1).max(128).refine((id) => !CONTROL_CHARACTERS.test(id), 'id must not contain control characters').optional(),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((id) => !CONTROL_CHARACTERS.test(id), 'id must not contain control characters')
+    .optional(),
   name: z.string().trim().min(1).max(80).optional(),
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)).optional(),
   vip: z.boolean().optional(),
   /** HMAC-SHA256 of `id` with the site's identity secret, hex, computed on the shop's server. */
-  userHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'userHash must be 64 hex characters').optional(),
+  userHash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'userHash must be 64 hex characters')
+    .optional(),
   /** Optional proof of name, e-mail and VIP too (required for `vip: true` on a verifying site):
    * HMAC-SHA256 over "kefu-profile-v1\n" and each of id, name, email, vip ("1"/"0") as "<UTF-8 length>:<value>". */
-  profileHash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'profileHash must be 64 hex characters').optional(),
+  profileHash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'profileHash must be 64 hex characters')
+    .optional(),
 });
 
 export const visitorHelloSchema = z.strictObject({
@@ -230,4 +239,3 @@ export type VisitorOutbound =
   | { v: 1; type: 'identity'; verified: boolean; name?: string }
   | { v: 1; type: 'resync'; messages: TranscriptMessage[]; lastSeq: number }
   | { v: 1; type: 'error'; code: ErrorCode; message: string; clientMsgId?: string };
-

@@ -21,7 +21,11 @@ async function unpack() {
   mkdirSync(scratch, { recursive: true });
   await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(scratch, 'chromium'), { mode: 0o755 }));
   for (const archive of ['al2023', 'fonts', 'swiftshader']) {
-    await pipeline(createReadStream(join(bin, `${archive}.tar.br`)), createBrotliDecompress(), extract(join(scratch, archive === 'swiftshader' ? '.' : archive)));
+    await pipeline(
+      createReadStream(join(bin, `${archive}.tar.br`)),
+      createBrotliDecompress(),
+      extract(join(scratch, archive === 'swiftshader' ? '.' : archive)),
+    );
   }
   writeFileSync(join(scratch, '.complete'), '');
   rmSync(CHROMIUM_DIR, { recursive: true, force: true });

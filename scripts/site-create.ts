@@ -19,7 +19,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.id || !values.name || !values.origin?.length || !values['admin-email']) {
-  console.error('usage: npm run site:create -- --id <site id> --name <shop name> --origin https://shop.example [--origin …] --admin-email <email> [--admin-name <name>] [--url <worker url>]');
+  console.error(
+    'usage: npm run site:create -- --id <site id> --name <shop name> --origin https://shop.example [--origin …] --admin-email <email> [--admin-name <name>] [--url <worker url>]',
+  );
   process.exit(2);
 }
 const adminKey = adminKeyFromEnv(readDevVars());
@@ -28,7 +30,13 @@ if (!adminKey) {
   process.exit(2);
 }
 try {
-  const created = await createSite(values.url!, adminKey, { id: values.id, name: values.name, origins: values.origin, adminEmail: values['admin-email'], adminName: values['admin-name'] });
+  const created = await createSite(values.url!, adminKey, {
+    id: values.id,
+    name: values.name,
+    origins: values.origin,
+    adminEmail: values['admin-email'],
+    adminName: values['admin-name'],
+  });
   console.log(`Site ${created.site.id} ("${created.site.name}") created, allowed origins: ${created.site.allowedOrigins.join(', ')}`);
   console.log(`Admin: ${created.admin.email}`);
   console.log(`One-time password: ${created.oneTimePassword}`);

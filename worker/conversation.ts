@@ -13,31 +13,31 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
-  agentConversationInboundSchema,
-  CloseCode,
-  MAX_REPLAY_MESSAGES,
-  MAX_SHOPPER_SOCKETS,
-  TYPING_RELAY_INTERVAL_MS,
-  parseFrame,
-  visitorInboundSchema,
   type AgentConversationInbound,
   type AgentConversationOutbound,
   type ArticleCard,
+  agentConversationInboundSchema,
+  CloseCode,
   type ConversationState,
   type HandoffReason,
   type Identity,
+  MAX_REPLAY_MESSAGES,
+  MAX_SHOPPER_SOCKETS,
+  parseFrame,
   type ShopperContext,
   type TranscriptMessage,
+  TYPING_RELAY_INTERVAL_MS,
   type VisitorHello,
   type VisitorInbound,
   type VisitorOutbound,
+  visitorInboundSchema,
 } from '../protocol/index.ts';
-import { decide, getArticle, onFeedback, smalltalkReply, type Decision, type HistoryEntry } from './bot/index.ts';
+import { type Decision, decide, getArticle, type HistoryEntry, onFeedback, smalltalkReply } from './bot/index.ts';
+import { catalogOf } from './catalog/site-cache.ts';
 import type { Env } from './env.ts';
 import { checkIdentity } from './identity.ts';
-import { phrase, type PhraseLocale } from './phrases.ts';
+import { type PhraseLocale, phrase } from './phrases.ts';
 import type { HandoffResult } from './site-inbox.ts';
-import { catalogOf } from './catalog/site-cache.ts';
 import { findSite, isOriginAllowed, knowledgeFor, type SiteConfig } from './sites.ts';
 import { TranscriptStore } from './transcript-store.ts';
 
@@ -65,7 +65,16 @@ const VISIT_GAP_MS = 30 * 60 * 1000;
 /** Shopper actions that store or trigger work: a burst of this many, then one per second. */
 const SHOPPER_ACTION_BURST = 10;
 const SHOPPER_ACTIONS_PER_SECOND = 1;
-const RATE_LIMITED_FRAMES = new Set<VisitorInbound['type']>(['message', 'choose_article', 'feedback', 'request_human', 'offline_ticket', 'rate', 'identify', 'page']);
+const RATE_LIMITED_FRAMES = new Set<VisitorInbound['type']>([
+  'message',
+  'choose_article',
+  'feedback',
+  'request_human',
+  'offline_ticket',
+  'rate',
+  'identify',
+  'page',
+]);
 
 export class Conversation extends DurableObject<Env> {
   private readonly store: TranscriptStore;
@@ -285,7 +294,14 @@ export class Conversation extends DurableObject<Env> {
       }
       case 'choose_article': {
         const article = await this.article(frame.articleId);
-        if (!article) return this.send(ws, { v: 1, type: 'error', code: 'invalid_frame', message: phrase(this.locale(), 'unknownArticle'), clientMsgId: frame.clientMsgId });
+        if (!article)
+          return this.send(ws, {
+            v: 1,
+            type: 'error',
+            code: 'invalid_frame',
+            message: phrase(this.locale(), 'unknownArticle'),
+            clientMsgId: frame.clientMsgId,
+          });
         const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.broadcastMessage(message, ws);
@@ -463,7 +479,11 @@ export class Conversation extends DurableObject<Env> {
       }
       case 'smalltalk': {
         this.pushHistory({ kind: 'bot', action: 'smalltalk', query });
-        const message = this.store.insert({ author: 'bot', text: smalltalkReply(decision.kind, locale, this.shopper().name), bot: { kind: 'smalltalk', reason: decision.reason } });
+        const message = this.store.insert({
+          author: 'bot',
+          text: smalltalkReply(decision.kind, locale, this.shopper().name),
+          bot: { kind: 'smalltalk', reason: decision.reason },
+        });
         this.broadcastMessage(message);
         return;
       }
@@ -566,7 +586,11 @@ export class Conversation extends DurableObject<Env> {
     await this.inbox().createTicket({ siteId: this.siteId(), conversationId: this.conversationId(), email, message, locale: shopper.locale });
     this.setShopper({ ...shopper, email: shopper.email ?? email });
     const promise = this.store.getMeta('promisedReplyTime') ?? '';
-    const confirmation = this.store.insert({ author: 'system', text: phrase(shopper.locale, 'ticketCreated', { email, promise }), system: { event: 'ticket', email } });
+    const confirmation = this.store.insert({
+      author: 'system',
+      text: phrase(shopper.locale, 'ticketCreated', { email, promise }),
+      system: { event: 'ticket', email },
+    });
     this.broadcastMessage(confirmation);
   }
 
@@ -595,7 +619,12 @@ export class Conversation extends DurableObject<Env> {
 
     switch (frame.type) {
       case 'note': {
-        const { note, duplicate } = this.store.addNote({ agentId: agent.agentId, agentName: agent.agentName, text: frame.text, clientMsgId: frame.clientMsgId });
+        const { note, duplicate } = this.store.addNote({
+          agentId: agent.agentId,
+          agentName: agent.agentName,
+          text: frame.text,
+          clientMsgId: frame.clientMsgId,
+        });
         if (duplicate) return this.send(ws, { v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
         this.broadcastToAgents({ v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
         return;
@@ -611,7 +640,13 @@ export class Conversation extends DurableObject<Env> {
 
     // Everything below speaks for the site: only the agent holding the chat may do it.
     if (!this.holds(agent)) {
-      return this.send(ws, { v: 1, type: 'error', code: 'not_assigned', message: 'Claim this chat from the queue before acting on it.', clientMsgId: 'clientMsgId' in frame ? frame.clientMsgId : undefined });
+      return this.send(ws, {
+        v: 1,
+        type: 'error',
+        code: 'not_assigned',
+        message: 'Claim this chat from the queue before acting on it.',
+        clientMsgId: 'clientMsgId' in frame ? frame.clientMsgId : undefined,
+      });
     }
     switch (frame.type) {
       case 'message': {

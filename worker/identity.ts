@@ -47,7 +47,12 @@ async function hmacMatches(secret: string, hexSignature: string, message: string
 }
 
 /** Decides whether an identify() may be trusted on this site, and which of its fields are proven. */
-export async function checkIdentity(env: Pick<Env, 'IDENTITY_SECRETS'>, siteId: string, verificationRequired: boolean, identity: Identity): Promise<IdentityCheck> {
+export async function checkIdentity(
+  env: Pick<Env, 'IDENTITY_SECRETS'>,
+  siteId: string,
+  verificationRequired: boolean,
+  identity: Identity,
+): Promise<IdentityCheck> {
   const secret = identitySecret(env, siteId);
   const verified = Boolean(secret && identity.id && identity.userHash && (await hmacMatches(secret, identity.userHash, identity.id)));
   const profileProven = Boolean(verified && secret && identity.profileHash && (await hmacMatches(secret, identity.profileHash, profileProofMessage(identity))));

@@ -12,10 +12,10 @@ import { agentRoutes } from './routes/agent.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
-export { Conversation } from './conversation.ts';
-export { SiteInbox } from './site-inbox.ts';
-export { IpRateLimiter } from './ip-rate-limiter.ts';
 export { SiteCatalog } from './catalog/site-catalog.ts';
+export { Conversation } from './conversation.ts';
+export { IpRateLimiter } from './ip-rate-limiter.ts';
+export { SiteInbox } from './site-inbox.ts';
 
 const app = new Hono<{ Bindings: Env }>();
 

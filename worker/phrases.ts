@@ -10,7 +10,7 @@ const phrases = {
     handoffNotice: "I'll bring in a member of our team to help you.",
     queued: "You're in the queue. A member of our team will be with you shortly.",
     agentJoined: '{agent} joined the chat.',
-    transferred: "{agent} is taking over your chat.",
+    transferred: '{agent} is taking over your chat.',
     backToBot: "You're back with the shop assistant. Ask me anything, or ask for a person at any time.",
     closed: 'This chat has ended. Thank you for contacting us! How did we do?',
     offline: "No one from our team is available right now. Leave your e-mail and your question, and we'll get back to you. {promise}",

@@ -8,18 +8,18 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode,
-  inboxInboundSchema,
-  parseFrame,
   type AgentCreate,
   type AgentPresence,
   type AgentProfile,
   type AgentRole,
   type ChatSummary,
+  CloseCode,
   type HandoffReason,
   type InboxInbound,
   type InboxOutbound,
+  inboxInboundSchema,
   type OfflineTicket,
+  parseFrame,
   type QueueEntry,
   type QueuePriority,
   type ShopperContext,
@@ -437,15 +437,11 @@ export class SiteInbox extends DurableObject<Env> {
     if (!site) return;
     const now = Date.now();
     const cutoff = now - site.agentGraceSeconds * 1000;
-    const gone = this.sql
-      .exec<{ id: string; disconnected_at: number }>('SELECT id, disconnected_at FROM agents WHERE disconnected_at IS NOT NULL')
-      .toArray();
+    const gone = this.sql.exec<{ id: string; disconnected_at: number }>('SELECT id, disconnected_at FROM agents WHERE disconnected_at IS NOT NULL').toArray();
     for (const agent of gone) {
       if (this.ctx.getWebSockets(agent.id).some((ws) => ws.readyState === WebSocket.OPEN)) continue;
       if (agent.disconnected_at > cutoff) continue;
-      const chats = this.sql
-        .exec<{ conversation_id: string }>("SELECT conversation_id FROM chats WHERE state = 'agent' AND agent_id = ?", agent.id)
-        .toArray();
+      const chats = this.sql.exec<{ conversation_id: string }>("SELECT conversation_id FROM chats WHERE state = 'agent' AND agent_id = ?", agent.id).toArray();
       for (const chat of chats) {
         this.sql.exec(
           "UPDATE chats SET state = 'queued', agent_id = NULL, requeued = 1, notified_position = NULL, updated_at = ? WHERE conversation_id = ?",
@@ -711,7 +707,12 @@ export class SiteInbox extends DurableObject<Env> {
     const frame: InboxOutbound = {
       v: 1,
       type: 'chat',
-      chat: { conversationId, lastMessage: queueLastMessage(row.last_message), updatedAt: row.updated_at, shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext) },
+      chat: {
+        conversationId,
+        lastMessage: queueLastMessage(row.last_message),
+        updatedAt: row.updated_at,
+        shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
+      },
     };
     const sockets = row.state === 'queued' ? this.ctx.getWebSockets() : row.agent_id ? this.ctx.getWebSockets(row.agent_id) : [];
     for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) this.send(ws, frame);

@@ -14,8 +14,8 @@
  * Bounded: sending stops at --minutes; draining and checking have their own time limits.
  */
 import { pathToFileURL } from 'node:url';
-import { fetchServerTranscript, percentile, ShopperClient, sleep, verifyAgainstServer, type Backoff } from '../../tests/support/kefu-client.ts';
 import { inBatches, killHard, printFigures, question, startFaultServer, workerdRss } from '../../tests/fault/harness.ts';
+import { type Backoff, fetchServerTranscript, percentile, ShopperClient, sleep, verifyAgainstServer } from '../../tests/support/kefu-client.ts';
 import type { WranglerServer } from '../../tests/support/wrangler-dev.ts';
 
 export interface LoadOptions {
@@ -161,8 +161,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const errorDetail: Record<string, number> = {};
     if (unverified) errorDetail['server transcript unreadable (not verified)'] = unverified;
     for (const shopper of shoppers) {
-      for (const [code, count] of Object.entries(shopper.counters.errors)) errorDetail[`error frame ${code}`] = (errorDetail[`error frame ${code}`] ?? 0) + count;
-      for (const [cause, count] of Object.entries(shopper.counters.connectErrors)) errorDetail[`connect ${cause}`] = (errorDetail[`connect ${cause}`] ?? 0) + count;
+      for (const [code, count] of Object.entries(shopper.counters.errors))
+        errorDetail[`error frame ${code}`] = (errorDetail[`error frame ${code}`] ?? 0) + count;
+      for (const [cause, count] of Object.entries(shopper.counters.connectErrors))
+        errorDetail[`connect ${cause}`] = (errorDetail[`connect ${cause}`] ?? 0) + count;
       const unexpectedCloses = shopper.counters.closes - shopper.counters.connectFailures - shopper.counters.drops;
       if (unexpectedCloses > 0) errorDetail['socket closed by server'] = (errorDetail['socket closed by server'] ?? 0) + unexpectedCloses;
       if (!shopper.token) errorDetail['never connected'] = (errorDetail['never connected'] ?? 0) + 1;
@@ -206,7 +208,9 @@ export function printLoadReport(report: LoadReport): void {
     'send → bot reply p95 (ms)': report.latencyMs.p95,
     'send → bot reply p99 (ms)': report.latencyMs.p99,
     'send → bot reply max (ms)': report.latencyMs.max,
-    'runtime RSS start / peak / end': report.runtimeRssMb ? `${mb(report.runtimeRssMb.start)} / ${mb(report.runtimeRssMb.peak)} / ${mb(report.runtimeRssMb.end)} (${report.runtimeRssMb.processes} workerd)` : 'n/a (pass --pgid)',
+    'runtime RSS start / peak / end': report.runtimeRssMb
+      ? `${mb(report.runtimeRssMb.start)} / ${mb(report.runtimeRssMb.peak)} / ${mb(report.runtimeRssMb.end)} (${report.runtimeRssMb.processes} workerd)`
+      : 'n/a (pass --pgid)',
     'load generator RSS': mb(report.loadGeneratorRssMb),
     reconnects: report.reconnects,
     'elapsed s': report.elapsedSeconds,

@@ -64,7 +64,8 @@ const MISSING_ENDPOINT = 'This part of the console is not available on this serv
  * there a 404 can only mean the server does not offer the feature yet, never a missing item.
  */
 export function featureError(error: unknown, feature: string): string {
-  if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return `${feature} is not available on this server yet (it answered ${error.status}).`;
+  if (error instanceof ApiError && (error.status === 404 || error.status === 405))
+    return `${feature} is not available on this server yet (it answered ${error.status}).`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -158,15 +159,17 @@ export async function fetchKnowledgeGaps(): Promise<KnowledgeGap[]> {
   const gaps = Array.isArray(result?.gaps) ? (result.gaps as Partial<KnowledgeGap>[]) : [];
   return gaps
     .filter((gap): gap is Partial<KnowledgeGap> & { question: string } => !!gap && typeof gap.question === 'string')
-    .map((gap): KnowledgeGap => ({
-      id: typeof gap.id === 'string' || typeof gap.id === 'number' ? String(gap.id) : '',
-      locale: gap.locale === 'zh' ? 'zh' : 'en',
-      question: gap.question,
-      count: Number.isFinite(gap.count) ? gap.count! : 0,
-      reason: String(gap.reason ?? ''),
-      lastAsked: Number.isFinite(gap.lastAsked) ? gap.lastAsked! : 0,
-      suggestions: Array.isArray(gap.suggestions) ? gap.suggestions.filter((s) => s && typeof s.id === 'string') : [],
-    }))
+    .map(
+      (gap): KnowledgeGap => ({
+        id: typeof gap.id === 'string' || typeof gap.id === 'number' ? String(gap.id) : '',
+        locale: gap.locale === 'zh' ? 'zh' : 'en',
+        question: gap.question,
+        count: Number.isFinite(gap.count) ? gap.count! : 0,
+        reason: String(gap.reason ?? ''),
+        lastAsked: Number.isFinite(gap.lastAsked) ? gap.lastAsked! : 0,
+        suggestions: Array.isArray(gap.suggestions) ? gap.suggestions.filter((s) => s && typeof s.id === 'string') : [],
+      }),
+    )
     .sort((a, b) => b.count - a.count || b.lastAsked - a.lastAsked);
 }
 

@@ -2,7 +2,15 @@
  * View helpers for the Articles page: the editor's form, its validation against the protocol's
  * own schema, and the list grouped by article with both languages side by side. Pure functions.
  */
-import { ARTICLE_LIMITS, articleDraftSchema, articleIdSchema, type ArticleDetail, type ArticleDraftInput, type ArticleStatus, type ArticleSummary } from '../../protocol/site-admin.ts';
+import {
+  ARTICLE_LIMITS,
+  type ArticleDetail,
+  type ArticleDraftInput,
+  type ArticleStatus,
+  type ArticleSummary,
+  articleDraftSchema,
+  articleIdSchema,
+} from '../../protocol/site-admin.ts';
 
 export type ArticleLocale = 'en' | 'zh';
 export const ARTICLE_LOCALES: readonly ArticleLocale[] = ['en', 'zh'];
@@ -25,7 +33,14 @@ export function emptyForm(locale: ArticleLocale, id = '', question = ''): Articl
 }
 
 export function formFromArticle(article: Pick<ArticleDetail, 'id' | 'locale' | 'title' | 'tags' | 'questions' | 'body'>): ArticleForm {
-  return { id: article.id, locale: article.locale, title: article.title, tags: article.tags.join(', '), questions: article.questions.join('\n'), body: article.body };
+  return {
+    id: article.id,
+    locale: article.locale,
+    title: article.title,
+    tags: article.tags.join(', '),
+    questions: article.questions.join('\n'),
+    body: article.body,
+  };
 }
 
 export function splitTags(text: string): string[] {

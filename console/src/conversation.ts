@@ -4,10 +4,10 @@
  * publishes one immutable snapshot per change.
  */
 import type { AgentConversationInbound, AgentConversationOutbound, InternalNote, ShopperContext } from '../../protocol/agent.ts';
-import type { ConversationState, TranscriptMessage } from '../../protocol/visitor.ts';
 import { newClientMsgId } from '../../protocol/client.ts';
 import { ConversationSync } from '../../protocol/conversation-sync.ts';
-import { ReconnectingSocket, type LinkStatus } from './socket.ts';
+import type { ConversationState, TranscriptMessage } from '../../protocol/visitor.ts';
+import { type LinkStatus, ReconnectingSocket } from './socket.ts';
 
 export interface PendingItem {
   clientMsgId: string;

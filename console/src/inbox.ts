@@ -5,7 +5,7 @@
  * is applied to the last snapshot here, so the view is still one value.
  */
 import type { AgentStatus, ChatDelta, InboxInbound, InboxOutbound } from '../../protocol/agent.ts';
-import { ReconnectingSocket, type LinkStatus } from './socket.ts';
+import { type LinkStatus, ReconnectingSocket } from './socket.ts';
 
 export type InboxData = Extract<InboxOutbound, { type: 'inbox' }>;
 export type InboxEvent = Exclude<InboxOutbound, { type: 'inbox' | 'chat' }>;

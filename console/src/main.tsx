@@ -1,7 +1,7 @@
 /** The agent console: mounts the app into #app. */
 import { render } from 'preact';
-import { App } from './components/App.tsx';
 import { unlockAudioOnGesture } from './alerts.ts';
+import { App } from './components/App.tsx';
 import './styles.css';
 
 unlockAudioOnGesture();

@@ -3,7 +3,7 @@
  * SiteConfigSchema turned into messages keyed by field path ("theme.color", "idle.prompts.first.en"),
  * the same keys the server's 400 `field` uses. Pure functions.
  */
-import { SiteConfigSchema, type SiteConfig } from '../../protocol/site-config.ts';
+import { type SiteConfig, SiteConfigSchema } from '../../protocol/site-config.ts';
 
 export type Path = readonly (string | number)[];
 export type SettingsErrors = Record<string, string>;

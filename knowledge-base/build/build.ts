@@ -26,6 +26,11 @@ if (result.errors.length > 0) {
 }
 const written = writeDist(result, outDir);
 const summary = Object.entries(result.sites)
-  .map(([id, s]) => `${id} (${Object.entries(s.locales).map(([l, c]) => `${l}: ${c!.articles.length}`).join(', ')})`)
+  .map(
+    ([id, s]) =>
+      `${id} (${Object.entries(s.locales)
+        .map(([l, c]) => `${l}: ${c!.articles.length}`)
+        .join(', ')})`,
+  )
   .join('; ');
 console.log(`kb:build: ${summary} → ${written.length} files in ${Math.round(performance.now() - started)} ms`);

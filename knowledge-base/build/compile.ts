@@ -9,13 +9,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path';
 import matter from 'gray-matter';
 import { z } from 'zod';
+import type { ArticleSource, SiteImport } from '../../protocol/site-admin.ts';
+import { LocaleSchema, type SiteConfig, SiteConfigSchema } from '../../protocol/site-config.ts';
 import type { CompiledKnowledge } from '../../worker/bot/knowledge.ts';
 import type { Locale } from '../../worker/bot/text.ts';
 import { articleErrors } from '../../worker/catalog/article-rules.ts';
 import { compileLocale } from '../../worker/catalog/compile-site.ts';
 import { renderMarkdown } from '../../worker/catalog/markdown.ts';
-import { LocaleSchema, SiteConfigSchema, type SiteConfig } from '../../protocol/site-config.ts';
-import type { ArticleSource, SiteImport } from '../../protocol/site-admin.ts';
 
 export { renderMarkdown };
 
@@ -83,11 +83,7 @@ function frontMatterEnd(raw: string): number {
   return 1;
 }
 
-export function parseArticle(
-  raw: string,
-  file: string,
-  folderLocale: string,
-): { article?: ParsedArticle; errors: BuildError[] } {
+export function parseArticle(raw: string, file: string, folderLocale: string): { article?: ParsedArticle; errors: BuildError[] } {
   const errors: BuildError[] = [];
   let parsed: { data: Record<string, unknown>; content: string };
   try {

@@ -4,9 +4,9 @@
  * Shared by `npm start`, `site:import`, `site:export`, `site:create` and the wrangler-dev tests.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import matter from 'gray-matter';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import matter from 'gray-matter';
 import { buildKnowledgeBase, EXAMPLE_SITES_FILE, formatError, importPayload } from '../../knowledge-base/build/compile.ts';
 import type { SiteCreateResponse, SiteExportResponse, SiteImport, SiteImportResponse } from '../../protocol/site-admin.ts';
 
@@ -74,7 +74,11 @@ async function siteExists(baseUrl: string, adminKey: string, siteId: string): Pr
   return true;
 }
 
-export function createSite(baseUrl: string, adminKey: string, body: { id: string; name: string; origins: string[]; adminEmail: string; adminName?: string }): Promise<SiteCreateResponse> {
+export function createSite(
+  baseUrl: string,
+  adminKey: string,
+  body: { id: string; name: string; origins: string[]; adminEmail: string; adminName?: string },
+): Promise<SiteCreateResponse> {
   return call(`${baseUrl}/v1/admin/sites`, adminKey, { method: 'POST', body });
 }
 

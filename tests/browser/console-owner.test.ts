@@ -203,7 +203,9 @@ describe('owner: settings reach the widget', () => {
         .toBe('rgb(255, 212, 0)');
       await shopper.locator('kefu-widget .launcher').click();
       await expect.poll(() => shopper.locator('kefu-widget .message.bot').first().textContent(), { timeout: 15_000 }).toBe(newGreeting);
-      expect(await shopper.locator('kefu-widget .header').evaluate((element) => getComputedStyle(element).color)).toBe(textOn('#ffd400') === '#000000' ? 'rgb(0, 0, 0)' : 'rgb(255, 255, 255)');
+      expect(await shopper.locator('kefu-widget .header').evaluate((element) => getComputedStyle(element).color)).toBe(
+        textOn('#ffd400') === '#000000' ? 'rgb(0, 0, 0)' : 'rgb(255, 255, 255)',
+      );
 
       // Another admin saves meanwhile: this save is refused, says what they changed, and overwrites nothing.
       const current = await api(agent, 'GET', '/v1/agent/site');
@@ -271,7 +273,9 @@ describe('owner: the article editor', () => {
       await owner.getByTestId('article-id').fill(id);
       await owner.getByTestId('article-tags').fill('gift, wrapping');
       await owner.getByTestId('article-questions').fill('Do you gift wrap?\nCan you wrap my order as a present?');
-      await owner.getByTestId('article-body').fill('We **gift wrap** any order for free.\n\nTick *gift wrap* at checkout. See [our shop](https://shop.example/gifts).');
+      await owner
+        .getByTestId('article-body')
+        .fill('We **gift wrap** any order for free.\n\nTick *gift wrap* at checkout. See [our shop](https://shop.example/gifts).');
 
       // The live preview: the server's sanitised HTML in the widget's own markup and styles.
       const preview = owner.getByTestId('article-preview');
@@ -387,7 +391,9 @@ describe('agent assist in a conversation', () => {
       await shopper.locator('kefu-widget textarea').fill('How long does a refund take to reach my card?');
       await shopper.locator('kefu-widget .send').click();
       const suggestions = agent.getByTestId('assist-article');
-      await expect.poll(() => suggestions.evaluateAll((items) => items.map((item) => item.getAttribute('data-article-id'))), { timeout: 15_000 }).toContain('refund-status');
+      await expect
+        .poll(() => suggestions.evaluateAll((items) => items.map((item) => item.getAttribute('data-article-id'))), { timeout: 15_000 })
+        .toContain('refund-status');
       expect(await suggestions.count()).toBeLessThanOrEqual(3);
 
       const refund = agent.locator('[data-testid="assist-article"][data-article-id="refund-status"]');

@@ -44,7 +44,16 @@ describe('handoff from the widget to the agent console', () => {
       const conversation = agent.getByTestId('conversation');
       await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
       const transcript = agent.getByTestId('transcript');
-      await expect.poll(() => transcript.getByTestId('transcript-message').filter({ hasText: String(stamp) }).count(), { timeout: 10_000 }).toBe(1);
+      await expect
+        .poll(
+          () =>
+            transcript
+              .getByTestId('transcript-message')
+              .filter({ hasText: String(stamp) })
+              .count(),
+          { timeout: 10_000 },
+        )
+        .toBe(1);
       await expect.poll(() => transcript.getByTestId('bot-detail').filter({ hasText: 'Handed off' }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
 
       // The agent answers with Enter.

@@ -143,7 +143,9 @@ describe('console Knowledge gaps page', () => {
       const gapsPage = agent.getByTestId('knowledge-gaps-page');
       await expect.poll(() => gapsPage.count()).toBe(1);
       // Before: the table or the empty state, never stuck on loading or an error.
-      await expect.poll(async () => (await agent.getByTestId('gaps-table').count()) + (await agent.getByTestId('gaps-empty').count()), { timeout: 10_000 }).toBe(1);
+      await expect
+        .poll(async () => (await agent.getByTestId('gaps-table').count()) + (await agent.getByTestId('gaps-empty').count()), { timeout: 10_000 })
+        .toBe(1);
       expect(await agent.getByTestId('gaps-error').count()).toBe(0);
 
       // A shopper asks, gets an answer and says it did not help: that question is a knowledge gap.

@@ -57,7 +57,13 @@ describe("owner: the shop's own words", () => {
       if (original) {
         const current = await siteSettings(agent);
         await agent.evaluate(
-          async (body) => fetch('/v1/agent/site/settings', { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+          async (body) =>
+            fetch('/v1/agent/site/settings', {
+              method: 'PUT',
+              credentials: 'same-origin',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify(body),
+            }),
           { settings: original.site, baseVersion: current.version },
         );
       }

@@ -60,7 +60,14 @@ class FakeServer {
         lastMessage: `I want to talk to a real person ${XSS}`,
         shopper: shopperContext(),
       },
-      { conversationId: TAKEN_CHAT_ID, priority: 0, reason: 'angry', queuedAt: now - 5_000, lastMessage: 'This is ridiculous', shopper: shopperContext({ name: 'Grumpy Gus', vip: true }) },
+      {
+        conversationId: TAKEN_CHAT_ID,
+        priority: 0,
+        reason: 'angry',
+        queuedAt: now - 5_000,
+        lastMessage: 'This is ridiculous',
+        shopper: shopperContext({ name: 'Grumpy Gus', vip: true }),
+      },
     ];
     this.transcript = [
       { seq: 1, at: now - 120_000, author: 'bot', text: 'Hi! How can I help?', bot: { kind: 'greeting' } },
@@ -70,7 +77,13 @@ class FakeServer {
         at: now - 100_000,
         author: 'bot',
         text: 'Orders ship within 2 working days.',
-        bot: { kind: 'answer', article: { id: 'shipping', title: 'Shipping times', excerpt: 'Orders ship…', html: '<b class="injected">bold</b>' }, confidence: 0.8234, reason: 'top match', askFeedback: true },
+        bot: {
+          kind: 'answer',
+          article: { id: 'shipping', title: 'Shipping times', excerpt: 'Orders ship…', html: '<b class="injected">bold</b>' },
+          confidence: 0.8234,
+          reason: 'top match',
+          askFeedback: true,
+        },
       },
       { seq: 4, at: now - 90_000, author: 'shopper', text: 'I want to talk to a real person' },
       { seq: 5, at: now - 89_000, author: 'bot', text: 'I am connecting you with a person.', bot: { kind: 'handoff', reason: 'requested_human' } },
@@ -111,7 +124,17 @@ class FakeServer {
       agents: [{ id: ME.id, name: ME.name, status: 'online', activeChats: this.mine.length }, BOB],
       queue: this.queue,
       mine: this.mine,
-      tickets: [{ id: 7, conversationId: NEW_CHAT_ID, email: 'late@example.com', message: `Please call me back ${XSS}`, createdAt: Date.now() - 3_600_000, resolved: false, locale: 'en' }],
+      tickets: [
+        {
+          id: 7,
+          conversationId: NEW_CHAT_ID,
+          email: 'late@example.com',
+          message: `Please call me back ${XSS}`,
+          createdAt: Date.now() - 3_600_000,
+          resolved: false,
+          locale: 'en',
+        },
+      ],
       cannedReplies: CANNED,
     };
   }
@@ -133,8 +156,22 @@ class FakeServer {
       }
       const entry = this.queue.find((candidate) => candidate.conversationId === id)!;
       this.queue = this.queue.filter((candidate) => candidate.conversationId !== id);
-      this.mine.push({ conversationId: id, state: 'agent', agentId: ME.id, reason: entry.reason, lastMessage: entry.lastMessage, updatedAt: Date.now(), shopper: entry.shopper });
-      this.transcript.push({ seq: 6, at: Date.now(), author: 'system', text: 'Ann Agent joined the chat', system: { event: 'state', state: 'agent', agentName: ME.name } });
+      this.mine.push({
+        conversationId: id,
+        state: 'agent',
+        agentId: ME.id,
+        reason: entry.reason,
+        lastMessage: entry.lastMessage,
+        updatedAt: Date.now(),
+        shopper: entry.shopper,
+      });
+      this.transcript.push({
+        seq: 6,
+        at: Date.now(),
+        author: 'system',
+        text: 'Ann Agent joined the chat',
+        system: { event: 'state', state: 'agent', agentName: ME.name },
+      });
       ws.send(JSON.stringify({ v: 1, type: 'claimed', conversationId: id }));
       this.broadcastInbox();
     }
@@ -154,7 +191,17 @@ class FakeServer {
       case 'hello': {
         const state = this.mine.length > 0 ? 'agent' : 'queued';
         ws.send(
-          JSON.stringify({ v: 1, type: 'welcome', conversationId: CHAT_ID, state, lastSeq: this.lastSeq(), assignedAgentId: state === 'agent' ? ME.id : null, shopper: shopperContext(), notes: [], rating: null }),
+          JSON.stringify({
+            v: 1,
+            type: 'welcome',
+            conversationId: CHAT_ID,
+            state,
+            lastSeq: this.lastSeq(),
+            assignedAgentId: state === 'agent' ? ME.id : null,
+            shopper: shopperContext(),
+            notes: [],
+            rating: null,
+          }),
         );
         for (const message of this.transcript) if (message.seq > Number(frame.lastSeq)) ws.send(JSON.stringify({ v: 1, type: 'message', message }));
         return;
@@ -167,7 +214,14 @@ class FakeServer {
           return;
         }
         const seq = this.lastSeq() + 1;
-        const message: TranscriptMessage = { seq, at: Date.now(), author: 'agent', text: String(frame.text), clientMsgId: String(frame.clientMsgId), agentName: ME.name };
+        const message: TranscriptMessage = {
+          seq,
+          at: Date.now(),
+          author: 'agent',
+          text: String(frame.text),
+          clientMsgId: String(frame.clientMsgId),
+          agentName: ME.name,
+        };
         this.transcript.push(message);
         ws.send(JSON.stringify({ v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq }));
         ws.send(JSON.stringify({ v: 1, type: 'message', message }));
@@ -184,7 +238,13 @@ class FakeServer {
         );
         return;
       case 'close':
-        this.transcript.push({ seq: this.lastSeq() + 1, at: Date.now(), author: 'system', text: 'Ann Agent closed the chat', system: { event: 'state', state: 'closed' } });
+        this.transcript.push({
+          seq: this.lastSeq() + 1,
+          at: Date.now(),
+          author: 'system',
+          text: 'Ann Agent closed the chat',
+          system: { event: 'state', state: 'closed' },
+        });
         ws.send(JSON.stringify({ v: 1, type: 'state', state: 'closed', assignedAgentId: ME.id }));
         ws.send(JSON.stringify({ v: 1, type: 'message', message: this.transcript.at(-1) }));
         setTimeout(() => ws.send(JSON.stringify({ v: 1, type: 'rating', score: 4, comment: `Quick ${XSS}` })), 200);
@@ -298,7 +358,10 @@ describe('agent console (scripted server)', () => {
       // The transcript: bot turns say what they did; shopper text is text, never markup.
       const transcript = page.getByTestId('transcript');
       await expect.poll(() => transcript.getByTestId('transcript-message').count()).toBe(6);
-      expect(await transcript.getByTestId('bot-detail').allTextContents()).toEqual(['Answered with Shipping times · confidence 0.82', 'Handed off: Asked for a person']);
+      expect(await transcript.getByTestId('bot-detail').allTextContents()).toEqual([
+        'Answered with Shipping times · confidence 0.82',
+        'Handed off: Asked for a person',
+      ]);
       expect(await transcript.locator('[data-author="shopper"]').first().textContent()).toContain(XSS);
       expect(await transcript.locator('[data-author="system"]').textContent()).toContain('Ann Agent joined the chat');
       expect(await page.locator('img, .injected').count()).toBe(0);
@@ -310,12 +373,28 @@ describe('agent console (scripted server)', () => {
       expect(await panel.getByTestId('shopper-page').textContent()).toContain('javascript:alert(1)');
       expect(await panel.locator('a').count()).toBe(0);
       // A URL off the site's allowed origins is text too, however harmless its scheme.
-      fake.sendChat({ v: 1, type: 'shopper', shopper: shopperContext({ name: 'Mia', pageUrl: 'https://evil.example/account/verify-agent-login', pageOnSite: false }) });
+      fake.sendChat({
+        v: 1,
+        type: 'shopper',
+        shopper: shopperContext({ name: 'Mia', pageUrl: 'https://evil.example/account/verify-agent-login', pageOnSite: false }),
+      });
       await expect.poll(() => panel.getByTestId('shopper-page').textContent()).toContain('https://evil.example/account/verify-agent-login');
       expect(await panel.locator('a').count()).toBe(0);
       // A proven id does not make the name and e-mail proven.
       expect(await panel.getByTestId('proof-name').textContent()).toBe('(claimed)');
-      fake.sendChat({ v: 1, type: 'shopper', shopper: shopperContext({ name: 'Mia', userId: 'u-1', verified: true, provenFields: ['name'], pageUrl: 'https://shop.example/cart?x=1', pageOnSite: true, visits: 4 }) });
+      fake.sendChat({
+        v: 1,
+        type: 'shopper',
+        shopper: shopperContext({
+          name: 'Mia',
+          userId: 'u-1',
+          verified: true,
+          provenFields: ['name'],
+          pageUrl: 'https://shop.example/cart?x=1',
+          pageOnSite: true,
+          visits: 4,
+        }),
+      });
       const link = panel.locator('a');
       await expect.poll(() => link.count()).toBe(1);
       expect(await link.getAttribute('href')).toBe('https://shop.example/cart?x=1');
@@ -436,19 +515,32 @@ describe('agent console (scripted server)', () => {
       await expect.poll(() => page.getByTestId('conversation').getAttribute('data-state'), { timeout: 10_000 }).toBe('agent');
       const chimesBefore = await page.evaluate(() => (window as unknown as { __oscillators: number }).__oscillators);
 
-      fake.queue.push({ conversationId: NEW_CHAT_ID, priority: 1, reason: 'low_confidence', queuedAt: Date.now(), lastMessage: 'Do you ship to Mars?', shopper: shopperContext({ name: 'Vera', vip: true }) });
+      fake.queue.push({
+        conversationId: NEW_CHAT_ID,
+        priority: 1,
+        reason: 'low_confidence',
+        queuedAt: Date.now(),
+        lastMessage: 'Do you ship to Mars?',
+        shopper: shopperContext({ name: 'Vera', vip: true }),
+      });
       fake.broadcastInbox();
-      await expect.poll(() => page.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications)).toEqual([
-        'Vera is waiting | Bot was unsure — “Do you ship to Mars?”',
-      ]);
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications))
+        .toEqual(['Vera is waiting | Bot was unsure — “Do you ship to Mars?”']);
       expect(await page.evaluate(() => (window as unknown as { __oscillators: number }).__oscillators)).toBeGreaterThan(chimesBefore);
       expect(await page.title()).toBe('(2) waiting · kefu console');
 
       await page.addScriptTag({ content: readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+          }
+        ).axe;
         const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+        return result.violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
       });
       expect(violations).toEqual([]);
       await page.screenshot({ path: 'test-results/console-1280x800.png' });
@@ -484,10 +576,14 @@ describe('agent console (scripted server)', () => {
       await page.route('**/v1/agent/agents', (route) => {
         const body = JSON.parse(route.request().postData() ?? '{}') as { email: string; name: string; role: string };
         created.push(body);
-        if (body.email === 'taken@example.com') return route.fulfill({ status: 409, json: { error: 'agent_exists', message: 'An agent with that e-mail already exists.' } });
+        if (body.email === 'taken@example.com')
+          return route.fulfill({ status: 409, json: { error: 'agent_exists', message: 'An agent with that e-mail already exists.' } });
         return route.fulfill({
           status: 201,
-          json: { agent: { id: 'agent_new01', site: 'demo', email: body.email, name: body.name, role: body.role, mustChangePassword: true }, oneTimePassword: 'otp-Zx81-kq2m-77' },
+          json: {
+            agent: { id: 'agent_new01', site: 'demo', email: body.email, name: body.name, role: body.role, mustChangePassword: true },
+            oneTimePassword: 'otp-Zx81-kq2m-77',
+          },
         });
       });
       await page.goto(`${baseUrl}/console/?site=demo`);

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { collectPageProblems, useChromium } from '../support/chromium.ts';
@@ -20,7 +20,9 @@ const status = (page: Page) => page.locator('kefu-widget .status').getAttribute(
 async function ask(page: Page, text: string) {
   await page.locator('kefu-widget textarea').fill(text);
   await page.locator('kefu-widget textarea').press('Enter');
-  await expect.poll(() => page.locator('kefu-widget .message.shopper', { hasText: text }).locator('.receipt').getAttribute('data-receipt'), { timeout: 10_000 }).toMatch(/sent|seen/);
+  await expect
+    .poll(() => page.locator('kefu-widget .message.shopper', { hasText: text }).locator('.receipt').getAttribute('data-receipt'), { timeout: 10_000 })
+    .toMatch(/sent|seen/);
 }
 
 describe('embedding', () => {
@@ -105,7 +107,7 @@ describe('page context', () => {
 });
 
 describe('a second site, embedded from another origin', () => {
-  it('serves the tea shop\'s own look and articles to a page on another origin', async () => {
+  it("serves the tea shop's own look and articles to a page on another origin", async () => {
     // The shop's own web server, on another port: another origin than kefu's.
     const shop = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -160,7 +162,11 @@ describe('accessibility', () => {
 
   const audit = (page: Page) =>
     page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> };
+        }
+      ).axe;
       const result = await axe.run({ include: [['kefu-widget']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
       return result.violations.map((violation) => `${violation.id} (${violation.impact}): ${JSON.stringify(violation.nodes.map((node) => node.target))}`);
     });

@@ -81,7 +81,11 @@ describe('the widget on the demo shop', () => {
     const look = await launcher.evaluate((button) => {
       const icon = button.querySelector('svg')!;
       const box = icon.getBoundingClientRect();
-      const toHex = (rgb: string) => `#${(rgb.match(/\d+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+      const toHex = (rgb: string) =>
+        `#${(rgb.match(/\d+/g) ?? [])
+          .slice(0, 3)
+          .map((n) => Number(n).toString(16).padStart(2, '0'))
+          .join('')}`;
       return {
         text: button.textContent?.trim() ?? '',
         iconWidth: Math.round(box.width),

@@ -81,13 +81,21 @@ export function printTable(title: string, rows: Record<string, string | number>[
   const cell = (value: string | number | undefined) => (value === undefined ? '' : typeof value === 'number' ? formatNumber(value) : value);
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
   const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index]!)).join('  ');
-  const out = [`\n${title}`, line(columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(columns.map((column) => cell(row[column]))))];
+  const out = [
+    `\n${title}`,
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((column) => cell(row[column])))),
+  ];
   console.log(out.join('\n'));
 }
 
 /** Two-column table of figures. */
 export function printFigures(title: string, figures: Record<string, string | number>): void {
-  printTable(title, Object.entries(figures).map(([figure, value]) => ({ figure, value })));
+  printTable(
+    title,
+    Object.entries(figures).map(([figure, value]) => ({ figure, value })),
+  );
 }
 
 function formatNumber(value: number): string {

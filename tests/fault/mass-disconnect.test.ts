@@ -9,8 +9,8 @@
  * the server's, its next message answered), and the client retries are jittered (spread).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { WranglerServer } from '../support/wrangler-dev.ts';
 import { fetchServerTranscript, percentile, ShopperClient, verifyAgainstServer, WIDGET_BACKOFF } from '../support/kefu-client.ts';
+import type { WranglerServer } from '../support/wrangler-dev.ts';
 import { inBatches, killHard, printTable, question, removeDir, startFaultServer, tempPersistDir, until } from './harness.ts';
 
 const SHOPPERS = Number(process.env.KEFU_FAULT_MASS_SHOPPERS ?? 200);
@@ -47,7 +47,11 @@ describe('deploy-style mass disconnect', () => {
       for (const shopper of shoppers) shopper.send(question((asked += 1)));
       const at = Date.now();
       const readyAfter = await disconnect();
-      await until(() => shoppers.every((shopper) => shopper.counters.welcomes > welcomes.get(shopper)! && shopper.welcomed), 60_000, `${scenario}: all reconnected`);
+      await until(
+        () => shoppers.every((shopper) => shopper.counters.welcomes > welcomes.get(shopper)! && shopper.welcomed),
+        60_000,
+        `${scenario}: all reconnected`,
+      );
       const closedAt = (shopper: ShopperClient) => shopper.timeline.closes.find((time) => time >= at) ?? at;
       // The client's own jitter: from the close it saw to its first new attempt.
       const retry = shoppers.map((shopper) => shopper.timeline.connectAttempts.find((time) => time >= closedAt(shopper))! - closedAt(shopper));
@@ -90,7 +94,10 @@ describe('deploy-style mass disconnect', () => {
       problems.push(...verifyAgainstServer(shopper, transcript, { complete: true }));
     });
 
-    printTable(`mass disconnect: ${SHOPPERS} shoppers, widget backoff ${WIDGET_BACKOFF.baseMs} ms / ${WIDGET_BACKOFF.capMs} ms (times from the disconnect)`, rows);
+    printTable(
+      `mass disconnect: ${SHOPPERS} shoppers, widget backoff ${WIDGET_BACKOFF.baseMs} ms / ${WIDGET_BACKOFF.capMs} ms (times from the disconnect)`,
+      rows,
+    );
     printTable('mass disconnect: resync', [
       {
         'clients verified against the server': shoppers.length,

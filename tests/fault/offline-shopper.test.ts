@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TranscriptMessage } from '../../protocol/index.ts';
-import type { WranglerServer } from '../support/wrangler-dev.ts';
 import { AgentChatClient, createAgent, fetchServerTranscript, InboxClient, ShopperClient, sleep, verifyAgainstServer } from '../support/kefu-client.ts';
+import type { WranglerServer } from '../support/wrangler-dev.ts';
 import { killHard, printTable, startFaultServer } from './harness.ts';
 
 const OFFLINE_MS = Number(process.env.KEFU_FAULT_OFFLINE_MS ?? 30_000);

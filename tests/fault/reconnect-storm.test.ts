@@ -6,8 +6,8 @@
  * every tab holds exactly the server's transcript (the same messages in the same order).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Backoff, fetchServerTranscript, ShopperClient, sleep, verifyAgainstServer } from '../support/kefu-client.ts';
 import type { WranglerServer } from '../support/wrangler-dev.ts';
-import { fetchServerTranscript, ShopperClient, sleep, verifyAgainstServer, type Backoff } from '../support/kefu-client.ts';
 import { inBatches, killHard, printFigures, question, startFaultServer, until } from './harness.ts';
 
 const SHOPPERS = Number(process.env.KEFU_FAULT_STORM_SHOPPERS ?? 200);
@@ -49,7 +49,10 @@ describe('reconnect storm', () => {
     });
     const secondTabs = shoppers
       .filter((_, index) => index % SECOND_TAB_EVERY === 0)
-      .map((shopper) => ({ main: shopper, tab: new ShopperClient({ baseUrl, backoff: BACKOFF, token: shopper.token!, name: `${shopper.name} tab 2` }).start() }));
+      .map((shopper) => ({
+        main: shopper,
+        tab: new ShopperClient({ baseUrl, backoff: BACKOFF, token: shopper.token!, name: `${shopper.name} tab 2` }).start(),
+      }));
     tabs.push(...secondTabs.map((pair) => pair.tab));
     await Promise.all(secondTabs.map((pair) => pair.tab.waitForWelcomes(1, 30_000)));
     for (const pair of secondTabs) expect(pair.tab.conversationId).toBe(pair.main.conversationId);

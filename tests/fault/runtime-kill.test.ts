@@ -8,9 +8,11 @@
  * KEFU_FAULT_KILL_CYCLES overrides the number of kill/restart cycles (default 20).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { WranglerServer } from '../support/wrangler-dev.ts';
 import {
   AgentChatClient,
+  type AgentSession,
+  type Backoff,
+  type ConversationClient,
   createAgent,
   fetchServerTranscript,
   InboxClient,
@@ -18,10 +20,8 @@ import {
   ShopperClient,
   sleep,
   verifyAgainstServer,
-  type AgentSession,
-  type Backoff,
-  type ConversationClient,
 } from '../support/kefu-client.ts';
+import type { WranglerServer } from '../support/wrangler-dev.ts';
 import { inBatches, killHard, printFigures, printTable, removeDir, startFaultServer, tempPersistDir, until } from './harness.ts';
 
 const CYCLES = Number(process.env.KEFU_FAULT_KILL_CYCLES ?? 20);
@@ -72,7 +72,13 @@ describe('runtime killed mid-conversation', () => {
       const owner = index < SHOPPERS / 2 ? 0 : 1;
       expect(await inboxes[owner]!.claim(shopper.conversationId!)).toBe('claimed');
       await shopper.waitUntil(() => shopper.state === 'agent', 10_000, 'agent joined');
-      const agent = new AgentChatClient({ baseUrl, session: sessions[owner]!, conversationId: shopper.conversationId!, backoff: BACKOFF, name: `agent ${owner} chat ${index}` }).start();
+      const agent = new AgentChatClient({
+        baseUrl,
+        session: sessions[owner]!,
+        conversationId: shopper.conversationId!,
+        backoff: BACKOFF,
+        name: `agent ${owner} chat ${index}`,
+      }).start();
       clients.push(agent);
       chats.push({ shopper, agent });
     }
@@ -115,7 +121,9 @@ describe('runtime killed mid-conversation', () => {
         server = await startFaultServer({ port, persistDir });
         const upAt = Date.now();
         await Promise.all([
-          ...clients.map((client) => client.waitUntil(() => client.counters.welcomes > welcomes.get(client)! && client.welcomed, 30_000, `reconnect after kill ${cycle}`)),
+          ...clients.map((client) =>
+            client.waitUntil(() => client.counters.welcomes > welcomes.get(client)! && client.welcomed, 30_000, `reconnect after kill ${cycle}`),
+          ),
           ...inboxes.map((inbox, index) => inbox.waitForWelcomes(inboxWelcomes[index]! + 1, 30_000)),
         ]);
         const backAt = Date.now();

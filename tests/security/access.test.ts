@@ -6,18 +6,18 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createAgent,
+  type Frame,
   localOrigin,
   openAgentChat,
-  openSocket,
   openInbox,
   openShopper,
+  openSocket,
   printTable,
   readTranscript,
   sayAcked,
   upgradeStatus,
   visitorUrl,
   wsUrl,
-  type Frame,
 } from './lib/client.ts';
 import { signToken, tamperSignature } from './lib/tokens.ts';
 
@@ -71,8 +71,12 @@ describe('origin checks', () => {
     expect(await check('own origin (control)', visitorUrl(baseUrl), { Origin: ORIGIN }, 101)).toBe(101);
     expect(await check('no Origin', visitorUrl(baseUrl), {}, 403)).toBe(403);
     for (const origin of FOREIGN_ORIGINS) expect(await check(`Origin ${origin}`, visitorUrl(baseUrl), { Origin: origin }, 403), origin).toBe(403);
-    expect(await check('lantern-tea from a look-alike origin', visitorUrl(baseUrl, 'lantern-tea'), { Origin: 'https://lanterntea.example.evil.com' }, 403)).toBe(403);
-    expect(await check('lantern-tea from its own origin (control)', visitorUrl(baseUrl, 'lantern-tea'), { Origin: 'https://lanterntea.example' }, 101)).toBe(101);
+    expect(
+      await check('lantern-tea from a look-alike origin', visitorUrl(baseUrl, 'lantern-tea'), { Origin: 'https://lanterntea.example.evil.com' }, 403),
+    ).toBe(403);
+    expect(await check('lantern-tea from its own origin (control)', visitorUrl(baseUrl, 'lantern-tea'), { Origin: 'https://lanterntea.example' }, 101)).toBe(
+      101,
+    );
     for (const site of ['nosuch', 'constructor', '__proto__', 'demo/../lantern-tea', 'DEMO', ''].map(encodeURIComponent)) {
       expect(await check(`site=${site}`, wsUrl(baseUrl, `/v1/visitor?site=${site}`), { Origin: ORIGIN }, 404)).toBe(404);
     }
@@ -135,13 +139,25 @@ describe('agent sessions', () => {
       ['body only', `kefu_session=${body}`],
       ['empty signature', `kefu_session=${body}.`],
       ['three parts', `kefu_session=${body}.${signature}.${signature}`],
-      ['tampered site (lantern-tea), old signature', `kefu_session=${Buffer.from(JSON.stringify({ ...claims, s: 'lantern-tea' })).toString('base64url')}.${signature}`],
-      ['tampered expiry, old signature', `kefu_session=${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 86400 * 365 })).toString('base64url')}.${signature}`],
+      [
+        'tampered site (lantern-tea), old signature',
+        `kefu_session=${Buffer.from(JSON.stringify({ ...claims, s: 'lantern-tea' })).toString('base64url')}.${signature}`,
+      ],
+      [
+        'tampered expiry, old signature',
+        `kefu_session=${Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 86400 * 365 })).toString('base64url')}.${signature}`,
+      ],
       ['flipped signature byte', `kefu_session=${body}.${tamperSignature(signature)}`],
       ['signed with another key', `kefu_session=${await signToken('not-the-secret', { a: claims.a, s: 'demo', v: claims.v }, 3600, now)}`],
-      ['expired (real key, 13 h old)', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 12 * 3600, now - 13 * 3600 * 1000)}`],
+      [
+        'expired (real key, 13 h old)',
+        `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 12 * 3600, now - 13 * 3600 * 1000)}`,
+      ],
       ['real key, unknown agent id', `kefu_session=${await signToken(sessionSecret, { a: 'no-such-agent-123', s: 'demo', v: 0 }, 3600, now)}`],
-      ['real key, agent of demo claiming lantern-tea', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'lantern-tea', v: claims.v }, 3600, now)}`],
+      [
+        'real key, agent of demo claiming lantern-tea',
+        `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'lantern-tea', v: claims.v }, 3600, now)}`,
+      ],
       ['real key, unknown site', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'nosuch', v: claims.v }, 3600, now)}`],
       ['real key, a revoked session version', `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v - 1 }, 3600, now)}`],
       ['real key, claims are numbers', `kefu_session=${await signToken(sessionSecret, { a: 1, s: 2, v: 0 }, 3600, now)}`],
@@ -158,16 +174,26 @@ describe('agent sessions', () => {
       assertCleanErrorBody(me.body);
     }
     const none = await api('/v1/agent/me', { headers: { Origin: ORIGIN } });
-    rows.push({ session: 'no cookie', '/v1/agent/me': none.status, 'inbox socket': (await upgradeStatus(wsUrl(baseUrl, '/v1/agent/inbox'), { Origin: ORIGIN })).status });
+    rows.push({
+      session: 'no cookie',
+      '/v1/agent/me': none.status,
+      'inbox socket': (await upgradeStatus(wsUrl(baseUrl, '/v1/agent/inbox'), { Origin: ORIGIN })).status,
+    });
     expect(none.status).toBe(401);
     // Control: a session minted the same way with the real key and a live expiry is accepted, so the
     // expired/wrong-key cases above fail for the reason they claim.
-    const minted = await api('/v1/agent/me', { headers: { Cookie: `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 3600, now)}`, Origin: ORIGIN } });
+    const minted = await api('/v1/agent/me', {
+      headers: { Cookie: `kefu_session=${await signToken(sessionSecret, { a: claims.a, s: 'demo', v: claims.v }, 3600, now)}`, Origin: ORIGIN },
+    });
     rows.push({ session: 'minted with the real key, live (control)', '/v1/agent/me': minted.status, 'inbox socket': '-' });
     expect(minted.status).toBe(200);
     // Control: the real cookie works, so the 401s above are about the session, not the request.
     const real = await api('/v1/agent/me', { headers: { Cookie: demoCookie, Origin: ORIGIN } });
-    rows.push({ session: 'real session (control)', '/v1/agent/me': real.status, 'inbox socket': (await upgradeStatus(wsUrl(baseUrl, '/v1/agent/inbox'), { Cookie: demoCookie, Origin: ORIGIN })).status });
+    rows.push({
+      session: 'real session (control)',
+      '/v1/agent/me': real.status,
+      'inbox socket': (await upgradeStatus(wsUrl(baseUrl, '/v1/agent/inbox'), { Cookie: demoCookie, Origin: ORIGIN })).status,
+    });
     expect(real.status).toBe(200);
     printTable('Forged and expired agent sessions', rows);
   });
@@ -190,7 +216,11 @@ describe('agent sessions', () => {
     expect(JSON.stringify(snapshot)).not.toContain(demoChat);
     expect((snapshot.agent as { site: string }).site).toBe('lantern-tea');
     teaInbox.send({ v: 1, type: 'claim', conversationId: demoChat });
-    const refusal = await teaInbox.waitFor('error', (frame) => frame.conversationId === demoChat || frame.code === 'not_found' || frame.code === 'forbidden', 5000);
+    const refusal = await teaInbox.waitFor(
+      'error',
+      (frame) => frame.conversationId === demoChat || frame.code === 'not_found' || frame.code === 'forbidden',
+      5000,
+    );
     expect(['not_found', 'forbidden']).toContain(refusal.code);
     teaInbox.close();
     // The demo chat is still waiting for a demo agent, untouched.
@@ -202,7 +232,10 @@ describe('agent sessions', () => {
 
     // And the other way round: a lantern-tea chat is 403 for the demo agent.
     const teaShopper = await openShopper(baseUrl, { site: 'lantern-tea' });
-    const demoOnTea = await upgradeStatus(wsUrl(baseUrl, `/v1/agent/conversations/${teaShopper.welcome.conversationId}`), { Cookie: demoCookie, Origin: ORIGIN });
+    const demoOnTea = await upgradeStatus(wsUrl(baseUrl, `/v1/agent/conversations/${teaShopper.welcome.conversationId}`), {
+      Cookie: demoCookie,
+      Origin: ORIGIN,
+    });
     expect(demoOnTea.status).toBe(403);
     teaShopper.socket.close();
     shopper.socket.close();
@@ -210,7 +243,13 @@ describe('agent sessions', () => {
 
   it('refuses the admin API without the bearer key', async () => {
     const body = JSON.stringify({ email: 'intruder@example.com', name: 'Intruder', password: 'intruder-password-1' });
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-key' }, { authorization: `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}` }, { Cookie: demoCookie }, { authorization: 'Bearer ' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-key' },
+      { authorization: `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}` },
+      { Cookie: demoCookie },
+      { authorization: 'Bearer ' },
+    ];
     for (const headers of attempts) {
       const response = await api('/v1/admin/sites/demo/agents', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       expect(response.status, JSON.stringify(headers)).toBe(401);
@@ -235,7 +274,10 @@ describe('guessing another conversation', () => {
       ['the victim’s conversation id', victimId],
       ['victim claims, no signature', body],
       ['victim claims, flipped signature', `${body}.${tamperSignature(signature)}`],
-      ['victim id in a token of my own chat', `${Buffer.from(JSON.stringify({ ...claims, c: victimId })).toString('base64url')}.${tea.welcome.token.split('.')[1]}`],
+      [
+        'victim id in a token of my own chat',
+        `${Buffer.from(JSON.stringify({ ...claims, c: victimId })).toString('base64url')}.${tea.welcome.token.split('.')[1]}`,
+      ],
       ['signed with another key', await signToken('guessed-secret', { c: victimId, s: 'demo' }, 3600, now)],
       ['expired (real key)', await signToken(resumeTokenSecret, { c: victimId, s: 'demo' }, 60, now - 3600 * 1000)],
       ['lantern-tea token on demo', tea.welcome.token],
@@ -248,10 +290,18 @@ describe('guessing another conversation', () => {
       attempt.socket.close();
       const { messages } = await readTranscript(baseUrl, attempt.welcome.token);
       const leaked = messages.some((message) => message.text.includes(secretText));
-      rows.push({ token: label, 'opened victim chat': String(opened === victimId), 'saw victim messages': String(leaked), 'messages in opened chat': String(messages.length) });
+      rows.push({
+        token: label,
+        'opened victim chat': String(opened === victimId),
+        'saw victim messages': String(leaked),
+        'messages in opened chat': String(messages.length),
+      });
       expect(opened, label).not.toBe(victimId);
       expect(leaked, label).toBe(false);
-      expect(messages.filter((message) => message.author === 'shopper'), label).toEqual([]);
+      expect(
+        messages.filter((message) => message.author === 'shopper'),
+        label,
+      ).toEqual([]);
     }
     // Control: a token minted the same way with the real key does open the victim's chat, so the
     // expired and wrong-key cases above fail for the reason they claim.
@@ -267,7 +317,14 @@ describe('guessing another conversation', () => {
 
   it('random or malformed conversation ids open nothing for an agent, and are not created by trying', async () => {
     const rows: Record<string, string | number>[] = [];
-    const ids = [...Array.from({ length: 10 }, () => randomUUID()), '00000000-0000-0000-0000-000000000000', 'not-a-uuid', '..%2F..%2Fv1%2Fagent%2Finbox', 'a'.repeat(36), `${randomUUID()}x`];
+    const ids = [
+      ...Array.from({ length: 10 }, () => randomUUID()),
+      '00000000-0000-0000-0000-000000000000',
+      'not-a-uuid',
+      '..%2F..%2Fv1%2Fagent%2Finbox',
+      'a'.repeat(36),
+      `${randomUUID()}x`,
+    ];
     for (const id of ids) {
       const first = await upgradeStatus(wsUrl(baseUrl, `/v1/agent/conversations/${id}`), { Cookie: demoCookie, Origin: ORIGIN });
       const second = await upgradeStatus(wsUrl(baseUrl, `/v1/agent/conversations/${id}`), { Cookie: demoCookie, Origin: ORIGIN });
@@ -320,7 +377,11 @@ describe('identity verification (lantern-tea verifies, demo does not)', () => {
         const seen = chat.all('welcome')[0]!.shopper as { name?: string; email?: string; vip: boolean; userId?: string; verified?: boolean };
         chat.close();
         shopper.socket.close();
-        rows.push({ attempt: `${label} (${via})`, answer: answer.type === 'error' ? `error ${String(answer.code)}` : answer.type, 'agent sees': JSON.stringify({ name: seen.name, vip: seen.vip, userId: seen.userId, verified: seen.verified }) });
+        rows.push({
+          attempt: `${label} (${via})`,
+          answer: answer.type === 'error' ? `error ${String(answer.code)}` : answer.type,
+          'agent sees': JSON.stringify({ name: seen.name, vip: seen.vip, userId: seen.userId, verified: seen.verified }),
+        });
         expect(answer.type, `${label} via ${via}`).toBe('error');
         expect(answer.code).toBe('identity_rejected');
         expect(seen.name, label).toBeUndefined();

@@ -10,15 +10,15 @@ import { CloseCode, MAX_SHOPPER_SOCKETS } from '../../protocol/limits.ts';
 import {
   createAgent,
   handedOffChat,
+  localOrigin,
   openAgentChat,
   openInbox,
   openShopper,
   printTable,
   sayAcked,
+  type TestSocket,
   upgradeStatus,
   visitorUrl,
-  localOrigin,
-  type TestSocket,
 } from './lib/client.ts';
 
 const { baseUrl, adminKey } = inject('kefuSecurity');
@@ -39,7 +39,9 @@ describe('one shopper token', () => {
     await Promise.all(closedOnes.map((socket) => socket.waitClosed(10_000)));
     const codes = closedOnes.map((socket) => socket.closed?.code);
     const stillOpen = sockets.filter((socket) => socket.closed === null);
-    printTable('Sockets per shopper token (finding 6)', [{ opened: sockets.length, 'closed (oldest first)': codes.length, 'close code': CloseCode.tooManySockets, 'still open': stillOpen.length }]);
+    printTable('Sockets per shopper token (finding 6)', [
+      { opened: sockets.length, 'closed (oldest first)': codes.length, 'close code': CloseCode.tooManySockets, 'still open': stillOpen.length },
+    ]);
     expect(codes).toEqual(closedOnes.map(() => CloseCode.tooManySockets));
     expect(stillOpen).toEqual(sockets.slice(-MAX_SHOPPER_SOCKETS));
     // The newest still works.
@@ -112,7 +114,9 @@ describe('shutdown', () => {
     first.socket.send({ v: 1, type: 'shutdown' });
     await Promise.all([first.socket.waitClosed(10_000), otherTab.socket.waitClosed(10_000)]);
     const reopened = await upgradeStatus(visitorUrl(baseUrl, 'demo', copied), { Origin: localOrigin(baseUrl) });
-    printTable('Shutdown (finding 5)', [{ 'tab that shut down': first.socket.closed?.code ?? '', 'other tab': otherTab.socket.closed?.code ?? '', 'copied token afterwards': reopened.status }]);
+    printTable('Shutdown (finding 5)', [
+      { 'tab that shut down': first.socket.closed?.code ?? '', 'other tab': otherTab.socket.closed?.code ?? '', 'copied token afterwards': reopened.status },
+    ]);
     expect(first.socket.closed?.code).toBe(CloseCode.shutdown);
     expect(otherTab.socket.closed?.code).toBe(CloseCode.shutdown);
     expect(reopened.status).toBe(410);

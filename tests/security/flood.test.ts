@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWrangler, type WranglerServer } from '../support/wrangler-dev.ts';
 import {
   createAgent,
+  type Frame,
   localOrigin,
   nextClientMsgId,
   openAgentChat,
@@ -19,10 +20,9 @@ import {
   readTranscript,
   sayAcked,
   sleep,
+  type TestSocket,
   upgradeStatus,
   visitorUrl,
-  type Frame,
-  type TestSocket,
 } from './lib/client.ts';
 
 const { baseUrl, adminKey } = inject('kefuSecurity');
@@ -150,7 +150,10 @@ describe('message floods', () => {
     const elapsed = (Date.now() - startedAt) / 1000;
     const applied = chat.all('shopper').length;
     const identityAnswers = shopper.socket.all('identity').length + reconnects.reduce((sum, socket) => sum + socket.all('identity').length, 0);
-    const limited = [shopper.socket, ...reconnects].reduce((sum, socket) => sum + socket.all('error').filter((frame) => frame.code === 'rate_limited').length, 0);
+    const limited = [shopper.socket, ...reconnects].reduce(
+      (sum, socket) => sum + socket.all('error').filter((frame) => frame.code === 'rate_limited').length,
+      0,
+    );
     const allowed = BURST + Math.ceil(elapsed * REFILL_PER_SECOND) + 1;
     printTable('Flood: 120 hellos with identity/page in ~2 s', [
       { figure: 'hellos sent', value: HELLOS + reconnects.length },

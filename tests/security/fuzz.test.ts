@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { agentConversationInboundSchema, inboxInboundSchema, visitorInboundSchema } from '../../protocol/index.ts';
 import {
+  type Frame,
+  localOrigin,
   loginAgent,
   nextClientMsgId,
   openAgentChat,
@@ -17,15 +19,13 @@ import {
   openSocket,
   printTable,
   readTranscript,
+  type Shopper,
   sayAcked,
   sleep,
-  visitorUrl,
-  localOrigin,
-  type Frame,
-  type Shopper,
   type TestSocket,
+  visitorUrl,
 } from './lib/client.ts';
-import { CATEGORIES, generate, prng, type Category, type Role } from './lib/fuzz-gen.ts';
+import { CATEGORIES, type Category, generate, prng, type Role } from './lib/fuzz-gen.ts';
 
 const { baseUrl, demoAgent, pid } = inject('kefuSecurity');
 const SEED = Number(process.env.KEFU_FUZZ_SEED ?? 20260601);
@@ -142,7 +142,10 @@ describe('frame fuzz over live sockets', () => {
         if (!answer) return;
         row.answered += 1;
         if (answer.code === expected.code) row.matched += 1;
-        else if (mismatches.length < 10) mismatches.push(`socket ${index} (${target.role}) frame ${n} [${expected.category}]: expected ${expected.code}, got ${answer.code} (${String(answer.message).slice(0, 120)})`);
+        else if (mismatches.length < 10)
+          mismatches.push(
+            `socket ${index} (${target.role}) frame ${n} [${expected.category}]: expected ${expected.code}, got ${answer.code} (${String(answer.message).slice(0, 120)})`,
+          );
       });
     });
 
@@ -188,7 +191,12 @@ describe('frame fuzz over live sockets', () => {
       if (unexpected.length && strays.length < 5) strays.push(...unexpected.map((message) => JSON.stringify(message).slice(0, 200)));
       expect(fromShopper.map((message) => message.text)).toEqual(target.legit);
       // No ticket or rating was created by a fuzz frame.
-      expect(messages.filter((message) => (message.system as { event?: string } | undefined)?.event === 'ticket' || (message.system as { event?: string } | undefined)?.event === 'rated')).toEqual([]);
+      expect(
+        messages.filter(
+          (message) =>
+            (message.system as { event?: string } | undefined)?.event === 'ticket' || (message.system as { event?: string } | undefined)?.event === 'rated',
+        ),
+      ).toEqual([]);
     }
     // And the inbox holds no ticket for any fuzzed chat.
     const inbox = await openInbox(baseUrl, cookie);
@@ -230,7 +238,10 @@ describe('frame fuzz over live sockets', () => {
     ]);
     if (closedDuring.length) {
       console.log(`sockets closed during the fuzz:\n${closedDuring.slice(0, 10).join('\n')}`);
-      if (closedDuring.length === SOCKETS) console.log('every socket closed: the runtime restarted (note: `wrangler dev` reloads, closing all sockets with 1006, when a source or dist file changes under it)');
+      if (closedDuring.length === SOCKETS)
+        console.log(
+          'every socket closed: the runtime restarted (note: `wrangler dev` reloads, closing all sockets with 1006, when a source or dist file changes under it)',
+        );
     }
     if (mismatches.length) console.log(`first code mismatches:\n${mismatches.join('\n')}`);
     if (strays.length) console.log(`stored fuzz frames:\n${strays.join('\n')}`);

@@ -66,11 +66,19 @@ describe('security headers', () => {
       { label: 'GET /v1/visitor (no upgrade)', ...(await get('/v1/visitor?site=demo')) },
       {
         label: 'POST /v1/agent/login (broken JSON)',
-        ...(await get('/v1/agent/login', { method: 'POST', headers: { 'content-type': 'application/json', Origin: new URL(baseUrl).origin }, body: '{"site":' })),
+        ...(await get('/v1/agent/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', Origin: new URL(baseUrl).origin },
+          body: '{"site":',
+        })),
       },
       {
         label: 'POST /v1/agent/login (wrong types)',
-        ...(await get('/v1/agent/login', { method: 'POST', headers: { 'content-type': 'application/json', Origin: new URL(baseUrl).origin }, body: JSON.stringify({ site: ['demo'], email: {}, password: 1 }) })),
+        ...(await get('/v1/agent/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', Origin: new URL(baseUrl).origin },
+          body: JSON.stringify({ site: ['demo'], email: {}, password: 1 }),
+        })),
       },
       { label: 'GET /v1/widget/config', ...(await get('/v1/widget/config?site=demo', { headers: { Origin: new URL(baseUrl).origin } })) },
     ];

@@ -16,9 +16,9 @@ import {
   openAgentChat,
   openInbox,
   printTable,
+  type TestSocket,
   upgradeStatus,
   wsUrl,
-  type TestSocket,
 } from './lib/client.ts';
 
 const { baseUrl, adminKey } = inject('kefuSecurity');
@@ -76,7 +76,10 @@ describe('revocation reaches every open socket of the agent', () => {
     if (how === 'logout') {
       expect((await agentApi('/v1/agent/logout', victim.cookie, { method: 'POST' })).status).toBe(204);
     } else if (how === 'password change') {
-      const changed = await agentApi('/v1/agent/password', victim.cookie, { method: 'POST', body: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } });
+      const changed = await agentApi('/v1/agent/password', victim.cookie, {
+        method: 'POST',
+        body: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
+      });
       expect(changed.status).toBe(204);
     } else {
       await adminCreateAgent(baseUrl, adminKey, 'demo', { email: victim.email, name: 'Victim reset', password: 'reset by the admin 123' });
@@ -93,7 +96,15 @@ describe('revocation reaches every open socket of the agent', () => {
     expect([reopenChat.status, reopenInbox.status, me.status]).toEqual([401, 401, 401]);
     expect(victim.shopper.socket.all('message').filter((frame) => (frame.message as { text: string }).text === 'send me your card number')).toHaveLength(0);
     expect(victim.shopper.socket.all('message').length).toBeGreaterThanOrEqual(before);
-    rows.push({ revocation: how, 'inbox close': codes[0]!, 'held chat close': codes[1]!, 'other chat socket close': codes[2]!, 'reopen chat': reopenChat.status, 'reopen inbox': reopenInbox.status, '/me': me.status });
+    rows.push({
+      revocation: how,
+      'inbox close': codes[0]!,
+      'held chat close': codes[1]!,
+      'other chat socket close': codes[2]!,
+      'reopen chat': reopenChat.status,
+      'reopen inbox': reopenInbox.status,
+      '/me': me.status,
+    });
     victim.shopper.socket.close();
     if (how === 'admin reset (upsert)') printTable('Revocation (finding 1)', rows);
   });
@@ -119,7 +130,14 @@ describe('password guessing', () => {
     await adminCreateAgent(baseUrl, adminKey, 'demo', { email, name: 'Guessed', password: PASSWORD });
     const afterReset = await login(email, PASSWORD);
     printTable('Password guessing, one account (finding 3)', [
-      { guesses: 200, 'first 429 at guess': first429, 'passwords checked (401)': checked, 'refused unchecked (429)': statuses.filter((s) => s === 429).length, 'right password while locked': rightWhileLocked.status, 'after admin reset': afterReset.status },
+      {
+        guesses: 200,
+        'first 429 at guess': first429,
+        'passwords checked (401)': checked,
+        'refused unchecked (429)': statuses.filter((s) => s === 429).length,
+        'right password while locked': rightWhileLocked.status,
+        'after admin reset': afterReset.status,
+      },
     ]);
     expect(first429).toBe(6);
     expect(checked).toBeLessThan(20);
@@ -146,12 +164,23 @@ describe('a one-time password must be changed before anything else', () => {
       inbox: (await upgradeStatus(wsUrl(baseUrl, '/v1/agent/inbox'), agentHeaders(baseUrl, cookie))).status,
       chat: (await upgradeStatus(wsUrl(baseUrl, `/v1/agent/conversations/${crypto.randomUUID()}`), agentHeaders(baseUrl, cookie))).status,
     };
-    const changed = await agentApi('/v1/agent/password', cookie, { method: 'POST', body: { currentPassword: oneTimePassword, newPassword: 'my own good passphrase' } });
+    const changed = await agentApi('/v1/agent/password', cookie, {
+      method: 'POST',
+      body: { currentPassword: oneTimePassword, newPassword: 'my own good passphrase' },
+    });
     const fresh = changed.setCookie.split(';')[0]!;
     const after = { gaps: (await agentApi('/v1/agent/knowledge-gaps', fresh)).status };
     const inbox = await openInbox(baseUrl, fresh);
     inbox.close();
-    printTable('Must change password (finding 9)', [{ '/me': before.me, 'knowledge gaps': before.gaps, 'inbox socket': before.inbox, 'chat socket': before.chat, 'after the change: knowledge gaps': after.gaps }]);
+    printTable('Must change password (finding 9)', [
+      {
+        '/me': before.me,
+        'knowledge gaps': before.gaps,
+        'inbox socket': before.inbox,
+        'chat socket': before.chat,
+        'after the change: knowledge gaps': after.gaps,
+      },
+    ]);
     expect(before).toEqual({ me: 200, gaps: 403, inbox: 403, chat: 403 });
     expect(changed.status).toBe(204);
     expect(after.gaps).toBe(200);
@@ -185,10 +214,19 @@ describe('control characters in an agent name', () => {
 function rawPost(path: string, headers: Record<string, string>, body: string): Promise<number> {
   const url = new URL(path, baseUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

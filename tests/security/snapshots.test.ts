@@ -6,7 +6,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { MAX_TEXT_LENGTH } from '../../protocol/limits.ts';
-import { createAgent, openInbox, openShopper, printTable, sayAcked, sleep, type Shopper, type TestSocket } from './lib/client.ts';
+import { createAgent, openInbox, openShopper, printTable, type Shopper, sayAcked, sleep, type TestSocket } from './lib/client.ts';
 
 const { baseUrl, adminKey } = inject('kefuSecurity');
 const CHATS = 40;
@@ -37,7 +37,11 @@ describe('inbox updates per shopper message', () => {
     }
     const ids = new Set(shoppers.map((shopper) => shopper.welcome.conversationId));
     for (const inbox of inboxes) {
-      await inbox.waitFor('inbox', (frame) => (frame.queue as { conversationId: string }[]).filter((entry) => ids.has(entry.conversationId)).length === CHATS, 15_000);
+      await inbox.waitFor(
+        'inbox',
+        (frame) => (frame.queue as { conversationId: string }[]).filter((entry) => ids.has(entry.conversationId)).length === CHATS,
+        15_000,
+      );
     }
 
     const meters = inboxes.map(meter);
@@ -54,10 +58,14 @@ describe('inbox updates per shopper message', () => {
     for (const inbox of inboxes) {
       await Promise.all(
         shoppers.map((shopper) =>
-          inbox.waitFor('chat', (frame) => {
-            const chat = frame.chat as { conversationId: string; lastMessage: string };
-            return chat.conversationId === shopper.welcome.conversationId && chat.lastMessage.startsWith(last);
-          }, 15_000),
+          inbox.waitFor(
+            'chat',
+            (frame) => {
+              const chat = frame.chat as { conversationId: string; lastMessage: string };
+              return chat.conversationId === shopper.welcome.conversationId && chat.lastMessage.startsWith(last);
+            },
+            15_000,
+          ),
         ),
       );
     }
@@ -75,7 +83,10 @@ describe('inbox updates per shopper message', () => {
         'largest frame (bytes)': Math.max(...frames.map((frame) => JSON.stringify(frame).length)),
       };
     });
-    printTable(`Inbox traffic per agent: ${CHATS} queued chats, 2,048-char URLs, 300-char titles, ${ROUNDS} rounds of 1 msg/s each (${((Date.now() - started) / 1000).toFixed(1)} s)`, rows);
+    printTable(
+      `Inbox traffic per agent: ${CHATS} queued chats, 2,048-char URLs, 300-char titles, ${ROUNDS} rounds of 1 msg/s each (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      rows,
+    );
     for (const row of rows) {
       expect(row['bytes per shopper message']).toBeLessThanOrEqual(BUDGET_BYTES_PER_MESSAGE);
       expect(row['whole snapshots']).toBe(0);
@@ -97,7 +108,13 @@ describe('inbox updates per shopper message', () => {
     await Promise.all(Array.from({ length: burst }, (_, n) => sayAcked(shopper.socket, `burst message ${n}`)));
     const lastText = `burst message ${burst - 1}`;
     // Acks come in order, so the last acked message is the chat's last message once its delta arrives.
-    await inbox.waitFor('chat', (frame) => (frame.chat as { conversationId: string; lastMessage: string }).conversationId === id && (frame.chat as { lastMessage: string }).lastMessage === lastText, 10_000);
+    await inbox.waitFor(
+      'chat',
+      (frame) =>
+        (frame.chat as { conversationId: string; lastMessage: string }).conversationId === id &&
+        (frame.chat as { lastMessage: string }).lastMessage === lastText,
+      10_000,
+    );
     const elapsed = Date.now() - started;
     const deltas = inbox.all('chat').filter((frame) => (frame.chat as { conversationId: string }).conversationId === id).length;
     printTable('Coalescing (finding 2)', [{ 'messages in a burst': burst, 'deltas to the agent': deltas, 'ms from first send to last delta': elapsed }]);

@@ -14,9 +14,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import matter from 'gray-matter';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import matter from 'gray-matter';
 import { buildKnowledgeBase, renderMarkdown } from '../../knowledge-base/build/compile.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
@@ -85,7 +85,24 @@ interface DomReport {
 /** Walks a root and every open shadow root below it (runs in the page). */
 async function inspectDom(page: Page, rootSelector: string | null): Promise<DomReport> {
   return page.evaluate((selector) => {
-    const DANGEROUS = ['SCRIPT', 'IFRAME', 'FRAME', 'FRAMESET', 'OBJECT', 'EMBED', 'BASE', 'META', 'LINK', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'MATH', 'APPLET', 'ISINDEX'];
+    const DANGEROUS = [
+      'SCRIPT',
+      'IFRAME',
+      'FRAME',
+      'FRAMESET',
+      'OBJECT',
+      'EMBED',
+      'BASE',
+      'META',
+      'LINK',
+      'STYLE',
+      'NOSCRIPT',
+      'TEMPLATE',
+      'SVG',
+      'MATH',
+      'APPLET',
+      'ISINDEX',
+    ];
     const report = { handlers: [] as string[], jsUrls: [] as string[], dangerous: {} as Record<string, number>, elements: 0 };
     const visit = (root: Document | ShadowRoot | Element) => {
       const elements = root instanceof Element ? [root, ...Array.from(root.querySelectorAll('*'))] : Array.from(root.querySelectorAll('*'));
@@ -95,7 +112,10 @@ async function inspectDom(page: Page, rootSelector: string | null): Promise<DomR
         if (DANGEROUS.includes(tag)) report.dangerous[tag] = (report.dangerous[tag] ?? 0) + 1;
         for (const attribute of Array.from(element.attributes)) {
           if (/^on/i.test(attribute.name)) report.handlers.push(`<${tag.toLowerCase()} ${attribute.name}="${attribute.value.slice(0, 60)}">`);
-          if (/^(href|src|action|formaction|xlink:href|data|srcdoc|background|poster)$/i.test(attribute.name) && /^\s*(javascript|vbscript|data:text\/html)/i.test(attribute.value.replace(/[\u0000-\u0020]/g, ''))) {
+          if (
+            /^(href|src|action|formaction|xlink:href|data|srcdoc|background|poster)$/i.test(attribute.name) &&
+            /^\s*(javascript|vbscript|data:text\/html)/i.test(attribute.value.replace(/[\u0000-\u0020]/g, ''))
+          ) {
             report.jsUrls.push(`<${tag.toLowerCase()} ${attribute.name}="${attribute.value.slice(0, 60)}">`);
           }
         }
@@ -167,7 +187,9 @@ describe('XSS payloads in the widget and the console', () => {
         }),
       );
       const entry = (conversationId: string) => agentPage.locator(`[data-testid="queue-entry"][data-conversation-id="${conversationId}"]`);
-      await expect.poll(async () => (await Promise.all(queued.map((chat) => entry(chat.conversationId).count()))).reduce((a, b) => a + b, 0), { timeout: 20_000 }).toBe(queued.length);
+      await expect
+        .poll(async () => (await Promise.all(queued.map((chat) => entry(chat.conversationId).count()))).reduce((a, b) => a + b, 0), { timeout: 20_000 })
+        .toBe(queued.length);
       let namesShown = 0;
       let lastMessagesShown = 0;
       for (const chat of queued) {
@@ -207,18 +229,24 @@ describe('XSS payloads in the widget and the console', () => {
       sockets.push(tab.socket);
       const shopperTexts = pack(PAYLOADS, 600);
       for (const text of shopperTexts) await sayAcked(tab.socket, text);
-      const titles = pack(PAYLOADS.map((payload) => payload.slice(0, 300)), 300);
+      const titles = pack(
+        PAYLOADS.map((payload) => payload.slice(0, 300)),
+        300,
+      );
       for (const title of titles) {
         for (let attempt = 0; ; attempt += 1) {
           const errorsBefore = tab.socket.all('error').length;
-          tab.socket.send({ v: 1, type: 'page', page: { url: 'javascript:alert(\'PAGE-URL\')', title } });
+          tab.socket.send({ v: 1, type: 'page', page: { url: "javascript:alert('PAGE-URL')", title } });
           const shown = await expect
             .poll(() => agentPage.getByTestId('shopper-page').locator('.page-title').textContent(), { timeout: 3000 })
             .toBe(title)
             .then(() => true)
             .catch(() => false);
           if (shown) break;
-          const limited = tab.socket.all('error').slice(errorsBefore).some((frame) => frame.code === 'rate_limited');
+          const limited = tab.socket
+            .all('error')
+            .slice(errorsBefore)
+            .some((frame) => frame.code === 'rate_limited');
           if (!limited || attempt > 15) throw new Error(`page title not shown in the console: ${title.slice(0, 80)}`);
           await sleep(1100);
         }
@@ -229,7 +257,10 @@ describe('XSS payloads in the widget and the console', () => {
       for (let attempt = 0; attempt < 15; attempt += 1) {
         const before = tab.socket.frames.length;
         tab.socket.send({ v: 1, type: 'identify', identity: { name: mainName } });
-        const answer = await Promise.any([tab.socket.waitFor('identity', () => tab.socket.frames.length > before, 5000), tab.socket.waitFor('error', (frame) => tab.socket.frames.indexOf(frame) >= before, 5000)]);
+        const answer = await Promise.any([
+          tab.socket.waitFor('identity', () => tab.socket.frames.length > before, 5000),
+          tab.socket.waitFor('error', (frame) => tab.socket.frames.indexOf(frame) >= before, 5000),
+        ]);
         if (answer.type === 'identity') break;
         expect(answer.code).toBe('rate_limited');
         await sleep(1100);
@@ -267,12 +298,17 @@ describe('XSS payloads in the widget and the console', () => {
       // ---- wait until everything is rendered, then let any handler fire -----------------
       const lastAgentPayload = PAYLOADS.at(-1)!;
       await expect.poll(() => shopperPage.locator('kefu-widget .message.agent', { hasText: 'this is Eve' }).count(), { timeout: 15_000 }).toBe(1);
-      await expect.poll(() => agentPage.getByTestId('transcript').getByTestId('transcript-message').filter({ hasText: lastAgentPayload }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => agentPage.getByTestId('transcript').getByTestId('transcript-message').filter({ hasText: lastAgentPayload }).count(), { timeout: 15_000 })
+        .toBeGreaterThan(0);
       await sleep(1500);
 
       // Positive control: the payloads are visible as the exact text that was sent.
       const widgetTexts = await shopperPage.locator('kefu-widget .message').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
-      const consoleTexts = await agentPage.getByTestId('transcript').locator('.msg-text').evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
+      const consoleTexts = await agentPage
+        .getByTestId('transcript')
+        .locator('.msg-text')
+        .evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
       const widgetAgentShown = PAYLOADS.filter((payload) => widgetTexts.some((text) => text.includes(payload))).length;
       const consoleAgentShown = PAYLOADS.filter((payload) => consoleTexts.includes(payload)).length;
       const widgetShopperShown = shopperTexts.filter((text) => widgetTexts.some((shown) => shown.includes(text))).length;
@@ -296,7 +332,11 @@ describe('XSS payloads in the widget and the console', () => {
         { channel: 'scripts run / dialogs / beacons', sent: '-', 'shown as text': problems.length },
         { channel: 'on* attributes (widget / console)', sent: '-', 'shown as text': `${widgetAfter.handlers.length} / ${consoleAfter.handlers.length}` },
         { channel: 'javascript: URLs (widget / console)', sent: '-', 'shown as text': `${widgetAfter.jsUrls.length} / ${consoleAfter.jsUrls.length}` },
-        { channel: 'new script/iframe/object/... (widget / console)', sent: '-', 'shown as text': `${JSON.stringify(newDangerous(widgetBefore, widgetAfter))} / ${JSON.stringify(newDangerous(consoleBefore, consoleAfter))}` },
+        {
+          channel: 'new script/iframe/object/... (widget / console)',
+          sent: '-',
+          'shown as text': `${JSON.stringify(newDangerous(widgetBefore, widgetAfter))} / ${JSON.stringify(newDangerous(consoleBefore, consoleAfter))}`,
+        },
         { channel: 'elements inspected (widget / console)', sent: '-', 'shown as text': `${widgetAfter.elements} / ${consoleAfter.elements}` },
       ]);
 
@@ -329,14 +369,23 @@ describe('the XSS detectors themselves', () => {
     try {
       const page = await context.newPage();
       guard(page, problems, 'self-check');
-      await context.route(`${baseUrl}/xss-self-check.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><title>t</title></head><body><kefu-widget></kefu-widget></body></html>' }));
+      await context.route(`${baseUrl}/xss-self-check.html`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><title>t</title></head><body><kefu-widget></kefu-widget></body></html>' }),
+      );
       await page.goto(`${baseUrl}/xss-self-check.html`);
-      await page.evaluate((payloads) => {
-        const root = document.querySelector('kefu-widget')!.attachShadow({ mode: 'open' });
-        const div = document.createElement('div');
-        div.innerHTML = payloads.join('');
-        root.append(div);
-      }, [PAYLOADS.find((payload) => payload.startsWith('<img src=x onerror'))!, `<a href="javascript:alert('XSS')">x</a>`, '<iframe src="about:blank"></iframe>']);
+      await page.evaluate(
+        (payloads) => {
+          const root = document.querySelector('kefu-widget')!.attachShadow({ mode: 'open' });
+          const div = document.createElement('div');
+          div.innerHTML = payloads.join('');
+          root.append(div);
+        },
+        [
+          PAYLOADS.find((payload) => payload.startsWith('<img src=x onerror'))!,
+          `<a href="javascript:alert('XSS')">x</a>`,
+          '<iframe src="about:blank"></iframe>',
+        ],
+      );
       await expect.poll(() => problems.length, { timeout: 5000 }).toBeGreaterThan(0);
       const report = await inspectDom(page, 'kefu-widget');
       expect(problems.join('\n')).toMatch(/dialog \(alert\): XSS-4/);
@@ -385,7 +434,12 @@ describe('XSS in a knowledge-base article', () => {
         const page = await context.newPage();
         guard(page, problems, 'kb');
         await context.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
-        await context.route(`${baseUrl}/xss-kb.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head><meta charset="utf-8"><title>kb</title></head><body><kefu-widget></kefu-widget></body></html>' }));
+        await context.route(`${baseUrl}/xss-kb.html`, (route) =>
+          route.fulfill({
+            contentType: 'text/html',
+            body: '<!doctype html><html><head><meta charset="utf-8"><title>kb</title></head><body><kefu-widget></kefu-widget></body></html>',
+          }),
+        );
         await page.goto(`${baseUrl}/xss-kb.html`);
         await page.evaluate(
           ({ html, title, excerpt }) => {
@@ -408,7 +462,10 @@ describe('XSS in a knowledge-base article', () => {
         const report = await inspectDom(page, 'kefu-widget');
         const links = await page.locator('kefu-widget a').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).getAttribute('href')));
         printTable('Knowledge-base payload article', [
-          { figure: 'payload lines in the article', value: (readFileSync('tests/fixtures/xss/kb-article.md', 'utf8').match(/alert\(|XSS-FIRED/g) ?? []).length },
+          {
+            figure: 'payload lines in the article',
+            value: (readFileSync('tests/fixtures/xss/kb-article.md', 'utf8').match(/alert\(|XSS-FIRED/g) ?? []).length,
+          },
           { figure: 'elements rendered', value: report.elements },
           { figure: 'on* attributes', value: report.handlers.length },
           { figure: 'javascript:/data: URLs', value: report.jsUrls.length },
@@ -574,7 +631,7 @@ describe('XSS in the owner side: the article editor, its preview, Try the bot an
       expect(newDangerous(before, after)).toEqual({});
       expect(titlesShown).toBe(PAYLOADS.length);
       for (const link of previewLinks) expect(link).toMatch(/^(https?:\/\/|\/|#)/);
-      expect((await page.evaluate(async () => (await fetch('/v1/agent/articles/en/xss-owner-article', { credentials: 'same-origin' })).status))).toBe(404);
+      expect(await page.evaluate(async () => (await fetch('/v1/agent/articles/en/xss-owner-article', { credentials: 'same-origin' })).status)).toBe(404);
     } finally {
       for (const socket of sockets) socket.close();
       await context.close();

@@ -47,11 +47,12 @@
  *
  * Helpers: `percentile(values, p)`, `backoffDelay(attempt, backoff)`, `sleep(ms)`.
  */
-import { EventEmitter } from 'node:events';
+
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import type { AgentConversationOutbound, ConversationState, InboxOutbound, TranscriptMessage, VisitorOutbound } from '../../protocol/index.ts';
 import { ConversationSync } from '../../protocol/conversation-sync.ts';
+import type { AgentConversationOutbound, ConversationState, InboxOutbound, TranscriptMessage, VisitorOutbound } from '../../protocol/index.ts';
 import { readDevVars, upsertAgent } from '../../scripts/lib/admin-client.ts';
 
 // ---- small helpers ----------------------------------------------------------------------
@@ -355,9 +356,15 @@ export abstract class ConversationClient extends EventEmitter {
 
   /** Resolves when `predicate()` holds (checked on every change and every 100 ms); rejects after timeoutMs. */
   waitUntil(predicate: () => boolean, timeoutMs = 10_000, label = 'condition'): Promise<void> {
-    return waitForChange(this, predicate, timeoutMs, () => `${this.name}: ${label} not reached within ${timeoutMs} ms (lastSeq ${this.lastSeq}, welcomes ${this.counters.welcomes}, outbox ${this.sync.outbox.length})`, 100);
+    return waitForChange(
+      this,
+      predicate,
+      timeoutMs,
+      () =>
+        `${this.name}: ${label} not reached within ${timeoutMs} ms (lastSeq ${this.lastSeq}, welcomes ${this.counters.welcomes}, outbox ${this.sync.outbox.length})`,
+      100,
+    );
   }
-
 
   waitForWelcomes(count: number, timeoutMs = 10_000): Promise<void> {
     return this.waitUntil(() => this.counters.welcomes >= count && this.welcomed, timeoutMs, `welcome #${count}`);
@@ -524,10 +531,13 @@ export abstract class ConversationClient extends EventEmitter {
         if (!entry) break;
         if (frame.code === 'rate_limited' || frame.code === 'internal') {
           if (frame.code === 'rate_limited') this.counters.rateLimited += 1;
-          const timer = setTimeout(() => {
-            this.resendTimers.delete(timer);
-            if (this.sync.find(entry.clientMsgId) && this.welcomed) this.transmitEntry(entry);
-          }, this.options.rateLimitRetryMs * (1 + Math.random()));
+          const timer = setTimeout(
+            () => {
+              this.resendTimers.delete(timer);
+              if (this.sync.find(entry.clientMsgId) && this.welcomed) this.transmitEntry(entry);
+            },
+            this.options.rateLimitRetryMs * (1 + Math.random()),
+          );
           this.resendTimers.add(timer);
         } else {
           this.sync.fail(entry.clientMsgId, `${frame.code}: ${frame.message}`);
@@ -577,7 +587,13 @@ export class ShopperClient extends ConversationClient {
   }
 
   protected hello(lastSeq: number): object {
-    return { v: 1, type: 'hello', lastSeq, ...(this.shopper.locale ? { locale: this.shopper.locale } : {}), ...(this.shopper.page ? { page: this.shopper.page } : {}) };
+    return {
+      v: 1,
+      type: 'hello',
+      lastSeq,
+      ...(this.shopper.locale ? { locale: this.shopper.locale } : {}),
+      ...(this.shopper.page ? { page: this.shopper.page } : {}),
+    };
   }
 
   protected override onWelcome(frame: Extract<AnyOutbound, { type: 'welcome' }>): void {
@@ -698,7 +714,6 @@ export class InboxClient extends EventEmitter {
     return waitForChange(this, predicate, timeoutMs, () => `${this.options.session.name}: ${label} not reached within ${timeoutMs} ms`);
   }
 
-
   /** Claims a queued chat: 'claimed', or the error code the inbox answered. */
   claim(conversationId: string, timeoutMs = 10_000): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -725,7 +740,10 @@ export class InboxClient extends EventEmitter {
     this.retryTimer = undefined;
     this.connectAttempts += 1;
     const url = wsUrl(this.options.baseUrl, '/v1/agent/inbox').href;
-    const ws = new WebSocket(url, { headers: { Origin: this.options.origin ?? originOf(this.options.baseUrl), Cookie: this.options.session.cookie }, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, {
+      headers: { Origin: this.options.origin ?? originOf(this.options.baseUrl), Cookie: this.options.session.cookie },
+      handshakeTimeout: 10_000,
+    });
     this.ws = ws;
     let first = true;
     ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'hello' })));
@@ -763,7 +781,11 @@ export class InboxClient extends EventEmitter {
 // ---- checking against the server ---------------------------------------------------------
 
 /** Every stored message of a conversation, as a fresh tab with `lastSeq 0` gets it replayed. */
-export async function fetchServerTranscript(baseUrl: string, token: string, options: { site?: string; origin?: string; timeoutMs?: number } = {}): Promise<TranscriptMessage[]> {
+export async function fetchServerTranscript(
+  baseUrl: string,
+  token: string,
+  options: { site?: string; origin?: string; timeoutMs?: number } = {},
+): Promise<TranscriptMessage[]> {
   const url = wsUrl(baseUrl, '/v1/visitor');
   url.searchParams.set('site', options.site ?? 'demo');
   url.searchParams.set('token', token);
@@ -831,7 +853,8 @@ export function verifyAgainstServer(client: ConversationClient, server: readonly
     const stored = bySeq.get(seq);
     const sent = client.sentLog.get(id);
     if (!stored) problems.push(`${who}: acked ${id} (seq ${seq}) missing on the server`);
-    else if (stored.clientMsgId !== id || stored.text !== sent?.text) problems.push(`${who}: acked ${id} at seq ${seq}, server holds ${stored.clientMsgId} "${stored.text.slice(0, 40)}"`);
+    else if (stored.clientMsgId !== id || stored.text !== sent?.text)
+      problems.push(`${who}: acked ${id} at seq ${seq}, server holds ${stored.clientMsgId} "${stored.text.slice(0, 40)}"`);
   }
   let expected = 1;
   for (const message of client.ordered()) {
@@ -840,7 +863,9 @@ export function verifyAgainstServer(client: ConversationClient, server: readonly
     const stored = bySeq.get(message.seq);
     if (!stored) problems.push(`${who}: client holds seq ${message.seq} the server does not`);
     else if (stored.author !== message.author || stored.text !== message.text || (stored.clientMsgId ?? null) !== (message.clientMsgId ?? null)) {
-      problems.push(`${who}: seq ${message.seq} differs: client ${message.author} "${message.text.slice(0, 30)}", server ${stored.author} "${stored.text.slice(0, 30)}"`);
+      problems.push(
+        `${who}: seq ${message.seq} differs: client ${message.author} "${message.text.slice(0, 30)}", server ${stored.author} "${stored.text.slice(0, 30)}"`,
+      );
     }
   }
   for (const field of ['duplicateFrames', 'gaps', 'conflicts'] as const) {

@@ -3,7 +3,7 @@
  * Once it answers, the example sites (demo, lantern-tea) are published into its storage through
  * the admin API, as `npm start` does; on a restart over the same storage that is a no-op.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -5,17 +5,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArticleSummary } from '../../protocol/site-admin.ts';
-import type { SiteConfig } from '../../protocol/site-config.ts';
 import { draftFromForm, emptyForm, groupArticles, slugFromTitle, statusLabel, validateArticle } from '../../console/src/articles.ts';
 import { changedSections, errorUnder, setIn, validateSettings } from '../../console/src/settings.ts';
+import type { ArticleSummary } from '../../protocol/site-admin.ts';
+import type { SiteConfig } from '../../protocol/site-config.ts';
 
 const demo = JSON.parse(readFileSync('knowledge-base/sites/demo/site.json', 'utf8')) as SiteConfig;
 
 describe('article form', () => {
   it('splits tags on commas (also the Chinese comma) and questions on lines, dropping blanks', () => {
     const form = { ...emptyForm('zh', 'returns'), title: ' 退货 ', tags: '退货，退款, ,return', questions: '怎么退货？\n\n  可以退吗？  \n', body: '第一段。' };
-    expect(draftFromForm(form, 3)).toEqual({ title: '退货', tags: ['退货', '退款', 'return'], questions: ['怎么退货？', '可以退吗？'], body: '第一段。', baseRevision: 3 });
+    expect(draftFromForm(form, 3)).toEqual({
+      title: '退货',
+      tags: ['退货', '退款', 'return'],
+      questions: ['怎么退货？', '可以退吗？'],
+      body: '第一段。',
+      baseRevision: 3,
+    });
   });
 
   it('refuses what the server refuses, at the field, with the item number', () => {
@@ -51,7 +57,12 @@ describe('article list', () => {
   });
 
   it('puts both languages of an article on one row, sorted by title, a missing one left empty', () => {
-    const rows = groupArticles([summary('track', 'zh', '查询订单'), summary('returns', 'en', 'Returns'), summary('track', 'en', 'Track an order'), summary('returns', 'zh', '退货')]);
+    const rows = groupArticles([
+      summary('track', 'zh', '查询订单'),
+      summary('returns', 'en', 'Returns'),
+      summary('track', 'en', 'Track an order'),
+      summary('returns', 'zh', '退货'),
+    ]);
     expect(rows.map((row) => row.id)).toEqual(['returns', 'track']);
     expect(rows[1]!.byLocale.zh!.title).toBe('查询订单');
     expect(groupArticles([summary('only-zh', 'zh', '只有中文')])[0]!.byLocale.en).toBeUndefined();

@@ -13,7 +13,11 @@ interface Item extends OutboxItem {
 
 function setup(saved: Item[] = []) {
   const saves: (readonly Item[])[] = [];
-  const sync = new ConversationSync<Message, Item>(saved, (items) => saves.push(items), (held, incoming) => held.text === incoming.text);
+  const sync = new ConversationSync<Message, Item>(
+    saved,
+    (items) => saves.push(items),
+    (held, incoming) => held.text === incoming.text,
+  );
   return { sync, saves };
 }
 
@@ -58,7 +62,10 @@ describe('ConversationSync', () => {
     const { sync } = setup();
     sync.take({ seq: 9, text: 'stale' });
     sync.enqueue({ clientMsgId: 'mine', text: 'mine' });
-    sync.resync([{ seq: 1, text: 'a' }, { seq: 2, text: 'mine', clientMsgId: 'mine' }]);
+    sync.resync([
+      { seq: 1, text: 'a' },
+      { seq: 2, text: 'mine', clientMsgId: 'mine' },
+    ]);
     expect(sync.ordered().map((m) => m.seq)).toEqual([1, 2]);
     expect(sync.lastSeq).toBe(2);
     expect(sync.outbox).toEqual([]);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { buildKnowledgeBase, formatError, renderMarkdown } from '../../knowledge-base/build/compile.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -24,13 +24,27 @@ afterEach(() => {
 describe('site.json validation names the file, the field and the reason', () => {
   it.each([
     ['a bad theme colour', { theme: { color: 'green' } }, /site\.json.*"theme\.color": color must be #rrggbb/],
-    ['an unknown time zone', { businessHours: { ...(validSite.businessHours as object), timezone: 'Mars/Olympus' } }, /"businessHours\.timezone": unknown IANA time zone/],
-    ['a malformed allowed origin', { allowedOrigins: ['shop.example.com/path'] }, /"allowedOrigins\.0": each allowed origin must look like https:\/\/shop\.example/],
+    [
+      'an unknown time zone',
+      { businessHours: { ...(validSite.businessHours as object), timezone: 'Mars/Olympus' } },
+      /"businessHours\.timezone": unknown IANA time zone/,
+    ],
+    [
+      'a malformed allowed origin',
+      { allowedOrigins: ['shop.example.com/path'] },
+      /"allowedOrigins\.0": each allowed origin must look like https:\/\/shop\.example/,
+    ],
     ['idle timings out of order', { idle: { ...(validSite.idle as object), secondPromptSeconds: 30 } }, /"idle": idle timings must grow/],
     ['a locale without its greeting', { greeting: { en: 'Hi{name}!' } }, /"greeting\.zh": missing the zh text/],
-    ['a bad canned reply shortcut', { cannedReplies: [{ shortcut: 'Hello There', locale: 'en', text: 'Hi' }] }, /"cannedReplies\.0\.shortcut": shortcuts are lower-case/],
+    [
+      'a bad canned reply shortcut',
+      { cannedReplies: [{ shortcut: 'Hello There', locale: 'en', text: 'Hi' }] },
+      /"cannedReplies\.0\.shortcut": shortcuts are lower-case/,
+    ],
   ])('rejects %s', (_name, change, expected) => {
-    const result = buildKnowledgeBase(siteWith({ ...validSite, locales: ['en'], greeting: { en: 'Hi{name}!' }, ...change, ...(_name.includes('greeting') ? { locales: ['en', 'zh'] } : {}) }));
+    const result = buildKnowledgeBase(
+      siteWith({ ...validSite, locales: ['en'], greeting: { en: 'Hi{name}!' }, ...change, ...(_name.includes('greeting') ? { locales: ['en', 'zh'] } : {}) }),
+    );
     const messages = result.errors.map(formatError).join('\n');
     expect(messages).toMatch(/shop[\\/]site\.json:\d+/);
     expect(messages).toMatch(expected);

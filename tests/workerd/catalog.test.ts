@@ -5,10 +5,10 @@
  */
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { ArticleDetail, SiteImport } from '../../protocol/site-admin.ts';
-import { BASE, addAgent, importSite, signIn } from './catalog-helpers.ts';
-import { openAndHello, say, type VisitorSocket } from './sockets.ts';
 import examples from '../../knowledge-base/dist/example-sites.json';
+import type { ArticleDetail, SiteImport } from '../../protocol/site-admin.ts';
+import { addAgent, BASE, importSite, signIn } from './catalog-helpers.ts';
+import { openAndHello, say, type VisitorSocket } from './sockets.ts';
 
 const demo = examples.sites.find((site) => site.settings.id === 'demo')! as unknown as SiteImport;
 
@@ -63,12 +63,17 @@ describe('publishing', () => {
 
     const admin = await adminOf('wrap-shop');
     const before = await article(admin, 'gift-wrap');
-    const saved = await admin('/v1/agent/articles/en/gift-wrap', { method: 'PUT', body: { ...giftWrap('We wrap gifts in hemp cloth.'), id: undefined, locale: undefined, baseRevision: before.revision } });
+    const saved = await admin('/v1/agent/articles/en/gift-wrap', {
+      method: 'PUT',
+      body: { ...giftWrap('We wrap gifts in hemp cloth.'), id: undefined, locale: undefined, baseRevision: before.revision },
+    });
     expect(saved.status).toBe(200);
     const draft = (await saved.json()) as ArticleDetail;
     expect(draft).toMatchObject({ revision: before.revision + 1, hasUnpublishedChanges: true, publishedRevision: before.revision });
     // A saved draft is not served.
-    expect((await botReplyTo(shoppers[0]!.socket, 'Do you offer gift wrapping?')).bot).toMatchObject({ article: { excerpt: 'We wrap gifts in recycled paper.' } });
+    expect((await botReplyTo(shoppers[0]!.socket, 'Do you offer gift wrapping?')).bot).toMatchObject({
+      article: { excerpt: 'We wrap gifts in recycled paper.' },
+    });
 
     const versionBefore = await catalogVersion('wrap-shop');
     const published = await admin('/v1/agent/articles/en/gift-wrap/publish', { method: 'POST', body: { baseRevision: draft.revision } });
@@ -93,9 +98,15 @@ describe('publishing', () => {
     await importSite(shop('race-shop', [giftWrap('We wrap gifts in recycled paper.')]));
     const alice = await adminOf('race-shop');
     const base = (await article(alice, 'gift-wrap')).revision;
-    const first = await alice('/v1/agent/articles/en/gift-wrap', { method: 'PUT', body: { title: 'Gift wrapping', tags: [], questions: ['Do you wrap?'], body: 'Alice wrote this.', baseRevision: base } });
+    const first = await alice('/v1/agent/articles/en/gift-wrap', {
+      method: 'PUT',
+      body: { title: 'Gift wrapping', tags: [], questions: ['Do you wrap?'], body: 'Alice wrote this.', baseRevision: base },
+    });
     expect(first.status).toBe(200);
-    const second = await alice('/v1/agent/articles/en/gift-wrap', { method: 'PUT', body: { title: 'Gift wrap', tags: [], questions: ['Do you wrap?'], body: 'Bob wrote this.', baseRevision: base } });
+    const second = await alice('/v1/agent/articles/en/gift-wrap', {
+      method: 'PUT',
+      body: { title: 'Gift wrap', tags: [], questions: ['Do you wrap?'], body: 'Bob wrote this.', baseRevision: base },
+    });
     expect(second.status).toBe(409);
     const conflict = (await second.json()) as { error: string; current: ArticleDetail };
     expect(conflict).toMatchObject({ error: 'conflict', current: { revision: base + 1, body: 'Alice wrote this.' } });
@@ -103,11 +114,20 @@ describe('publishing', () => {
     expect((await alice('/v1/agent/articles/en/gift-wrap/publish', { method: 'POST', body: { baseRevision: base } })).status).toBe(409);
 
     const settings = (await (await alice('/v1/agent/site')).json()) as { site: SiteImport['settings']; version: number };
-    const saved = await alice('/v1/agent/site/settings', { method: 'PUT', body: { settings: { ...settings.site, greeting: { en: 'Hello{name} from the race shop!', zh: '你好{name}' } }, baseVersion: settings.version } });
+    const saved = await alice('/v1/agent/site/settings', {
+      method: 'PUT',
+      body: { settings: { ...settings.site, greeting: { en: 'Hello{name} from the race shop!', zh: '你好{name}' } }, baseVersion: settings.version },
+    });
     expect(saved.status).toBe(200);
-    const stale = await alice('/v1/agent/site/settings', { method: 'PUT', body: { settings: { ...settings.site, name: 'Overwritten' }, baseVersion: settings.version } });
+    const stale = await alice('/v1/agent/site/settings', {
+      method: 'PUT',
+      body: { settings: { ...settings.site, name: 'Overwritten' }, baseVersion: settings.version },
+    });
     expect(stale.status).toBe(409);
-    expect(((await stale.json()) as { current: { site: { name: string; greeting: { en: string } } } }).current.site).toMatchObject({ name: 'Shop race-shop', greeting: { en: 'Hello{name} from the race shop!' } });
+    expect(((await stale.json()) as { current: { site: { name: string; greeting: { en: string } } } }).current.site).toMatchObject({
+      name: 'Shop race-shop',
+      greeting: { en: 'Hello{name} from the race shop!' },
+    });
     // The saved greeting opens the next chat.
     const { socket } = await openAndHello({ site: 'race-shop' });
     await socket.waitFor('message', (frame) => frame.message.text === 'Hello from the race shop!');
@@ -118,7 +138,12 @@ describe('publishing', () => {
     await importSite(shop('fail-shop', [giftWrap('We wrap gifts in recycled paper.'), delivery]));
     const admin = await adminOf('fail-shop');
     const base = (await article(admin, 'gift-wrap')).revision;
-    const draft = (await (await admin('/v1/agent/articles/en/gift-wrap', { method: 'PUT', body: { title: 'Gift wrapping', tags: [], questions: ['Do you offer gift wrapping?'], body: 'We wrap gifts in hemp cloth.', baseRevision: base } })).json()) as ArticleDetail;
+    const draft = (await (
+      await admin('/v1/agent/articles/en/gift-wrap', {
+        method: 'PUT',
+        body: { title: 'Gift wrapping', tags: [], questions: ['Do you offer gift wrapping?'], body: 'We wrap gifts in hemp cloth.', baseRevision: base },
+      })
+    ).json()) as ArticleDetail;
     const versionBefore = await catalogVersion('fail-shop');
 
     // The storage write of the first index chunk fails, after the article row was already written.
@@ -135,10 +160,16 @@ describe('publishing', () => {
 
     expect(await catalogVersion('fail-shop')).toBe(versionBefore);
     expect(await article(admin, 'gift-wrap')).toMatchObject({ revision: draft.revision, publishedRevision: base, hasUnpublishedChanges: true });
-    const chunks = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM index_chunks').one().n);
+    const chunks = await runInDurableObject(
+      stub,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM index_chunks').one().n,
+    );
     expect(chunks).toBeGreaterThan(0);
     const { socket } = await openAndHello({ site: 'fail-shop' });
-    expect((await botReplyTo(socket, 'Do you offer gift wrapping?')).bot).toMatchObject({ kind: 'answer', article: { excerpt: 'We wrap gifts in recycled paper.' } });
+    expect((await botReplyTo(socket, 'Do you offer gift wrapping?')).bot).toMatchObject({
+      kind: 'answer',
+      article: { excerpt: 'We wrap gifts in recycled paper.' },
+    });
     socket.close();
   }, 30_000);
 });
@@ -147,7 +178,10 @@ describe('who may write', () => {
   it('no session 401, an agent 403 on writes, an admin only ever reaches their own site, the bearer API needs the key', async () => {
     await importSite(shop('guard-shop', [giftWrap('We wrap gifts in recycled paper.')]));
     expect((await SELF.fetch(`${BASE}/v1/agent/articles`, { headers: { origin: BASE } })).status).toBe(401);
-    expect((await SELF.fetch(`${BASE}/v1/agent/articles/en/gift-wrap`, { method: 'PUT', headers: { origin: BASE, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (await SELF.fetch(`${BASE}/v1/agent/articles/en/gift-wrap`, { method: 'PUT', headers: { origin: BASE, 'content-type': 'application/json' }, body: '{}' }))
+        .status,
+    ).toBe(401);
 
     const agentLogin = await addAgent('guard-shop', 'agent@guard-shop.example', 'agent');
     const agent = await signIn('guard-shop', agentLogin.email, agentLogin.password);
@@ -167,8 +201,18 @@ describe('who may write', () => {
     expect((await SELF.fetch(`${BASE}/v1/agent/articles`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
 
     const payload = JSON.stringify(shop('guard-shop', []));
-    expect((await SELF.fetch(`${BASE}/v1/admin/sites/guard-shop/import`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: payload })).status).toBe(401);
-    expect((await SELF.fetch(`${BASE}/v1/admin/sites/guard-shop/import`, { method: 'PUT', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: payload })).status).toBe(401);
+    expect(
+      (await SELF.fetch(`${BASE}/v1/admin/sites/guard-shop/import`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: payload })).status,
+    ).toBe(401);
+    expect(
+      (
+        await SELF.fetch(`${BASE}/v1/admin/sites/guard-shop/import`, {
+          method: 'PUT',
+          headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+          body: payload,
+        })
+      ).status,
+    ).toBe(401);
     expect((await article(agent, 'gift-wrap')).status).toBe('published');
   }, 30_000);
 });
@@ -208,7 +252,9 @@ describe('bad input', () => {
     expect(((await duplicate.json()) as { message: string }).message).toContain('duplicate id "gift-wrap"');
     expect((await article(admin, 'gift-wrap')).body).toBe('We wrap gifts in recycled paper.');
 
-    const preview = (await (await admin('/v1/agent/articles/preview', { method: 'POST', body: { body: 'Short answer **here**.\n\nDetails <b>x</b>' } })).json()) as { html: string; excerpt: string };
+    const preview = (await (
+      await admin('/v1/agent/articles/preview', { method: 'POST', body: { body: 'Short answer **here**.\n\nDetails <b>x</b>' } })
+    ).json()) as { html: string; excerpt: string };
     expect(preview).toEqual({ html: '<p>Short answer <strong>here</strong>.</p>\n<p>Details &lt;b&gt;x&lt;/b&gt;</p>\n', excerpt: 'Short answer here.' });
   }, 30_000);
 });
@@ -220,8 +266,21 @@ describe('owners improving their bot', () => {
     const question = 'Can I pay with seashells?';
     const live = (await (await admin('/v1/agent/bot/try', { method: 'POST', body: { text: question, drafts: false } })).json()) as { decision: string };
     expect(live.decision).toBe('handoff');
-    await admin('/v1/agent/articles/en/seashells', { method: 'PUT', body: { title: 'Paying with seashells', tags: ['payment'], questions: [question, 'Do you take seashells?'], body: 'Yes: we accept seashells at the counter.', baseRevision: null } });
-    const trial = (await (await admin('/v1/agent/bot/try', { method: 'POST', body: { text: question } })).json()) as { decision: string; articles: { id: string; confidence: number }[]; reasons: string[] };
+    await admin('/v1/agent/articles/en/seashells', {
+      method: 'PUT',
+      body: {
+        title: 'Paying with seashells',
+        tags: ['payment'],
+        questions: [question, 'Do you take seashells?'],
+        body: 'Yes: we accept seashells at the counter.',
+        baseRevision: null,
+      },
+    });
+    const trial = (await (await admin('/v1/agent/bot/try', { method: 'POST', body: { text: question } })).json()) as {
+      decision: string;
+      articles: { id: string; confidence: number }[];
+      reasons: string[];
+    };
     expect(trial.decision).toBe('answer');
     expect(trial.articles[0]).toMatchObject({ id: 'seashells' });
     expect(trial.reasons.length).toBeGreaterThan(0);
@@ -229,7 +288,9 @@ describe('owners improving their bot', () => {
     const { socket } = await openAndHello({ site: 'trial-shop' });
     expect((await botReplyTo(socket, question)).bot?.kind).toBe('handoff');
     socket.close();
-    const assist = (await (await admin('/v1/agent/assist', { method: 'POST', body: { text: 'how long until my parcel arrives' } })).json()) as { articles: { id: string; excerpt: string }[] };
+    const assist = (await (await admin('/v1/agent/assist', { method: 'POST', body: { text: 'how long until my parcel arrives' } })).json()) as {
+      articles: { id: string; excerpt: string }[];
+    };
     expect(assist.articles[0]).toMatchObject({ id: 'delivery-times', excerpt: 'Parcels arrive in two to four working days.' });
   }, 30_000);
 
@@ -241,9 +302,15 @@ describe('owners improving their bot', () => {
     expect((await botReplyTo(socket, question)).bot?.kind).not.toBe('answer');
     socket.close();
     const gaps = await expect
-      .poll(async () => ((await (await admin('/v1/agent/knowledge-gaps')).json()) as { gaps: { id: string; question: string; suggestions: unknown[] }[] }).gaps.find((gap) => gap.question === question))
+      .poll(async () =>
+        ((await (await admin('/v1/agent/knowledge-gaps')).json()) as { gaps: { id: string; question: string; suggestions: unknown[] }[] }).gaps.find(
+          (gap) => gap.question === question,
+        ),
+      )
       .toBeTruthy()
-      .then(async () => ((await (await admin('/v1/agent/knowledge-gaps')).json()) as { gaps: { id: string; question: string; suggestions: unknown[] }[] }).gaps);
+      .then(
+        async () => ((await (await admin('/v1/agent/knowledge-gaps')).json()) as { gaps: { id: string; question: string; suggestions: unknown[] }[] }).gaps,
+      );
     const gap = gaps.find((entry) => entry.question === question)!;
     expect(Array.isArray(gap.suggestions)).toBe(true);
     const added = await admin(`/v1/agent/knowledge-gaps/${gap.id}/add-question`, { method: 'POST', body: { articleId: 'gift-wrap', locale: 'en' } });
@@ -267,7 +334,8 @@ describe('owners improving their bot', () => {
     socket.send({ v: 1, type: 'choose_article', clientMsgId: 'chip-choice-0001', articleId: 'gift-wrap' });
     const answer = await socket.waitFor('message', (frame) => frame.message.bot?.kind === 'answer');
     socket.send({ v: 1, type: 'feedback', seq: answer.message.seq, helpful: true });
-    const proposals = async () => ((await (await admin('/v1/agent/phrasing-proposals')).json()) as { proposals: { id: string; question: string; articleId: string }[] }).proposals;
+    const proposals = async () =>
+      ((await (await admin('/v1/agent/phrasing-proposals')).json()) as { proposals: { id: string; question: string; articleId: string }[] }).proposals;
     await expect.poll(async () => (await proposals()).find((p) => p.question === question)).toMatchObject({ articleId: 'gift-wrap' });
     // Nothing entered the index yet.
     expect((await article(admin, 'gift-wrap')).questions).not.toContain(question);
@@ -276,7 +344,13 @@ describe('owners improving their bot', () => {
     const other = 'parcel gift';
     expect((await botReplyTo(second.socket, other)).bot?.kind).toBe('suggest');
     await botReplyTo(second.socket, 'ok thanks');
-    await expect.poll(async () => ((await (await admin('/v1/agent/knowledge-gaps')).json()) as { gaps: { question: string; reason: string }[] }).gaps.find((gap) => gap.question === other)).toMatchObject({ reason: 'suggestions_ignored' });
+    await expect
+      .poll(async () =>
+        ((await (await admin('/v1/agent/knowledge-gaps')).json()) as { gaps: { question: string; reason: string }[] }).gaps.find(
+          (gap) => gap.question === other,
+        ),
+      )
+      .toMatchObject({ reason: 'suggestions_ignored' });
     second.socket.close();
     const proposal = (await proposals()).find((p) => p.question === question)!;
     expect((await admin(`/v1/agent/phrasing-proposals/${proposal.id}/accept`, { method: 'POST' })).status).toBe(200);
@@ -289,7 +363,24 @@ describe('owners improving their bot', () => {
 
 describe('a large site', () => {
   it('publishes and answers from 1,000 articles, with the index split into chunks under 2 MB', async () => {
-    const words = ['amber', 'birch', 'cobalt', 'dune', 'ember', 'fjord', 'garnet', 'harbor', 'indigo', 'juniper', 'kelp', 'lagoon', 'meadow', 'nectar', 'onyx', 'prairie'];
+    const words = [
+      'amber',
+      'birch',
+      'cobalt',
+      'dune',
+      'ember',
+      'fjord',
+      'garnet',
+      'harbor',
+      'indigo',
+      'juniper',
+      'kelp',
+      'lagoon',
+      'meadow',
+      'nectar',
+      'onyx',
+      'prairie',
+    ];
     const articles: SiteImport['articles'] = Array.from({ length: 1000 }, (_, i) => {
       // one made-up product word per article (amberbirchamber, …), as real catalogues have names
       const product = `${words[i % 16]}${words[Math.floor(i / 16) % 16]}${words[Math.floor(i / 256)]} kettle`;
@@ -307,10 +398,14 @@ describe('a large site', () => {
     const publishMs = performance.now() - started;
     expect(result).toMatchObject({ changed: true, articles: 1000 });
     const stub = env.SITE_CATALOG.get(env.SITE_CATALOG.idFromName('big-shop'));
-    const chunks = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ bytes: number }>('SELECT length(data) AS bytes FROM index_chunks').toArray());
+    const chunks = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql.exec<{ bytes: number }>('SELECT length(data) AS bytes FROM index_chunks').toArray(),
+    );
     expect(chunks.length).toBeGreaterThan(1);
     for (const chunk of chunks) expect(chunk.bytes).toBeLessThanOrEqual(512 * 1024);
-    console.log(`1,000-article site: published in ${Math.round(publishMs)} ms, index ${chunks.length} chunks, ${Math.round(chunks.reduce((a, c) => a + c.bytes, 0) / 1024)} KiB`);
+    console.log(
+      `1,000-article site: published in ${Math.round(publishMs)} ms, index ${chunks.length} chunks, ${Math.round(chunks.reduce((a, c) => a + c.bytes, 0) / 1024)} KiB`,
+    );
 
     const { socket } = await openAndHello({ site: 'big-shop' });
     const reply = await botReplyTo(socket, 'How do I clean the embercobaltamber kettle?');

@@ -241,13 +241,20 @@ describe('shopper rate limit', () => {
     await socket.waitFor('ack', (frame) => frame.clientMsgId === ids[0]);
     const answered = async () => {
       const acked = new Set(socket.all('ack').map((frame) => frame.clientMsgId));
-      const limited = new Set(socket.all('error').filter((frame) => frame.code === 'rate_limited').map((frame) => frame.clientMsgId));
+      const limited = new Set(
+        socket
+          .all('error')
+          .filter((frame) => frame.code === 'rate_limited')
+          .map((frame) => frame.clientMsgId),
+      );
       return { acked, limited };
     };
-    await expect.poll(async () => {
-      const { acked, limited } = await answered();
-      return acked.size + limited.size;
-    }).toBe(40);
+    await expect
+      .poll(async () => {
+        const { acked, limited } = await answered();
+        return acked.size + limited.size;
+      })
+      .toBe(40);
     const { acked, limited } = await answered();
     expect(acked.size).toBeGreaterThanOrEqual(10);
     expect(acked.size).toBeLessThan(15);

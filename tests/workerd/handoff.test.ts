@@ -1,20 +1,20 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import examples from '../../knowledge-base/dist/example-sites.json';
+import { importSite } from './catalog-helpers.ts';
 import {
   agentUpgrade,
   createAgent,
+  type InboxSocket,
   loginAgain,
   nextClientMsgId,
   openAgentChat,
   openAndHello,
   openInbox,
   say,
-  type InboxSocket,
   type TestAgent,
   type VisitorSocket,
 } from './sockets.ts';
-import examples from '../../knowledge-base/dist/example-sites.json';
-import { importSite } from './catalog-helpers.ts';
 
 // Demo shop hours: Mon-Fri 09:00-18:00 London. Tests pin the clock so they never depend on when CI
 // runs. The pinned dates lie in the future: the runtime fires alarms by the real clock, so an alarm
@@ -137,9 +137,12 @@ describe('the queue and claiming', () => {
       const { chats } = (await response.json()) as { chats: { conversation_id: string }[] };
       return chats.find((chat) => chat.conversation_id === conversationId);
     };
-    await expect
-      .poll(figures)
-      .toMatchObject({ reason: 'requested_human', queued_at: MONDAY_MORNING.getTime(), claimed_at: MONDAY_MORNING.getTime(), first_reply_at: MONDAY_MORNING.getTime() });
+    await expect.poll(figures).toMatchObject({
+      reason: 'requested_human',
+      queued_at: MONDAY_MORNING.getTime(),
+      claimed_at: MONDAY_MORNING.getTime(),
+      first_reply_at: MONDAY_MORNING.getTime(),
+    });
 
     const rows = await transcript(conversationId);
     expect(rows.filter((row) => row.seq > questionSeq && row.author === 'bot')).toEqual([]);
@@ -242,7 +245,10 @@ describe('the queue and claiming', () => {
     // Let the inbox handle the close (it records when Ana left), then move past the 60 s grace period.
     const inboxStub = env.SITE_INBOX.get(env.SITE_INBOX.idFromName('demo'));
     const leftAt = () =>
-      runInDurableObject(inboxStub, (_instance, state) => state.storage.sql.exec<{ at: number | null }>('SELECT disconnected_at AS at FROM agents WHERE id = ?', ana.id).one().at);
+      runInDurableObject(
+        inboxStub,
+        (_instance, state) => state.storage.sql.exec<{ at: number | null }>('SELECT disconnected_at AS at FROM agents WHERE id = ?', ana.id).one().at,
+      );
     await expect.poll(leftAt).toBe(MONDAY_MORNING.getTime());
     vi.setSystemTime(MONDAY_MORNING.getTime() + 61_000);
     expect(await runDurableObjectAlarm(inboxStub)).toBe(true);

@@ -20,8 +20,9 @@ async function profileHash(secret: string, fields: { id: string; name?: string; 
 
 async function shopperContext(conversationId: string): Promise<ShopperContext> {
   const stub = env.CONVERSATION.get(env.CONVERSATION.idFromName(conversationId));
-  return runInDurableObject(stub, (_instance, state) =>
-    JSON.parse(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'shopper'").one().value) as ShopperContext,
+  return runInDurableObject(
+    stub,
+    (_instance, state) => JSON.parse(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'shopper'").one().value) as ShopperContext,
   );
 }
 
@@ -29,19 +30,34 @@ describe('identity verification (lantern-tea verifies, demo does not)', () => {
   it('accepts an identify with a valid userHash and greets the shopper by name', async () => {
     const socket = await openVisitor({ site: 'lantern-tea', origin: TEA_ORIGIN });
     const fields = { id: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true };
-    const identity = { ...fields, userHash: await userHash('workerd-identity-secret', 'cust-1001'), profileHash: await profileHash('workerd-identity-secret', fields) };
+    const identity = {
+      ...fields,
+      userHash: await userHash('workerd-identity-secret', 'cust-1001'),
+      profileHash: await profileHash('workerd-identity-secret', fields),
+    };
     socket.send({ v: 1, type: 'hello', lastSeq: 0, identity });
     const welcome = await socket.waitFor('welcome');
     expect(await socket.waitFor('identity')).toMatchObject({ verified: true, name: 'Mei' });
     const greeting = await socket.waitFor('message', (frame) => frame.message.bot?.kind === 'greeting');
     expect(greeting.message.text).toContain('Hello Mei');
-    expect(await shopperContext(welcome.conversationId)).toMatchObject({ userId: 'cust-1001', name: 'Mei', email: 'mei@example.com', vip: true, verified: true, provenFields: ['name', 'email', 'vip'] });
+    expect(await shopperContext(welcome.conversationId)).toMatchObject({
+      userId: 'cust-1001',
+      name: 'Mei',
+      email: 'mei@example.com',
+      vip: true,
+      verified: true,
+      provenFields: ['name', 'email', 'vip'],
+    });
     socket.close();
   });
 
   it('a proven id does not vouch for an unsigned name and e-mail: they are kept as claimed (finding 4)', async () => {
     const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
-    socket.send({ v: 1, type: 'identify', identity: { id: 'attacker-77', name: 'Victoria Victim', email: 'victim@example.com', userHash: await userHash('workerd-identity-secret', 'attacker-77') } });
+    socket.send({
+      v: 1,
+      type: 'identify',
+      identity: { id: 'attacker-77', name: 'Victoria Victim', email: 'victim@example.com', userHash: await userHash('workerd-identity-secret', 'attacker-77') },
+    });
     expect(await socket.waitFor('identity')).toMatchObject({ verified: true });
     const shopper = await shopperContext(welcome.conversationId);
     expect(shopper).toMatchObject({ userId: 'attacker-77', verified: true, provenFields: [] });
@@ -64,7 +80,12 @@ describe('identity verification (lantern-tea verifies, demo does not)', () => {
     ],
     [
       'a profile proof signed for another user',
-      async () => ({ id: 'u1', vip: true, userHash: await userHash('workerd-identity-secret', 'u1'), profileHash: await profileHash('workerd-identity-secret', { id: 'u2', vip: true }) }),
+      async () => ({
+        id: 'u1',
+        vip: true,
+        userHash: await userHash('workerd-identity-secret', 'u1'),
+        profileHash: await profileHash('workerd-identity-secret', { id: 'u2', vip: true }),
+      }),
     ],
   ])('the VIP proof is domain-separated: %s is refused (finding 11)', async (_label, make) => {
     const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
@@ -97,7 +118,11 @@ describe('identity verification (lantern-tea verifies, demo does not)', () => {
 
   it('refuses an id with a control character as an invalid frame (no id can spell a profile proof)', async () => {
     const { socket, welcome } = await openAndHello({ site: 'lantern-tea', origin: TEA_ORIGIN });
-    socket.send({ v: 1, type: 'identify', identity: { id: 'kefu-profile-v1\n2:u1', userHash: await userHash('workerd-identity-secret', 'kefu-profile-v1\n2:u1') } });
+    socket.send({
+      v: 1,
+      type: 'identify',
+      identity: { id: 'kefu-profile-v1\n2:u1', userHash: await userHash('workerd-identity-secret', 'kefu-profile-v1\n2:u1') },
+    });
     expect((await socket.waitFor('error')).code).toBe('invalid_frame');
     expect((await shopperContext(welcome.conversationId)).userId).toBeUndefined();
     socket.close();

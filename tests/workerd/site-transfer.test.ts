@@ -1,8 +1,8 @@
 /** The Worker's half of the folder round trip: import both example sites, export them, compare. */
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { SiteExportResponse, SiteImport } from '../../protocol/site-admin.ts';
 import examples from '../../knowledge-base/dist/example-sites.json';
+import type { SiteExportResponse, SiteImport } from '../../protocol/site-admin.ts';
 import { ADMIN_KEY, BASE, importSite } from './catalog-helpers.ts';
 
 const byKey = <T extends { locale: string; id: string }>(list: T[]) => [...list].sort((a, b) => `${a.locale}/${a.id}`.localeCompare(`${b.locale}/${b.id}`));
@@ -27,7 +27,11 @@ describe('import then export', () => {
       body: JSON.stringify({ id: 'fresh-shop', name: 'Fresh Shop', origins: ['https://fresh.example'], adminEmail: 'Owner@Fresh.example' }),
     });
     expect(response.status).toBe(201);
-    const created = (await response.json()) as { site: { allowedOrigins: string[]; locales: string[] }; admin: { role: string; email: string }; oneTimePassword: string };
+    const created = (await response.json()) as {
+      site: { allowedOrigins: string[]; locales: string[] };
+      admin: { role: string; email: string };
+      oneTimePassword: string;
+    };
     expect(created.site).toMatchObject({ allowedOrigins: ['https://fresh.example'], locales: ['en'] });
     expect(created.admin).toMatchObject({ role: 'admin', email: 'owner@fresh.example' });
     const login = await SELF.fetch(`${BASE}/v1/agent/login`, {

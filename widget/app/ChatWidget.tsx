@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TranscriptMessage, WidgetConfig } from '../../protocol/visitor.ts';
-import type { ChatConnection, ChatSnapshot, PendingMessage } from './connection.ts';
 import { ArticleContent } from './ArticleContent.tsx';
-import { LauncherIcon } from './LauncherIcon.tsx';
+import type { ChatConnection, ChatSnapshot, PendingMessage } from './connection.ts';
 import { fill, type Phrases, type WidgetLocale } from './i18n.ts';
+import { LauncherIcon } from './LauncherIcon.tsx';
 import { inkOnWhite, textOn } from './theme.ts';
 
 interface ChatWidgetProps {
@@ -72,8 +72,7 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
   const ticketSent = lastOffline >= 0 && snapshot.messages.slice(lastOffline).some((m) => m.system?.event === 'ticket');
   const canAskForPerson = snapshot.state === 'bot' || snapshot.state === 'closed';
 
-  const statusLine =
-    snapshot.status === 'online' ? phrases.online : snapshot.status === 'reconnecting' ? phrases.reconnecting : phrases.connecting;
+  const statusLine = snapshot.status === 'online' ? phrases.online : snapshot.status === 'reconnecting' ? phrases.reconnecting : phrases.connecting;
 
   return (
     <div class={`kefu ${config?.theme.position === 'left' ? 'left' : 'right'}`} style={themeStyle} lang={locale}>
@@ -146,7 +145,9 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
               {snapshot.notice}
             </p>
           )}
-          {snapshot.state === 'offline' && !ticketSent && <OfflineForm phrases={phrases} onSubmit={(email, message) => connection.leaveTicket(email, message)} />}
+          {snapshot.state === 'offline' && !ticketSent && (
+            <OfflineForm phrases={phrases} onSubmit={(email, message) => connection.leaveTicket(email, message)} />
+          )}
           {snapshot.state === 'closed' && !snapshot.rated && <RatingForm phrases={phrases} onSubmit={(score, comment) => connection.rate(score, comment)} />}
           <form class="composer" onSubmit={submit}>
             <textarea
@@ -303,7 +304,14 @@ function RatingForm({ phrases, onSubmit }: { phrases: Phrases; onSubmit: (score:
       </p>
       <div class="scores" role="group" aria-labelledby="kefu-rating-question">
         {[1, 2, 3, 4, 5].map((value) => (
-          <button type="button" key={value} class="score" aria-pressed={score === value} aria-label={fill(phrases.ratingLabel, { score: value })} onClick={() => setScore(value)}>
+          <button
+            type="button"
+            key={value}
+            class="score"
+            aria-pressed={score === value}
+            aria-label={fill(phrases.ratingLabel, { score: value })}
+            onClick={() => setScore(value)}
+          >
             {value}
           </button>
         ))}

@@ -49,7 +49,6 @@ export type ChatEvent = { type: 'message'; message: TranscriptMessage } | { type
 /** Wait before resending messages the server refused as too fast. */
 const RATE_LIMIT_RETRY_MS = 1500;
 
-
 export class ChatConnection {
   private socket: WebSocket | null = null;
   private status: LinkStatus = 'idle';
@@ -283,7 +282,13 @@ export class ChatConnection {
         this.sync.resync(frame.messages);
         break;
       case 'ack':
-        this.sync.ack(frame.clientMsgId, frame.seq, (sent) => ({ seq: frame.seq, at: Date.now(), author: 'shopper', text: sent.text, clientMsgId: sent.clientMsgId }));
+        this.sync.ack(frame.clientMsgId, frame.seq, (sent) => ({
+          seq: frame.seq,
+          at: Date.now(),
+          author: 'shopper',
+          text: sent.text,
+          clientMsgId: sent.clientMsgId,
+        }));
         break;
       case 'state':
         this.state = frame.state;

@@ -1,15 +1,15 @@
 /**
  * decide(): one shopper message → answer | suggest | handoff | smalltalk. Pure.
  */
-import { expandSynonyms } from './synonyms.ts';
-import { detectLocale, normalizeForRules, tokenize, type Locale } from './text.ts';
-import { articleTermsOf, docTermsOf, refToArticleId, scoreDocuments, type Knowledge, type SiteKnowledge } from './knowledge.ts';
-import { DEFAULT_BOT_OPTIONS, type BotOptions, type RetrievalParams, type Thresholds } from './options.ts';
-import { phraseProbabilities } from './phrase-model.ts';
-import { isComplaint, isNotHelpful, requestsHuman, sentiment, smalltalkKind, stripGreeting, type SmalltalkKind } from './rules.ts';
-import { typoCorrector } from './typo.ts';
 
 import type { HandoffReason } from '../../protocol/agent.ts';
+import { articleTermsOf, docTermsOf, type Knowledge, refToArticleId, type SiteKnowledge, scoreDocuments } from './knowledge.ts';
+import { type BotOptions, DEFAULT_BOT_OPTIONS, type RetrievalParams, type Thresholds } from './options.ts';
+import { phraseProbabilities } from './phrase-model.ts';
+import { isComplaint, isNotHelpful, requestsHuman, type SmalltalkKind, sentiment, smalltalkKind, stripGreeting } from './rules.ts';
+import { expandSynonyms } from './synonyms.ts';
+import { detectLocale, type Locale, normalizeForRules, tokenize } from './text.ts';
+import { typoCorrector } from './typo.ts';
 
 export type { HandoffReason };
 
@@ -162,7 +162,13 @@ export function confidenceOf(f: ConfidenceFeatures, options: BotOptions = DEFAUL
 }
 
 const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => ({
-  top: [], coverage: 0, similarity: 0, margin: 0, confidence: 0, terms, unknownTerms,
+  top: [],
+  coverage: 0,
+  similarity: 0,
+  margin: 0,
+  confidence: 0,
+  terms,
+  unknownTerms,
 });
 
 function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOptions, exclude?: ReadonlySet<string>): Retrieval {
@@ -265,7 +271,14 @@ function round(n: number): number {
 function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity: number }): DecisionScores {
   return {
     locale,
-    top: r.top.map((t) => ({ articleId: t.articleId, score: round(t.score), coverage: round(t.coverage), similarity: round(t.similarity), phrase: round(t.phrase), rank: round(t.rank) })),
+    top: r.top.map((t) => ({
+      articleId: t.articleId,
+      score: round(t.score),
+      coverage: round(t.coverage),
+      similarity: round(t.similarity),
+      phrase: round(t.phrase),
+      rank: round(t.rank),
+    })),
     confidence: round(r.confidence),
     coverage: round(r.coverage),
     similarity: round(r.similarity),
@@ -318,7 +331,10 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   if (rule) return { action: 'answer', rule };
   if (r.top.length > 0 && r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
     const r1 = r.top[0]!.rank;
-    const articleIds = r.top.filter((t) => t.rank >= r1 * T.SUGGEST_RATIO).slice(0, 3).map((t) => t.articleId);
+    const articleIds = r.top
+      .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
+      .slice(0, 3)
+      .map((t) => t.articleId);
     return { action: 'suggest', articleIds };
   }
   return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
@@ -368,7 +384,12 @@ export function decide(text: string, context: DecideContext, options: BotOptions
       const alt = retrieve(k, normalizeForRules(prev.query), k.locale, options, prev.offered);
       const ids = alt.top.slice(0, 3).map((t) => t.articleId);
       if (ids.length > 0) {
-        return { action: 'suggest', articleIds: ids, reason: 'not_helpful_once: other articles for the previous question', scores: scoresOf(alt, locale, sent) };
+        return {
+          action: 'suggest',
+          articleIds: ids,
+          reason: 'not_helpful_once: other articles for the previous question',
+          scores: scoresOf(alt, locale, sent),
+        };
       }
     }
     return { action: 'handoff', reason: 'low_confidence', scores };
@@ -400,5 +421,10 @@ export function onFeedback(helpful: boolean, context: DecideContext, options: Bo
   const alt = retrieve(k, normalizeForRules(prev.query), k.locale, options, prev.offered);
   const ids = alt.top.slice(0, 3).map((t) => t.articleId);
   if (ids.length === 0) return null;
-  return { action: 'suggest', articleIds: ids, reason: 'not_helpful_once: other articles for the previous question', scores: scoresOf(alt, locale, { score: 0, intensity: 0 }) };
+  return {
+    action: 'suggest',
+    articleIds: ids,
+    reason: 'not_helpful_once: other articles for the previous question',
+    scores: scoresOf(alt, locale, { score: 0, intensity: 0 }),
+  };
 }

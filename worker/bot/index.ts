@@ -22,13 +22,14 @@
  * Every decision carries `scores` (top articles, confidence, coverage, margin, terms,
  * sentiment) for the agent console.
  */
-export { decide, onFeedback, confidenceOf } from './decide.ts';
-export type { Decision, DecideContext, DecisionScores, HandoffReason, HistoryEntry, ScoredArticle } from './decide.ts';
-export { botOptions, DEFAULT_BOT_OPTIONS, THRESHOLDS } from './options.ts';
-export type { BotOptions, BotOptionOverrides, ConfidenceModel, RetrievalParams, Thresholds } from './options.ts';
-export { smalltalkReply } from './rules.ts';
-export type { SmalltalkKind } from './rules.ts';
-export { loadKnowledge, loadSiteKnowledge, getArticle } from './knowledge.ts';
+
+export type { DecideContext, Decision, DecisionScores, HandoffReason, HistoryEntry, ScoredArticle } from './decide.ts';
+export { confidenceOf, decide, onFeedback } from './decide.ts';
 export type { ArticleView, CompiledArticle, CompiledKnowledge, Knowledge, SiteKnowledge } from './knowledge.ts';
-export { detectLocale, tokenize } from './text.ts';
+export { getArticle, loadKnowledge, loadSiteKnowledge } from './knowledge.ts';
+export type { BotOptionOverrides, BotOptions, ConfidenceModel, RetrievalParams, Thresholds } from './options.ts';
+export { botOptions, DEFAULT_BOT_OPTIONS, THRESHOLDS } from './options.ts';
+export type { SmalltalkKind } from './rules.ts';
+export { smalltalkReply } from './rules.ts';
 export type { Locale } from './text.ts';
+export { detectLocale, tokenize } from './text.ts';

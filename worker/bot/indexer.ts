@@ -5,8 +5,8 @@
  * by the bench (synthetic KBs in memory) and by tests.
  */
 import lunr from 'lunr';
-import { lexiconWords, tokenize, type Locale } from './text.ts';
 import { COMPILED_FORMAT, type CompiledArticle, type CompiledKnowledge } from './knowledge.ts';
+import { type Locale, lexiconWords, tokenize } from './text.ts';
 
 export interface IndexInput {
   id: string;

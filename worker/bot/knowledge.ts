@@ -263,10 +263,7 @@ export function docTermsOf(k: Knowledge): Map<string, string[]> {
 }
 
 /** Load every locale of one compiled site. */
-export function loadSiteKnowledge(entry: {
-  site: { id: string; defaultLocale?: string };
-  locales: Partial<Record<string, CompiledKnowledge>>;
-}): SiteKnowledge {
+export function loadSiteKnowledge(entry: { site: { id: string; defaultLocale?: string }; locales: Partial<Record<string, CompiledKnowledge>> }): SiteKnowledge {
   const locales: Partial<Record<Locale, Knowledge>> = {};
   for (const [loc, compiled] of Object.entries(entry.locales)) {
     if (compiled && (loc === 'en' || loc === 'zh')) locales[loc] = loadKnowledge(compiled);

@@ -15,7 +15,7 @@
  * already stores for each question document (no change to the compiled format), and a query
  * costs O(articles + postings of its terms), which keeps p99 low at 10,000 articles.
  */
-import { docTermsOf, refToArticleId, type Knowledge } from './knowledge.ts';
+import { docTermsOf, type Knowledge, refToArticleId } from './knowledge.ts';
 
 /** Additive (Laplace) smoothing; 1 was best on the dev split (0.1 and 0.5 tried). */
 const ALPHA = 1;

@@ -38,7 +38,8 @@ const SWEAR_EN = /\b(?:fuck\w*|shit\w*|bullshit|damn\w*|goddamn|crap\w*|wtf|piss
 
 const NEGATORS = new Set(['not', 'no', 'never', "don't", 'dont', "isn't", 'isnt', "wasn't", 'wasnt', "didn't", 'didnt', 'hardly']);
 
-const ANGER_ZH = /(?:垃圾|气死|太差|差劲|骗子|骗人|坑人|坑爹|黑店|无良|什么玩意|滚|妈的|他妈|操你|傻逼|傻b|sb|愤怒|生气|恼火|火大|无语|恶心|烂透|太烂|受够|忍无可忍|投诉你们|退钱！|气人|欺诈|诈骗)/;
+const ANGER_ZH =
+  /(?:垃圾|气死|太差|差劲|骗子|骗人|坑人|坑爹|黑店|无良|什么玩意|滚|妈的|他妈|操你|傻逼|傻b|sb|愤怒|生气|恼火|火大|无语|恶心|烂透|太烂|受够|忍无可忍|投诉你们|退钱！|气人|欺诈|诈骗)/;
 const NEGATIVE_ZH = /(?:失望|不满|糟糕|差|烂|慢死|太慢|不爽|郁闷|烦)/;
 
 export interface Sentiment {
@@ -60,7 +61,10 @@ export function sentiment(raw: string, locale: Locale): Sentiment {
   if (swear) intensity++;
   let score = 0;
   let base = 0; // without swear words: swearing is an intensity cue, not a sentiment by itself
-  const words = lower.replace(/[\u2019']/g, "'").split(/[^a-z']+/).filter(Boolean);
+  const words = lower
+    .replace(/[\u2019']/g, "'")
+    .split(/[^a-z']+/)
+    .filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const v = AFINN_EN[words[i]!];
     if (v === undefined) continue;
@@ -92,7 +96,8 @@ export const ANGER = { strong: -5, withCue: -2 } as const;
 
 const PERSON =
   '(?:human(?:\\s+(?:being|agent|representative))?|(?:a\\s+)?(?:real|live|actual)\\s+(?:person|human|agent|people|one)|person|people|agents?|operators?|representatives?|reps?|somebody|someone|staff|employee|assistants?|advisors?|advisers?|consultants?|supervisor|manager|specialist)';
-const REACH = '(?:talk|talking|speak|speaking|chat|chatting|connect|connected|contact|contacting|reach|reaching|transfer|transferred|put|get|getting|send|escalate|forward|call|calling|message|communicate|phone)';
+const REACH =
+  '(?:talk|talking|speak|speaking|chat|chatting|connect|connected|contact|contacting|reach|reaching|transfer|transferred|put|get|getting|send|escalate|forward|call|calling|message|communicate|phone)';
 
 const HUMAN_EN: RegExp[] = [
   new RegExp(`\\b${REACH}\\b(?:\\s+\\S+){0,4}?\\s+(?:to|with|me)?\\s*(?:an?\\s+|the\\s+|your\\s+|some\\s+)?${PERSON}\\b`),
@@ -136,7 +141,8 @@ const COMPLAINT_EN: RegExp[] = [
   /\b(?:un(?:happy|satisfied)|dissatisfied|not (?:happy|satisfied|pleased)|disappointed)\s+(?:with|by|about|in)\s+(?:your|the|this)\s+(?:service|company|shop|store|business|support|staff|organi[sz]ation|firm|treatment|attitude)\b/,
   /\b(?:report|reporting)\s+(?:a |an |the )?(?:problem|issue|incident)\s+(?:with|about)\s+(?:your|the)\s+(?:service|staff|company)\b/,
 ];
-const NOT_COMPLAINT_EN = /\b(?:warranty|guarantee|refund|insurance|giftcard|gift|voucher|reward|points?|price|promocode|discount|damage[sd]?|parcel|package|delivery|money|storecredit|compensation)\b/;
+const NOT_COMPLAINT_EN =
+  /\b(?:warranty|guarantee|refund|insurance|giftcard|gift|voucher|reward|points?|price|promocode|discount|damage[sd]?|parcel|package|delivery|money|storecredit|compensation)\b/;
 const COMPLAINT_ZH = /(?:投诉|举报|申诉|不满意|很不满|抱怨|维权|服务太差|态度太差|态度差)/;
 
 export function isComplaint(norm: string, raw: string): boolean {
@@ -168,8 +174,10 @@ export function isNotHelpful(norm: string, raw: string): boolean {
 export type SmalltalkKind = 'greeting' | 'thanks' | 'goodbye';
 
 const GREET_EN = /\b(?:hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|morning|evening|hola|bonjour)\b/g;
-const THANKS_EN = /\b(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|your help)|many thanks|great|perfect|awesome|cool|ok(?:ay)?|got it|that helped|that'?s helpful|helpful)\b/g;
-const BYE_EN = /\b(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|take care|have a (?:nice|good|great) (?:day|one|evening)|that'?s all|nothing else|i'?m done|gotta go)\b/g;
+const THANKS_EN =
+  /\b(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|your help)|many thanks|great|perfect|awesome|cool|ok(?:ay)?|got it|that helped|that'?s helpful|helpful)\b/g;
+const BYE_EN =
+  /\b(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|take care|have a (?:nice|good|great) (?:day|one|evening)|that'?s all|nothing else|i'?m done|gotta go)\b/g;
 const FILLER_EN = /\b(?:there|all|team|guys|everyone|bot|kefu|again|and|so|very|much|a lot|for (?:the|your) help|for helping|you|u|again|lol|:\)|please)\b/g;
 
 const GREET_ZH = /(?:你好|您好|嗨|哈喽|哈啰|早上好|下午好|晚上好|早安|在吗|在不在|有人吗|hello|hi)/g;
@@ -215,6 +223,11 @@ const REPLIES: Record<SmalltalkKind, Record<Locale, (name?: string) => string>> 
 
 /** The fixed short reply for a smalltalk decision. `name` is the identified shopper, if any. */
 export function smalltalkReply(kind: SmalltalkKind, locale: Locale, name?: string): string {
-  const clean = name?.normalize('NFKC').replace(/[\p{C}<>]/gu, '').trim().slice(0, 60) || undefined;
+  const clean =
+    name
+      ?.normalize('NFKC')
+      .replace(/[\p{C}<>]/gu, '')
+      .trim()
+      .slice(0, 60) || undefined;
   return REPLIES[kind][locale](clean);
 }

@@ -4,7 +4,7 @@
  * rules are the protocol's zod schema; the body rules (no raw HTML, safe links, a first
  * paragraph) are markdown-aware. Pure: the Worker and the Node build import this one copy.
  */
-import { articleContentSchema, articleIdSchema, type ArticleContent } from '../../protocol/site-admin.ts';
+import { type ArticleContent, articleContentSchema, articleIdSchema } from '../../protocol/site-admin.ts';
 import { bodyProblems, renderMarkdown } from './markdown.ts';
 
 export interface FieldError {

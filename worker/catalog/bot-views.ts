@@ -3,7 +3,7 @@
  * confidence, reasons), agent assist and the article picker of a knowledge gap. Pure.
  */
 import type { AssistArticle, BotTrialArticle, BotTrialResponse } from '../../protocol/site-admin.ts';
-import { decide, type Decision, type SiteKnowledge } from '../bot/index.ts';
+import { type Decision, decide, type SiteKnowledge } from '../bot/index.ts';
 import type { Locale } from '../bot/text.ts';
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -224,7 +224,13 @@ export class CatalogStore {
         id,
       )
       .toArray()
-      .map((row) => ({ revision: row.revision, content: JSON.parse(row.content) as ArticleContent, savedAt: row.saved_at, savedBy: row.saved_by, published: row.published === 1 }));
+      .map((row) => ({
+        revision: row.revision,
+        content: JSON.parse(row.content) as ArticleContent,
+        savedAt: row.saved_at,
+        savedBy: row.saved_by,
+        published: row.published === 1,
+      }));
   }
 
   // ---- compiled indexes -------------------------------------------------------------------
@@ -281,7 +287,9 @@ export class CatalogStore {
 
   indexChunkSizes(): { locale: string; seq: number; bytes: number }[] {
     if (!this.hasSchema()) return [];
-    return this.sql.exec<{ locale: string; seq: number; bytes: number }>('SELECT locale, seq, length(data) AS bytes FROM index_chunks ORDER BY locale, seq').toArray();
+    return this.sql
+      .exec<{ locale: string; seq: number; bytes: number }>('SELECT locale, seq, length(data) AS bytes FROM index_chunks ORDER BY locale, seq')
+      .toArray();
   }
 
   // ---- proposed example questions ---------------------------------------------------------
@@ -305,7 +313,14 @@ export class CatalogStore {
         'SELECT * FROM proposals ORDER BY count DESC, last_seen DESC LIMIT 200',
       )
       .toArray()
-      .map((row) => ({ id: row.id, locale: row.locale as Locale, articleId: row.article_id, question: row.question, count: row.count, lastSeen: row.last_seen }));
+      .map((row) => ({
+        id: row.id,
+        locale: row.locale as Locale,
+        articleId: row.article_id,
+        question: row.question,
+        count: row.count,
+        lastSeen: row.last_seen,
+      }));
   }
 
   proposal(id: number): ProposalRecord | null {
@@ -313,7 +328,9 @@ export class CatalogStore {
     const row = this.sql
       .exec<{ id: number; locale: string; article_id: string; question: string; count: number; last_seen: number }>('SELECT * FROM proposals WHERE id = ?', id)
       .toArray()[0];
-    return row ? { id: row.id, locale: row.locale as Locale, articleId: row.article_id, question: row.question, count: row.count, lastSeen: row.last_seen } : null;
+    return row
+      ? { id: row.id, locale: row.locale as Locale, articleId: row.article_id, question: row.question, count: row.count, lastSeen: row.last_seen }
+      : null;
   }
 
   deleteProposal(id: number): boolean {

@@ -1,5 +1,5 @@
 /** The settings a new shop starts with (`npm run site:create`): valid, English, open on weekdays. */
-import { SiteConfigSchema, type SiteConfig } from '../../protocol/site-config.ts';
+import { type SiteConfig, SiteConfigSchema } from '../../protocol/site-config.ts';
 
 export function defaultSiteSettings(input: { id: string; name: string; origins: string[] }): SiteConfig {
   const weekday: [string, string][] = [['09:00', '17:00']];

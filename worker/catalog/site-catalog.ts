@@ -29,7 +29,7 @@ import type { Locale } from '../bot/text.ts';
 import type { Env } from '../env.ts';
 import { articleErrors, duplicateArticle, type FieldError } from './article-rules.ts';
 import { trialOf } from './bot-views.ts';
-import { CatalogStore, type ArticleRecord } from './catalog-store.ts';
+import { type ArticleRecord, CatalogStore } from './catalog-store.ts';
 import { compileLocale, toIndexedArticle } from './compile-site.ts';
 
 /** What an operation returns over RPC; the route turns failures into 400/404/409 bodies. */
@@ -50,7 +50,8 @@ export interface CatalogSnapshot {
 
 const ok = <T>(value: T): CatalogResult<T> => ({ ok: true, value });
 const notFound = (message = 'No such article.') => ({ ok: false, status: 404, message }) as const;
-const invalid = (error: FieldError, kind: 'invalid_article' | 'invalid_settings' = 'invalid_article') => ({ ok: false, status: 400, error: { ...error, kind } }) as const;
+const invalid = (error: FieldError, kind: 'invalid_article' | 'invalid_settings' = 'invalid_article') =>
+  ({ ok: false, status: 400, error: { ...error, kind } }) as const;
 
 function contentOf(a: ArticleContent): ArticleContent {
   return { title: a.title, tags: [...a.tags], questions: [...a.questions], body: a.body };
@@ -90,7 +91,13 @@ export class SiteCatalog extends DurableObject<Env> {
   // ---- settings ---------------------------------------------------------------------------
 
   async createSite(settings: SiteConfig): Promise<CatalogResult<{ site: SiteConfig; version: number }>> {
-    if (this.store.settings()) return { ok: false, status: 409, message: 'A site with this id already exists.', current: { site: this.store.settings(), version: this.store.version() } };
+    if (this.store.settings())
+      return {
+        ok: false,
+        status: 409,
+        message: 'A site with this id already exists.',
+        current: { site: this.store.settings(), version: this.store.version() },
+      };
     const version = this.ctx.storage.transactionSync(() => {
       this.store.setSettings(settings);
       return this.store.bumpVersion();
@@ -103,7 +110,12 @@ export class SiteCatalog extends DurableObject<Env> {
     if (!current) return notFound('Unknown site.');
     if (settings.id !== current.id) return invalid({ field: 'id', message: `the site id cannot change (it is "${current.id}")` }, 'invalid_settings');
     if (baseVersion !== this.store.version()) {
-      return { ok: false, status: 409, message: 'Someone else changed this site meanwhile. Review the current settings and save again.', current: { site: current, version: this.store.version() } };
+      return {
+        ok: false,
+        status: 409,
+        message: 'Someone else changed this site meanwhile. Review the current settings and save again.',
+        current: { site: current, version: this.store.version() },
+      };
     }
     const version = this.ctx.storage.transactionSync(() => {
       this.store.setSettings(settings);
@@ -119,7 +131,8 @@ export class SiteCatalog extends DurableObject<Env> {
       const a = payload.articles[i]!;
       const errors = articleErrors(a.id, contentOf(a));
       if (errors.length) return invalid({ ...errors[0]!, field: `articles.${i}.${errors[0]!.field}` });
-      if (!payload.settings.locales.includes(a.locale)) return invalid({ field: `articles.${i}.locale`, message: `locale "${a.locale}" is not listed in the settings' "locales"` });
+      if (!payload.settings.locales.includes(a.locale))
+        return invalid({ field: `articles.${i}.locale`, message: `locale "${a.locale}" is not listed in the settings' "locales"` });
     }
     const duplicate = duplicateArticle(payload.articles);
     if (duplicate) return invalid({ field: `articles.${duplicate.index}.id`, message: `duplicate id "${duplicate.id}" in ${duplicate.locale}` });
@@ -133,7 +146,17 @@ export class SiteCatalog extends DurableObject<Env> {
       const before = existing.get(`${a.locale}/${a.id}`);
       if (before && before.status === 'published' && sameContent(before.published, content) && sameContent(before.draft, content)) continue;
       const revision = (before?.revision ?? 0) + 1;
-      changed.push({ locale: a.locale, id: a.id, draft: content, revision, published: content, publishedRevision: revision, status: 'published', updatedAt: now, updatedBy: by });
+      changed.push({
+        locale: a.locale,
+        id: a.id,
+        draft: content,
+        revision,
+        published: content,
+        publishedRevision: revision,
+        status: 'published',
+        updatedAt: now,
+        updatedBy: by,
+      });
     }
     const removed = [...existing.values()].filter((a) => !incoming.has(`${a.locale}/${a.id}`));
     const settingsChanged = JSON.stringify(this.store.settings()) !== JSON.stringify(payload.settings);
@@ -174,9 +197,7 @@ export class SiteCatalog extends DurableObject<Env> {
     if (errors.length) return invalid(errors[0]!);
     const current = this.store.article(locale, id);
     if (current ? baseRevision !== current.revision : baseRevision !== null) {
-      return current
-        ? this.conflict(current)
-        : { ok: false, status: 409, message: 'This article no longer exists. Save it as a new article.', current: null };
+      return current ? this.conflict(current) : { ok: false, status: 409, message: 'This article no longer exists. Save it as a new article.', current: null };
     }
     if (!current && this.store.articleCount() >= ARTICLE_LIMITS.articlesPerSite) {
       return invalid({ field: 'id', message: `a site has at most ${ARTICLE_LIMITS.articlesPerSite} articles` });
@@ -195,7 +216,12 @@ export class SiteCatalog extends DurableObject<Env> {
     };
     this.ctx.storage.transactionSync(() => {
       this.store.putArticle(record);
-      this.store.addVersion(locale, id, { revision: record.revision, content: record.draft, savedAt: now, savedBy: by, published: false }, ARTICLE_LIMITS.history);
+      this.store.addVersion(
+        locale,
+        id,
+        { revision: record.revision, content: record.draft, savedAt: now, savedBy: by, published: false },
+        ARTICLE_LIMITS.history,
+      );
     });
     return ok(detailOf(record));
   }
@@ -204,7 +230,14 @@ export class SiteCatalog extends DurableObject<Env> {
     const current = this.store.article(locale, id);
     if (!current) return notFound();
     if (current.revision !== baseRevision) return this.conflict(current);
-    const record: ArticleRecord = { ...current, published: current.draft, publishedRevision: current.revision, status: 'published', updatedAt: Date.now(), updatedBy: by };
+    const record: ArticleRecord = {
+      ...current,
+      published: current.draft,
+      publishedRevision: current.revision,
+      status: 'published',
+      updatedAt: Date.now(),
+      updatedBy: by,
+    };
     this.publishChanges([record], [], () => this.store.markVersionPublished(locale, id, record.revision));
     return ok(detailOf(record));
   }
@@ -213,7 +246,14 @@ export class SiteCatalog extends DurableObject<Env> {
     const current = this.store.article(locale, id);
     if (!current) return notFound();
     if (current.revision !== baseRevision) return this.conflict(current);
-    const record: ArticleRecord = { ...current, published: null, publishedRevision: null, status: current.status === 'draft' ? 'draft' : 'unpublished', updatedAt: Date.now(), updatedBy: by };
+    const record: ArticleRecord = {
+      ...current,
+      published: null,
+      publishedRevision: null,
+      status: current.status === 'draft' ? 'draft' : 'unpublished',
+      updatedAt: Date.now(),
+      updatedBy: by,
+    };
     this.publishChanges([record], []);
     return ok(detailOf(record));
   }
@@ -229,7 +269,11 @@ export class SiteCatalog extends DurableObject<Env> {
 
   async history(locale: Locale, id: string): Promise<CatalogResult<ArticleVersion[]>> {
     if (!this.store.article(locale, id)) return notFound();
-    return ok(this.store.versions(locale, id).map((v) => ({ revision: v.revision, title: v.content.title, savedAt: v.savedAt, savedBy: v.savedBy, published: v.published })));
+    return ok(
+      this.store
+        .versions(locale, id)
+        .map((v) => ({ revision: v.revision, title: v.content.title, savedAt: v.savedAt, savedBy: v.savedBy, published: v.published })),
+    );
   }
 
   /** An earlier revision becomes the draft (a new revision; publish it to serve it). */
@@ -248,7 +292,8 @@ export class SiteCatalog extends DurableObject<Env> {
   async addExampleQuestion(locale: Locale, articleId: string, question: string, by: string): Promise<CatalogResult<ArticleDetail>> {
     const current = this.store.article(locale, articleId);
     if (!current) return notFound();
-    if (current.status !== 'published' || !current.published) return invalid({ field: 'articleId', message: 'publish the article first: example questions go into the published article' });
+    if (current.status !== 'published' || !current.published)
+      return invalid({ field: 'articleId', message: 'publish the article first: example questions go into the published article' });
     const add = (content: ArticleContent): ArticleContent =>
       content.questions.some((q) => q.toLowerCase() === question.toLowerCase()) ? content : { ...content, questions: [...content.questions, question] };
     const published = add(current.published);
@@ -321,7 +366,12 @@ export class SiteCatalog extends DurableObject<Env> {
   // -------------------------------------------------------------------------------------------
 
   private conflict(current: ArticleRecord): CatalogResult<never> {
-    return { ok: false, status: 409, message: 'Someone else saved this article meanwhile. Compare with the current version and save again.', current: detailOf(current) };
+    return {
+      ok: false,
+      status: 409,
+      message: 'Someone else saved this article meanwhile. Compare with the current version and save again.',
+      current: detailOf(current),
+    };
   }
 
   /**
@@ -393,4 +443,3 @@ function summaryOf(a: ArticleRecord): ArticleSummary {
 function detailOf(a: ArticleRecord): ArticleDetail {
   return { ...summaryOf(a), questions: a.draft.questions, body: a.draft.body, publishedRevision: a.status === 'published' ? a.publishedRevision : null };
 }
-

@@ -4,16 +4,16 @@
  * then refused by the Conversation itself when the chat belongs to another site.
  */
 import { zValidator } from '@hono/zod-validator';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { agentCreateSchema, agentLoginSchema, passwordChangeSchema, type AgentProfile, type SiteSetupResponse } from '../../protocol/index.ts';
+import { type AgentProfile, agentCreateSchema, agentLoginSchema, passwordChangeSchema, type SiteSetupResponse } from '../../protocol/index.ts';
 import { SESSION_COOKIE, SESSION_LIFETIME_SECONDS, signSession, verifySession } from '../agent-auth.ts';
+import { siteSettingsVersion } from '../catalog/site-cache.ts';
 import { clientAddress } from '../client-address.ts';
 import { CONVERSATION_HEADERS } from '../conversation.ts';
 import type { Env } from '../env.ts';
 import { INBOX_HEADERS } from '../site-inbox.ts';
-import { siteSettingsVersion } from '../catalog/site-cache.ts';
 import { findSite } from '../sites.ts';
 import { validationError } from './validation.ts';
 

@@ -5,10 +5,12 @@
  * Thin: validate, check the role, call the site's SiteCatalog, map its result to HTTP.
  */
 import { zValidator } from '@hono/zod-validator';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import {
+  type ArticlePreviewResponse,
+  type AssistResponse,
   articleDraftSchema,
   articleIdSchema,
   articlePreviewSchema,
@@ -16,26 +18,24 @@ import {
   articleRevisionSchema,
   assistSchema,
   botTrySchema,
+  type FieldErrorResponse,
   gapAddQuestionSchema,
+  type KnowledgeGap,
   LocaleSchema,
+  type SiteCreateResponse,
   siteCreateSchema,
   siteImportSchema,
   siteSettingsSaveSchema,
-  type ArticlePreviewResponse,
-  type AssistResponse,
-  type FieldErrorResponse,
-  type KnowledgeGap,
-  type SiteCreateResponse,
 } from '../../protocol/index.ts';
 import { assistOf, suggestionsOf } from '../catalog/bot-views.ts';
 import { defaultSiteSettings } from '../catalog/default-settings.ts';
 import { renderMarkdown } from '../catalog/markdown.ts';
-import type { CatalogResult } from '../catalog/site-catalog.ts';
 import { catalogOf, forgetSite } from '../catalog/site-cache.ts';
+import type { CatalogResult } from '../catalog/site-catalog.ts';
 import type { Env } from '../env.ts';
 import { findSite, isSiteId, knowledgeFor } from '../sites.ts';
 import { requireAdminKey } from './admin.ts';
-import { requireAgent, requireSameOrigin, type AgentContext } from './agent.ts';
+import { type AgentContext, requireAgent, requireSameOrigin } from './agent.ts';
 import { fieldValidationError, validationError } from './validation.ts';
 
 export const siteAdminRoutes = new Hono<AgentContext>();
@@ -75,10 +75,14 @@ function served<T>(siteId: string, result: CatalogResult<T>): CatalogResult<T> {
 siteAdminRoutes.use('/v1/agent/articles/*', requireSameOrigin, requireAgent);
 siteAdminRoutes.use('/v1/agent/articles', requireSameOrigin, requireAgent);
 
-siteAdminRoutes.get('/v1/agent/articles', zValidator('query', z.object({ locale: LocaleSchema.optional(), q: z.string().max(200).optional() }), validationError), async (c) => {
-  const { locale, q } = c.req.valid('query');
-  return c.json(await catalogOf(c.env, c.get('agent').site).listArticles(locale, q));
-});
+siteAdminRoutes.get(
+  '/v1/agent/articles',
+  zValidator('query', z.object({ locale: LocaleSchema.optional(), q: z.string().max(200).optional() }), validationError),
+  async (c) => {
+    const { locale, q } = c.req.valid('query');
+    return c.json(await catalogOf(c.env, c.get('agent').site).listArticles(locale, q));
+  },
+);
 
 siteAdminRoutes.post('/v1/agent/articles/preview', zValidator('json', articlePreviewSchema, fieldValidationError('invalid_article')), (c) => {
   const { html, excerpt } = renderMarkdown(c.req.valid('json').body);
@@ -90,24 +94,42 @@ siteAdminRoutes.get('/v1/agent/articles/:locale/:id', articleParams, async (c) =
   return reply(c, await settle(catalogOf(c.env, c.get('agent').site).article(locale, id)));
 });
 
-siteAdminRoutes.put('/v1/agent/articles/:locale/:id', requireAdmin, articleParams, zValidator('json', articleDraftSchema, fieldValidationError('invalid_article')), async (c) => {
-  const { locale, id } = c.req.valid('param');
-  const { baseRevision, ...content } = c.req.valid('json');
-  const agent = c.get('agent');
-  return reply(c, await settle(catalogOf(c.env, agent.site).saveDraft(locale, id, content, baseRevision, agent.email)));
-});
+siteAdminRoutes.put(
+  '/v1/agent/articles/:locale/:id',
+  requireAdmin,
+  articleParams,
+  zValidator('json', articleDraftSchema, fieldValidationError('invalid_article')),
+  async (c) => {
+    const { locale, id } = c.req.valid('param');
+    const { baseRevision, ...content } = c.req.valid('json');
+    const agent = c.get('agent');
+    return reply(c, await settle(catalogOf(c.env, agent.site).saveDraft(locale, id, content, baseRevision, agent.email)));
+  },
+);
 
-siteAdminRoutes.post('/v1/agent/articles/:locale/:id/publish', requireAdmin, articleParams, zValidator('json', articleRevisionSchema, validationError), async (c) => {
-  const { locale, id } = c.req.valid('param');
-  const agent = c.get('agent');
-  return reply(c, served(agent.site, await settle(catalogOf(c.env, agent.site).publish(locale, id, c.req.valid('json').baseRevision, agent.email))));
-});
+siteAdminRoutes.post(
+  '/v1/agent/articles/:locale/:id/publish',
+  requireAdmin,
+  articleParams,
+  zValidator('json', articleRevisionSchema, validationError),
+  async (c) => {
+    const { locale, id } = c.req.valid('param');
+    const agent = c.get('agent');
+    return reply(c, served(agent.site, await settle(catalogOf(c.env, agent.site).publish(locale, id, c.req.valid('json').baseRevision, agent.email))));
+  },
+);
 
-siteAdminRoutes.post('/v1/agent/articles/:locale/:id/unpublish', requireAdmin, articleParams, zValidator('json', articleRevisionSchema, validationError), async (c) => {
-  const { locale, id } = c.req.valid('param');
-  const agent = c.get('agent');
-  return reply(c, served(agent.site, await settle(catalogOf(c.env, agent.site).unpublish(locale, id, c.req.valid('json').baseRevision, agent.email))));
-});
+siteAdminRoutes.post(
+  '/v1/agent/articles/:locale/:id/unpublish',
+  requireAdmin,
+  articleParams,
+  zValidator('json', articleRevisionSchema, validationError),
+  async (c) => {
+    const { locale, id } = c.req.valid('param');
+    const agent = c.get('agent');
+    return reply(c, served(agent.site, await settle(catalogOf(c.env, agent.site).unpublish(locale, id, c.req.valid('json').baseRevision, agent.email))));
+  },
+);
 
 siteAdminRoutes.delete('/v1/agent/articles/:locale/:id', requireAdmin, articleParams, zValidator('json', articleRevisionSchema, validationError), async (c) => {
   const { locale, id } = c.req.valid('param');
@@ -121,20 +143,33 @@ siteAdminRoutes.get('/v1/agent/articles/:locale/:id/history', articleParams, asy
   return reply(c, result.ok ? { ok: true, value: { versions: result.value } } : result);
 });
 
-siteAdminRoutes.post('/v1/agent/articles/:locale/:id/restore', requireAdmin, articleParams, zValidator('json', articleRestoreSchema, validationError), async (c) => {
-  const { locale, id } = c.req.valid('param');
-  const { revision, baseRevision } = c.req.valid('json');
-  const agent = c.get('agent');
-  return reply(c, await settle(catalogOf(c.env, agent.site).restore(locale, id, revision, baseRevision, agent.email)));
-});
+siteAdminRoutes.post(
+  '/v1/agent/articles/:locale/:id/restore',
+  requireAdmin,
+  articleParams,
+  zValidator('json', articleRestoreSchema, validationError),
+  async (c) => {
+    const { locale, id } = c.req.valid('param');
+    const { revision, baseRevision } = c.req.valid('json');
+    const agent = c.get('agent');
+    return reply(c, await settle(catalogOf(c.env, agent.site).restore(locale, id, revision, baseRevision, agent.email)));
+  },
+);
 
 // ---- console: settings, try the bot, assist ------------------------------------------------------
 
-siteAdminRoutes.put('/v1/agent/site/settings', requireSameOrigin, requireAgent, requireAdmin, zValidator('json', siteSettingsSaveSchema, fieldValidationError('invalid_settings')), async (c) => {
-  const { settings, baseVersion } = c.req.valid('json');
-  const agent = c.get('agent');
-  return reply(c, served(agent.site, await settle(catalogOf(c.env, agent.site).saveSettings(settings, baseVersion))));
-});
+siteAdminRoutes.put(
+  '/v1/agent/site/settings',
+  requireSameOrigin,
+  requireAgent,
+  requireAdmin,
+  zValidator('json', siteSettingsSaveSchema, fieldValidationError('invalid_settings')),
+  async (c) => {
+    const { settings, baseVersion } = c.req.valid('json');
+    const agent = c.get('agent');
+    return reply(c, served(agent.site, await settle(catalogOf(c.env, agent.site).saveSettings(settings, baseVersion))));
+  },
+);
 
 siteAdminRoutes.post('/v1/agent/bot/try', requireSameOrigin, requireAgent, zValidator('json', botTrySchema, validationError), async (c) => {
   const { text, locale, drafts } = c.req.valid('json');
@@ -160,17 +195,25 @@ siteAdminRoutes.get('/v1/agent/knowledge-gaps', requireSameOrigin, requireAgent,
   });
 });
 
-siteAdminRoutes.post('/v1/agent/knowledge-gaps/:id/add-question', requireSameOrigin, requireAgent, requireAdmin, numericId, zValidator('json', gapAddQuestionSchema, validationError), async (c) => {
-  const agent = c.get('agent');
-  const gapId = Number(c.req.valid('param').id);
-  const siteInbox = inbox(c.env, agent.site);
-  const gap = await siteInbox.knowledgeGap(gapId);
-  if (!gap) return c.json({ error: 'not_found', message: 'No such knowledge gap (it may be solved already).' }, 404);
-  const { articleId, locale } = c.req.valid('json');
-  const result = served(agent.site, await settle(catalogOf(c.env, agent.site).addExampleQuestion(locale, articleId, gap.question, agent.email)));
-  if (result.ok) await siteInbox.solveKnowledgeGap(gapId);
-  return reply(c, result);
-});
+siteAdminRoutes.post(
+  '/v1/agent/knowledge-gaps/:id/add-question',
+  requireSameOrigin,
+  requireAgent,
+  requireAdmin,
+  numericId,
+  zValidator('json', gapAddQuestionSchema, validationError),
+  async (c) => {
+    const agent = c.get('agent');
+    const gapId = Number(c.req.valid('param').id);
+    const siteInbox = inbox(c.env, agent.site);
+    const gap = await siteInbox.knowledgeGap(gapId);
+    if (!gap) return c.json({ error: 'not_found', message: 'No such knowledge gap (it may be solved already).' }, 404);
+    const { articleId, locale } = c.req.valid('json');
+    const result = served(agent.site, await settle(catalogOf(c.env, agent.site).addExampleQuestion(locale, articleId, gap.question, agent.email)));
+    if (result.ok) await siteInbox.solveKnowledgeGap(gapId);
+    return reply(c, result);
+  },
+);
 
 siteAdminRoutes.get('/v1/agent/phrasing-proposals', requireSameOrigin, requireAgent, async (c) => {
   return c.json({ proposals: await catalogOf(c.env, c.get('agent').site).proposals() });
@@ -198,14 +241,22 @@ siteAdminRoutes.post('/v1/admin/sites', requireAdminKey, zValidator('json', site
   const created = await settle<{ version: number }>(catalogOf(c.env, input.id).createSite(settings));
   if (!created.ok) return reply(c, created);
   forgetSite(input.id);
-  const admin = await inbox(c.env, input.id).upsertAgent(input.id, { email: input.adminEmail, name: input.adminName ?? input.adminEmail.split('@')[0]!, role: 'admin' });
-  return c.json({ site: settings, version: created.value.version, admin: admin.agent, oneTimePassword: admin.oneTimePassword } satisfies SiteCreateResponse, 201);
+  const admin = await inbox(c.env, input.id).upsertAgent(input.id, {
+    email: input.adminEmail,
+    name: input.adminName ?? input.adminEmail.split('@')[0]!,
+    role: 'admin',
+  });
+  return c.json(
+    { site: settings, version: created.value.version, admin: admin.agent, oneTimePassword: admin.oneTimePassword } satisfies SiteCreateResponse,
+    201,
+  );
 });
 
 siteAdminRoutes.put('/v1/admin/sites/:site/import', requireAdminKey, siteParam, zValidator('json', siteImportSchema, validationError), async (c) => {
   const siteId = c.req.valid('param').site;
   const payload = c.req.valid('json');
-  if (payload.settings.id !== siteId) return c.json({ error: 'invalid_settings', message: `settings.id: must be "${siteId}"`, field: 'settings.id' } satisfies FieldErrorResponse, 400);
+  if (payload.settings.id !== siteId)
+    return c.json({ error: 'invalid_settings', message: `settings.id: must be "${siteId}"`, field: 'settings.id' } satisfies FieldErrorResponse, 400);
   return reply(c, served(siteId, await settle(catalogOf(c.env, siteId).importSite(payload, 'import'))));
 });
 

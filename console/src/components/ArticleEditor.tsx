@@ -23,10 +23,14 @@ import {
 } from '../api.ts';
 import {
   ARTICLE_LOCALES,
-  BODY_LIMIT,
+  type ArticleField,
+  type ArticleForm,
+  type ArticleLocale,
   articleFieldOf,
+  BODY_LIMIT,
   draftFromForm,
   emptyForm,
+  type FieldErrors,
   formFromArticle,
   sameForm,
   slugFromTitle,
@@ -34,10 +38,6 @@ import {
   splitTags,
   statusLabel,
   validateArticle,
-  type ArticleField,
-  type ArticleForm,
-  type ArticleLocale,
-  type FieldErrors,
 } from '../articles.ts';
 import { dateTime, isoTime, localeName } from '../format.ts';
 import { setUnsavedWork } from '../unsaved.ts';
@@ -45,9 +45,7 @@ import { Modal } from './Modal.tsx';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
 /** What to open: an existing article, or a new one (perhaps prefilled from a knowledge gap). */
-export type ArticleTarget =
-  | { kind: 'existing'; locale: ArticleLocale; id: string }
-  | { kind: 'new'; locale: ArticleLocale; id?: string; question?: string };
+export type ArticleTarget = { kind: 'existing'; locale: ArticleLocale; id: string } | { kind: 'new'; locale: ArticleLocale; id?: string; question?: string };
 
 interface ArticleEditorProps {
   target: ArticleTarget;
@@ -70,7 +68,9 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
   const ids = useId();
   const [load, setLoad] = useState<Load>(target.kind === 'existing' ? { phase: 'loading' } : { phase: 'ready' });
   const [article, setArticle] = useState<ArticleDetail | null>(null);
-  const [form, setForm] = useState<ArticleForm>(() => (target.kind === 'new' ? emptyForm(target.locale, target.id ?? '', target.question ?? '') : emptyForm(target.locale, target.id)));
+  const [form, setForm] = useState<ArticleForm>(() =>
+    target.kind === 'new' ? emptyForm(target.locale, target.id ?? '', target.question ?? '') : emptyForm(target.locale, target.id),
+  );
   const [idEdited, setIdEdited] = useState(target.kind === 'new' && !!target.id);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState<Busy>(null);
@@ -90,7 +90,9 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
 
   const isNew = article === null;
   const saved = article ? formFromArticle(article) : emptyForm(form.locale);
-  const dirty = isNew ? form.title !== '' || form.tags !== '' || form.body !== '' || (target.kind === 'new' && form.questions !== (target.question ?? '')) : !sameForm(form, saved);
+  const dirty = isNew
+    ? form.title !== '' || form.tags !== '' || form.body !== '' || (target.kind === 'new' && form.questions !== (target.question ?? ''))
+    : !sameForm(form, saved);
 
   useEffect(() => {
     setUnsavedWork(canEdit && dirty ? 'Your changes to this article are not saved.' : null);
@@ -133,7 +135,9 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
   }, [load.phase === 'ready']);
 
   // The live preview: the server renders and sanitises the markdown exactly as it will for the widget.
-  const [preview, setPreview] = useState<{ phase: 'idle' | 'loading' } | { phase: 'ready'; result: ArticlePreviewResponse } | { phase: 'error'; message: string }>({ phase: 'idle' });
+  const [preview, setPreview] = useState<
+    { phase: 'idle' | 'loading' } | { phase: 'ready'; result: ArticlePreviewResponse } | { phase: 'error'; message: string }
+  >({ phase: 'idle' });
   const previewSeq = useRef(0);
   useEffect(() => {
     const body = form.body;
@@ -168,7 +172,11 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
     if (error instanceof ApiError && error.status === 409) {
       const current = error.conflictCurrent<ArticleDetail>();
       if (current && typeof current.revision === 'number') setConflict(current);
-      else if (article) fetchArticle(article.locale, article.id).then((fresh) => active.current && setConflict(fresh), () => undefined);
+      else if (article)
+        fetchArticle(article.locale, article.id).then(
+          (fresh) => active.current && setConflict(fresh),
+          () => undefined,
+        );
       setErrors({ form: error.message });
       return;
     }
@@ -300,7 +308,13 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
     ) : null;
 
   return (
-    <section class="article-editor" aria-labelledby={`${ids}-heading`} data-testid="article-editor" data-article-id={article?.id ?? ''} data-locale={form.locale}>
+    <section
+      class="article-editor"
+      aria-labelledby={`${ids}-heading`}
+      data-testid="article-editor"
+      data-article-id={article?.id ?? ''}
+      data-locale={form.locale}
+    >
       <header class="row editor-head">
         <button type="button" class="button small ghost" data-testid="article-back" onClick={leave}>
           ← Articles
@@ -324,7 +338,13 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
         </p>
       )}
 
-      {article && <Translation article={article} canEdit={canEdit} onOpen={(next) => (canEdit && dirty ? setErrors({ form: 'Save or discard your changes before opening the other language.' }) : onOpen(next))} />}
+      {article && (
+        <Translation
+          article={article}
+          canEdit={canEdit}
+          onOpen={(next) => (canEdit && dirty ? setErrors({ form: 'Save or discard your changes before opening the other language.' }) : onOpen(next))}
+        />
+      )}
 
       {conflict && (
         <ConflictNotice
@@ -363,7 +383,15 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
               <div class="row field-row">
                 <div class="field grow">
                   <label for={`${ids}-id`}>Article id</label>
-                  <input {...fieldProps('id')} class="mono" value={form.id} maxLength={80} autocomplete="off" spellcheck={false} onInput={(event) => update('id', event.currentTarget.value)} />
+                  <input
+                    {...fieldProps('id')}
+                    class="mono"
+                    value={form.id}
+                    maxLength={80}
+                    autocomplete="off"
+                    spellcheck={false}
+                    onInput={(event) => update('id', event.currentTarget.value)}
+                  />
                   <p id={`${ids}-id-hint`} class="hint">
                     Lower-case letters, digits and dashes; the same id in every language. It cannot change later.
                   </p>
@@ -371,7 +399,12 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
                 </div>
                 <div class="field">
                   <label for={`${ids}-locale`}>Language</label>
-                  <select id={`${ids}-locale`} data-testid="article-locale-select" value={form.locale} onChange={(event) => update('locale', event.currentTarget.value)}>
+                  <select
+                    id={`${ids}-locale`}
+                    data-testid="article-locale-select"
+                    value={form.locale}
+                    onChange={(event) => update('locale', event.currentTarget.value)}
+                  >
                     {ARTICLE_LOCALES.map((locale) => (
                       <option key={locale} value={locale}>
                         {localeName(locale)}
@@ -399,15 +432,29 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
             </div>
             <div class="field">
               <label for={`${ids}-questions`}>Example questions</label>
-              <textarea {...fieldProps('questions')} lang={form.locale} rows={6} value={form.questions} onInput={(event) => update('questions', event.currentTarget.value)} />
+              <textarea
+                {...fieldProps('questions')}
+                lang={form.locale}
+                rows={6}
+                value={form.questions}
+                onInput={(event) => update('questions', event.currentTarget.value)}
+              />
               <p id={`${ids}-questions-hint`} class="hint">
-                One per line, in your shoppers' words. {splitQuestions(form.questions).length} {splitQuestions(form.questions).length === 1 ? 'question' : 'questions'}.
+                One per line, in your shoppers' words. {splitQuestions(form.questions).length}{' '}
+                {splitQuestions(form.questions).length === 1 ? 'question' : 'questions'}.
               </p>
               {fieldError('questions')}
             </div>
             <div class="field">
               <label for={`${ids}-body`}>Body (markdown)</label>
-              <textarea {...fieldProps('body')} lang={form.locale} class="mono" rows={14} value={form.body} onInput={(event) => update('body', event.currentTarget.value)} />
+              <textarea
+                {...fieldProps('body')}
+                lang={form.locale}
+                class="mono"
+                rows={14}
+                value={form.body}
+                onInput={(event) => update('body', event.currentTarget.value)}
+              />
               <p id={`${ids}-body-hint`} class={`hint ${form.body.length > BODY_LIMIT ? 'hint-warn' : ''}`}>
                 The first paragraph is the short answer the bot shows. Markdown only; raw HTML is refused. {form.body.length.toLocaleString('en')} of{' '}
                 {BODY_LIMIT.toLocaleString('en')} characters.
@@ -418,7 +465,13 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
               <button type="submit" class="button" data-testid="article-save" disabled={busy !== null || (!isNew && !dirty)}>
                 {busy === 'save' ? 'Saving…' : 'Save draft'}
               </button>
-              <button type="button" class="button primary" data-testid="article-publish" disabled={busy !== null || (!dirty && article?.status === 'published' && !article.hasUnpublishedChanges)} onClick={() => void publish()}>
+              <button
+                type="button"
+                class="button primary"
+                data-testid="article-publish"
+                disabled={busy !== null || (!dirty && article?.status === 'published' && !article.hasUnpublishedChanges)}
+                onClick={() => void publish()}
+              >
                 {busy === 'publish' ? 'Publishing…' : dirty || isNew ? 'Save and publish' : 'Publish'}
               </button>
               {article?.status === 'published' && (
@@ -485,8 +538,8 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
       {dialog === 'delete' && article && (
         <Modal title={`Delete “${article.title}”?`} onClose={() => setDialog(null)} testId="article-delete-dialog" describedBy={`${ids}-delete-text`}>
           <p id={`${ids}-delete-text`}>
-            The {localeName(article.locale)} version and its history are deleted, and the bot stops answering with it. The other language, if there is one, stays. This
-            cannot be undone.
+            The {localeName(article.locale)} version and its history are deleted, and the bot stops answering with it. The other language, if there is one,
+            stays. This cannot be undone.
           </p>
           <div class="row end">
             <button type="button" class="button" data-testid="article-delete-cancel" onClick={() => setDialog(null)}>
@@ -534,7 +587,8 @@ function Translation({ article, canEdit, onOpen }: { article: ArticleDetail; can
     setLoad({ phase: 'loading' });
     fetchArticle(other, article.id).then(
       (found) => live && setLoad({ phase: 'ready', article: found }),
-      (error: unknown) => live && setLoad(error instanceof ApiError && error.status === 404 ? { phase: 'missing' } : { phase: 'error', message: messageOf(error) }),
+      (error: unknown) =>
+        live && setLoad(error instanceof ApiError && error.status === 404 ? { phase: 'missing' } : { phase: 'error', message: messageOf(error) }),
     );
     return () => {
       live = false;
@@ -542,14 +596,26 @@ function Translation({ article, canEdit, onOpen }: { article: ArticleDetail; can
   }, [article.id, other]);
 
   if (load.phase === 'loading') return null;
-  if (load.phase === 'error') return <p class="hint">The {localeName(other)} version could not be loaded: {load.message}</p>;
+  if (load.phase === 'error')
+    return (
+      <p class="hint">
+        The {localeName(other)} version could not be loaded: {load.message}
+      </p>
+    );
   if (load.phase === 'missing') {
     return (
       <p class="row translation" data-testid="article-translation" data-state="missing">
         <span class="badge badge-missing">Missing translation</span>
-        <span class="muted small">There is no {localeName(other)} version; shoppers writing in {localeName(other)} do not get this answer.</span>
+        <span class="muted small">
+          There is no {localeName(other)} version; shoppers writing in {localeName(other)} do not get this answer.
+        </span>
         {canEdit && (
-          <button type="button" class="button small" data-testid="article-translation-write" onClick={() => onOpen({ kind: 'new', locale: other, id: article.id })}>
+          <button
+            type="button"
+            class="button small"
+            data-testid="article-translation-write"
+            onClick={() => onOpen({ kind: 'new', locale: other, id: article.id })}
+          >
             Write the {localeName(other)} version
           </button>
         )}
@@ -625,7 +691,8 @@ function ConflictNotice({ current, mine, onTakeTheirs, onKeepMine }: ConflictNot
         <strong>
           {current.updatedBy} saved this article ({dateTime(current.updatedAt)}) while you were editing.
         </strong>{' '}
-        Nothing of yours was saved, and nothing of theirs was overwritten. Their version is revision <span data-testid="article-conflict-revision">{current.revision}</span>:
+        Nothing of yours was saved, and nothing of theirs was overwritten. Their version is revision{' '}
+        <span data-testid="article-conflict-revision">{current.revision}</span>:
       </p>
       <dl class="settings-list conflict-theirs" lang={current.locale}>
         <dt>Title ({differs(current.title, mine.title)})</dt>

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import type { ArticleSummary } from '../../../protocol/site-admin.ts';
 import { featureError, fetchArticles, fetchSiteSetup } from '../api.ts';
-import { ARTICLE_LOCALES, groupArticles, statusLabel, type ArticleLocale } from '../articles.ts';
+import { ARTICLE_LOCALES, type ArticleLocale, groupArticles, statusLabel } from '../articles.ts';
 import { localeName } from '../format.ts';
 import { ArticleEditor, type ArticleTarget } from './ArticleEditor.tsx';
 import { TryBotBox } from './TryBotBox.tsx';
@@ -88,7 +88,11 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
           <h1 id="articles-title" class="page-title">
             Articles
           </h1>
-          <p class="muted">{canEdit ? 'Your help centre: what the bot answers with. Edit, preview and publish; drafts stay private until published.' : 'The help articles the bot answers with. Only the site\'s admins can change them.'}</p>
+          <p class="muted">
+            {canEdit
+              ? 'Your help centre: what the bot answers with. Edit, preview and publish; drafts stay private until published.'
+              : "The help articles the bot answers with. Only the site's admins can change them."}
+          </p>
         </div>
         {canEdit && !target && (
           <button type="button" class="button primary" data-testid="article-new" onClick={() => open({ kind: 'new', locale: locale || 'en' })}>
@@ -120,11 +124,23 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
           <div class="row list-filters" role="search">
             <div class="field grow">
               <label for={`${ids}-search`}>Search</label>
-              <input id={`${ids}-search`} type="search" data-testid="articles-search" value={query} placeholder="Title, tag or words in the article" onInput={(event) => setQuery(event.currentTarget.value)} />
+              <input
+                id={`${ids}-search`}
+                type="search"
+                data-testid="articles-search"
+                value={query}
+                placeholder="Title, tag or words in the article"
+                onInput={(event) => setQuery(event.currentTarget.value)}
+              />
             </div>
             <div class="field">
               <label for={`${ids}-locale`}>Language</label>
-              <select id={`${ids}-locale`} data-testid="articles-locale" value={locale} onChange={(event) => setLocale(event.currentTarget.value as '' | ArticleLocale)}>
+              <select
+                id={`${ids}-locale`}
+                data-testid="articles-locale"
+                value={locale}
+                onChange={(event) => setLocale(event.currentTarget.value as '' | ArticleLocale)}
+              >
                 <option value="">All languages</option>
                 {ARTICLE_LOCALES.map((code) => (
                   <option key={code} value={code}>
@@ -182,7 +198,13 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
                         <td key={code} data-locale={code} data-testid={`article-cell-${code}`}>
                           {article ? (
                             <div class="article-cell">
-                              <button type="button" class="link-button" lang={code} data-testid="article-open" onClick={() => open({ kind: 'existing', locale: code, id: row.id })}>
+                              <button
+                                type="button"
+                                class="link-button"
+                                lang={code}
+                                data-testid="article-open"
+                                onClick={() => open({ kind: 'existing', locale: code, id: row.id })}
+                              >
                                 {article.title}
                               </button>
                               <span class={`badge status-${article.status}`} data-testid="article-status-badge">

@@ -56,7 +56,14 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
         <h2 id={`${ids}-title`} class="assist-title">
           Suggested articles
         </h2>
-        <button type="button" class="button small ghost" aria-expanded={open} aria-controls={`${ids}-body`} data-testid="assist-toggle" onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          class="button small ghost"
+          aria-expanded={open}
+          aria-controls={`${ids}-body`}
+          data-testid="assist-toggle"
+          onClick={() => setOpen(!open)}
+        >
           {open ? 'Hide' : 'Show'}
         </button>
       </div>
@@ -86,7 +93,14 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
                       {article.excerpt}
                     </p>
                   </div>
-                  <button type="button" class="button small" data-testid="assist-insert" aria-describedby={`${ids}-${article.locale}-${article.id}`} title="Put the short answer and a reference into the reply" onClick={() => onInsert(assistReply(article))}>
+                  <button
+                    type="button"
+                    class="button small"
+                    data-testid="assist-insert"
+                    aria-describedby={`${ids}-${article.locale}-${article.id}`}
+                    title="Put the short answer and a reference into the reply"
+                    onClick={() => onInsert(assistReply(article))}
+                  >
                     Insert
                   </button>
                 </li>

@@ -66,7 +66,11 @@ export function CodeBlock({ code, label, testId }: CodeBlockProps) {
           <span class="visually-hidden"> the {label}</span>
         </button>
         <span class="hint" role="status">
-          {state === 'copied' ? `The ${label} is on your clipboard.` : state === 'selected' ? 'The clipboard is not available here: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.' : ''}
+          {state === 'copied'
+            ? `The ${label} is on your clipboard.`
+            : state === 'selected'
+              ? 'The clipboard is not available here: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.'
+              : ''}
         </span>
       </div>
     </div>

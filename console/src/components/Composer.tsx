@@ -239,7 +239,10 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
           Internal note
         </label>
         <p id={hintId} class={`hint ${blocked ? 'hint-warn' : ''}`} aria-live="polite">
-          {blocked ?? (menuOpen ? `${options.length} canned ${options.length === 1 ? 'reply' : 'replies'}: arrows to pick, Enter to insert, Esc to close` : 'Enter to send · Shift+Enter for a new line')}
+          {blocked ??
+            (menuOpen
+              ? `${options.length} canned ${options.length === 1 ? 'reply' : 'replies'}: arrows to pick, Enter to insert, Esc to close`
+              : 'Enter to send · Shift+Enter for a new line')}
         </p>
         <button type="submit" class={`button ${asNote ? 'note-button' : 'primary'}`} data-testid="composer-send" disabled={!draft.trim() || blocked !== null}>
           {asNote ? 'Add note' : 'Send'}

@@ -63,7 +63,15 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
 
   return (
     <>
-      <main id="conversation" class="conversation" tabIndex={-1} aria-labelledby="conversation-title" data-testid="conversation" data-conversation-id={chat.conversationId} data-state={chat.state ?? ''}>
+      <main
+        id="conversation"
+        class="conversation"
+        tabIndex={-1}
+        aria-labelledby="conversation-title"
+        data-testid="conversation"
+        data-conversation-id={chat.conversationId}
+        data-state={chat.state ?? ''}
+      >
         <header class="conversation-head">
           <div class="conversation-title-block">
             <h1 id="conversation-title" class="conversation-title">
@@ -87,7 +95,13 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
             <button type="button" class="button" data-testid="transfer-button" disabled={!mine || !online} onClick={() => setDialog('transfer')}>
               Transfer…
             </button>
-            <button type="button" class="button" data-testid="back-to-bot-button" disabled={!mine || !online} onClick={() => act(connection.backToBot(), 'The bot has the chat again.')}>
+            <button
+              type="button"
+              class="button"
+              data-testid="back-to-bot-button"
+              disabled={!mine || !online}
+              onClick={() => act(connection.backToBot(), 'The bot has the chat again.')}
+            >
               Back to bot
             </button>
             <button type="button" class="button danger" data-testid="close-button" disabled={!mine || !online} onClick={() => setDialog('close')}>
@@ -121,8 +135,7 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
 
         {chat.state === 'closed' && (
           <p class="closed-banner" role="status" data-testid="closed-banner">
-            This chat is closed.{' '}
-            {chat.rating ? `The shopper rated it ${chat.rating.score} out of 5.` : 'Waiting for the shopper’s rating.'}
+            This chat is closed. {chat.rating ? `The shopper rated it ${chat.rating.score} out of 5.` : 'Waiting for the shopper’s rating.'}
           </p>
         )}
 
@@ -225,7 +238,15 @@ function TransferDialog({ me, agents, onCancel, onTransfer }: TransferDialogProp
           </div>
           <div class="field">
             <label for="transfer-note">Note for your colleague</label>
-            <textarea id="transfer-note" data-testid="transfer-note" rows={3} maxLength={2000} value={note} onInput={(event) => setNote(event.currentTarget.value)} aria-describedby="transfer-note-hint" />
+            <textarea
+              id="transfer-note"
+              data-testid="transfer-note"
+              rows={3}
+              maxLength={2000}
+              value={note}
+              onInput={(event) => setNote(event.currentTarget.value)}
+              aria-describedby="transfer-note-hint"
+            />
             <p id="transfer-note-hint" class="hint">
               Saved as an internal note; the shopper never sees it.
             </p>

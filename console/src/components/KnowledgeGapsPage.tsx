@@ -52,7 +52,15 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
   const gaps = load.phase === 'ready' ? load.gaps : load.phase === 'loading' ? load.previous : null;
 
   return (
-    <main id="main-content" ref={mainRef} class="page" tabIndex={-1} aria-labelledby="gaps-title" aria-busy={load.phase === 'loading'} data-testid="knowledge-gaps-page">
+    <main
+      id="main-content"
+      ref={mainRef}
+      class="page"
+      tabIndex={-1}
+      aria-labelledby="gaps-title"
+      aria-busy={load.phase === 'loading'}
+      data-testid="knowledge-gaps-page"
+    >
       <header class="page-head row">
         <div class="page-head-text">
           <h1 id="gaps-title" class="page-title">
@@ -239,7 +247,14 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
             <legend>The bot's best guesses</legend>
             {gap.suggestions.map((suggestion) => (
               <label key={suggestion.id} class="picker-option">
-                <input type="radio" name={`${ids}-article`} value={suggestion.id} checked={chosen === suggestion.id} data-testid="gap-suggestion" onChange={() => setChosen(suggestion.id)} />
+                <input
+                  type="radio"
+                  name={`${ids}-article`}
+                  value={suggestion.id}
+                  checked={chosen === suggestion.id}
+                  data-testid="gap-suggestion"
+                  onChange={() => setChosen(suggestion.id)}
+                />
                 <span lang={gap.locale}>{suggestion.title}</span>
                 <span class="muted small">confidence {confidence(suggestion.confidence)}</span>
               </label>
@@ -324,7 +339,9 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
       <h2 id="proposals-title" class="page-section-title">
         Learned phrasings
       </h2>
-      <p class="muted">Shoppers who picked one of the bot's suggestions, and did not then say it did not help. Accepted questions become example questions of that article.</p>
+      <p class="muted">
+        Shoppers who picked one of the bot's suggestions, and did not then say it did not help. Accepted questions become example questions of that article.
+      </p>
       {load.phase === 'loading' && <p class="muted small">Loading…</p>}
       {load.phase === 'error' && (
         <p class="form-error" role="alert" data-testid="proposals-error">

@@ -40,13 +40,19 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
     <div class="center-page">
       <main class="card auth-card">
         <h1 class="brand-title">Set your password</h1>
-        <p class="muted">
-          Welcome, {agent.name}. You signed in with a one-time password; choose your own to continue.
-        </p>
+        <p class="muted">Welcome, {agent.name}. You signed in with a one-time password; choose your own to continue.</p>
         <form class="stack" onSubmit={submit} data-testid="password-form" noValidate>
           <div class="field">
             <label for="pw-current">One-time (current) password</label>
-            <input id="pw-current" type="password" autocomplete="current-password" required maxLength={200} value={current} onInput={(event) => setCurrent(event.currentTarget.value)} />
+            <input
+              id="pw-current"
+              type="password"
+              autocomplete="current-password"
+              required
+              maxLength={200}
+              value={current}
+              onInput={(event) => setCurrent(event.currentTarget.value)}
+            />
           </div>
           <div class="field">
             <label for="pw-new">New password</label>
@@ -67,7 +73,15 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
           </div>
           <div class="field">
             <label for="pw-repeat">Repeat the new password</label>
-            <input id="pw-repeat" type="password" autocomplete="new-password" required maxLength={200} value={repeat} onInput={(event) => setRepeat(event.currentTarget.value)} />
+            <input
+              id="pw-repeat"
+              type="password"
+              autocomplete="new-password"
+              required
+              maxLength={200}
+              value={repeat}
+              onInput={(event) => setRepeat(event.currentTarget.value)}
+            />
           </div>
           {error && (
             <p class="form-error" role="alert">

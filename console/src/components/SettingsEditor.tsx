@@ -10,12 +10,12 @@ import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import type { SiteSetupResponse } from '../../../protocol/agent.ts';
 import type { SiteSettingsResponse } from '../../../protocol/site-admin.ts';
 import type { SiteConfig } from '../../../protocol/site-config.ts';
-import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { phrasesFor } from '../../../widget/app/i18n.ts';
+import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { ApiError, featureError, saveSiteSettings } from '../api.ts';
 import { duration, localeName, safeHexColor } from '../format.ts';
+import { changedSections, errorUnder, getIn, type Path, pathKey, SECTION_NAMES, type SettingsErrors, setIn, validateSettings, WEEKDAYS } from '../settings.ts';
 import { setUnsavedWork } from '../unsaved.ts';
-import { SECTION_NAMES, WEEKDAYS, changedSections, errorUnder, getIn, pathKey, setIn, validateSettings, type Path, type SettingsErrors } from '../settings.ts';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
 
 type Locale = 'en' | 'zh';
@@ -126,7 +126,13 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       </p>
 
       {(formError || conflict) && (
-        <div ref={summaryRef} tabIndex={-1} class={conflict ? 'conflict' : 'form-error'} role="alert" data-testid={conflict ? 'settings-conflict' : 'settings-error'}>
+        <div
+          ref={summaryRef}
+          tabIndex={-1}
+          class={conflict ? 'conflict' : 'form-error'}
+          role="alert"
+          data-testid={conflict ? 'settings-conflict' : 'settings-error'}
+        >
           <p>{formError}</p>
           {!conflict && showErrors && visibleErrors.length > 0 && (
             <ul class="error-summary">
@@ -143,8 +149,14 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
           {conflict && (
             <>
               <p>
-                Someone else saved the settings (now version <span data-testid="settings-conflict-version">{conflict.version}</span>) since you opened this page. Nothing of
-                yours was saved. They changed: <strong data-testid="settings-conflict-sections">{changedSections(base.site, conflict.site).map((key) => SECTION_NAMES[key] ?? key).join(', ') || 'nothing you can see'}</strong>.
+                Someone else saved the settings (now version <span data-testid="settings-conflict-version">{conflict.version}</span>) since you opened this
+                page. Nothing of yours was saved. They changed:{' '}
+                <strong data-testid="settings-conflict-sections">
+                  {changedSections(base.site, conflict.site)
+                    .map((key) => SECTION_NAMES[key] ?? key)
+                    .join(', ') || 'nothing you can see'}
+                </strong>
+                .
               </p>
               <div class="row">
                 <button
@@ -229,7 +241,8 @@ async function saveWithRebase(draft: SiteConfig, base: { site: SiteConfig; versi
     return await saveSiteSettings(draft, base.version);
   } catch (error) {
     const current = error instanceof ApiError ? error.conflictCurrent<{ site?: SiteConfig; version?: number }>() : null;
-    if (current?.site && typeof current.version === 'number' && changedSections(base.site, current.site).length === 0) return saveSiteSettings(draft, current.version);
+    if (current?.site && typeof current.version === 'number' && changedSections(base.site, current.site).length === 0)
+      return saveSiteSettings(draft, current.version);
     throw error;
   }
 }
@@ -363,7 +376,15 @@ function PerLocale({ ctx, path, label, hint, multiline }: { ctx: Ctx; path: Path
   return (
     <>
       {locales.map((locale) => (
-        <TextField key={locale} ctx={ctx} path={[...path, locale]} label={`${label} (${localeName(locale)})`} lang={locale} multiline={multiline} hint={locale === locales[0] ? hint : undefined} />
+        <TextField
+          key={locale}
+          ctx={ctx}
+          path={[...path, locale]}
+          label={`${label} (${localeName(locale)})`}
+          lang={locale}
+          multiline={multiline}
+          hint={locale === locales[0] ? hint : undefined}
+        />
       ))}
     </>
   );
@@ -414,7 +435,12 @@ function General({ ctx }: { ctx: Ctx }) {
       </fieldset>
       <div class="field">
         <label for={ctx.id(['defaultLocale'])}>Default language</label>
-        <select id={ctx.id(['defaultLocale'])} data-testid="setting-defaultLocale" value={draft.defaultLocale ?? draft.locales[0] ?? 'en'} onChange={(event) => ctx.set(['defaultLocale'], event.currentTarget.value)}>
+        <select
+          id={ctx.id(['defaultLocale'])}
+          data-testid="setting-defaultLocale"
+          value={draft.defaultLocale ?? draft.locales[0] ?? 'en'}
+          onChange={(event) => ctx.set(['defaultLocale'], event.currentTarget.value)}
+        >
           {draft.locales.map((locale) => (
             <option key={locale} value={locale}>
               {localeName(locale)}
@@ -423,7 +449,13 @@ function General({ ctx }: { ctx: Ctx }) {
         </select>
         <p class="hint">For shoppers whose page and browser say neither language.</p>
       </div>
-      <PerLocale ctx={ctx} path={['greeting']} label="Greeting" multiline hint="The first message of every chat. {name} becomes the shopper's name once you identify them." />
+      <PerLocale
+        ctx={ctx}
+        path={['greeting']}
+        label="Greeting"
+        multiline
+        hint="The first message of every chat. {name} becomes the shopper's name once you identify them."
+      />
     </Card>
   );
 }
@@ -473,12 +505,23 @@ function Theme({ ctx }: { ctx: Ctx }) {
         <legend>Position</legend>
         {(['right', 'left'] as const).map((position) => (
           <label key={position} class="picker-option">
-            <input type="radio" name={`${ctx.id(['theme', 'position'])}`} data-testid={`setting-theme.position-${position}`} checked={theme.position === position} onChange={() => ctx.set(['theme', 'position'], position)} />
+            <input
+              type="radio"
+              name={`${ctx.id(['theme', 'position'])}`}
+              data-testid={`setting-theme.position-${position}`}
+              checked={theme.position === position}
+              onChange={() => ctx.set(['theme', 'position'], position)}
+            />
             {position === 'right' ? 'Bottom right' : 'Bottom left'}
           </label>
         ))}
       </fieldset>
-      <PerLocale ctx={ctx} path={['theme', 'launcherLabel']} label="Launcher label" hint={`What screen readers say for the chat button. Empty: “${phrasesFor('en').launcherOpen}” / “${phrasesFor('zh').launcherOpen}”.`} />
+      <PerLocale
+        ctx={ctx}
+        path={['theme', 'launcherLabel']}
+        label="Launcher label"
+        hint={`What screen readers say for the chat button. Empty: “${phrasesFor('en').launcherOpen}” / “${phrasesFor('zh').launcherOpen}”.`}
+      />
       <div class="row preview-head">
         <h4 class="minor-heading">Preview</h4>
         {ctx.draft.locales.length > 1 && (
@@ -601,13 +644,23 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
                           type="button"
                           class="button small ghost"
                           aria-label={`Remove ${dayName} ${from}–${to}`}
-                          onClick={() => ctx.set(dayPath, ranges.filter((_, i) => i !== index))}
+                          onClick={() =>
+                            ctx.set(
+                              dayPath,
+                              ranges.filter((_, i) => i !== index),
+                            )
+                          }
                         >
                           ×
                         </button>
                       </span>
                     ))}
-                    <button type="button" class="button small" aria-label={`Add opening hours on ${dayName}`} onClick={() => ctx.set(dayPath, [...ranges, ['09:00', '17:00']])}>
+                    <button
+                      type="button"
+                      class="button small"
+                      aria-label={`Add opening hours on ${dayName}`}
+                      onClick={() => ctx.set(dayPath, [...ranges, ['09:00', '17:00']])}
+                    >
                       + Hours
                     </button>
                   </div>
@@ -626,7 +679,17 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
           {holidays.map((date, index) => (
             <li key={`${date}-${index}`} class="holiday">
               <time dateTime={date}>{date}</time>
-              <button type="button" class="button small ghost" aria-label={`Remove the holiday ${date}`} onClick={() => ctx.set(['businessHours', 'holidays'], holidays.filter((_, i) => i !== index))}>
+              <button
+                type="button"
+                class="button small ghost"
+                aria-label={`Remove the holiday ${date}`}
+                onClick={() =>
+                  ctx.set(
+                    ['businessHours', 'holidays'],
+                    holidays.filter((_, i) => i !== index),
+                  )
+                }
+              >
                 ×
               </button>
             </li>
@@ -661,7 +724,12 @@ function ChatRules({ ctx }: { ctx: Ctx }) {
   return (
     <Card title="Chats" testId="settings-chats">
       <PerLocale ctx={ctx} path={['promisedReplyTime']} label="Promised reply time" hint="Shown on offline tickets, e.g. “We reply within one working day.”" />
-      <CheckField ctx={ctx} path={['assignment', 'autoAssign']} label="Assign new chats automatically" hint="Round robin among online agents with room; otherwise agents claim chats from the queue." />
+      <CheckField
+        ctx={ctx}
+        path={['assignment', 'autoAssign']}
+        label="Assign new chats automatically"
+        hint="Round robin among online agents with room; otherwise agents claim chats from the queue."
+      />
       <NumberField ctx={ctx} path={['assignment', 'maxChatsPerAgent']} label="Max chats per agent" min={1} max={50} />
       <NumberField
         ctx={ctx}
@@ -713,7 +781,14 @@ function Access({ ctx }: { ctx: Ctx }) {
   // The textarea keeps what the owner types (blank lines included); the setting gets the non-empty lines.
   const [originsText, setOriginsText] = useState(origins.join('\n'));
   useEffect(() => {
-    if (originsText.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join('\n') !== origins.join('\n')) setOriginsText(origins.join('\n'));
+    if (
+      originsText
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .join('\n') !== origins.join('\n')
+    )
+      setOriginsText(origins.join('\n'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [origins.join('\n')]);
   const path = ['allowedOrigins'];
@@ -753,7 +828,14 @@ function Access({ ctx }: { ctx: Ctx }) {
         label="Require identity verification"
         hint="identify() calls must carry a userHash signed with your site's secret (IDENTITY_SECRETS on the Worker); without it they are refused."
       />
-      <NumberField ctx={ctx} path={['limits', 'newConversationsPerIpPerHour']} label="New chats per address per hour" min={1} max={100_000} hint="Resumed chats are not counted." />
+      <NumberField
+        ctx={ctx}
+        path={['limits', 'newConversationsPerIpPerHour']}
+        label="New chats per address per hour"
+        min={1}
+        max={100_000}
+        hint="Resumed chats are not counted."
+      />
     </Card>
   );
 }
@@ -802,7 +884,8 @@ function RowsEditor<Row extends { locale: string }>(props: {
       'data-setting-path': pathKey(fieldPath),
       'data-testid': `${testPrefix}-${field.key}`,
       'aria-invalid': ctx.error(fieldPath) ? true : undefined,
-      onInput: (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => ctx.set(fieldPath, field.clean ? field.clean(event.currentTarget.value) : event.currentTarget.value),
+      onInput: (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+        ctx.set(fieldPath, field.clean ? field.clean(event.currentTarget.value) : event.currentTarget.value),
     };
     return (
       <td key={field.key}>
@@ -836,7 +919,11 @@ function RowsEditor<Row extends { locale: string }>(props: {
               <tr key={index} data-testid={`${testPrefix}-row`}>
                 {first && input(first, row, index)}
                 <td>
-                  <select aria-label={`Language of ${noun} ${index + 1}`} value={row.locale} onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}>
+                  <select
+                    aria-label={`Language of ${noun} ${index + 1}`}
+                    value={row.locale}
+                    onChange={(event) => ctx.set([...path, index, 'locale'], event.currentTarget.value)}
+                  >
                     {LOCALES.map((locale) => (
                       <option key={locale} value={locale}>
                         {localeName(locale)}
@@ -851,7 +938,10 @@ function RowsEditor<Row extends { locale: string }>(props: {
                     class="button small ghost"
                     aria-label={props.removeLabel(row, index)}
                     onClick={() => {
-                      ctx.set(path, rows.filter((_, i) => i !== index));
+                      ctx.set(
+                        path,
+                        rows.filter((_, i) => i !== index),
+                      );
                       addRef.current?.focus();
                     }}
                   >
@@ -864,7 +954,13 @@ function RowsEditor<Row extends { locale: string }>(props: {
         </table>
       )}
       <p>
-        <button ref={addRef} type="button" class="button small" data-testid={`${testPrefix}-add`} onClick={() => ctx.set(path, [...rows, props.newRow((ctx.draft.defaultLocale as Locale | undefined) ?? ctx.draft.locales[0] ?? 'en')])}>
+        <button
+          ref={addRef}
+          type="button"
+          class="button small"
+          data-testid={`${testPrefix}-add`}
+          onClick={() => ctx.set(path, [...rows, props.newRow((ctx.draft.defaultLocale as Locale | undefined) ?? ctx.draft.locales[0] ?? 'en')])}
+        >
           {props.addLabel}
         </button>
       </p>
@@ -879,7 +975,11 @@ function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
       path={['cannedReplies']}
       rows={ctx.draft.cannedReplies ?? []}
       title="Canned replies"
-      hint={<>Agents type / and the shortcut in the reply box. {'{name}'} becomes the shopper's name and {'{agent}'} the agent's.</>}
+      hint={
+        <>
+          Agents type / and the shortcut in the reply box. {'{name}'} becomes the shopper's name and {'{agent}'} the agent's.
+        </>
+      }
       noun="canned reply"
       testPrefix="canned"
       fields={[

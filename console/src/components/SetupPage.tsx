@@ -28,7 +28,8 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
         setLoad({
           phase: 'error',
           forbidden: error instanceof ApiError && error.status === 403,
-          message: error instanceof ApiError && error.status === 403 ? 'Only site admins can see the setup.' : error instanceof Error ? error.message : String(error),
+          message:
+            error instanceof ApiError && error.status === 403 ? 'Only site admins can see the setup.' : error instanceof Error ? error.message : String(error),
         }),
     );
     return () => {
@@ -40,7 +41,15 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
   useEffect(() => mainRef.current?.focus(), []);
 
   return (
-    <main id="main-content" ref={mainRef} class="page" tabIndex={-1} aria-labelledby="setup-title" aria-busy={load.phase === 'loading'} data-testid="setup-page">
+    <main
+      id="main-content"
+      ref={mainRef}
+      class="page"
+      tabIndex={-1}
+      aria-labelledby="setup-title"
+      aria-busy={load.phase === 'loading'}
+      data-testid="setup-page"
+    >
       <header class="page-head">
         <h1 id="setup-title" class="page-title">
           Setup
@@ -70,7 +79,13 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
           )}
         </div>
       )}
-      {load.phase === 'ready' && <SetupContent setup={load.setup} toast={toast} onSaved={(saved) => setLoad({ phase: 'ready', setup: { ...load.setup, site: saved.site, version: saved.version } })} />}
+      {load.phase === 'ready' && (
+        <SetupContent
+          setup={load.setup}
+          toast={toast}
+          onSaved={(saved) => setLoad({ phase: 'ready', setup: { ...load.setup, site: saved.site, version: saved.version } })}
+        />
+      )}
     </main>
   );
 }
@@ -92,8 +107,8 @@ function SetupContent({ setup, toast, onSaved }: SetupContentProps) {
         <p>Paste it into every page of your shop, in the &lt;head&gt; or before &lt;/body&gt;.</p>
         <CodeBlock code={embed.snippet} label="embed snippet" testId="embed-snippet" />
         <p class="hint">
-          It loads asynchronously from <span class="mono break">{embed.loaderUrl}</span> and never blocks your page. Pages must be served from
-          one of the allowed origins below.
+          It loads asynchronously from <span class="mono break">{embed.loaderUrl}</span> and never blocks your page. Pages must be served from one of the
+          allowed origins below.
         </p>
       </section>
 
@@ -126,9 +141,9 @@ function IdentityNote({ site }: { site: Site }) {
           : 'Identify calls are trusted as sent, so anyone could claim to be another shopper. Turn it on under Access and limits below.'}
       </p>
       <p class="hint">
-        userHash is the hex HMAC-SHA256 of the user id, keyed with your site's secret. Compute it on your shop's server, never in the browser; the
-        Worker holds the same secret in IDENTITY_SECRETS. It proves the id only: name and e-mail show as claimed unless you also pass
-        profileHash, which proves them and VIP status (required for vip: true). The README has server snippets for Node and PHP.
+        userHash is the hex HMAC-SHA256 of the user id, keyed with your site's secret. Compute it on your shop's server, never in the browser; the Worker holds
+        the same secret in IDENTITY_SECRETS. It proves the id only: name and e-mail show as claimed unless you also pass profileHash, which proves them and VIP
+        status (required for vip: true). The README has server snippets for Node and PHP.
       </p>
     </div>
   );

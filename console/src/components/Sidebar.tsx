@@ -1,7 +1,7 @@
 /** The left column: who I am and my presence, then the queue, my chats and offline tickets. */
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, AgentStatus, ChatSummary, OfflineTicket, QueueEntry } from '../../../protocol/agent.ts';
-import { isMuted, notificationPermission, requestNotificationPermission, setMuted, type AlertPermission } from '../alerts.ts';
+import { type AlertPermission, isMuted, notificationPermission, requestNotificationPermission, setMuted } from '../alerts.ts';
 import { dateTime, elapsed, elapsedWords, isoTime, oneLine, priorityBadge, reasonLabel, shopperName, stateLabel } from '../format.ts';
 import { useNow } from '../hooks.ts';
 import type { InboxData } from '../inbox.ts';
@@ -113,7 +113,10 @@ export function Sidebar(props: SidebarProps) {
       <div class="sidebar-scroll">
         <section class="panel-section" aria-labelledby="queue-heading">
           <h2 id="queue-heading" class="section-title">
-            Queue <span class="count" data-testid="queue-count">{queue.length}</span>
+            Queue{' '}
+            <span class="count" data-testid="queue-count">
+              {queue.length}
+            </span>
           </h2>
           {!data ? (
             <p class="muted small">Loading…</p>
@@ -166,7 +169,12 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
                 {badge.label}
               </span>
               {entry.shopper.vip && entry.priority !== 1 && <span class="badge badge-vip">VIP</span>}
-              <time class={`wait ${now - entry.queuedAt > LONG_WAIT_MS ? 'wait-long' : ''}`} dateTime={isoTime(entry.queuedAt)} title={`Waiting ${elapsedWords(entry.queuedAt, now)}`} data-testid="queue-wait">
+              <time
+                class={`wait ${now - entry.queuedAt > LONG_WAIT_MS ? 'wait-long' : ''}`}
+                dateTime={isoTime(entry.queuedAt)}
+                title={`Waiting ${elapsedWords(entry.queuedAt, now)}`}
+                data-testid="queue-wait"
+              >
                 <span class="visually-hidden">Waiting </span>
                 {elapsed(entry.queuedAt, now)}
               </time>
@@ -254,7 +262,8 @@ function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; 
         <li key={ticket.id} class="entry ticket" data-testid="ticket" data-ticket-id={ticket.id}>
           <span class="entry-name ticket-email">{ticket.email}</span>
           <p class="entry-reason">
-            <time dateTime={isoTime(ticket.createdAt)}>{dateTime(ticket.createdAt)}</time> · <span lang={ticket.locale}>{ticket.locale === 'zh' ? '中文' : 'English'}</span>
+            <time dateTime={isoTime(ticket.createdAt)}>{dateTime(ticket.createdAt)}</time> ·{' '}
+            <span lang={ticket.locale}>{ticket.locale === 'zh' ? '中文' : 'English'}</span>
           </p>
           <p class="ticket-message">{ticket.message}</p>
           <button

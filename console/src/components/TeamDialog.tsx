@@ -1,7 +1,7 @@
 /** Admins add agents here; the one-time password is shown once, then never again. */
 import { useState } from 'preact/hooks';
 import type { AgentPresence, AgentRole } from '../../../protocol/agent.ts';
-import { createAgent, type CreatedAgent } from '../api.ts';
+import { type CreatedAgent, createAgent } from '../api.ts';
 import { Modal } from './Modal.tsx';
 
 interface TeamDialogProps {
@@ -70,8 +70,8 @@ export function TeamDialog({ agents, onClose }: TeamDialogProps) {
       {created && (
         <div class="one-time" role="status" data-testid="one-time-password-box">
           <p>
-            <strong>{created.agent.name}</strong> ({created.agent.email}) can now sign in with this one-time password. It is shown only
-            this once; they will choose their own password at first sign-in.
+            <strong>{created.agent.name}</strong> ({created.agent.email}) can now sign in with this one-time password. It is shown only this once; they will
+            choose their own password at first sign-in.
           </p>
           <p class="row">
             <output class="secret" data-testid="one-time-password">
@@ -92,7 +92,15 @@ export function TeamDialog({ agents, onClose }: TeamDialogProps) {
         </div>
         <div class="field">
           <label for="team-email">E-mail</label>
-          <input id="team-email" type="email" required maxLength={254} autocomplete="off" value={email} onInput={(event) => setEmail(event.currentTarget.value)} />
+          <input
+            id="team-email"
+            type="email"
+            required
+            maxLength={254}
+            autocomplete="off"
+            value={email}
+            onInput={(event) => setEmail(event.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="team-role">Role</label>

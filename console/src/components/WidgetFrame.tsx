@@ -4,7 +4,7 @@
  * the console's styles cannot leak in. The stylesheet is adopted (CSSOM), not a <style>
  * element, because the console's CSP allows no inline styles.
  */
-import { render, type ComponentChildren } from 'preact';
+import { type ComponentChildren, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import widgetStyles from '../../../widget/app/styles.css?inline';
 import { inkOnWhite, textOn } from '../../../widget/app/theme.ts';

@@ -18,7 +18,7 @@ import { KnowledgeGapsPage } from './KnowledgeGapsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
 import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
-import { Toasts, type Toast } from './Toasts.tsx';
+import { type Toast, Toasts } from './Toasts.tsx';
 
 interface WorkspaceProps {
   agent: AgentProfile;
@@ -220,9 +220,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   const conversation = useMemo(
     () =>
-      selectedId
-        ? new ConversationConnection({ conversationId: selectedId, agentName: agent.name, onError: (text) => addToast(text, 'error'), verify })
-        : null,
+      selectedId ? new ConversationConnection({ conversationId: selectedId, agentName: agent.name, onError: (text) => addToast(text, 'error'), verify }) : null,
     [selectedId, agent.name, addToast, verify],
   );
   useEffect(() => {
@@ -297,7 +295,9 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
           <h2>No chat open</h2>
           <p class="muted">
-            {waiting > 0 ? `${waiting} ${waiting === 1 ? 'shopper is' : 'shoppers are'} waiting. Claim a chat from the queue to answer it.` : 'Nobody is waiting. New chats appear in the queue on the left.'}
+            {waiting > 0
+              ? `${waiting} ${waiting === 1 ? 'shopper is' : 'shoppers are'} waiting. Claim a chat from the queue to answer it.`
+              : 'Nobody is waiting. New chats appear in the queue on the left.'}
           </p>
         </main>
       )}

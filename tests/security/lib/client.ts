@@ -269,7 +269,12 @@ export async function adminCreateAgent(
   return (await response.json()) as { agent: { id: string; name: string } };
 }
 
-export async function loginAgent(baseUrl: string, site: string, email: string, password: string): Promise<{ cookie: string; agent: { id: string; name: string; site: string } }> {
+export async function loginAgent(
+  baseUrl: string,
+  site: string,
+  email: string,
+  password: string,
+): Promise<{ cookie: string; agent: { id: string; name: string; site: string } }> {
   assertLocal(baseUrl);
   const response = await fetch(`${baseUrl}/v1/agent/login`, {
     method: 'POST',

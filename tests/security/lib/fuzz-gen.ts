@@ -157,10 +157,7 @@ function baseFrame(rng: Rng, role: Role, type: string): Record<string, unknown> 
 function badField(rng: Rng, role: Role, type: string): Record<string, unknown> {
   const frame = baseFrame(rng, role, type);
   const fields = Object.keys(frame).filter((key) => key !== 'v' && key !== 'type');
-  const options: (() => void)[] = [
-    () => (frame[`x${rng.int(1000)}`] = randomText(rng, 8)),
-    () => (frame.extra = null),
-  ];
+  const options: (() => void)[] = [() => (frame[`x${rng.int(1000)}`] = randomText(rng, 8)), () => (frame.extra = null)];
   if (fields.length > 0) {
     options.push(() => delete frame[rng.pick(fields)]);
   }
@@ -272,7 +269,12 @@ function draw(rng: Rng, role: Role, category: Category): { data: string | Buffer
         // Make sure at least one field is wrong.
         const key = rng.pick(keys);
         const current = frame[key];
-        frame[key] = typeof current === 'string' ? rng.pick([1, null, [], {}]) : typeof current === 'number' ? rng.pick(['1', null, [], {}, true]) : rng.pick(['x', 1, [], null]);
+        frame[key] =
+          typeof current === 'string'
+            ? rng.pick([1, null, [], {}])
+            : typeof current === 'number'
+              ? rng.pick(['1', null, [], {}, true])
+              : rng.pick(['x', 1, [], null]);
       }
       return text(frame);
     }
@@ -291,7 +293,11 @@ function draw(rng: Rng, role: Role, category: Category): { data: string | Buffer
       const choice = rng.int(4);
       if (choice === 0) return { data: nest(Math.min(depth, 8000), '[', ']'), binary: false };
       if (choice === 1) return { data: nest(Math.min(depth, 2500), '{"a":', '}'), binary: false };
-      if (choice === 2) return { data: `{"v":1,"type":"message","clientMsgId":"${clientMsgId(rng)}","text":${nest(Math.min(depth, 2500), '{"t":', '}', '"x"')}}`, binary: false };
+      if (choice === 2)
+        return {
+          data: `{"v":1,"type":"message","clientMsgId":"${clientMsgId(rng)}","text":${nest(Math.min(depth, 2500), '{"t":', '}', '"x"')}}`,
+          binary: false,
+        };
       return { data: `{"v":1,"type":"hello","lastSeq":0,"page":${nest(Math.min(depth, 7000), '[', ']')}}`, binary: false };
     }
     case 'proto_keys': {

@@ -1,18 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import { answerRule } from '../../../worker/bot/decide.ts';
 import {
+  type Decision,
   decide,
   getArticle,
+  type HistoryEntry,
   loadKnowledge,
   loadSiteKnowledge,
   onFeedback,
-  smalltalkReply,
-  type Decision,
-  type HistoryEntry,
   type SiteKnowledge,
+  smalltalkReply,
 } from '../../../worker/bot/index.ts';
-import { answerRule } from '../../../worker/bot/decide.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileKnowledge } from '../../../worker/bot/indexer.ts';
 import { loadKnowledge, tokenize } from '../../../worker/bot/index.ts';
+import { compileKnowledge } from '../../../worker/bot/indexer.ts';
 import { phraseModelOf, phraseProbabilities } from '../../../worker/bot/phrase-model.ts';
 
 const article = (id: string, title: string, questions: string[]) => ({

@@ -77,7 +77,13 @@ describe('scoring equals Lunr', () => {
     const { loadKnowledge, scoreDocuments } = await import('../../../worker/bot/knowledge.ts');
     const index = buildIndex('en', [
       { id: 'a', title: 'Cancel an order', tags: ['cancel'], questions: ['How do I cancel my order?'], body: 'Cancel within one hour.' },
-      { id: 'b', title: 'Cancellation fees', tags: ['fee'], questions: ['Does cancelling cost anything?'], body: 'Cancelling an order is free before dispatch.' },
+      {
+        id: 'b',
+        title: 'Cancellation fees',
+        tags: ['fee'],
+        questions: ['Does cancelling cost anything?'],
+        body: 'Cancelling an order is free before dispatch.',
+      },
       { id: 'c', title: 'Gift cards', tags: [], questions: [], body: 'Gift cards never expire.' },
     ]);
     const k = loadKnowledge({ format: 1, site: 'lunr-eq', locale: 'en', articles: [], index, words: [] });

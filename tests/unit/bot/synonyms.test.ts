@@ -16,7 +16,12 @@ const article = (id: string, title: string, questions: string[], body: string) =
 });
 
 const compiled = compileKnowledge('synonym-shop', 'en', [
-  article('pay-on-arrival', 'Paying cash on delivery', ['Can I pay in cash when the parcel arrives?'], 'You can pay the courier in cash on delivery for orders under £200.'),
+  article(
+    'pay-on-arrival',
+    'Paying cash on delivery',
+    ['Can I pay in cash when the parcel arrives?'],
+    'You can pay the courier in cash on delivery for orders under £200.',
+  ),
   article('gift-cards', 'Gift cards', ['How do gift cards work?'], 'Gift cards never expire and can be used online.'),
   article('returns', 'Returning an item', ['How do I send something back?'], 'Send items back within 30 days for a refund.'),
 ]);
