@@ -397,7 +397,8 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    await this.refreshSite();
+    // Refused frames are answered before anything awaits, so their errors keep the frames' order
+    // (reloading the site settings can wait on the catalog, and a later frame would overtake).
     const parsed = parseFrame(inboxInboundSchema, raw);
     if (!parsed.ok) {
       this.send(ws, { v: 1, type: 'error', code: parsed.code, message: parsed.message });
@@ -409,6 +410,7 @@ export class SiteInbox extends DurableObject<Env> {
       return;
     }
     try {
+      await this.refreshSite();
       await this.handleAgentFrame(ws, attachment.agentId, parsed.frame);
     } catch (error) {
       console.error('inbox: frame handling failed', error);
