@@ -286,9 +286,12 @@ export class Conversation extends DurableObject<Env> {
     switch (frame.type) {
       case 'message': {
         const message = this.store.insert({ author: 'shopper', text: frame.text, clientMsgId: frame.clientMsgId });
-        await this.cancelIdleTimer();
+        // Ack and broadcast before anything awaits: another handler's message (a bot reply waiting
+        // on the site's knowledge) must not reach a socket ahead of this lower seq. The output gate
+        // still holds both until the INSERT is durable.
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.broadcastMessage(message, ws);
+        await this.cancelIdleTimer();
         await this.afterShopperMessage(message);
         return;
       }
@@ -653,9 +656,10 @@ export class Conversation extends DurableObject<Env> {
         const existing = this.store.byClientMsgId(frame.clientMsgId);
         if (existing) return this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
         const message = this.store.insert({ author: 'agent', agentName: agent.agentName, text: frame.text, clientMsgId: frame.clientMsgId });
-        await this.startIdleTimer(message.at);
+        // As for the shopper's messages: in seq order on every socket, so nothing awaits first.
         this.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.broadcastMessage(message, ws);
+        await this.startIdleTimer(message.at);
         await this.inbox().recordAgentReply(this.conversationId(), message.at);
         return;
       }
