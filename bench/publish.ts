@@ -18,6 +18,7 @@ import type { ArticleDetail, SiteImport } from '../protocol/site-admin.ts';
 import { readDevVars, upsertAgent } from '../scripts/lib/admin-client.ts';
 import { exampleSites, importSite } from '../scripts/lib/site-import.ts';
 import { localOrigin, loginAgent, openShopper, sendMessage, type TestSocket } from '../tests/security/lib/client.ts';
+import { syntheticArticles } from '../tests/support/synthetic-articles.ts';
 import { startWrangler } from '../tests/support/wrangler-dev.ts';
 import { measureBundle } from './bundle-size.ts';
 
@@ -29,38 +30,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 function syntheticSite(id: string, count: number, base: SiteImport): SiteImport {
-  const words = [
-    'amber',
-    'birch',
-    'cobalt',
-    'dune',
-    'ember',
-    'fjord',
-    'garnet',
-    'harbor',
-    'indigo',
-    'juniper',
-    'kelp',
-    'lagoon',
-    'meadow',
-    'nectar',
-    'onyx',
-    'prairie',
-  ];
-  return {
-    settings: { ...base.settings, id, name: `Synthetic ${id}` },
-    articles: Array.from({ length: count }, (_, i) => {
-      const product = `${words[i % 16]}${words[Math.floor(i / 16) % 16]}${words[Math.floor(i / 256) % 16]} kettle`;
-      return {
-        id: `product-${i}`,
-        locale: 'en' as const,
-        title: `Caring for the ${product}`,
-        tags: [words[i % 16]!, `series${Math.floor(i / 100)}`],
-        questions: [`How do I clean the ${product}?`, `Is the ${product} waterproof?`, `Where is the ${product} made?`],
-        body: `Wipe the ${product} with a soft damp cloth.\n\n${'It is made of recycled materials and ships in a paper box. '.repeat(8)}Serial range ${i * 7}-${i * 7 + 6}.`,
-      };
-    }),
-  };
+  return { settings: { ...base.settings, id, name: `Synthetic ${id}` }, articles: syntheticArticles(count) };
 }
 
 const vars = readDevVars();

@@ -7,6 +7,7 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import examples from '../../knowledge-base/dist/example-sites.json';
 import type { ArticleDetail, SiteImport } from '../../protocol/site-admin.ts';
+import { syntheticArticles } from '../support/synthetic-articles.ts';
 import { addAgent, BASE, importSite, signIn } from './catalog-helpers.ts';
 import { openAndHello, say, type VisitorSocket } from './sockets.ts';
 
@@ -363,36 +364,7 @@ describe('owners improving their bot', () => {
 
 describe('a large site', () => {
   it('publishes and answers from 1,000 articles, with the index split into chunks under 2 MB', async () => {
-    const words = [
-      'amber',
-      'birch',
-      'cobalt',
-      'dune',
-      'ember',
-      'fjord',
-      'garnet',
-      'harbor',
-      'indigo',
-      'juniper',
-      'kelp',
-      'lagoon',
-      'meadow',
-      'nectar',
-      'onyx',
-      'prairie',
-    ];
-    const articles: SiteImport['articles'] = Array.from({ length: 1000 }, (_, i) => {
-      // one made-up product word per article (amberbirchamber, …), as real catalogues have names
-      const product = `${words[i % 16]}${words[Math.floor(i / 16) % 16]}${words[Math.floor(i / 256)]} kettle`;
-      return {
-        id: `product-${i}`,
-        locale: 'en' as const,
-        title: `Caring for the ${product}`,
-        tags: [words[i % 16]!, `series${Math.floor(i / 100)}`],
-        questions: [`How do I clean the ${product}?`, `Is the ${product} waterproof?`],
-        body: `Wipe the ${product} with a soft damp cloth.\n\n${'It is made of recycled materials and ships in a paper box. '.repeat(8)}Serial range ${i * 7}-${i * 7 + 6}.`,
-      };
-    });
+    const articles = syntheticArticles(1000);
     const started = performance.now();
     const result = await importSite(shop('big-shop', articles));
     const publishMs = performance.now() - started;
