@@ -31,6 +31,7 @@ export default defineConfig({
                 // and are served as http://kefu.test (the Host check of worker/public-origin.ts).
                 PUBLIC_ORIGIN: 'http://kefu.test',
                 IDENTITY_SECRETS: JSON.stringify({ 'lantern-tea': 'workerd-identity-secret' }),
+                FAULT_INJECTION: 'on',
               },
             },
           }),

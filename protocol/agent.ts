@@ -175,7 +175,8 @@ export type InboxOutbound =
   | { v: 1; type: 'assigned'; conversationId: string; by: 'auto' | 'transfer'; fromAgent?: string; note?: string }
   | { v: 1; type: 'error'; code: ErrorCode | AgentErrorCode; message: string; conversationId?: string };
 
-export type AgentErrorCode = 'already_claimed' | 'not_found' | 'forbidden' | 'not_assigned' | 'unknown_agent' | 'at_capacity';
+/** try_again: the other side of a step (the inbox, or the chat) did not answer; nothing changed. */
+export type AgentErrorCode = 'already_claimed' | 'not_found' | 'forbidden' | 'not_assigned' | 'unknown_agent' | 'at_capacity' | 'try_again';
 
 // ---- the conversation socket (GET /v1/agent/conversations/:id) ---------------------------
 

@@ -1,7 +1,7 @@
 import type { SiteCatalog } from './catalog/site-catalog.ts';
-import type { Conversation } from './conversation.ts';
+import type { Conversation } from './conversation/conversation.ts';
+import type { SiteInbox } from './inbox/site-inbox.ts';
 import type { IpRateLimiter } from './ip-rate-limiter.ts';
-import type { SiteInbox } from './site-inbox.ts';
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
 export interface Env {
@@ -31,4 +31,6 @@ export interface Env {
   TRUST_CF_CONNECTING_IP?: string;
   /** Failed logins one address may make per hour before every login from it gets 429 (default 30). */
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR?: string;
+  /** "on" only in the workerd tests: lets a test make calls between the objects fail (worker/fault-injection.ts). */
+  FAULT_INJECTION?: string;
 }

@@ -13,9 +13,9 @@ import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
 export { SiteCatalog } from './catalog/site-catalog.ts';
-export { Conversation } from './conversation.ts';
+export { Conversation } from './conversation/conversation.ts';
+export { SiteInbox } from './inbox/site-inbox.ts';
 export { IpRateLimiter } from './ip-rate-limiter.ts';
-export { SiteInbox } from './site-inbox.ts';
 
 const app = new Hono<{ Bindings: Env }>();
 

@@ -1,10 +1,17 @@
 /**
  * The conversation lifecycle as one transition table: (state, event) → (next state, effects).
  * Pure: no I/O, no runtime imports. The effects are data, in the order the Durable Objects
- * carry them out today; the caller performs them.
+ * carry them out; the caller performs them.
  *
- * Read from worker/conversation.ts and worker/site-inbox.ts as they are (issue 9, item 1
- * preparation); neither object uses this module yet. Two tables:
+ * Order across the two objects: a step that needs the other object calls it FIRST and changes
+ * its own state only after the call succeeded. A failed call (after one retry when the runtime
+ * says it may be retried) stops the step with nothing changed on this side, and is reported:
+ * an error frame to whoever asked, or a retried alarm. So the two objects never disagree about a
+ * chat for longer than a call takes. (The one exception is a claim, which must write first to
+ * stay atomic: if the Conversation cannot be told, `assign_failed` puts the chat back.)
+ *
+ * The Conversation (worker/conversation/) and the SiteInbox (worker/inbox/) both run their
+ * state changes through it and only carry the effects out. Two tables:
  *  - CONVERSATION_TRANSITIONS: the Conversation's state (its meta table);
  *  - CHAT_ROW_TRANSITIONS: the SiteInbox's copy of it, the `chats` row, typed by the same union.
  *
@@ -58,6 +65,8 @@ export type ConversationEvent =
   | { type: 'idle_close' }
   /** the holder's console stayed disconnected past the site's grace period */
   | { type: 'agent_grace_expired' }
+  /** the shopper's page ended the chat for good (kefu('shutdown')): a waiting or served chat closes */
+  | { type: 'shopper_shutdown' }
   /** the shopper left an e-mail and a question on the offline form */
   | { type: 'offline_ticket'; email: string }
   /** the shopper rated the finished chat */
@@ -78,6 +87,7 @@ export const CONVERSATION_EVENT_TYPES = [
   'idle_prompt',
   'idle_close',
   'agent_grace_expired',
+  'shopper_shutdown',
   'offline_ticket',
   'rate',
 ] as const satisfies readonly ConversationEventType[];
@@ -173,11 +183,12 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
     }),
   },
   // request_human is refused with not_now in queued and agent: a person is already on the way.
+  // The inbox first: if it cannot be reached the shopper is told so, and no notice promises a person.
   handoff: inStates<ConversationRule<'handoff'>>(REACHABLE_BY_HANDOFF, {
     next: stay,
     effects: (e) => [
-      { kind: 'store_message', author: 'bot', phrase: 'handoffNotice' },
       { kind: 'call_inbox', call: { method: 'requestHandoff', reason: e.reason } },
+      { kind: 'store_message', author: 'bot', phrase: 'handoffNotice' },
     ],
   }),
   inbox_queued: inStates<ConversationRule<'inbox_queued'>>(REACHABLE_BY_HANDOFF, {
@@ -224,10 +235,10 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
     agent: {
       next: 'bot',
       effects: () => [
+        { kind: 'call_inbox', call: { method: 'release', outcome: 'back_to_bot' } },
         { kind: 'cancel_idle_timer' },
         { kind: 'clear_assignment' },
         { kind: 'announce_state', state: 'bot', phrase: 'backToBot' },
-        { kind: 'call_inbox', call: { method: 'release', outcome: 'back_to_bot' } },
       ],
     },
   },
@@ -235,9 +246,9 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
     agent: {
       next: 'closed',
       effects: () => [
+        { kind: 'call_inbox', call: { method: 'release', outcome: 'closed' } },
         { kind: 'cancel_idle_timer' },
         { kind: 'announce_state', state: 'closed', phrase: 'closed' },
-        { kind: 'call_inbox', call: { method: 'release', outcome: 'closed' } },
       ],
     },
   },
@@ -254,11 +265,12 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
   idle_close: {
     agent: {
       next: 'closed',
+      // A failed release fails the alarm, which the runtime retries: nothing was stored yet.
       effects: () => [
+        { kind: 'call_inbox', call: { method: 'release', outcome: 'closed' } },
         { kind: 'store_message', author: 'agent', phrase: 'idle_goodbye' },
         { kind: 'cancel_idle_timer' },
         { kind: 'announce_state', state: 'closed', phrase: 'closed' },
-        { kind: 'call_inbox', call: { method: 'release', outcome: 'closed' } },
       ],
     },
     ...inStates<ConversationRule<'idle_close'>>(['bot', 'queued', 'offline', 'closed'], lateAlarm),
@@ -269,6 +281,17 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
       effects: () => [{ kind: 'clear_assignment' }, { kind: 'cancel_idle_timer' }, { kind: 'announce_state', state: 'queued', phrase: 'requeued' }],
     },
     ...inStates<ConversationRule<'agent_grace_expired'>>(['bot', 'queued', 'offline', 'closed'], lateAlarm),
+  },
+  shopper_shutdown: {
+    ...inStates<ConversationRule<'shopper_shutdown'>>(['queued', 'agent'], {
+      next: 'closed',
+      effects: () => [
+        { kind: 'call_inbox', call: { method: 'release', outcome: 'closed' } },
+        { kind: 'cancel_idle_timer' },
+        { kind: 'announce_state', state: 'closed', phrase: 'closed' },
+      ],
+    }),
+    ...inStates<ConversationRule<'shopper_shutdown'>>(['bot', 'offline', 'closed'], { ignored: 'no person holds or awaits the chat: nothing to close' }),
   },
   // Only while the offline form is open; elsewhere the shopper gets not_now.
   offline_ticket: {
@@ -285,8 +308,8 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
     closed: {
       next: stay,
       effects: (e) => [
-        { kind: 'store_rating', score: e.score, comment: e.comment },
         { kind: 'call_inbox', call: { method: 'recordRating', score: e.score, comment: e.comment } },
+        { kind: 'store_rating', score: e.score, comment: e.comment },
         { kind: 'store_message', author: 'system', phrase: 'rated' },
         { kind: 'broadcast_rating', score: e.score, comment: e.comment },
       ],
@@ -317,9 +340,15 @@ export type ChatRowEvent =
   | { type: 'handoff_queued' }
   /** requestHandoff, outside business hours or with nobody online */
   | { type: 'handoff_offline' }
-  /** an agent claimed the chat, or auto-assignment gave it to one */
-  | { type: 'assign'; agentId: string; by: 'claim' | 'auto' }
+  /**
+   * An agent has the chat: claimed, auto-assigned from the queue, or auto-assigned while the
+   * Conversation waits for requestHandoff's answer (`handoff`: the answer tells it, no call).
+   */
+  | { type: 'assign'; agentId: string; by: 'claim' | 'auto' | 'handoff' }
+  /** the Conversation could not be told of its assignment: back to the front of the queue */
+  | { type: 'assign_failed' }
   | { type: 'transfer'; fromAgentId: string; toAgentId: string }
+  /** the chat left human hands (from the queue too: a shopper who shut the chat while waiting) */
   | { type: 'release'; outcome: 'back_to_bot' | 'closed' }
   /** the holder stayed disconnected past the grace period: back to the front of the queue */
   | { type: 'grace_expired' };
@@ -330,6 +359,7 @@ export const CHAT_ROW_EVENT_TYPES = [
   'handoff_queued',
   'handoff_offline',
   'assign',
+  'assign_failed',
   'transfer',
   'release',
   'grace_expired',
@@ -337,10 +367,14 @@ export const CHAT_ROW_EVENT_TYPES = [
 
 export type ChatRowEffect =
   /** INSERT … ON CONFLICT: a fresh row (claim, reply, close and rating fields cleared) */
-  | { kind: 'upsert_row'; state: 'queued' | 'offline' }
-  | { kind: 'write_row'; state: ChatRowState; agentId: string | null; requeued?: boolean }
-  | { kind: 'tell_agent_assigned'; agentId: string; by: 'claim' | 'auto' | 'transfer' }
-  /** RPC to the Conversation */
+  | { kind: 'write_handoff'; state: 'queued' | 'offline' }
+  | { kind: 'write_assignment'; agentId: string }
+  | { kind: 'write_transfer'; toAgentId: string }
+  | { kind: 'write_release'; outcome: 'back_to_bot' | 'closed' }
+  /** to the front of the queue */
+  | { kind: 'write_requeue' }
+  | { kind: 'tell_agent_assigned'; agentId: string; by: 'auto' | 'transfer' }
+  /** RPC to the Conversation; a failure stops the step (and is reported) */
   | { kind: 'tell_conversation'; call: 'assignAgent' | 'returnToQueue' }
   /** hand waiting chats to agents with room (auto-assignment), snapshots, queue positions */
   | { kind: 'after_queue_change' }
@@ -353,58 +387,65 @@ function inRowStates<R>(states: readonly RowState[], rule: R): Partial<Record<Ro
   return Object.fromEntries(states.map((s) => [s, rule]));
 }
 
-/** Row states a handoff may start from: none yet, or a chat that left human hands. */
-const ROW_HANDOFF_FROM = ['none', 'bot', 'offline', 'closed'] as const;
+/**
+ * Row states a handoff may start from: none yet, or a chat that left human hands. Also queued:
+ * the Conversation asks only from bot, offline or closed, so a queued row means it never got the
+ * first answer (a retried call), and the request starts afresh.
+ */
+const ROW_HANDOFF_FROM = ['none', 'bot', 'offline', 'closed', 'queued'] as const;
 
 export const CHAT_ROW_TRANSITIONS: ChatRowTable = {
   handoff_queued: inRowStates<RowStep<'handoff_queued'>>(ROW_HANDOFF_FROM, {
     next: 'queued',
-    effects: () => [{ kind: 'upsert_row', state: 'queued' }, { kind: 'broadcast_snapshots' }],
+    effects: () => [{ kind: 'write_handoff', state: 'queued' }, { kind: 'broadcast_snapshots' }],
   }),
   handoff_offline: inRowStates<RowStep<'handoff_offline'>>(ROW_HANDOFF_FROM, {
     next: 'offline',
-    effects: () => [{ kind: 'upsert_row', state: 'offline' }, { kind: 'broadcast_snapshots' }],
+    effects: () => [{ kind: 'write_handoff', state: 'offline' }, { kind: 'broadcast_snapshots' }],
   }),
   // A claim of a row that is no longer queued is refused with already_claimed: the check and
-  // the write run with no await between them, so two agents can never both win.
+  // the write run with no await between them, so two agents can never both win. The write comes
+  // before the call for that reason; if the call fails, assign_failed puts the chat back.
+  // The claimer learns of it from its `claimed` answer; an auto-assigned agent from `assigned`.
   assign: {
     queued: {
       next: 'agent',
-      effects: (e) => [
-        { kind: 'write_row', state: 'agent', agentId: e.agentId },
-        { kind: 'tell_agent_assigned', agentId: e.agentId, by: e.by },
-        { kind: 'tell_conversation', call: 'assignAgent' },
-        { kind: 'after_queue_change' },
-      ],
+      effects: (e) => {
+        const write = { kind: 'write_assignment', agentId: e.agentId } as const;
+        // From the queue the Conversation is told first, and only then the agent.
+        if (e.by === 'claim') return [write, { kind: 'tell_conversation', call: 'assignAgent' }, { kind: 'after_queue_change' }];
+        // Auto-assignment runs inside the inbox's own queue pass, which broadcasts once at its end.
+        if (e.by === 'auto')
+          return [write, { kind: 'tell_conversation', call: 'assignAgent' }, { kind: 'tell_agent_assigned', agentId: e.agentId, by: 'auto' }];
+        // During a handoff the Conversation learns it from requestHandoff's answer.
+        return [write, { kind: 'tell_agent_assigned', agentId: e.agentId, by: 'auto' }, { kind: 'broadcast_snapshots' }];
+      },
     },
+  },
+  // Not after_queue_change: that would offer the chat straight back to a Conversation that just
+  // failed. It waits, at the front, for the next change of the queue or a claim.
+  assign_failed: {
+    agent: { next: 'queued', effects: () => [{ kind: 'write_requeue' }, { kind: 'broadcast_snapshots' }] },
   },
   // Refused with not_assigned unless the row is the sender's and in agent.
   transfer: {
     agent: {
       next: 'agent',
       effects: (e) => [
-        { kind: 'write_row', state: 'agent', agentId: e.toAgentId },
+        { kind: 'write_transfer', toAgentId: e.toAgentId },
         { kind: 'tell_agent_assigned', agentId: e.toAgentId, by: 'transfer' },
         { kind: 'broadcast_snapshots' },
       ],
     },
   },
-  // Today release() writes whatever the row holds; only the holder of an agent chat calls it.
-  release: {
-    agent: {
-      next: (e) => (e.outcome === 'closed' ? 'closed' : 'bot'),
-      effects: (e) => [{ kind: 'write_row', state: e.outcome === 'closed' ? 'closed' : 'bot', agentId: null }, { kind: 'after_queue_change' }],
-    },
-  },
+  release: inRowStates<RowStep<'release'>>(['agent', 'queued'], {
+    next: (e) => (e.outcome === 'closed' ? 'closed' : 'bot'),
+    effects: (e) => [{ kind: 'write_release', outcome: e.outcome }, { kind: 'after_queue_change' }],
+  }),
+  // The Conversation first: if it cannot be told, the row stays and the alarm tries again. The
+  // alarm's pass may requeue many chats at once; it runs the queue change once, at its end.
   grace_expired: {
-    agent: {
-      next: 'queued',
-      effects: () => [
-        { kind: 'write_row', state: 'queued', agentId: null, requeued: true },
-        { kind: 'tell_conversation', call: 'returnToQueue' },
-        { kind: 'after_queue_change' },
-      ],
-    },
+    agent: { next: 'queued', effects: () => [{ kind: 'tell_conversation', call: 'returnToQueue' }, { kind: 'write_requeue' }] },
   },
 };
 

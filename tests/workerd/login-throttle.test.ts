@@ -7,7 +7,7 @@
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { clientAddress, LOCAL_ADDRESS, UNKNOWN_ADDRESS } from '../../worker/client-address.ts';
-import { LOGIN_THROTTLE, LoginThrottle } from '../../worker/login-throttle.ts';
+import { LOGIN_THROTTLE, LoginThrottle } from '../../worker/inbox/login-throttle.ts';
 import { createAgent, randomIp, WORKER_ORIGIN } from './sockets.ts';
 
 function login(body: { email: string; password: string }, ip: string) {

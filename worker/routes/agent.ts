@@ -11,9 +11,9 @@ import { type AgentProfile, agentCreateSchema, agentLoginSchema, passwordChangeS
 import { SESSION_COOKIE, SESSION_LIFETIME_SECONDS, signSession, verifySession } from '../agent-auth.ts';
 import { siteSettingsVersion } from '../catalog/site-cache.ts';
 import { clientAddress } from '../client-address.ts';
-import { CONVERSATION_HEADERS } from '../conversation.ts';
+import { CONVERSATION_HEADERS } from '../conversation/conversation.ts';
 import type { Env } from '../env.ts';
-import { INBOX_HEADERS } from '../site-inbox.ts';
+import { INBOX_HEADERS } from '../inbox/rpc-types.ts';
 import { findSite } from '../sites.ts';
 import { validationError } from './validation.ts';
 

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { WidgetConfig } from '../../protocol/index.ts';
 import { clientAddress } from '../client-address.ts';
-import { CONVERSATION_HEADERS } from '../conversation.ts';
+import { CONVERSATION_HEADERS } from '../conversation/conversation.ts';
 import type { Env } from '../env.ts';
 import { signResumeToken, verifyResumeToken } from '../resume-token.ts';
 import { findSite, isOriginAllowed } from '../sites.ts';

@@ -8,7 +8,7 @@
  * Shopper-supplied text is capped here for the queue and the chat lists; the conversation view
  * (its own socket) still gets the full values.
  */
-import type { ChatDelta, ShopperContext } from '../protocol/index.ts';
+import type { ChatDelta, ShopperContext } from '../../protocol/index.ts';
 
 export const CHAT_DELTA_INTERVAL_MS = 250;
 export const QUEUE_TEXT_CAPS = { pageUrl: 200, pageTitle: 100, lastMessage: 200 } as const;

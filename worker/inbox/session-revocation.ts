@@ -5,7 +5,7 @@
  * each of them the version below which that agent's sockets are dead. The Conversation closes
  * them with a typed code and refuses any later upgrade or frame carrying an older version.
  */
-import type { CloseCode } from '../protocol/limits.ts';
+import type { CloseCode } from '../../protocol/limits.ts';
 
 /** Conversations remembered per agent; older ones are forgotten (their sockets are long gone). */
 const MAX_TRACKED_CONVERSATIONS = 200;

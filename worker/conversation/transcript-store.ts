@@ -1,9 +1,9 @@
 /**
  * The Conversation's SQLite tables: the transcript (gapless seq, UNIQUE client_msg_id),
- * internal notes (kept apart so the shopper's transcript stays gapless and never holds them)
- * and a small key/value meta table.
+ * and internal notes (kept apart so the shopper's transcript stays gapless and never holds them).
+ * The chat's other state is in its meta table (chat-record.ts).
  */
-import type { Author, BotPayload, InternalNote, SystemPayload, TranscriptMessage } from '../protocol/index.ts';
+import type { Author, BotPayload, InternalNote, SystemPayload, TranscriptMessage } from '../../protocol/index.ts';
 
 export type NewMessage = Omit<TranscriptMessage, 'seq' | 'at'>;
 
@@ -36,7 +36,6 @@ export class TranscriptStore {
         id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, agent_id TEXT NOT NULL, agent_name TEXT NOT NULL,
         text TEXT NOT NULL, after_seq INTEGER NOT NULL, client_msg_id TEXT UNIQUE
       );
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   }
 
@@ -107,24 +106,6 @@ export class TranscriptStore {
 
   notes(): InternalNote[] {
     return this.sql.exec<NoteRow>('SELECT * FROM notes ORDER BY id').toArray().map(rowToNote);
-  }
-
-  getMeta(key: string): string | null {
-    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value ?? null;
-  }
-
-  setMeta(key: string, value: string | null): void {
-    if (value === null) this.sql.exec('DELETE FROM meta WHERE key = ?', key);
-    else this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
-  }
-
-  getJson<T>(key: string): T | null {
-    const raw = this.getMeta(key);
-    return raw === null ? null : (JSON.parse(raw) as T);
-  }
-
-  setJson(key: string, value: unknown): void {
-    this.setMeta(key, JSON.stringify(value));
   }
 }
 

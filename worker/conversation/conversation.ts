@@ -1,0 +1,507 @@
+/**
+ * Conversation: one Durable Object per chat. It owns the transcript and every socket attached
+ * to the chat: the shopper's (one per tab) and the agents' (one per console that has it open).
+ * It validates frames and routes them; the rules live beside it:
+ *   chat-lifecycle.ts  every state change, through the transition table of ../lifecycle.ts
+ *   bot-turn.ts        the bot's answers, feedback and what the knowledge base learns
+ *   chat-record.ts     the chat's state beside the transcript; transcript-store.ts the messages
+ *   chat-sockets.ts    the sockets, broadcasts and replay
+ *
+ * Rules it keeps:
+ * - durable before visible: a message is acked and broadcast only after its INSERT, and the
+ *   output gate holds those sends until the write is confirmed;
+ * - exactly once: a retried clientMsgId is acked again with its original seq, never stored twice;
+ * - in order: a stored message is acked and broadcast before anything awaits, so no later
+ *   message (a bot reply waiting on the site's knowledge) reaches a socket ahead of it;
+ * - the bot speaks only while the chat is in state `bot`; every state change is a system
+ *   message, so replaying the transcript rebuilds any view;
+ * - hibernation: sockets are accepted with ctx.acceptWebSocket and their state lives in
+ *   attachments and SQLite, so the object can sleep; the constructor only runs DDL.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import {
+  type AgentConversationInbound,
+  agentConversationInboundSchema,
+  CloseCode,
+  type Identity,
+  parseFrame,
+  type ShopperContext,
+  TYPING_RELAY_INTERVAL_MS,
+  type VisitorHello,
+  type VisitorInbound,
+  visitorInboundSchema,
+} from '../../protocol/index.ts';
+import type { Env } from '../env.ts';
+import { FaultInjector } from '../fault-injection.ts';
+import { checkIdentity } from '../identity.ts';
+import { LifecycleError } from '../lifecycle.ts';
+import { phrase } from '../phrases.ts';
+import { findSite, isOriginAllowed, type SiteConfig } from '../sites.ts';
+import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE } from '../sockets.ts';
+import { BotTurn } from './bot-turn.ts';
+import { ChatLifecycle } from './chat-lifecycle.ts';
+import { ChatRecord } from './chat-record.ts';
+import { type AgentAttachment, ChatSockets, type SocketAttachment, type VisitorAttachment } from './chat-sockets.ts';
+import { TranscriptStore } from './transcript-store.ts';
+
+/** Headers the router sets when it hands a verified upgrade to this object. */
+export const CONVERSATION_HEADERS = {
+  conversationId: 'x-kefu-conversation',
+  siteId: 'x-kefu-site',
+  resumeToken: 'x-kefu-resume-token',
+  agentId: 'x-kefu-agent-id',
+  /** encodeURIComponent of the name: a header value cannot carry every character a name may. */
+  agentName: 'x-kefu-agent-name',
+  sessionVersion: 'x-kefu-session-version',
+  /** The resume token's version: older than the conversation's (after a shutdown) is refused. */
+  tokenVersion: 'x-kefu-token-version',
+} as const;
+
+/** A new visit is counted after this long without a hello. */
+const VISIT_GAP_MS = 30 * 60 * 1000;
+/** Shopper actions that store or trigger work: a burst of this many, then one per second. */
+const SHOPPER_ACTION_BURST = 10;
+const SHOPPER_ACTIONS_PER_SECOND = 1;
+const RATE_LIMITED_FRAMES = new Set<VisitorInbound['type']>([
+  'message',
+  'choose_article',
+  'feedback',
+  'request_human',
+  'offline_ticket',
+  'rate',
+  'identify',
+  'page',
+]);
+
+export class Conversation extends DurableObject<Env> {
+  private readonly store: TranscriptStore;
+  private readonly record: ChatRecord;
+  private readonly sockets: ChatSockets;
+  private readonly lifecycle: ChatLifecycle;
+  private readonly bot: BotTurn;
+  private readonly faults: FaultInjector;
+  // Token bucket for shopper actions, shared by all of this chat's shopper sockets. In memory:
+  // it only matters while frames are arriving, which is exactly when the object is awake.
+  private actionTokens = SHOPPER_ACTION_BURST;
+  private tokensCheckedAt = Date.now();
+  // When each side last had a typing indicator relayed (in memory, like the bucket above).
+  private readonly typingRelayedAt = { shopper: 0, agent: 0 };
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
+    this.store = new TranscriptStore(ctx.storage.sql);
+    this.record = new ChatRecord(ctx.storage.sql);
+    this.sockets = new ChatSockets(ctx, this.store);
+    const parts = { env, record: this.record, store: this.store, sockets: this.sockets };
+    this.bot = new BotTurn({
+      ...parts,
+      handOff: (reason, lastMessage) => this.lifecycle.apply({ type: 'handoff', reason }, { lastMessage }),
+      switchLocale: (locale) => this.setShopper({ ...this.record.shopper(), locale }),
+    });
+    this.lifecycle = new ChatLifecycle({ ...parts, storage: ctx.storage, site: () => this.site(), botReply: (text) => this.bot.reply(text) });
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade.', { status: 426 });
+    const siteId = request.headers.get(CONVERSATION_HEADERS.siteId);
+    const conversationId = request.headers.get(CONVERSATION_HEADERS.conversationId);
+    if (!siteId || !conversationId) return new Response('Missing routing headers.', { status: 400 });
+    const knownSite = this.record.knownSite();
+    const agentId = request.headers.get(CONVERSATION_HEADERS.agentId);
+
+    let attachment: SocketAttachment;
+    if (agentId) {
+      // Agents may only open chats that exist and belong to their own site.
+      if (knownSite === null) return new Response('No such conversation.', { status: 404 });
+      if (knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
+      const sessionVersion = Number(request.headers.get(CONVERSATION_HEADERS.sessionVersion));
+      if (!Number.isInteger(sessionVersion) || this.isRevoked(agentId, sessionVersion)) return new Response('Please log in.', { status: 401 });
+      attachment = { role: 'agent', ready: false, agentId, agentName: decodeAgentName(request.headers.get(CONVERSATION_HEADERS.agentName)), sessionVersion };
+    } else {
+      const resumeToken = request.headers.get(CONVERSATION_HEADERS.resumeToken);
+      if (!resumeToken) return new Response('Missing resume token.', { status: 400 });
+      if (knownSite !== null && knownSite !== siteId) return new Response('This conversation belongs to another site.', { status: 403 });
+      const tokenVersion = Number(request.headers.get(CONVERSATION_HEADERS.tokenVersion) ?? 0);
+      if (!(tokenVersion >= this.record.tokenVersion())) return new Response('This chat has ended.', { status: 410 });
+      if (knownSite === null) this.record.bind(siteId, conversationId);
+      attachment = { role: 'visitor', ready: false, resumeToken, openedAt: Date.now() };
+    }
+
+    const pair = new WebSocketPair();
+    this.sockets.accept(pair[1], attachment);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const attachment = this.sockets.attachment(ws);
+    if (!attachment) return;
+    try {
+      if (attachment.role === 'visitor') {
+        const parsed = parseFrame(visitorInboundSchema, raw);
+        if (!parsed.ok) return this.sockets.send(ws, errorFrame(parsed.code, parsed.message, { clientMsgId: parsed.clientMsgId }));
+        await this.onVisitorFrame(ws, attachment, parsed.frame);
+      } else {
+        if (this.isRevoked(attachment.agentId, attachment.sessionVersion)) return ws.close(CloseCode.sessionRevoked, 'Session ended');
+        const parsed = parseFrame(agentConversationInboundSchema, raw);
+        if (!parsed.ok) return this.sockets.send(ws, errorFrame(parsed.code, parsed.message, { clientMsgId: parsed.clientMsgId }));
+        await this.onAgentFrame(ws, attachment, parsed.frame);
+      }
+    } catch (error) {
+      // An event the chat's state does not allow (it changed under the sender): a sentence, not a stack.
+      if (error instanceof LifecycleError) return this.sockets.send(ws, errorFrame('not_now', 'That is not possible in this chat right now.'));
+      // Log the detail for us; the client gets a code and a sentence, never a stack.
+      console.error('conversation: frame handling failed', error);
+      this.sockets.send(ws, errorFrame('internal', INTERNAL_ERROR_MESSAGE));
+    }
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    answerClose(ws, code, reason);
+  }
+
+  async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
+    console.warn('conversation: socket error', error);
+  }
+
+  // ---- RPC from the SiteInbox ---------------------------------------------------------
+
+  /** The agent's sessions below `validFrom` were revoked: their sockets here close, and stay refused. */
+  async revokeAgentSessions(agentId: string, validFrom: number, code: number): Promise<void> {
+    this.record.raiseAgentSessionsFrom(agentId, validFrom);
+    this.sockets.closeAgents(
+      (agent) => this.isRevoked(agent.agentId, agent.sessionVersion),
+      code,
+      code === CloseCode.signedOut ? 'Signed out' : 'Session ended',
+    );
+  }
+
+  /** An agent claimed the chat (or was given it): the bot stops speaking from here on. A repeated call changes nothing. */
+  async assignAgent(agent: { agentId: string; agentName: string }): Promise<void> {
+    this.faults.check('assignAgent');
+    if (this.record.state() === 'agent' && this.record.assignedAgent()?.id === agent.agentId) return;
+    await this.lifecycle.apply({ type: 'agent_assigned', ...agent });
+  }
+
+  /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
+  async injectFault(method: 'assignAgent', times: number, retryable: boolean): Promise<void> {
+    this.faults.arm(method, times, retryable);
+  }
+
+  /** The shopper's place in the queue changed. Not stored: it is live information. */
+  async updateQueue(position: number, estimatedWaitSeconds: number): Promise<void> {
+    await this.lifecycle.apply({ type: 'queue_position', position, estimatedWaitSeconds });
+  }
+
+  /** The agent stayed disconnected past the grace period: back to the front of the queue. */
+  async returnToQueue(): Promise<void> {
+    await this.lifecycle.apply({ type: 'agent_grace_expired' });
+  }
+
+  /** Idle handling: two polite prompts to a silent shopper, then a polite close. */
+  async alarm(): Promise<void> {
+    const idle = this.record.idle();
+    if (!idle) return;
+    await this.lifecycle.apply(idle.step < 2 ? { type: 'idle_prompt', step: idle.step === 0 ? 1 : 2 } : { type: 'idle_close' });
+  }
+
+  // ---- shopper frames -------------------------------------------------------------------
+
+  private async onVisitorFrame(ws: WebSocket, attachment: VisitorAttachment, frame: VisitorInbound): Promise<void> {
+    if (frame.type === 'hello') {
+      if (attachment.ready) return this.sockets.send(ws, errorFrame('invalid_frame', 'This socket has already said hello.'));
+      return this.welcomeVisitor(ws, attachment, frame);
+    }
+    if (!attachment.ready) return this.sockets.send(ws, errorFrame('hello_required', 'Send a hello frame first.'));
+    const clientMsgId = 'clientMsgId' in frame ? frame.clientMsgId : undefined;
+    if (clientMsgId) {
+      // A retry of a stored message is acked again without costing the sender anything.
+      const existing = this.store.byClientMsgId(clientMsgId);
+      if (existing) return this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId, seq: existing.seq });
+    }
+    if (RATE_LIMITED_FRAMES.has(frame.type) && !this.takeActionToken()) {
+      return this.sockets.send(ws, errorFrame('rate_limited', 'You are sending messages too quickly. Please wait a moment.', { clientMsgId }));
+    }
+    const state = this.record.state();
+
+    switch (frame.type) {
+      case 'message': {
+        const message = this.store.insert({ author: 'shopper', text: frame.text, clientMsgId: frame.clientMsgId });
+        // Ack and broadcast before anything awaits (see the rules above).
+        this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
+        this.sockets.broadcastMessage(message, ws);
+        return this.lifecycle.apply({ type: 'shopper_message' }, { text: message.text });
+      }
+      case 'choose_article': {
+        const article = await this.bot.article(frame.articleId);
+        if (!article) return this.sockets.send(ws, errorFrame('invalid_frame', phrase(this.record.locale(), 'unknownArticle'), { clientMsgId }));
+        const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
+        this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
+        this.sockets.broadcastMessage(message, ws);
+        if (this.record.state() === 'bot') this.bot.answerChosen(article);
+        return;
+      }
+      case 'feedback': {
+        const answer = this.store.bySeq(frame.seq);
+        if (answer?.bot?.kind !== 'answer') return this.sockets.send(ws, errorFrame('unknown_message', 'Feedback must refer to a bot answer.'));
+        return this.bot.feedback(answer.bot.article, frame.helpful);
+      }
+      case 'request_human':
+        if (state === 'queued' || state === 'agent') return this.sockets.send(ws, errorFrame('not_now', 'A person is already on the way.'));
+        return this.lifecycle.apply({ type: 'handoff', reason: 'requested_human' }, { lastMessage: this.store.lastBy('shopper')?.text ?? '' });
+      case 'offline_ticket': {
+        if (state !== 'offline') return this.sockets.send(ws, errorFrame('not_now', 'The offline form is only open when no one can come.'));
+        await this.lifecycle.apply({ type: 'offline_ticket', email: frame.email }, { ticketMessage: frame.message });
+        const shopper = this.record.shopper();
+        this.setShopper({ ...shopper, email: shopper.email ?? frame.email });
+        return;
+      }
+      case 'rate':
+        if (state !== 'closed' || this.record.rating() !== null) return this.sockets.send(ws, errorFrame('not_now', 'There is no finished chat to rate.'));
+        return this.lifecycle.apply({ type: 'rate', score: frame.score, comment: frame.comment });
+      case 'identify':
+        return this.applyIdentity(ws, frame.identity);
+      case 'page':
+        this.setShopper(await this.withPage(this.record.shopper(), frame.page));
+        return this.refreshInboxView();
+      case 'typing':
+        if (this.mayRelayTyping('shopper')) this.sockets.toAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+        return;
+      case 'shutdown':
+        // kefu('shutdown'): every token minted so far stops opening this chat, and its sockets close.
+        this.record.bumpTokenVersion();
+        try {
+          await this.lifecycle.apply({ type: 'shopper_shutdown' });
+        } finally {
+          // The page asked to end the chat: its sockets close even if the inbox missed the close.
+          this.sockets.closeVisitors(CloseCode.shutdown, 'Chat ended');
+        }
+        return;
+      case 'read':
+        return this.sockets.toAgents({ v: 1, type: 'read', by: 'shopper', seq: Math.min(frame.seq, this.store.lastSeq()) });
+    }
+  }
+
+  private async welcomeVisitor(ws: WebSocket, attachment: VisitorAttachment, hello: VisitorHello): Promise<void> {
+    const site = await this.site();
+    const isNew = this.record.isNew();
+    if (isNew) this.record.setShopper({ vip: false, locale: hello.locale ?? site?.defaultLocale ?? 'en', visits: 0 });
+    // Identity first, so that a new chat's greeting can use the shopper's name. It costs an
+    // action token like identify(), so reconnect loops cannot flood the agents with updates.
+    if (hello.identity) {
+      if (this.takeActionToken()) await this.applyIdentity(ws, hello.identity);
+      else this.sockets.send(ws, errorFrame('rate_limited', 'Too many identity changes; try again in a moment.'));
+    }
+    if (isNew) this.greet(site);
+    await this.recordVisit(hello);
+    const lastSeq = this.store.lastSeq();
+    const state = this.record.state();
+    this.sockets.send(ws, {
+      v: 1,
+      type: 'welcome',
+      conversationId: this.record.conversationId(),
+      token: attachment.resumeToken,
+      state,
+      lastSeq,
+      rated: this.record.rating() !== null,
+      agentName: state === 'agent' ? this.record.assignedAgent()?.name : undefined,
+    });
+    this.sockets.replay(ws, hello.lastSeq, lastSeq);
+    this.sockets.markReady(ws, attachment);
+  }
+
+  /** The standard greeting opens every chat, with the shopper's name once the shop has told us. */
+  private greet(site: SiteConfig | null): void {
+    const { locale, name } = this.record.shopper();
+    this.record.setState('bot');
+    const template = site?.greeting[locale] ?? 'Hi{name}! How can we help?';
+    const salutation = name ? (locale === 'zh' ? `，${name}` : ` ${name}`) : '';
+    this.store.insert({ author: 'bot', text: template.replace('{name}', salutation), bot: { kind: 'greeting' } });
+  }
+
+  private async applyIdentity(ws: WebSocket, identity: Identity): Promise<void> {
+    const site = await this.site();
+    const check = await checkIdentity(this.env, this.record.siteId(), site?.identityVerification ?? false, identity);
+    if (!check.accepted) return this.sockets.send(ws, errorFrame('identity_rejected', check.reason));
+    const shopper = this.record.shopper();
+    const name = identity.name?.replace(/[\p{C}]/gu, '').trim();
+    this.setShopper({
+      ...shopper,
+      userId: identity.id ?? shopper.userId,
+      name: name || shopper.name,
+      email: identity.email ?? shopper.email,
+      vip: identity.vip ?? shopper.vip,
+      verified: check.verified,
+      // What the page only claimed is shown as claimed: a proven id does not vouch for the rest.
+      provenFields: check.provenFields,
+    });
+    this.sockets.send(ws, { v: 1, type: 'identity', verified: check.verified, name: name || undefined });
+    await this.refreshInboxView();
+  }
+
+  /** While a person has or awaits the chat, the console's card shows the shopper as they are now. */
+  private async refreshInboxView(): Promise<void> {
+    const state = this.record.state();
+    if (state !== 'queued' && state !== 'agent') return;
+    await this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.record.siteId())).updateChat(this.record.conversationId(), {
+      shopper: this.record.shopper(),
+    });
+  }
+
+  /** The shopper's page as the page says it, and whether it is one of the site's own pages (any URL can be claimed). */
+  private async withPage(shopper: ShopperContext, page: { url: string; title: string }): Promise<ShopperContext> {
+    const site = await this.site();
+    let origin: string | null = null;
+    try {
+      origin = new URL(page.url).origin;
+    } catch {
+      // not a URL: shown as text
+    }
+    return { ...shopper, pageUrl: page.url, pageTitle: page.title, pageOnSite: Boolean(site && origin && isOriginAllowed(site, origin, this.env)) };
+  }
+
+  private takeActionToken(): boolean {
+    const now = Date.now();
+    // max(0, …): a clock that steps backwards must not drain the bucket.
+    const elapsedSeconds = Math.max(0, now - this.tokensCheckedAt) / 1000;
+    this.actionTokens = Math.min(SHOPPER_ACTION_BURST, this.actionTokens + elapsedSeconds * SHOPPER_ACTIONS_PER_SECOND);
+    this.tokensCheckedAt = now;
+    if (this.actionTokens < 1) return false;
+    this.actionTokens -= 1;
+    return true;
+  }
+
+  /** At most one typing indicator per side every TYPING_RELAY_INTERVAL_MS; the rest are dropped. */
+  private mayRelayTyping(side: 'shopper' | 'agent'): boolean {
+    const now = Date.now();
+    if (now - this.typingRelayedAt[side] < TYPING_RELAY_INTERVAL_MS && now >= this.typingRelayedAt[side]) return false;
+    this.typingRelayedAt[side] = now;
+    return true;
+  }
+
+  private async recordVisit(hello: VisitorHello): Promise<void> {
+    const shopper = this.record.shopper();
+    const now = Date.now();
+    if (now - this.record.lastVisitAt() > VISIT_GAP_MS) shopper.visits += 1;
+    this.record.setLastVisitAt(now);
+    if (hello.locale) shopper.locale = hello.locale;
+    // A new page in a hello is a page update: it costs an action token like a `page` frame, so
+    // reconnecting with a different page each time cannot flood the agents.
+    const pageChanged = hello.page && (hello.page.url !== shopper.pageUrl || hello.page.title !== shopper.pageTitle);
+    this.setShopper(hello.page && pageChanged && this.takeActionToken() ? await this.withPage(shopper, hello.page) : shopper);
+  }
+
+  // ---- agent frames ---------------------------------------------------------------------
+
+  private async onAgentFrame(ws: WebSocket, agent: AgentAttachment, frame: AgentConversationInbound): Promise<void> {
+    if (frame.type === 'hello') return this.welcomeAgent(ws, agent, frame.lastSeq);
+    if (!agent.ready) return this.sockets.send(ws, errorFrame('hello_required', 'Send a hello frame first.'));
+
+    switch (frame.type) {
+      case 'note': {
+        const { note, duplicate } = this.store.addNote({
+          agentId: agent.agentId,
+          agentName: agent.agentName,
+          text: frame.text,
+          clientMsgId: frame.clientMsgId,
+        });
+        if (duplicate) return this.sockets.send(ws, { v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
+        return this.sockets.toAgents({ v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
+      }
+      case 'typing':
+        if (this.holds(agent) && this.mayRelayTyping('agent')) this.sockets.toVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
+        return;
+      case 'read':
+        // Only the agent holding the chat speaks for the shop, read receipts included.
+        if (this.holds(agent)) this.sockets.toVisitors({ v: 1, type: 'read', by: 'agent', seq: Math.min(frame.seq, this.store.lastSeq()) });
+        return;
+    }
+
+    // Everything below speaks for the site: only the agent holding the chat may do it.
+    const clientMsgId = 'clientMsgId' in frame ? frame.clientMsgId : undefined;
+    if (!this.holds(agent)) return this.sockets.send(ws, errorFrame('not_assigned', 'Claim this chat from the queue before acting on it.', { clientMsgId }));
+    switch (frame.type) {
+      case 'message': {
+        const existing = this.store.byClientMsgId(frame.clientMsgId);
+        if (existing) return this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: existing.seq });
+        const message = this.store.insert({ author: 'agent', agentName: agent.agentName, text: frame.text, clientMsgId: frame.clientMsgId });
+        // As for the shopper's messages: in seq order on every socket, so nothing awaits first.
+        this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
+        this.sockets.broadcastMessage(message, ws);
+        await this.lifecycle.startIdleTimer(message.at);
+        await this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.record.siteId())).recordAgentReply(this.record.conversationId(), message.at);
+        return;
+      }
+      case 'transfer': {
+        // The inbox first: it refuses a transfer the row does not allow, and then nothing here changes.
+        const inbox = this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.record.siteId()));
+        const result = await inbox.transfer(this.record.conversationId(), agent.agentId, frame.toAgentId);
+        if (!result.ok) return this.sockets.send(ws, errorFrame(result.code, result.message));
+        if (frame.note.trim()) {
+          const { note } = this.store.addNote({ agentId: agent.agentId, agentName: agent.agentName, text: frame.note.trim() });
+          this.sockets.toAgents({ v: 1, type: 'note', note });
+        }
+        return this.lifecycle.apply({ type: 'transfer', toAgentId: frame.toAgentId, agentName: result.agentName });
+      }
+      case 'back_to_bot':
+        return this.applyForAgent(ws, { type: 'back_to_bot' });
+      case 'close':
+        return this.applyForAgent(ws, { type: 'agent_close' });
+    }
+  }
+
+  /** A step the agent asked for that needs the inbox: if the inbox cannot be reached, nothing changed, and the agent is told. */
+  private async applyForAgent(ws: WebSocket, event: { type: 'back_to_bot' } | { type: 'agent_close' }): Promise<void> {
+    try {
+      await this.lifecycle.apply(event);
+    } catch (error) {
+      if (error instanceof LifecycleError) throw error;
+      console.error('conversation: the inbox did not answer', event.type, error);
+      this.sockets.send(ws, errorFrame('try_again', 'The inbox could not be reached, so the chat is still yours. Please try again.'));
+    }
+  }
+
+  private welcomeAgent(ws: WebSocket, agent: AgentAttachment, clientLastSeq: number): void {
+    const lastSeq = this.store.lastSeq();
+    this.sockets.send(ws, {
+      v: 1,
+      type: 'welcome',
+      conversationId: this.record.conversationId(),
+      state: this.record.state(),
+      lastSeq,
+      assignedAgentId: this.record.assignedAgent()?.id ?? null,
+      shopper: this.record.shopper(),
+      notes: this.store.notes(),
+      rating: this.record.rating(),
+    });
+    this.sockets.replay(ws, clientLastSeq, lastSeq);
+    this.sockets.markReady(ws, agent);
+  }
+
+  private isRevoked(agentId: string, sessionVersion: number): boolean {
+    return sessionVersion < this.record.agentSessionsFrom(agentId);
+  }
+
+  private holds(agent: { agentId: string }): boolean {
+    return this.record.state() === 'agent' && this.record.assignedAgent()?.id === agent.agentId;
+  }
+
+  /** Stores the shopper's context and tells agents, only when something changed. */
+  private setShopper(shopper: ShopperContext): void {
+    if (this.record.setShopper(shopper)) this.sockets.toAgents({ v: 1, type: 'shopper', shopper });
+  }
+
+  private async site(): Promise<SiteConfig | null> {
+    return findSite(this.env, this.record.siteId());
+  }
+}
+
+/** The router percent-encodes the agent's name into a header; a broken one falls back to "Agent". */
+function decodeAgentName(header: string | null): string {
+  if (!header) return 'Agent';
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return 'Agent';
+  }
+}

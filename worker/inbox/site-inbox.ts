@@ -1,0 +1,553 @@
+/**
+ * SiteInbox: one Durable Object per site, where the site's agents meet its waiting chats. It
+ * carries out; the rules live beside it:
+ *   agent-directory.ts  agents, credentials, sessions, presence flags
+ *   chat-rows.ts        the row per chat that reached a person, and its service figures
+ *   assignment-policy.ts priority, queue order, routing, round robin, wait estimate (pure)
+ *   agent-consoles.ts   console sockets, presence, one snapshot per change
+ *   tickets.ts, knowledge-gaps.ts, login-throttle.ts, session-revocation.ts, chat-deltas.ts
+ *   ../lifecycle.ts     which row changes are legal, and their effects in order
+ *
+ * Every state change that matters runs synchronously on SQLite between awaits, so two agents
+ * claiming the same chat can never both win: the second finds the row no longer queued.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import {
+  type AgentCreate,
+  type AgentPresence,
+  type AgentProfile,
+  CloseCode,
+  type InboxInbound,
+  inboxInboundSchema,
+  parseFrame,
+  type ShopperContext,
+} from '../../protocol/index.ts';
+import { isWithinBusinessHours } from '../business-hours.ts';
+import type { Env } from '../env.ts';
+import { callOtherObject, FaultInjector } from '../fault-injection.ts';
+import { type ChatRowEffect, type ChatRowEvent, chatRowTransition, LifecycleError } from '../lifecycle.ts';
+import { MetaStore } from '../meta-store.ts';
+import { findSite, type SiteConfig } from '../sites.ts';
+import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE, sendFrame } from '../sockets.ts';
+import { AgentConsoles, presenceOf, type SharedInboxView } from './agent-consoles.ts';
+import { AgentDirectory } from './agent-directory.ts';
+import { estimatedWaitSeconds, handoffRoute, nextAgent } from './assignment-policy.ts';
+import { ChatDeltaCoalescer, queueLastMessage, queueShopper } from './chat-deltas.ts';
+import { ChatRows } from './chat-rows.ts';
+import { KnowledgeGaps } from './knowledge-gaps.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import type { HandoffRequest, HandoffResult, LoginResult, ReleaseOutcome, TransferResult } from './rpc-types.ts';
+import { INBOX_HEADERS } from './rpc-types.ts';
+import { AgentSocketRegistry, type RevocationCloseCode } from './session-revocation.ts';
+import { Tickets } from './tickets.ts';
+
+export type { HandoffRequest, HandoffResult, LoginResult, TransferResult } from './rpc-types.ts';
+export { INBOX_HEADERS } from './rpc-types.ts';
+
+/** What a row effect needs beyond the event. */
+interface RowContext {
+  now: number;
+  request?: HandoffRequest;
+  fromAgentName?: string;
+}
+
+/** The Conversation did not answer an assignment: the chat goes back to the queue. */
+class ConversationUnreachable extends Error {
+  override readonly name = 'ConversationUnreachable';
+}
+
+/** When a Conversation could not be told of its return to the queue, the alarm tries again this soon. */
+const GRACE_RETRY_MS = 5_000;
+
+export class SiteInbox extends DurableObject<Env> {
+  /** The site's settings as last loaded (refreshSite/bindSite at each entry point; sync code reads this). */
+  private currentSite: SiteConfig | null = null;
+  private readonly meta: MetaStore;
+  private readonly agents: AgentDirectory;
+  private readonly chats: ChatRows;
+  private readonly tickets: Tickets;
+  private readonly gaps: KnowledgeGaps;
+  private readonly consoles: AgentConsoles;
+  private readonly agentSockets: AgentSocketRegistry;
+  private readonly loginThrottle: LoginThrottle;
+  private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.sendChatDelta(conversationId));
+  private readonly faults: FaultInjector;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    this.meta = new MetaStore(sql);
+    this.agents = new AgentDirectory(sql, () => this.meta.get('siteId'));
+    this.chats = new ChatRows(sql);
+    this.tickets = new Tickets(sql);
+    this.gaps = new KnowledgeGaps(sql);
+    this.consoles = new AgentConsoles(ctx);
+    this.agentSockets = new AgentSocketRegistry(sql);
+    this.loginThrottle = new LoginThrottle(sql);
+    this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
+  }
+
+  // ---- agents and credentials (RPC from the router) ------------------------------------
+
+  /**
+   * Creates an agent, or resets an existing one's name, role and password. A reset ends every
+   * session and socket of that agent and clears its failed logins. Returns the password once when generated.
+   */
+  async upsertAgent(siteId: string, input: AgentCreate): Promise<{ agent: AgentProfile; oneTimePassword?: string }> {
+    await this.bindSite(siteId);
+    const { id, existed, oneTimePassword } = await this.agents.upsert(input);
+    this.loginThrottle.reset(input.email);
+    if (existed) await this.endSockets(id, CloseCode.sessionRevoked);
+    this.broadcastSnapshots();
+    return { agent: this.agents.profile(id)!, oneTimePassword };
+  }
+
+  /** Checks a password behind the per-account throttle (login-throttle.ts). */
+  async login(siteId: string, email: string, password: string): Promise<LoginResult> {
+    await this.bindSite(siteId);
+    const gate = this.loginThrottle.begin(email);
+    if (!gate.allowed) return { outcome: 'throttled', retryAfterMs: gate.retryAfterMs };
+    const agent = await this.agents.verify(email, password);
+    if (!agent) return { outcome: 'invalid' };
+    this.loginThrottle.succeeded(email);
+    return { outcome: 'ok', agent, sessionVersion: this.agents.sessionVersion(agent.id) };
+  }
+
+  async changePassword(agentId: string, currentPassword: string, newPassword: string): Promise<boolean> {
+    if (!(await this.agents.changePassword(agentId, currentPassword, newPassword))) return false;
+    await this.endSockets(agentId, CloseCode.sessionRevoked);
+    return true;
+  }
+
+  /** The agent behind a session cookie, if the agent still exists and the session was not revoked. */
+  async authenticate(agentId: string, sessionVersion: number): Promise<AgentProfile | null> {
+    const current = this.agents.sessionVersion(agentId);
+    return current >= 0 && current === sessionVersion ? this.agents.profile(agentId) : null;
+  }
+
+  /** The version a new session cookie must carry. */
+  async sessionVersion(agentId: string): Promise<number> {
+    return this.agents.sessionVersion(agentId);
+  }
+
+  /** Logging out ends the agent's sessions everywhere (cookies are stateless; the version is not). */
+  async revokeSessions(agentId: string): Promise<void> {
+    this.agents.bumpSessionVersion(agentId);
+    await this.endSockets(agentId, CloseCode.signedOut);
+  }
+
+  /**
+   * The router is about to open a conversation socket for this session. Checked and remembered
+   * in one step, so a revocation either comes first (refused here) or finds the conversation to close.
+   */
+  async admitConversationSocket(agentId: string, sessionVersion: number, conversationId: string): Promise<boolean> {
+    if (this.agents.sessionVersion(agentId) !== sessionVersion || !this.agents.profile(agentId)) return false;
+    this.agentSockets.track(agentId, conversationId);
+    return true;
+  }
+
+  // ---- handoff and the queue (RPC from Conversation) -----------------------------------
+
+  async requestHandoff(request: HandoffRequest): Promise<HandoffResult> {
+    this.faults.check('requestHandoff');
+    const site = await this.bindSite(request.siteId);
+    const now = request.at ?? Date.now();
+    const id = request.conversationId;
+    const route = handoffRoute({
+      agentOnline: this.presence().some((agent) => agent.status === 'online'),
+      withinBusinessHours: this.isOpen(site, now),
+      outsideHoursWithAgentOnline: site.outsideHoursWithAgentOnline,
+    });
+    if (route === 'offline') {
+      await this.applyRow(id, { type: 'handoff_offline' }, { now, request });
+      return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
+    }
+    await this.applyRow(id, { type: 'handoff_queued' }, { now, request });
+    const agentId = site.assignment.autoAssign ? this.pickAgent(site) : null;
+    if (agentId) {
+      await this.applyRow(id, { type: 'assign', agentId, by: 'handoff' }, { now });
+      return { outcome: 'assigned', agentId, agentName: this.agents.profile(agentId)?.name ?? 'Agent' };
+    }
+    await this.notifyQueuePositions(id);
+    const position = this.queuePosition(id);
+    return { outcome: 'queued', position, estimatedWaitSeconds: this.estimatedWait(position) };
+  }
+
+  /** The shopper wrote again, or their page or identity changed: keep the console's view fresh. */
+  async updateChat(conversationId: string, update: { lastMessage?: string; shopper?: ShopperContext }): Promise<void> {
+    await this.refreshSite();
+    // One small delta for this chat (coalesced), not the whole inbox: chat-deltas.ts.
+    if (this.chats.updateView(conversationId, update, Date.now())) this.chatDeltas.changed(conversationId);
+  }
+
+  async recordAgentReply(conversationId: string, at = Date.now()): Promise<void> {
+    this.chats.recordFirstReply(conversationId, at);
+  }
+
+  async transfer(conversationId: string, fromAgentId: string, toAgentId: string): Promise<TransferResult> {
+    await this.refreshSite();
+    const row = this.chats.get(conversationId);
+    if (!row || row.state !== 'agent' || row.agent_id !== fromAgentId) {
+      return { ok: false, code: 'not_assigned', message: 'Only the agent holding this chat can transfer it.' };
+    }
+    const target = this.agents.profile(toAgentId);
+    if (!target || toAgentId === fromAgentId) return { ok: false, code: 'unknown_agent', message: 'Choose another agent of this site.' };
+    const fromAgentName = this.agents.profile(fromAgentId)?.name;
+    await this.applyRow(conversationId, { type: 'transfer', fromAgentId, toAgentId }, { now: Date.now(), fromAgentName });
+    return { ok: true, agentName: target.name };
+  }
+
+  /** The chat left human hands: back to the bot, or closed. A repeat of a release already made changes nothing. */
+  async release(conversationId: string, outcome: ReleaseOutcome): Promise<void> {
+    this.faults.check('release');
+    await this.refreshSite();
+    if (this.chats.get(conversationId)?.state === (outcome === 'closed' ? 'closed' : 'bot')) return;
+    await this.applyRow(conversationId, { type: 'release', outcome }, { now: Date.now() });
+  }
+
+  async recordRating(conversationId: string, score: number, comment: string): Promise<void> {
+    await this.refreshSite();
+    this.chats.recordRating(conversationId, score, comment, Date.now());
+    this.broadcastSnapshots();
+  }
+
+  async createTicket(ticket: { siteId: string; conversationId: string; email: string; message: string; locale: 'en' | 'zh' }): Promise<number> {
+    await this.bindSite(ticket.siteId);
+    const id = this.tickets.create(ticket, Date.now());
+    this.broadcastSnapshots();
+    return id;
+  }
+
+  /** A question the knowledge base could not answer, counted per normalised wording. */
+  async recordKnowledgeGap(gap: { siteId: string; locale: 'en' | 'zh'; question: string; reason: string }): Promise<void> {
+    await this.bindSite(gap.siteId);
+    this.gaps.record(gap, Date.now());
+  }
+
+  async knowledgeGaps(limit = 50) {
+    return this.gaps.top(limit);
+  }
+
+  async knowledgeGap(id: number): Promise<{ locale: 'en' | 'zh'; question: string } | null> {
+    return this.gaps.get(id);
+  }
+
+  async solveKnowledgeGap(id: number): Promise<void> {
+    this.gaps.remove(id);
+  }
+
+  /** Per-chat service figures for reports: waits, first human reply, reason, outcome, rating. */
+  async chatStatistics(): Promise<Record<string, SqlStorageValue>[]> {
+    return this.chats.statistics();
+  }
+
+  /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
+  async injectFault(method: 'requestHandoff' | 'release', times: number, retryable: boolean): Promise<void> {
+    this.faults.arm(method, times, retryable);
+  }
+
+  // ---- agent sockets --------------------------------------------------------------------
+
+  async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade.', { status: 426 });
+    const agentId = request.headers.get(INBOX_HEADERS.agentId);
+    const siteId = request.headers.get(INBOX_HEADERS.siteId);
+    if (!agentId || !siteId) return new Response('Missing routing headers.', { status: 400 });
+    await this.bindSite(siteId);
+    const sessionVersion = Number(request.headers.get(INBOX_HEADERS.sessionVersion));
+    if (!this.agents.profile(agentId) || sessionVersion !== this.agents.sessionVersion(agentId)) return new Response('Unknown agent.', { status: 401 });
+
+    const pair = new WebSocketPair();
+    this.consoles.accept(pair[1], { agentId, sessionVersion });
+    this.agents.connected(agentId);
+    this.broadcastSnapshots();
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    // Refused frames are answered before anything awaits, so their errors keep the frames' order
+    // (reloading the site settings can wait on the catalog, and a later frame would overtake).
+    const parsed = parseFrame(inboxInboundSchema, raw);
+    if (!parsed.ok) return sendFrame(ws, errorFrame(parsed.code, parsed.message));
+    const attachment = this.consoles.attachment(ws);
+    if (!attachment || attachment.sessionVersion !== this.agents.sessionVersion(attachment.agentId)) return ws.close(CloseCode.sessionRevoked, 'Session ended');
+    try {
+      await this.refreshSite();
+      await this.onAgentFrame(ws, attachment.agentId, parsed.frame);
+    } catch (error) {
+      console.error('inbox: frame handling failed', error);
+      sendFrame(ws, errorFrame('internal', INTERNAL_ERROR_MESSAGE));
+    }
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await this.refreshSite();
+    answerClose(ws, code, reason);
+    await this.agentSocketGone(ws);
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    await this.refreshSite();
+    await this.agentSocketGone(ws);
+  }
+
+  /** Agents gone longer than the grace period: their chats go back to the front of the queue. */
+  async alarm(): Promise<void> {
+    const site = await this.refreshSite();
+    if (!site) return;
+    const now = Date.now();
+    let unreachable = 0;
+    for (const agent of this.agents.away()) {
+      if (this.consoles.isConnected(agent.id) || agent.disconnectedAt > now - site.agentGraceSeconds * 1000) continue;
+      const results = await Promise.allSettled(this.chats.heldBy(agent.id).map((id) => this.applyRow(id, { type: 'grace_expired' }, { now })));
+      const failed = results.filter((result) => result.status === 'rejected').length;
+      // Those rows still say agent, and the agent still counts as gone: the next alarm tries again.
+      if (failed > 0)
+        console.error(
+          `inbox: ${failed} chats could not be returned to the queue`,
+          results.find((r) => r.status === 'rejected'),
+        );
+      if (failed === 0) this.agents.connected(agent.id);
+      unreachable += failed;
+    }
+    await this.afterQueueChange();
+    if (unreachable > 0) await this.ctx.storage.setAlarm(Date.now() + GRACE_RETRY_MS);
+    else await this.scheduleGraceAlarm();
+  }
+
+  // ---- the chat row's lifecycle ---------------------------------------------------------
+
+  /** Runs a row event through the lifecycle (LifecycleError when illegal) and carries its effects out in order. */
+  private async applyRow(conversationId: string, event: ChatRowEvent, context: RowContext): Promise<void> {
+    const step = chatRowTransition(this.chats.get(conversationId)?.state ?? null, event);
+    for (const effect of step.effects) await this.performRow(conversationId, effect, context);
+  }
+
+  private async performRow(conversationId: string, effect: ChatRowEffect, context: RowContext): Promise<void> {
+    switch (effect.kind) {
+      case 'write_handoff':
+        return this.chats.startHandoff(context.request!, effect.state, context.now);
+      case 'write_assignment':
+        return this.chats.assign(conversationId, effect.agentId, context.now);
+      case 'write_transfer':
+        return this.chats.transfer(conversationId, effect.toAgentId, context.now);
+      case 'write_release':
+        return this.chats.release(conversationId, effect.outcome, context.now);
+      case 'write_requeue':
+        return this.chats.requeue(conversationId, context.now);
+      case 'tell_agent_assigned':
+        return this.consoles.sendTo(effect.agentId, { v: 1, type: 'assigned', conversationId, by: effect.by, fromAgent: context.fromAgentName });
+      case 'tell_conversation': {
+        const conversation = this.conversation(conversationId);
+        if (effect.call === 'returnToQueue') return callOtherObject(() => conversation.returnToQueue());
+        const agent = this.agents.profile(this.chats.get(conversationId)?.agent_id ?? '');
+        try {
+          await callOtherObject(() => conversation.assignAgent({ agentId: agent?.id ?? '', agentName: agent?.name ?? 'Agent' }));
+        } catch (error) {
+          console.error('inbox: the chat could not be told of its agent', conversationId, error);
+          throw new ConversationUnreachable(conversationId);
+        }
+        return;
+      }
+      case 'after_queue_change':
+        return this.afterQueueChange();
+      case 'broadcast_snapshots':
+        return this.broadcastSnapshots();
+    }
+  }
+
+  /**
+   * Gives a queued chat to an agent. If the Conversation cannot be told, the chat goes back to
+   * the front of the queue and the agent is told why. False when the chat did not go to the agent.
+   */
+  private async assignTo(conversationId: string, agentId: string, by: 'claim' | 'auto'): Promise<boolean> {
+    try {
+      await this.applyRow(conversationId, { type: 'assign', agentId, by }, { now: Date.now() });
+      return true;
+    } catch (error) {
+      // Taken meanwhile (an auto pass whose list went stale during an await): nothing to undo.
+      if (error instanceof LifecycleError) return false;
+      if (!(error instanceof ConversationUnreachable)) throw error;
+      await this.applyRow(conversationId, { type: 'assign_failed' }, { now: Date.now() });
+      this.consoles.sendTo(
+        agentId,
+        errorFrame('try_again', 'That chat could not be opened just now; it is back at the front of the queue.', { conversationId }),
+      );
+      return false;
+    }
+  }
+
+  // ---- agent frames ---------------------------------------------------------------------
+
+  private async onAgentFrame(ws: WebSocket, agentId: string, frame: InboxInbound): Promise<void> {
+    switch (frame.type) {
+      case 'hello':
+        return this.sendSnapshot(ws, agentId);
+      case 'heartbeat':
+        return;
+      case 'presence':
+        this.agents.setAway(agentId, frame.status === 'away');
+        return this.afterQueueChange();
+      case 'resolve_ticket':
+        this.tickets.resolve(frame.ticketId);
+        return this.broadcastSnapshots();
+      case 'claim':
+        return this.claim(ws, agentId, frame.conversationId);
+    }
+  }
+
+  private async claim(ws: WebSocket, agentId: string, conversationId: string): Promise<void> {
+    const row = this.chats.get(conversationId);
+    if (!row) return sendFrame(ws, errorFrame('not_found', 'That chat is not in the queue.', { conversationId }));
+    if (row.state !== 'queued') {
+      const holder = row.agent_id ? this.agents.profile(row.agent_id)?.name : null;
+      return sendFrame(ws, errorFrame('already_claimed', holder ? `${holder} already took this chat.` : 'This chat is no longer waiting.', { conversationId }));
+    }
+    // The check above and the write (assignTo's first effect) run with no await between them: the claim is atomic.
+    if (await this.assignTo(conversationId, agentId, 'claim')) sendFrame(ws, { v: 1, type: 'claimed', conversationId });
+  }
+
+  // ---- the queue ------------------------------------------------------------------------
+
+  /** The next agent by round robin (assignment-policy.ts), remembered as the last one served. */
+  private pickAgent(site: SiteConfig): string | null {
+    const agentId = nextAgent(this.presence(), site.assignment.maxChatsPerAgent, this.meta.get('roundRobinLast') ?? '');
+    if (agentId) this.meta.set('roundRobinLast', agentId);
+    return agentId;
+  }
+
+  /** With auto-assignment on, hand waiting chats to agents who have room. */
+  private async assignWaitingChats(): Promise<void> {
+    const site = this.currentSite;
+    if (!site?.assignment.autoAssign) return;
+    for (const row of this.chats.waiting()) {
+      const agentId = this.pickAgent(site);
+      if (!agentId) return;
+      await this.assignTo(row.conversation_id, agentId, 'auto');
+    }
+  }
+
+  private async afterQueueChange(): Promise<void> {
+    await this.assignWaitingChats();
+    this.broadcastSnapshots();
+    await this.notifyQueuePositions();
+  }
+
+  /** Tells each waiting shopper their position and wait when it changed (skip: already answered). */
+  private async notifyQueuePositions(skip?: string): Promise<void> {
+    const updates: Promise<void>[] = [];
+    this.chats.waiting().forEach((row, index) => {
+      const position = index + 1;
+      if (row.notified_position === position) return;
+      this.chats.setNotifiedPosition(row.conversation_id, position);
+      if (row.conversation_id === skip) return;
+      updates.push(this.conversation(row.conversation_id).updateQueue(position, this.estimatedWait(position)));
+    });
+    // Live information only: a shopper who misses one update gets the next, or the state on reconnect.
+    for (const result of await Promise.allSettled(updates)) {
+      if (result.status === 'rejected') console.warn('inbox: a queue position was not delivered', result.reason);
+    }
+  }
+
+  private queuePosition(conversationId: string): number {
+    return this.chats.waiting().findIndex((row) => row.conversation_id === conversationId) + 1;
+  }
+
+  private estimatedWait(position: number): number {
+    const online = this.presence().filter((agent) => agent.status === 'online').length;
+    return estimatedWaitSeconds(this.chats.recentClaimWaitsMs(), position, online);
+  }
+
+  // ---- consoles -------------------------------------------------------------------------
+
+  private async agentSocketGone(ws: WebSocket): Promise<void> {
+    const attachment = this.consoles.attachment(ws);
+    if (!attachment) return;
+    if (!this.consoles.isConnected(attachment.agentId, ws)) {
+      this.agents.disconnected(attachment.agentId, Date.now());
+      await this.scheduleGraceAlarm();
+    }
+    this.broadcastSnapshots(ws);
+  }
+
+  /** Closes every socket of the agent's revoked sessions: the inbox's here, the conversations' through them. */
+  private async endSockets(agentId: string, code: RevocationCloseCode): Promise<void> {
+    const version = this.agents.sessionVersion(agentId);
+    for (const { ws, sessionVersion } of this.consoles.open(agentId)) {
+      if (sessionVersion < version) ws.close(code, code === CloseCode.signedOut ? 'Signed out' : 'Session ended');
+    }
+    const conversations = this.agentSockets.takeAll(agentId);
+    const results = await Promise.allSettled(conversations.map((id) => this.conversation(id).revokeAgentSessions(agentId, version, code)));
+    // A conversation that missed it still refuses the old session: its cookie fails authenticate() on the next upgrade.
+    for (const result of results) if (result.status === 'rejected') console.warn('inbox: revocation not delivered', result.reason);
+  }
+
+  private async scheduleGraceAlarm(): Promise<void> {
+    const earliest = this.agents.earliestDisconnect();
+    if (!this.currentSite || earliest === null) return;
+    await this.ctx.storage.setAlarm(earliest + this.currentSite.agentGraceSeconds * 1000);
+  }
+
+  /** `closing`: a socket being closed right now, which the runtime may still list as open. */
+  private presence(closing?: WebSocket): AgentPresence[] {
+    return presenceOf(this.agents.roster(), this.chats.activeCounts(), (agentId) => this.consoles.isConnected(agentId, closing));
+  }
+
+  private sharedView(closing?: WebSocket): SharedInboxView {
+    return { agents: this.presence(closing), queue: this.chats.queue(), tickets: this.tickets.list(), cannedReplies: this.currentSite?.cannedReplies ?? [] };
+  }
+
+  private sendSnapshot(ws: WebSocket, agentId: string): void {
+    this.consoles.sendSnapshots(this.sharedView(), (id) => this.agents.profile(id), this.chats.heldByAgent(), { ws, agentId });
+  }
+
+  /** One snapshot per change, to every open console. */
+  private broadcastSnapshots(closing?: WebSocket): void {
+    if (this.consoles.open(undefined, closing).length === 0) return;
+    this.consoles.sendSnapshots(this.sharedView(closing), (id) => this.agents.profile(id), this.chats.heldByAgent(), undefined, closing);
+  }
+
+  /** The chat's delta goes to whoever lists it: every agent while it is queued, its holder once claimed. */
+  private sendChatDelta(conversationId: string): void {
+    const row = this.chats.get(conversationId);
+    if (!row || (row.state !== 'queued' && row.state !== 'agent')) return;
+    const chat = {
+      conversationId,
+      lastMessage: queueLastMessage(row.last_message),
+      updatedAt: row.updated_at,
+      shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
+    };
+    const sockets = row.state === 'queued' ? this.consoles.open() : row.agent_id ? this.consoles.open(row.agent_id) : [];
+    const frame = JSON.stringify({ v: 1, type: 'chat', chat });
+    for (const { ws } of sockets) sendFrame(ws, frame);
+  }
+
+  // ---- the site -------------------------------------------------------------------------
+
+  private isOpen(site: SiteConfig, now: number): boolean {
+    const override = this.env.BUSINESS_HOURS_OVERRIDE;
+    if (override === 'open') return true;
+    if (override === 'closed') return false;
+    return isWithinBusinessHours(site.businessHours, new Date(now));
+  }
+
+  /** Remembers which site this object serves; every entry point passes it. */
+  private async bindSite(siteId: string): Promise<SiteConfig> {
+    const known = this.meta.get('siteId');
+    if (known && known !== siteId) throw new Error(`inbox of ${known} called for ${siteId}`);
+    if (!known) this.meta.set('siteId', siteId);
+    const site = await this.refreshSite();
+    if (!site) throw new Error(`unknown site ${siteId}`);
+    return site;
+  }
+
+  /** Settings change at runtime (the catalog): entry points reload them (cached per isolate). */
+  private async refreshSite(): Promise<SiteConfig | null> {
+    this.currentSite = await findSite(this.env, this.meta.get('siteId'));
+    return this.currentSite;
+  }
+
+  private conversation(conversationId: string) {
+    return this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(conversationId));
+  }
+}
