@@ -23,25 +23,23 @@ import {
   type AgentConversationInbound,
   agentConversationInboundSchema,
   CloseCode,
-  type Identity,
   parseFrame,
-  type ShopperContext,
-  TYPING_RELAY_INTERVAL_MS,
   type VisitorHello,
   type VisitorInbound,
   visitorInboundSchema,
 } from '../../protocol/index.ts';
 import type { Env } from '../env.ts';
 import { FaultInjector } from '../fault-injection.ts';
-import { checkIdentity } from '../identity.ts';
 import { LifecycleError } from '../lifecycle.ts';
 import { phrase } from '../phrases.ts';
-import { findSite, isOriginAllowed, type SiteConfig } from '../sites.ts';
+import { findSite, type SiteConfig } from '../sites.ts';
 import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE } from '../sockets.ts';
 import { BotTurn } from './bot-turn.ts';
 import { ChatLifecycle } from './chat-lifecycle.ts';
 import { ChatRecord } from './chat-record.ts';
 import { type AgentAttachment, ChatSockets, type SocketAttachment, type VisitorAttachment } from './chat-sockets.ts';
+import { ActionBucket, TypingRelay } from './shopper-limits.ts';
+import { ShopperProfile } from './shopper-profile.ts';
 import { TranscriptStore } from './transcript-store.ts';
 
 /** Headers the router sets when it hands a verified upgrade to this object. */
@@ -57,8 +55,6 @@ export const CONVERSATION_HEADERS = {
   tokenVersion: 'x-kefu-token-version',
 } as const;
 
-/** A new visit is counted after this long without a hello. */
-const VISIT_GAP_MS = 30 * 60 * 1000;
 /** Shopper actions that store or trigger work: a burst of this many, then one per second. */
 const SHOPPER_ACTION_BURST = 10;
 const SHOPPER_ACTIONS_PER_SECOND = 1;
@@ -79,13 +75,10 @@ export class Conversation extends DurableObject<Env> {
   private readonly sockets: ChatSockets;
   private readonly lifecycle: ChatLifecycle;
   private readonly bot: BotTurn;
+  private readonly shopper: ShopperProfile;
   private readonly faults: FaultInjector;
-  // Token bucket for shopper actions, shared by all of this chat's shopper sockets. In memory:
-  // it only matters while frames are arriving, which is exactly when the object is awake.
-  private actionTokens = SHOPPER_ACTION_BURST;
-  private tokensCheckedAt = Date.now();
-  // When each side last had a typing indicator relayed (in memory, like the bucket above).
-  private readonly typingRelayedAt = { shopper: 0, agent: 0 };
+  private readonly actions = new ActionBucket(SHOPPER_ACTION_BURST, SHOPPER_ACTIONS_PER_SECOND);
+  private readonly typing = new TypingRelay();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -93,13 +86,14 @@ export class Conversation extends DurableObject<Env> {
     this.store = new TranscriptStore(ctx.storage.sql);
     this.record = new ChatRecord(ctx.storage.sql);
     this.sockets = new ChatSockets(ctx, this.store);
-    const parts = { env, record: this.record, store: this.store, sockets: this.sockets };
+    const parts = { env, record: this.record, store: this.store, sockets: this.sockets, site: () => this.site() };
+    this.shopper = new ShopperProfile({ ...parts, takeActionToken: () => this.actions.take() });
     this.bot = new BotTurn({
       ...parts,
       handOff: (reason, lastMessage) => this.lifecycle.apply({ type: 'handoff', reason }, { lastMessage }),
-      switchLocale: (locale) => this.setShopper({ ...this.record.shopper(), locale }),
+      switchLocale: (locale) => this.shopper.set({ ...this.record.shopper(), locale }),
     });
-    this.lifecycle = new ChatLifecycle({ ...parts, storage: ctx.storage, site: () => this.site(), botReply: (text) => this.bot.reply(text) });
+    this.lifecycle = new ChatLifecycle({ ...parts, storage: ctx.storage, botReply: (text) => this.bot.reply(text) });
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -219,7 +213,7 @@ export class Conversation extends DurableObject<Env> {
       const existing = this.store.byClientMsgId(clientMsgId);
       if (existing) return this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId, seq: existing.seq });
     }
-    if (RATE_LIMITED_FRAMES.has(frame.type) && !this.takeActionToken()) {
+    if (RATE_LIMITED_FRAMES.has(frame.type) && !this.actions.take()) {
       return this.sockets.send(ws, errorFrame('rate_limited', 'You are sending messages too quickly. Please wait a moment.', { clientMsgId }));
     }
     const state = this.record.state();
@@ -253,19 +247,18 @@ export class Conversation extends DurableObject<Env> {
         if (state !== 'offline') return this.sockets.send(ws, errorFrame('not_now', 'The offline form is only open when no one can come.'));
         await this.lifecycle.apply({ type: 'offline_ticket', email: frame.email }, { ticketMessage: frame.message });
         const shopper = this.record.shopper();
-        this.setShopper({ ...shopper, email: shopper.email ?? frame.email });
+        this.shopper.set({ ...shopper, email: shopper.email ?? frame.email });
         return;
       }
       case 'rate':
         if (state !== 'closed' || this.record.rating() !== null) return this.sockets.send(ws, errorFrame('not_now', 'There is no finished chat to rate.'));
         return this.lifecycle.apply({ type: 'rate', score: frame.score, comment: frame.comment });
       case 'identify':
-        return this.applyIdentity(ws, frame.identity);
+        return this.shopper.identify(ws, frame.identity);
       case 'page':
-        this.setShopper(await this.withPage(this.record.shopper(), frame.page));
-        return this.refreshInboxView();
+        return this.shopper.page(frame.page);
       case 'typing':
-        if (this.mayRelayTyping('shopper')) this.sockets.toAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
+        if (this.typing.mayRelay('shopper')) this.sockets.toAgents({ v: 1, type: 'typing', from: 'shopper', on: frame.on });
         return;
       case 'shutdown':
         // kefu('shutdown'): every token minted so far stops opening this chat, and its sockets close.
@@ -285,15 +278,15 @@ export class Conversation extends DurableObject<Env> {
   private async welcomeVisitor(ws: WebSocket, attachment: VisitorAttachment, hello: VisitorHello): Promise<void> {
     const site = await this.site();
     const isNew = this.record.isNew();
-    if (isNew) this.record.setShopper({ vip: false, locale: hello.locale ?? site?.defaultLocale ?? 'en', visits: 0 });
+    if (isNew) this.shopper.start(hello, site);
     // Identity first, so that a new chat's greeting can use the shopper's name. It costs an
     // action token like identify(), so reconnect loops cannot flood the agents with updates.
     if (hello.identity) {
-      if (this.takeActionToken()) await this.applyIdentity(ws, hello.identity);
+      if (this.actions.take()) await this.shopper.identify(ws, hello.identity);
       else this.sockets.send(ws, errorFrame('rate_limited', 'Too many identity changes; try again in a moment.'));
     }
-    if (isNew) this.greet(site);
-    await this.recordVisit(hello);
+    if (isNew) this.shopper.greet(site);
+    await this.shopper.recordVisit(hello);
     const lastSeq = this.store.lastSeq();
     const state = this.record.state();
     this.sockets.send(ws, {
@@ -308,87 +301,6 @@ export class Conversation extends DurableObject<Env> {
     });
     this.sockets.replay(ws, hello.lastSeq, lastSeq);
     this.sockets.markReady(ws, attachment);
-  }
-
-  /** The standard greeting opens every chat, with the shopper's name once the shop has told us. */
-  private greet(site: SiteConfig | null): void {
-    const { locale, name } = this.record.shopper();
-    this.record.setState('bot');
-    const template = site?.greeting[locale] ?? 'Hi{name}! How can we help?';
-    const salutation = name ? (locale === 'zh' ? `，${name}` : ` ${name}`) : '';
-    this.store.insert({ author: 'bot', text: template.replace('{name}', salutation), bot: { kind: 'greeting' } });
-  }
-
-  private async applyIdentity(ws: WebSocket, identity: Identity): Promise<void> {
-    const site = await this.site();
-    const check = await checkIdentity(this.env, this.record.siteId(), site?.identityVerification ?? false, identity);
-    if (!check.accepted) return this.sockets.send(ws, errorFrame('identity_rejected', check.reason));
-    const shopper = this.record.shopper();
-    const name = identity.name?.replace(/[\p{C}]/gu, '').trim();
-    this.setShopper({
-      ...shopper,
-      userId: identity.id ?? shopper.userId,
-      name: name || shopper.name,
-      email: identity.email ?? shopper.email,
-      vip: identity.vip ?? shopper.vip,
-      verified: check.verified,
-      // What the page only claimed is shown as claimed: a proven id does not vouch for the rest.
-      provenFields: check.provenFields,
-    });
-    this.sockets.send(ws, { v: 1, type: 'identity', verified: check.verified, name: name || undefined });
-    await this.refreshInboxView();
-  }
-
-  /** While a person has or awaits the chat, the console's card shows the shopper as they are now. */
-  private async refreshInboxView(): Promise<void> {
-    const state = this.record.state();
-    if (state !== 'queued' && state !== 'agent') return;
-    await this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.record.siteId())).updateChat(this.record.conversationId(), {
-      shopper: this.record.shopper(),
-    });
-  }
-
-  /** The shopper's page as the page says it, and whether it is one of the site's own pages (any URL can be claimed). */
-  private async withPage(shopper: ShopperContext, page: { url: string; title: string }): Promise<ShopperContext> {
-    const site = await this.site();
-    let origin: string | null = null;
-    try {
-      origin = new URL(page.url).origin;
-    } catch {
-      // not a URL: shown as text
-    }
-    return { ...shopper, pageUrl: page.url, pageTitle: page.title, pageOnSite: Boolean(site && origin && isOriginAllowed(site, origin, this.env)) };
-  }
-
-  private takeActionToken(): boolean {
-    const now = Date.now();
-    // max(0, …): a clock that steps backwards must not drain the bucket.
-    const elapsedSeconds = Math.max(0, now - this.tokensCheckedAt) / 1000;
-    this.actionTokens = Math.min(SHOPPER_ACTION_BURST, this.actionTokens + elapsedSeconds * SHOPPER_ACTIONS_PER_SECOND);
-    this.tokensCheckedAt = now;
-    if (this.actionTokens < 1) return false;
-    this.actionTokens -= 1;
-    return true;
-  }
-
-  /** At most one typing indicator per side every TYPING_RELAY_INTERVAL_MS; the rest are dropped. */
-  private mayRelayTyping(side: 'shopper' | 'agent'): boolean {
-    const now = Date.now();
-    if (now - this.typingRelayedAt[side] < TYPING_RELAY_INTERVAL_MS && now >= this.typingRelayedAt[side]) return false;
-    this.typingRelayedAt[side] = now;
-    return true;
-  }
-
-  private async recordVisit(hello: VisitorHello): Promise<void> {
-    const shopper = this.record.shopper();
-    const now = Date.now();
-    if (now - this.record.lastVisitAt() > VISIT_GAP_MS) shopper.visits += 1;
-    this.record.setLastVisitAt(now);
-    if (hello.locale) shopper.locale = hello.locale;
-    // A new page in a hello is a page update: it costs an action token like a `page` frame, so
-    // reconnecting with a different page each time cannot flood the agents.
-    const pageChanged = hello.page && (hello.page.url !== shopper.pageUrl || hello.page.title !== shopper.pageTitle);
-    this.setShopper(hello.page && pageChanged && this.takeActionToken() ? await this.withPage(shopper, hello.page) : shopper);
   }
 
   // ---- agent frames ---------------------------------------------------------------------
@@ -409,7 +321,7 @@ export class Conversation extends DurableObject<Env> {
         return this.sockets.toAgents({ v: 1, type: 'note', note, clientMsgId: frame.clientMsgId });
       }
       case 'typing':
-        if (this.holds(agent) && this.mayRelayTyping('agent')) this.sockets.toVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
+        if (this.holds(agent) && this.typing.mayRelay('agent')) this.sockets.toVisitors({ v: 1, type: 'typing', from: 'agent', on: frame.on });
         return;
       case 'read':
         // Only the agent holding the chat speaks for the shop, read receipts included.
@@ -484,11 +396,6 @@ export class Conversation extends DurableObject<Env> {
 
   private holds(agent: { agentId: string }): boolean {
     return this.record.state() === 'agent' && this.record.assignedAgent()?.id === agent.agentId;
-  }
-
-  /** Stores the shopper's context and tells agents, only when something changed. */
-  private setShopper(shopper: ShopperContext): void {
-    if (this.record.setShopper(shopper)) this.sockets.toAgents({ v: 1, type: 'shopper', shopper });
   }
 
   private async site(): Promise<SiteConfig | null> {

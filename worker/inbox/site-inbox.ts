@@ -4,9 +4,10 @@
  *   agent-directory.ts  agents, credentials, sessions, presence flags
  *   chat-rows.ts        the row per chat that reached a person, and its service figures
  *   assignment-policy.ts priority, queue order, routing, round robin, wait estimate (pure)
- *   agent-consoles.ts   console sockets, presence, one snapshot per change
+ *   agent-consoles.ts   console sockets, one snapshot per change
+ *   inbox-views.ts      presence, snapshots, deltas, queue position and wait
  *   tickets.ts, knowledge-gaps.ts, login-throttle.ts, session-revocation.ts, chat-deltas.ts
- *   ../lifecycle.ts     which row changes are legal, and their effects in order
+ *   chat-row-lifecycle.ts every change of a chat's row, through ../lifecycle.ts
  *
  * Every state change that matters runs synchronously on SQLite between awaits, so two agents
  * claiming the same chat can never both win: the second finds the row no longer queued.
@@ -14,7 +15,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   type AgentCreate,
-  type AgentPresence,
   type AgentProfile,
   CloseCode,
   type InboxInbound,
@@ -24,16 +24,17 @@ import {
 } from '../../protocol/index.ts';
 import { isWithinBusinessHours } from '../business-hours.ts';
 import type { Env } from '../env.ts';
-import { callOtherObject, FaultInjector } from '../fault-injection.ts';
-import { type ChatRowEffect, type ChatRowEvent, chatRowTransition, LifecycleError } from '../lifecycle.ts';
+import { FaultInjector } from '../fault-injection.ts';
 import { MetaStore } from '../meta-store.ts';
 import { findSite, type SiteConfig } from '../sites.ts';
 import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE, sendFrame } from '../sockets.ts';
-import { AgentConsoles, presenceOf, type SharedInboxView } from './agent-consoles.ts';
+import { AgentConsoles } from './agent-consoles.ts';
 import { AgentDirectory } from './agent-directory.ts';
-import { estimatedWaitSeconds, handoffRoute, nextAgent } from './assignment-policy.ts';
-import { ChatDeltaCoalescer, queueLastMessage, queueShopper } from './chat-deltas.ts';
+import { handoffRoute, nextAgent } from './assignment-policy.ts';
+import { ChatDeltaCoalescer } from './chat-deltas.ts';
+import { ChatRowLifecycle } from './chat-row-lifecycle.ts';
 import { ChatRows } from './chat-rows.ts';
+import { InboxViews } from './inbox-views.ts';
 import { KnowledgeGaps } from './knowledge-gaps.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { HandoffRequest, HandoffResult, LoginResult, ReleaseOutcome, TransferResult } from './rpc-types.ts';
@@ -43,18 +44,6 @@ import { Tickets } from './tickets.ts';
 
 export type { HandoffRequest, HandoffResult, LoginResult, TransferResult } from './rpc-types.ts';
 export { INBOX_HEADERS } from './rpc-types.ts';
-
-/** What a row effect needs beyond the event. */
-interface RowContext {
-  now: number;
-  request?: HandoffRequest;
-  fromAgentName?: string;
-}
-
-/** The Conversation did not answer an assignment: the chat goes back to the queue. */
-class ConversationUnreachable extends Error {
-  override readonly name = 'ConversationUnreachable';
-}
 
 /** When a Conversation could not be told of its return to the queue, the alarm tries again this soon. */
 const GRACE_RETRY_MS = 5_000;
@@ -70,7 +59,9 @@ export class SiteInbox extends DurableObject<Env> {
   private readonly consoles: AgentConsoles;
   private readonly agentSockets: AgentSocketRegistry;
   private readonly loginThrottle: LoginThrottle;
-  private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.sendChatDelta(conversationId));
+  private readonly views: InboxViews;
+  private readonly rows: ChatRowLifecycle;
+  private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.views.sendChatDelta(conversationId));
   private readonly faults: FaultInjector;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -85,6 +76,14 @@ export class SiteInbox extends DurableObject<Env> {
     this.agentSockets = new AgentSocketRegistry(sql);
     this.loginThrottle = new LoginThrottle(sql);
     this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
+    const tables = { agents: this.agents, chats: this.chats, tickets: this.tickets, consoles: this.consoles };
+    this.views = new InboxViews({ ...tables, site: () => this.currentSite });
+    this.rows = new ChatRowLifecycle({
+      ...tables,
+      views: this.views,
+      conversation: (id) => this.conversation(id),
+      afterQueueChange: () => this.afterQueueChange(),
+    });
   }
 
   // ---- agents and credentials (RPC from the router) ------------------------------------
@@ -98,7 +97,7 @@ export class SiteInbox extends DurableObject<Env> {
     const { id, existed, oneTimePassword } = await this.agents.upsert(input);
     this.loginThrottle.reset(input.email);
     if (existed) await this.endSockets(id, CloseCode.sessionRevoked);
-    this.broadcastSnapshots();
+    this.views.broadcastSnapshots();
     return { agent: this.agents.profile(id)!, oneTimePassword };
   }
 
@@ -154,23 +153,23 @@ export class SiteInbox extends DurableObject<Env> {
     const now = request.at ?? Date.now();
     const id = request.conversationId;
     const route = handoffRoute({
-      agentOnline: this.presence().some((agent) => agent.status === 'online'),
+      agentOnline: this.views.presence().some((agent) => agent.status === 'online'),
       withinBusinessHours: this.isOpen(site, now),
       outsideHoursWithAgentOnline: site.outsideHoursWithAgentOnline,
     });
     if (route === 'offline') {
-      await this.applyRow(id, { type: 'handoff_offline' }, { now, request });
+      await this.rows.apply(id, { type: 'handoff_offline' }, { now, request });
       return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
     }
-    await this.applyRow(id, { type: 'handoff_queued' }, { now, request });
+    await this.rows.apply(id, { type: 'handoff_queued' }, { now, request });
     const agentId = site.assignment.autoAssign ? this.pickAgent(site) : null;
     if (agentId) {
-      await this.applyRow(id, { type: 'assign', agentId, by: 'handoff' }, { now });
+      await this.rows.apply(id, { type: 'assign', agentId, by: 'handoff' }, { now });
       return { outcome: 'assigned', agentId, agentName: this.agents.profile(agentId)?.name ?? 'Agent' };
     }
     await this.notifyQueuePositions(id);
-    const position = this.queuePosition(id);
-    return { outcome: 'queued', position, estimatedWaitSeconds: this.estimatedWait(position) };
+    const position = this.views.queuePosition(id);
+    return { outcome: 'queued', position, estimatedWaitSeconds: this.views.estimatedWait(position) };
   }
 
   /** The shopper wrote again, or their page or identity changed: keep the console's view fresh. */
@@ -193,7 +192,7 @@ export class SiteInbox extends DurableObject<Env> {
     const target = this.agents.profile(toAgentId);
     if (!target || toAgentId === fromAgentId) return { ok: false, code: 'unknown_agent', message: 'Choose another agent of this site.' };
     const fromAgentName = this.agents.profile(fromAgentId)?.name;
-    await this.applyRow(conversationId, { type: 'transfer', fromAgentId, toAgentId }, { now: Date.now(), fromAgentName });
+    await this.rows.apply(conversationId, { type: 'transfer', fromAgentId, toAgentId }, { now: Date.now(), fromAgentName });
     return { ok: true, agentName: target.name };
   }
 
@@ -202,19 +201,19 @@ export class SiteInbox extends DurableObject<Env> {
     this.faults.check('release');
     await this.refreshSite();
     if (this.chats.get(conversationId)?.state === (outcome === 'closed' ? 'closed' : 'bot')) return;
-    await this.applyRow(conversationId, { type: 'release', outcome }, { now: Date.now() });
+    await this.rows.apply(conversationId, { type: 'release', outcome }, { now: Date.now() });
   }
 
   async recordRating(conversationId: string, score: number, comment: string): Promise<void> {
     await this.refreshSite();
     this.chats.recordRating(conversationId, score, comment, Date.now());
-    this.broadcastSnapshots();
+    this.views.broadcastSnapshots();
   }
 
   async createTicket(ticket: { siteId: string; conversationId: string; email: string; message: string; locale: 'en' | 'zh' }): Promise<number> {
     await this.bindSite(ticket.siteId);
     const id = this.tickets.create(ticket, Date.now());
-    this.broadcastSnapshots();
+    this.views.broadcastSnapshots();
     return id;
   }
 
@@ -260,7 +259,7 @@ export class SiteInbox extends DurableObject<Env> {
     const pair = new WebSocketPair();
     this.consoles.accept(pair[1], { agentId, sessionVersion });
     this.agents.connected(agentId);
-    this.broadcastSnapshots();
+    this.views.broadcastSnapshots();
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -299,7 +298,7 @@ export class SiteInbox extends DurableObject<Env> {
     let unreachable = 0;
     for (const agent of this.agents.away()) {
       if (this.consoles.isConnected(agent.id) || agent.disconnectedAt > now - site.agentGraceSeconds * 1000) continue;
-      const results = await Promise.allSettled(this.chats.heldBy(agent.id).map((id) => this.applyRow(id, { type: 'grace_expired' }, { now })));
+      const results = await Promise.allSettled(this.chats.heldBy(agent.id).map((id) => this.rows.apply(id, { type: 'grace_expired' }, { now })));
       const failed = results.filter((result) => result.status === 'rejected').length;
       // Those rows still say agent, and the agent still counts as gone: the next alarm tries again.
       if (failed > 0)
@@ -315,74 +314,12 @@ export class SiteInbox extends DurableObject<Env> {
     else await this.scheduleGraceAlarm();
   }
 
-  // ---- the chat row's lifecycle ---------------------------------------------------------
-
-  /** Runs a row event through the lifecycle (LifecycleError when illegal) and carries its effects out in order. */
-  private async applyRow(conversationId: string, event: ChatRowEvent, context: RowContext): Promise<void> {
-    const step = chatRowTransition(this.chats.get(conversationId)?.state ?? null, event);
-    for (const effect of step.effects) await this.performRow(conversationId, effect, context);
-  }
-
-  private async performRow(conversationId: string, effect: ChatRowEffect, context: RowContext): Promise<void> {
-    switch (effect.kind) {
-      case 'write_handoff':
-        return this.chats.startHandoff(context.request!, effect.state, context.now);
-      case 'write_assignment':
-        return this.chats.assign(conversationId, effect.agentId, context.now);
-      case 'write_transfer':
-        return this.chats.transfer(conversationId, effect.toAgentId, context.now);
-      case 'write_release':
-        return this.chats.release(conversationId, effect.outcome, context.now);
-      case 'write_requeue':
-        return this.chats.requeue(conversationId, context.now);
-      case 'tell_agent_assigned':
-        return this.consoles.sendTo(effect.agentId, { v: 1, type: 'assigned', conversationId, by: effect.by, fromAgent: context.fromAgentName });
-      case 'tell_conversation': {
-        const conversation = this.conversation(conversationId);
-        if (effect.call === 'returnToQueue') return callOtherObject(() => conversation.returnToQueue());
-        const agent = this.agents.profile(this.chats.get(conversationId)?.agent_id ?? '');
-        try {
-          await callOtherObject(() => conversation.assignAgent({ agentId: agent?.id ?? '', agentName: agent?.name ?? 'Agent' }));
-        } catch (error) {
-          console.error('inbox: the chat could not be told of its agent', conversationId, error);
-          throw new ConversationUnreachable(conversationId);
-        }
-        return;
-      }
-      case 'after_queue_change':
-        return this.afterQueueChange();
-      case 'broadcast_snapshots':
-        return this.broadcastSnapshots();
-    }
-  }
-
-  /**
-   * Gives a queued chat to an agent. If the Conversation cannot be told, the chat goes back to
-   * the front of the queue and the agent is told why. False when the chat did not go to the agent.
-   */
-  private async assignTo(conversationId: string, agentId: string, by: 'claim' | 'auto'): Promise<boolean> {
-    try {
-      await this.applyRow(conversationId, { type: 'assign', agentId, by }, { now: Date.now() });
-      return true;
-    } catch (error) {
-      // Taken meanwhile (an auto pass whose list went stale during an await): nothing to undo.
-      if (error instanceof LifecycleError) return false;
-      if (!(error instanceof ConversationUnreachable)) throw error;
-      await this.applyRow(conversationId, { type: 'assign_failed' }, { now: Date.now() });
-      this.consoles.sendTo(
-        agentId,
-        errorFrame('try_again', 'That chat could not be opened just now; it is back at the front of the queue.', { conversationId }),
-      );
-      return false;
-    }
-  }
-
   // ---- agent frames ---------------------------------------------------------------------
 
   private async onAgentFrame(ws: WebSocket, agentId: string, frame: InboxInbound): Promise<void> {
     switch (frame.type) {
       case 'hello':
-        return this.sendSnapshot(ws, agentId);
+        return this.views.sendSnapshot(ws, agentId);
       case 'heartbeat':
         return;
       case 'presence':
@@ -390,7 +327,7 @@ export class SiteInbox extends DurableObject<Env> {
         return this.afterQueueChange();
       case 'resolve_ticket':
         this.tickets.resolve(frame.ticketId);
-        return this.broadcastSnapshots();
+        return this.views.broadcastSnapshots();
       case 'claim':
         return this.claim(ws, agentId, frame.conversationId);
     }
@@ -404,14 +341,14 @@ export class SiteInbox extends DurableObject<Env> {
       return sendFrame(ws, errorFrame('already_claimed', holder ? `${holder} already took this chat.` : 'This chat is no longer waiting.', { conversationId }));
     }
     // The check above and the write (assignTo's first effect) run with no await between them: the claim is atomic.
-    if (await this.assignTo(conversationId, agentId, 'claim')) sendFrame(ws, { v: 1, type: 'claimed', conversationId });
+    if (await this.rows.assignTo(conversationId, agentId, 'claim')) sendFrame(ws, { v: 1, type: 'claimed', conversationId });
   }
 
   // ---- the queue ------------------------------------------------------------------------
 
   /** The next agent by round robin (assignment-policy.ts), remembered as the last one served. */
   private pickAgent(site: SiteConfig): string | null {
-    const agentId = nextAgent(this.presence(), site.assignment.maxChatsPerAgent, this.meta.get('roundRobinLast') ?? '');
+    const agentId = nextAgent(this.views.presence(), site.assignment.maxChatsPerAgent, this.meta.get('roundRobinLast') ?? '');
     if (agentId) this.meta.set('roundRobinLast', agentId);
     return agentId;
   }
@@ -423,13 +360,13 @@ export class SiteInbox extends DurableObject<Env> {
     for (const row of this.chats.waiting()) {
       const agentId = this.pickAgent(site);
       if (!agentId) return;
-      await this.assignTo(row.conversation_id, agentId, 'auto');
+      await this.rows.assignTo(row.conversation_id, agentId, 'auto');
     }
   }
 
   private async afterQueueChange(): Promise<void> {
     await this.assignWaitingChats();
-    this.broadcastSnapshots();
+    this.views.broadcastSnapshots();
     await this.notifyQueuePositions();
   }
 
@@ -441,21 +378,12 @@ export class SiteInbox extends DurableObject<Env> {
       if (row.notified_position === position) return;
       this.chats.setNotifiedPosition(row.conversation_id, position);
       if (row.conversation_id === skip) return;
-      updates.push(this.conversation(row.conversation_id).updateQueue(position, this.estimatedWait(position)));
+      updates.push(this.conversation(row.conversation_id).updateQueue(position, this.views.estimatedWait(position)));
     });
     // Live information only: a shopper who misses one update gets the next, or the state on reconnect.
     for (const result of await Promise.allSettled(updates)) {
       if (result.status === 'rejected') console.warn('inbox: a queue position was not delivered', result.reason);
     }
-  }
-
-  private queuePosition(conversationId: string): number {
-    return this.chats.waiting().findIndex((row) => row.conversation_id === conversationId) + 1;
-  }
-
-  private estimatedWait(position: number): number {
-    const online = this.presence().filter((agent) => agent.status === 'online').length;
-    return estimatedWaitSeconds(this.chats.recentClaimWaitsMs(), position, online);
   }
 
   // ---- consoles -------------------------------------------------------------------------
@@ -467,7 +395,7 @@ export class SiteInbox extends DurableObject<Env> {
       this.agents.disconnected(attachment.agentId, Date.now());
       await this.scheduleGraceAlarm();
     }
-    this.broadcastSnapshots(ws);
+    this.views.broadcastSnapshots(ws);
   }
 
   /** Closes every socket of the agent's revoked sessions: the inbox's here, the conversations' through them. */
@@ -486,40 +414,6 @@ export class SiteInbox extends DurableObject<Env> {
     const earliest = this.agents.earliestDisconnect();
     if (!this.currentSite || earliest === null) return;
     await this.ctx.storage.setAlarm(earliest + this.currentSite.agentGraceSeconds * 1000);
-  }
-
-  /** `closing`: a socket being closed right now, which the runtime may still list as open. */
-  private presence(closing?: WebSocket): AgentPresence[] {
-    return presenceOf(this.agents.roster(), this.chats.activeCounts(), (agentId) => this.consoles.isConnected(agentId, closing));
-  }
-
-  private sharedView(closing?: WebSocket): SharedInboxView {
-    return { agents: this.presence(closing), queue: this.chats.queue(), tickets: this.tickets.list(), cannedReplies: this.currentSite?.cannedReplies ?? [] };
-  }
-
-  private sendSnapshot(ws: WebSocket, agentId: string): void {
-    this.consoles.sendSnapshots(this.sharedView(), (id) => this.agents.profile(id), this.chats.heldByAgent(), { ws, agentId });
-  }
-
-  /** One snapshot per change, to every open console. */
-  private broadcastSnapshots(closing?: WebSocket): void {
-    if (this.consoles.open(undefined, closing).length === 0) return;
-    this.consoles.sendSnapshots(this.sharedView(closing), (id) => this.agents.profile(id), this.chats.heldByAgent(), undefined, closing);
-  }
-
-  /** The chat's delta goes to whoever lists it: every agent while it is queued, its holder once claimed. */
-  private sendChatDelta(conversationId: string): void {
-    const row = this.chats.get(conversationId);
-    if (!row || (row.state !== 'queued' && row.state !== 'agent')) return;
-    const chat = {
-      conversationId,
-      lastMessage: queueLastMessage(row.last_message),
-      updatedAt: row.updated_at,
-      shopper: queueShopper(JSON.parse(row.shopper) as ShopperContext),
-    };
-    const sockets = row.state === 'queued' ? this.consoles.open() : row.agent_id ? this.consoles.open(row.agent_id) : [];
-    const frame = JSON.stringify({ v: 1, type: 'chat', chat });
-    for (const { ws } of sockets) sendFrame(ws, frame);
   }
 
   // ---- the site -------------------------------------------------------------------------
