@@ -32,12 +32,19 @@ export function parseFrame<T>(schema: z.ZodType<T>, raw: string | ArrayBuffer): 
     return { ok: false, code: 'unsupported_version', message: `Protocol version must be ${PROTOCOL_VERSION}.`, clientMsgId };
   }
   const result = schema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return { ok: false, code: 'invalid_frame', message: `${where}${issue?.message ?? 'invalid frame'}`, clientMsgId };
-  }
+  if (!result.success) return { ok: false, code: 'invalid_frame', message: describeIssue(result.error.issues, 'invalid frame').message, clientMsgId };
   return { ok: true, frame: result.data };
+}
+
+/**
+ * The one wording of a validation failure, for frames and HTTP bodies alike: the first problem,
+ * prefixed with where it is ("settings.idle.firstPromptSeconds: Too big…"). `field` is the
+ * dotted path alone, for forms that mark the field.
+ */
+export function describeIssue(issues: readonly { path: readonly PropertyKey[]; message: string }[], fallback: string): { message: string; field: string } {
+  const issue = issues[0];
+  const field = issue ? issue.path.map(String).join('.') : '';
+  return { message: `${field ? `${field}: ` : ''}${issue?.message ?? fallback}`, field };
 }
 
 /**
