@@ -84,7 +84,9 @@ export const inboxInboundSchema = z.discriminatedUnion('type', [
 ]);
 export type InboxInbound = z.infer<typeof inboxInboundSchema>;
 
-export type HandoffReason = 'angry' | 'requested_human' | 'complaint' | 'low_confidence' | 'not_helpful_twice' | 'out_of_scope';
+/** Why a chat went to a person. `reopened`: the shopper wrote again into a closed chat within the site's reopen window. */
+export const HANDOFF_REASONS = ['angry', 'requested_human', 'complaint', 'low_confidence', 'not_helpful_twice', 'out_of_scope', 'reopened'] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 /** Lower is served first: angry, then VIP, then an explicit request, then the rest. */
 export type QueuePriority = 0 | 1 | 2 | 3;

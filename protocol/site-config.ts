@@ -26,6 +26,14 @@ export const BusinessHoursSchema = z.strictObject({
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'holidays are YYYY-MM-DD')).default([]),
 });
 
+/** A site's label on conversations (e.g. "damaged", "VIP", "refund"). */
+export const labelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _&'-]*$/u, "labels are letters, digits, spaces and - _ & '");
+
 export const SiteConfigSchema = z
   .looseObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'id must be lower-case letters, digits and dashes'),
@@ -103,6 +111,18 @@ export const SiteConfigSchema = z
       )
       .max(200)
       .default([]),
+    /** Labels agents may put on conversations; the conversation list filters by them. */
+    labels: z
+      .array(labelSchema)
+      .max(50)
+      .refine((labels) => new Set(labels.map((label) => label.toLowerCase())).size === labels.length, 'each label once')
+      .default([]),
+    /**
+     * A shopper who writes into a closed chat within this many days reopens it: back to the agent
+     * who closed it if online, else the queue. Later, a new conversation starts (linked to the old
+     * one in the shopper's timeline). 0: a closed chat is never reopened.
+     */
+    reopenWindowDays: z.number().int().min(0).max(90).default(7),
     /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
     theme: z
       .strictObject({

@@ -9,6 +9,7 @@ const REASON_LABELS: Record<HandoffReason, string> = {
   low_confidence: 'Bot was unsure',
   not_helpful_twice: 'Answers did not help twice',
   out_of_scope: 'Outside what the bot knows',
+  reopened: 'Came back to a closed chat',
 };
 
 /** A handoff reason code as words; unknown free text is shown as it is. */

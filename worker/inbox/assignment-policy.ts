@@ -8,7 +8,8 @@ import type { AgentPresence, HandoffReason, QueuePriority } from '../../protocol
 export function priorityOf(reason: HandoffReason, vip: boolean): QueuePriority {
   if (reason === 'angry' || reason === 'complaint') return 0;
   if (vip) return 1;
-  if (reason === 'requested_human' || reason === 'not_helpful_twice') return 2;
+  // A shopper who came back to a closed chat asked for the shop again, like an explicit request.
+  if (reason === 'requested_human' || reason === 'not_helpful_twice' || reason === 'reopened') return 2;
   return 3;
 }
 
