@@ -123,6 +123,8 @@ export const SiteConfigSchema = z
      * one in the shopper's timeline). 0: a closed chat is never reopened.
      */
     reopenWindowDays: z.number().int().min(0).max(90).default(7),
+    /** Conversations (transcripts, tickets, the history's copy) with no activity for this many days are erased. 0: kept. */
+    retentionDays: z.number().int().min(0).max(3650).default(0),
     /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
     theme: z
       .strictObject({

@@ -9,6 +9,7 @@ import type { Env } from './env.ts';
 import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { dataRightsRoutes } from './routes/data-rights.ts';
 import { historyRoutes } from './routes/history.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
@@ -38,6 +39,7 @@ app.use('/v1/*', async (c, next) => {
 
 app.route('/', visitorRoutes);
 app.route('/', historyRoutes);
+app.route('/', dataRightsRoutes);
 app.route('/', agentRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);

@@ -23,6 +23,7 @@ import {
   type AgentConversationInbound,
   agentConversationInboundSchema,
   CloseCode,
+  type ExportedConversation,
   parseFrame,
   type VisitorHello,
   type VisitorInbound,
@@ -179,6 +180,34 @@ export class Conversation extends DurableObject<Env> {
     this.faults.check('assignAgent');
     if (this.record.state() === 'agent' && this.record.assignedAgent()?.id === agent.agentId) return;
     await this.lifecycle.apply({ type: 'agent_assigned', ...agent });
+  }
+
+  /** The site the chat belongs to (null: no shopper ever opened it). */
+  async siteOf(): Promise<string | null> {
+    return this.record.knownSite();
+  }
+
+  /** The shopper's data as the chat holds it (data-rights export). */
+  async exportData(): Promise<Omit<ExportedConversation, 'tickets' | 'attachments'>> {
+    return {
+      conversationId: this.record.conversationId(),
+      state: this.record.state(),
+      shopper: this.record.shopper(),
+      rating: this.record.rating(),
+      transcript: this.store.after(0),
+      notes: this.store.notes(),
+    };
+  }
+
+  /** Erasure: the transcript, notes and everything known about the shopper go; every socket closes. */
+  async erase(): Promise<{ messages: number }> {
+    this.sockets.closeVisitors(CloseCode.shutdown, 'Chat ended');
+    this.sockets.closeAgents(() => true, CloseCode.shutdown, 'Chat erased');
+    this.history.clear();
+    const messages = this.store.clear();
+    this.record.erase();
+    await this.ctx.storage.deleteAlarm();
+    return { messages };
   }
 
   /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */

@@ -19,6 +19,7 @@ import {
   CloseCode,
   type InboxInbound,
   inboxInboundSchema,
+  type OfflineTicket,
   parseFrame,
   type ShopperContext,
 } from '../../protocol/index.ts';
@@ -240,6 +241,19 @@ export class SiteInbox extends DurableObject<Env> {
   /** Per-chat service figures for reports: waits, first human reply, reason, outcome, rating. */
   async chatStatistics(): Promise<Record<string, SqlStorageValue>[]> {
     return this.chats.statistics();
+  }
+
+  /** Data rights: the chats' offline tickets. */
+  async subjectTickets(conversationIds: string[]): Promise<OfflineTicket[]> {
+    return this.tickets.forConversations(conversationIds);
+  }
+
+  /** Erasure: the chats' tickets go and their rows keep only anonymous figures. */
+  async eraseConversations(conversationIds: string[]): Promise<{ tickets: number }> {
+    const tickets = this.tickets.deleteFor(conversationIds);
+    this.chats.anonymize(conversationIds);
+    this.views.broadcastSnapshots();
+    return { tickets };
   }
 
   /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
