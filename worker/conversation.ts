@@ -312,6 +312,7 @@ export class Conversation extends DurableObject<Env> {
         this.rememberChosenSuggestion(article.id);
         this.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query: article.title });
         this.sendBotAnswer(article, 1, 'chosen by the shopper from suggestions');
+        await this.inbox().recordChatEvent(this.conversationId(), { kind: 'chip', at: message.at });
         return;
       }
       case 'feedback':
@@ -446,6 +447,7 @@ export class Conversation extends DurableObject<Env> {
       return;
     }
     if (state === 'closed' || state === 'offline') this.changeState('bot', phrase(this.locale(), 'backToBot'));
+    await this.inbox().recordChatEvent(this.conversationId(), { kind: 'message', at: message.at });
     await this.botReply(message.text);
   }
 
@@ -469,6 +471,7 @@ export class Conversation extends DurableObject<Env> {
         if (!article) return this.handOff('low_confidence', query);
         this.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query });
         this.sendBotAnswer(article, decision.confidence, decision.reason);
+        await this.inbox().recordChatEvent(this.conversationId(), { kind: 'answer', at: Date.now() });
         return;
       }
       case 'suggest': {
@@ -513,6 +516,7 @@ export class Conversation extends DurableObject<Env> {
       return this.send(ws, { v: 1, type: 'error', code: 'unknown_message', message: 'Feedback must refer to a bot answer.' });
     }
     const history = this.history();
+    await this.inbox().recordChatEvent(this.conversationId(), { kind: 'feedback', helpful, at: Date.now() });
     this.pushHistory({ kind: 'feedback', helpful, articleId: answer.bot.article.id });
     // A chosen chip marked helpful teaches the article a phrasing; "not helpful" forgets it.
     if (helpful) await this.proposeChosenPhrasing();

@@ -9,6 +9,7 @@ import type { Env } from './env.ts';
 import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
@@ -36,6 +37,7 @@ app.use('/v1/*', async (c, next) => {
 
 app.route('/', visitorRoutes);
 app.route('/', agentRoutes);
+app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
 

@@ -24,9 +24,11 @@ import {
   type QueuePriority,
   type ShopperContext,
 } from '../protocol/index.ts';
+import type { FollowUp, HandoverListResponse, ReportResponse, ReportTable } from '../protocol/reports.ts';
 import { generatePassword, hashPassword, verifyPassword } from './agent-auth.ts';
 import { isWithinBusinessHours } from './business-hours.ts';
 import type { Env } from './env.ts';
+import { type ChatEvent, type ReportRequest, ServiceDesk } from './inbox/service-desk.ts';
 import { ChatDeltaCoalescer, queueLastMessage, queueShopper } from './inbox-deltas.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { AgentSocketRegistry, type RevocationCloseCode } from './session-revocation.ts';
@@ -104,6 +106,7 @@ export class SiteInbox extends DurableObject<Env> {
   private currentSite: SiteConfig | null = null;
   private readonly agentSockets: AgentSocketRegistry;
   private readonly loginThrottle: LoginThrottle;
+  private readonly desk: ServiceDesk;
   private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.sendChatDelta(conversationId));
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -137,6 +140,7 @@ export class SiteInbox extends DurableObject<Env> {
     `);
     this.agentSockets = new AgentSocketRegistry(this.sql);
     this.loginThrottle = new LoginThrottle(this.sql);
+    this.desk = new ServiceDesk(this.sql);
   }
 
   // ---- agents and credentials (RPC from the router) ------------------------------------
@@ -187,6 +191,7 @@ export class SiteInbox extends DurableObject<Env> {
     const agent = row && valid ? this.profile(row.id) : null;
     if (!agent) return { outcome: 'invalid' };
     this.loginThrottle.succeeded(email);
+    this.desk.handover.sessionStarted(agent.id, Date.now());
     return { outcome: 'ok', agent, sessionVersion: this.currentSessionVersion(agent.id) };
   }
 
@@ -244,10 +249,12 @@ export class SiteInbox extends DurableObject<Env> {
     // Outside hours an online agent takes the chat unless the site prefers the offline form.
     if (!agentOnline || (!this.isOpen(site, now) && site.outsideHoursWithAgentOnline === 'offline_form')) {
       this.upsertChat(request, 'offline', now);
+      this.desk.handedOff(request, 'offline', now);
       this.broadcastSnapshots();
       return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
     }
     this.upsertChat(request, 'queued', now);
+    this.desk.handedOff(request, 'queued', now);
     const assigned = site.assignment.autoAssign ? this.autoAssign(request.conversationId, now) : null;
     this.broadcastSnapshots();
     if (assigned) return { outcome: 'assigned', agentId: assigned.id, agentName: assigned.name };
@@ -274,6 +281,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   async recordAgentReply(conversationId: string, at = Date.now()): Promise<void> {
     this.sql.exec('UPDATE chats SET first_reply_at = COALESCE(first_reply_at, ?), updated_at = ? WHERE conversation_id = ?', at, at, conversationId);
+    this.desk.reports.agentReplied(conversationId, at);
   }
 
   async transfer(conversationId: string, fromAgentId: string, toAgentId: string): Promise<TransferResult> {
@@ -285,6 +293,7 @@ export class SiteInbox extends DurableObject<Env> {
     const target = this.profile(toAgentId);
     if (!target || toAgentId === fromAgentId) return { ok: false, code: 'unknown_agent', message: 'Choose another agent of this site.' };
     this.sql.exec('UPDATE chats SET agent_id = ?, updated_at = ? WHERE conversation_id = ?', toAgentId, Date.now(), conversationId);
+    this.desk.reports.transferred(conversationId, fromAgentId, toAgentId);
     const from = this.profile(fromAgentId);
     this.sendToAgent(toAgentId, { v: 1, type: 'assigned', conversationId, by: 'transfer', fromAgent: from?.name });
     this.broadcastSnapshots();
@@ -305,12 +314,14 @@ export class SiteInbox extends DurableObject<Env> {
       now,
       conversationId,
     );
+    this.desk.reports.released(conversationId, outcome, now);
     await this.afterQueueChange();
   }
 
   async recordRating(conversationId: string, score: number, comment: string): Promise<void> {
     await this.refreshSite();
     this.sql.exec('UPDATE chats SET rating = ?, comment = ?, updated_at = ? WHERE conversation_id = ?', score, comment, Date.now(), conversationId);
+    this.desk.rated(conversationId, score, comment, Date.now());
     this.broadcastSnapshots();
   }
 
@@ -326,6 +337,7 @@ export class SiteInbox extends DurableObject<Env> {
         Date.now(),
       )
       .one();
+    this.desk.reports.ticketCreated(row.id, ticket.conversationId, Date.now());
     this.broadcastSnapshots();
     return row.id;
   }
@@ -345,6 +357,7 @@ export class SiteInbox extends DurableObject<Env> {
       now,
       now,
     );
+    this.desk.reports.gapAsked(gap.locale, question, now);
   }
 
   async knowledgeGaps(limit = 50): Promise<{ id: string; locale: string; question: string; count: number; reason: string; lastAsked: number }[]> {
@@ -375,6 +388,41 @@ export class SiteInbox extends DurableObject<Env> {
          FROM chats ORDER BY queued_at DESC LIMIT 1000`,
       )
       .toArray();
+  }
+
+  // ---- reports, follow-ups, handover notes (worker/inbox/service-desk.ts) ---------------
+
+  async recordChatEvent(conversationId: string, event: ChatEvent): Promise<void> {
+    this.desk.chatEvent(conversationId, event);
+  }
+
+  async report(siteId: string, request: ReportRequest): Promise<ReportResponse> {
+    return this.desk.report(await this.bindSite(siteId), request, Date.now());
+  }
+
+  async reportCsv(siteId: string, request: ReportRequest & { table: ReportTable }): Promise<string> {
+    return this.desk.reportCsv(await this.bindSite(siteId), request, Date.now());
+  }
+
+  async followUps(status: 'open' | 'done' | 'all'): Promise<FollowUp[]> {
+    return this.desk.followUpList(status);
+  }
+
+  async markFollowUpDone(id: number, agentId: string, note: string): Promise<boolean> {
+    return this.desk.followUps.markDone(id, agentId, note, Date.now());
+  }
+
+  async handoverNotes(siteId: string, readerId: string, options: { query?: string; sinceLastSession: boolean }): Promise<HandoverListResponse> {
+    return this.desk.handoverList(await this.bindSite(siteId), readerId, options, Date.now());
+  }
+
+  async writeHandoverNote(siteId: string, authorId: string, text: string): Promise<number> {
+    const site = await this.bindSite(siteId);
+    return this.desk.handover.write(authorId, text, Date.now(), site.serviceLevels.handoverRetentionDays);
+  }
+
+  async markHandoverRead(readerId: string, noteIds: number[]): Promise<void> {
+    this.desk.handover.markRead(readerId, noteIds);
   }
 
   // ---- agent sockets --------------------------------------------------------------------
@@ -475,6 +523,7 @@ export class SiteInbox extends DurableObject<Env> {
         return;
       case 'resolve_ticket':
         this.sql.exec('UPDATE tickets SET resolved = 1 WHERE id = ?', frame.ticketId);
+        this.desk.reports.ticketAnswered(frame.ticketId, Date.now());
         this.broadcastSnapshots();
         return;
       case 'claim':
@@ -516,6 +565,7 @@ export class SiteInbox extends DurableObject<Env> {
       now,
       conversationId,
     );
+    this.desk.reports.taken(conversationId, agentId, now);
   }
 
   /** Round robin among online agents under their cap, starting after the last one served. */
