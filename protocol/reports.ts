@@ -170,4 +170,6 @@ export interface HandoverListResponse {
   notes: HandoverNote[];
   /** When the reader's previous session began (null on a first login). */
   lastSessionAt: number | null;
+  /** How many days notes are kept (the site's setting). */
+  retentionDays: number;
 }

@@ -97,6 +97,7 @@ export class ServiceDesk {
     return {
       notes: this.handover.list(readerId, { ...options, now, retentionDays }, this.agentNames()),
       lastSessionAt: this.handover.lastSession(readerId),
+      retentionDays,
     };
   }
 

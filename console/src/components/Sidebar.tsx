@@ -4,11 +4,12 @@ import type { AgentProfile, AgentStatus, ChatSummary, OfflineTicket, QueueEntry 
 import { type AlertPermission, isMuted, notificationPermission, requestNotificationPermission, setMuted } from '../alerts.ts';
 import { dateTime, elapsed, elapsedWords, isoTime, oneLine, priorityBadge, reasonLabel, shopperName, stateLabel } from '../format.ts';
 import { useNow } from '../hooks.ts';
+import { CONSOLE_LOCALES, setLocale, t, useLocale } from '../i18n.ts';
 import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'articles' | 'gaps';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -32,6 +33,7 @@ interface SidebarProps {
 const LONG_WAIT_MS = 2 * 60_000;
 
 export function Sidebar(props: SidebarProps) {
+  useLocale();
   const { me, data, linkStatus, presence } = props;
   const queue = data ? [...data.queue].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt) : [];
   const tickets = data ? data.tickets.filter((ticket) => !ticket.resolved).sort((a, b) => a.createdAt - b.createdAt) : [];
@@ -53,7 +55,7 @@ export function Sidebar(props: SidebarProps) {
             <span class="me-role">{me.role === 'admin' ? 'Admin' : 'Agent'}</span>
           </div>
           <button type="button" class="button small ghost" data-testid="logout" onClick={props.onLogout}>
-            Log out
+            {t('nav.logout')}
           </button>
         </div>
         <fieldset class="segmented" data-testid="presence">
@@ -62,7 +64,7 @@ export function Sidebar(props: SidebarProps) {
             <label key={status} class={`segment ${presence === status ? 'is-on' : ''}`}>
               <input type="radio" name="presence" value={status} checked={presence === status} onChange={() => props.onPresence(status)} />
               <span class={`dot presence-${status}`} aria-hidden="true" />
-              {status === 'online' ? 'Online' : 'Away'}
+              {status === 'online' ? t('nav.online') : t('nav.away')}
             </label>
           ))}
         </fieldset>
@@ -70,7 +72,7 @@ export function Sidebar(props: SidebarProps) {
         <div class="sidebar-links">
           {me.role === 'admin' && (
             <button type="button" class="button small" data-testid="team-button" onClick={props.onOpenTeam}>
-              Team…
+              {t('nav.team')}
             </button>
           )}
           {me.role === 'admin' && (
@@ -81,7 +83,7 @@ export function Sidebar(props: SidebarProps) {
               data-testid="setup-button"
               onClick={() => props.onOpenPage('setup')}
             >
-              Setup
+              {t('nav.setup')}
             </button>
           )}
           <button
@@ -91,7 +93,7 @@ export function Sidebar(props: SidebarProps) {
             data-testid="articles-button"
             onClick={() => props.onOpenPage('articles')}
           >
-            Articles
+            {t('nav.articles')}
           </button>
           <button
             type="button"
@@ -100,9 +102,22 @@ export function Sidebar(props: SidebarProps) {
             data-testid="knowledge-gaps-button"
             onClick={() => props.onOpenPage('gaps')}
           >
-            Knowledge gaps
+            {t('nav.gaps')}
           </button>
+          {(['reports', 'follow-ups', 'handover'] as const).map((page) => (
+            <button
+              key={page}
+              type="button"
+              class={`button small ${props.page === page ? 'is-current' : ''}`}
+              aria-current={props.page === page ? 'page' : undefined}
+              data-testid={`${page}-button`}
+              onClick={() => props.onOpenPage(page)}
+            >
+              {t(page === 'reports' ? 'nav.reports' : page === 'follow-ups' ? 'nav.followUps' : 'nav.handover')}
+            </button>
+          ))}
         </div>
+        <LanguagePicker agentId={me.id} />
         {linkStatus !== 'online' && (
           <p class="link-status" role="status" data-testid="inbox-status">
             {linkStatus === 'connecting' ? 'Connecting to the inbox…' : linkStatus === 'stopped' ? 'Disconnected.' : 'Connection lost. Reconnecting…'}
@@ -113,15 +128,15 @@ export function Sidebar(props: SidebarProps) {
       <div class="sidebar-scroll">
         <section class="panel-section" aria-labelledby="queue-heading">
           <h2 id="queue-heading" class="section-title">
-            Queue{' '}
+            {t('nav.queue')}{' '}
             <span class="count" data-testid="queue-count">
               {queue.length}
             </span>
           </h2>
           {!data ? (
-            <p class="muted small">Loading…</p>
+            <p class="muted small">{t('nav.loading')}</p>
           ) : queue.length === 0 ? (
-            <p class="muted small">Nobody is waiting.</p>
+            <p class="muted small">{t('nav.nobodyWaiting')}</p>
           ) : (
             <QueueList entries={queue} claiming={props.claiming} onClaim={props.onClaim} />
           )}
@@ -129,10 +144,10 @@ export function Sidebar(props: SidebarProps) {
 
         <section class="panel-section" aria-labelledby="mine-heading">
           <h2 id="mine-heading" class="section-title">
-            My chats <span class="count">{data?.mine.length ?? 0}</span>
+            {t('nav.mine')} <span class="count">{data?.mine.length ?? 0}</span>
           </h2>
           {data && data.mine.length === 0 ? (
-            <p class="muted small">No chats assigned to you.</p>
+            <p class="muted small">{t('nav.noChats')}</p>
           ) : (
             <MyChats chats={data?.mine ?? []} selectedId={props.selectedId} onSelect={props.onSelect} />
           )}
@@ -140,10 +155,10 @@ export function Sidebar(props: SidebarProps) {
 
         <section class="panel-section" aria-labelledby="tickets-heading">
           <h2 id="tickets-heading" class="section-title">
-            Offline tickets <span class="count">{tickets.length}</span>
+            {t('nav.tickets')} <span class="count">{tickets.length}</span>
           </h2>
           {data && tickets.length === 0 ? (
-            <p class="muted small">No open tickets.</p>
+            <p class="muted small">{t('nav.noTickets')}</p>
           ) : (
             <Tickets tickets={tickets} resolving={props.resolving} onResolve={props.onResolve} />
           )}
@@ -316,4 +331,26 @@ function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!] : parts.slice(0, 1);
   return letters.map((part) => [...part][0]?.toUpperCase() ?? '').join('') || '?';
+}
+
+/** The console's language, remembered for this agent in this browser. */
+function LanguagePicker({ agentId }: { agentId: string }) {
+  const locale = useLocale();
+  return (
+    <div class="field inline language-picker">
+      <label for="console-language">{t('language.label')}</label>
+      <select
+        id="console-language"
+        data-testid="language-picker"
+        value={locale}
+        onChange={(event) => setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en', agentId)}
+      >
+        {CONSOLE_LOCALES.map((option) => (
+          <option key={option} value={option} lang={option}>
+            {t(`language.${option}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }

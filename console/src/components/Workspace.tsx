@@ -9,12 +9,16 @@ import { fetchMe } from '../api.ts';
 import { ConversationConnection } from '../conversation.ts';
 import { oneLine, reasonLabel, shopperName } from '../format.ts';
 import { useSnapshot } from '../hooks.ts';
+import { loadAgentLocale, t, useLocale } from '../i18n.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
 import { confirmLeavingUnsavedWork } from '../unsaved.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
 import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
+import { FollowUpsPage } from './FollowUpsPage.tsx';
+import { HandoverAtLogin, HandoverPage } from './HandoverPage.tsx';
 import { KnowledgeGapsPage } from './KnowledgeGapsPage.tsx';
+import { ReportsPage } from './ReportsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
 import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
@@ -42,7 +46,14 @@ interface Route {
   page: WorkspacePage | null;
 }
 
-const PAGE_HASHES: Record<WorkspacePage, string> = { setup: '#setup', articles: '#articles', gaps: '#knowledge-gaps' };
+const PAGE_HASHES: Record<WorkspacePage, string> = {
+  setup: '#setup',
+  articles: '#articles',
+  gaps: '#knowledge-gaps',
+  reports: '#reports',
+  'follow-ups': '#follow-ups',
+  handover: '#handover',
+};
 
 /** `#chat=<id>`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
 function routeFromHash(hash: string): Route | null {
@@ -54,6 +65,8 @@ function routeFromHash(hash: string): Route | null {
 }
 
 export function Workspace({ agent, onSignOut }: WorkspaceProps) {
+  useMemo(() => loadAgentLocale(agent.id), [agent.id]);
+  useLocale();
   const onSignOutRef = useRef(onSignOut);
   onSignOutRef.current = onSignOut;
 
@@ -248,7 +261,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
           target.focus();
         }}
       >
-        {shownPage ? 'Skip to the main content' : 'Skip to the conversation'}
+        {shownPage ? t('workspace.skipMain') : t('workspace.skipConversation')}
       </a>
       <Sidebar
         me={me}
@@ -271,6 +284,12 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <SetupPage toast={addToast} />
       ) : shownPage === 'articles' ? (
         <ArticlesPage key={articleTarget ? JSON.stringify(articleTarget) : 'list'} me={me} initialTarget={articleTarget} toast={addToast} />
+      ) : shownPage === 'reports' ? (
+        <ReportsPage me={me} />
+      ) : shownPage === 'follow-ups' ? (
+        <FollowUpsPage toast={addToast} onOpenChat={select} />
+      ) : shownPage === 'handover' ? (
+        <HandoverPage toast={addToast} />
       ) : shownPage === 'gaps' ? (
         <KnowledgeGapsPage
           me={me}
@@ -293,15 +312,12 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         />
       ) : (
         <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
-          <h2>No chat open</h2>
-          <p class="muted">
-            {waiting > 0
-              ? `${waiting} ${waiting === 1 ? 'shopper is' : 'shoppers are'} waiting. Claim a chat from the queue to answer it.`
-              : 'Nobody is waiting. New chats appear in the queue on the left.'}
-          </p>
+          <h2>{t('workspace.noChat')}</h2>
+          <p class="muted">{waiting > 0 ? (waiting === 1 ? t('workspace.waitingOne') : t('workspace.waitingMany', { n: waiting })) : t('workspace.nobody')}</p>
         </main>
       )}
       {teamOpen && <TeamDialog agents={data?.agents ?? []} onClose={() => setTeamOpen(false)} />}
+      <HandoverAtLogin />
       <Toasts toasts={toasts} onDismiss={dismissToast} />
     </div>
   );
