@@ -333,6 +333,7 @@ function initialLocale(): ConsoleLocale {
 }
 
 let current: ConsoleLocale = initialLocale();
+if (typeof document !== 'undefined') document.documentElement.lang = current;
 const listeners = new Set<(locale: ConsoleLocale) => void>();
 
 export function currentLocale(): ConsoleLocale {

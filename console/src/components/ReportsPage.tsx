@@ -378,7 +378,10 @@ function ChartBlock(props: { id: string; title: string; spec: ChartSpec; table: 
           setState('failed');
         }
       },
-      () => active && setState('failed'),
+      (error: unknown) => {
+        console.warn('report chart library', error);
+        if (active) setState('failed');
+      },
     );
     return () => {
       active = false;
