@@ -200,6 +200,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       <div class="settings-grid">
         <ChatRules ctx={ctx} />
         <Access ctx={ctx} />
+        <ServiceLevels ctx={ctx} />
       </div>
       <CannedRepliesEditor ctx={ctx} />
       <SynonymsEditor ctx={ctx} />
@@ -312,7 +313,23 @@ function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeho
   );
 }
 
-function NumberField({ ctx, path, label, hint, min, max }: { ctx: Ctx; path: Path; label: string; hint?: ComponentChildren; min?: number; max?: number }) {
+function NumberField({
+  ctx,
+  path,
+  label,
+  hint,
+  min,
+  max,
+  step = 1,
+}: {
+  ctx: Ctx;
+  path: Path;
+  label: string;
+  hint?: ComponentChildren;
+  min?: number;
+  max?: number;
+  step?: number;
+}) {
   const value = getIn(ctx.draft, path);
   return (
     <div class="field">
@@ -323,7 +340,7 @@ function NumberField({ ctx, path, label, hint, min, max }: { ctx: Ctx; path: Pat
         inputMode="numeric"
         min={min}
         max={max}
-        step={1}
+        step={step}
         class="number-input"
         value={typeof value === 'number' && Number.isFinite(value) ? String(value) : ''}
         data-setting-path={pathKey(path)}
@@ -772,6 +789,34 @@ function ChatRules({ ctx }: { ctx: Ctx }) {
       <PerLocale ctx={ctx} path={['idle', 'prompts', 'first']} label="First prompt" multiline />
       <PerLocale ctx={ctx} path={['idle', 'prompts', 'second']} label="Second prompt" multiline />
       <PerLocale ctx={ctx} path={['idle', 'prompts', 'close']} label="Closing message" multiline />
+    </Card>
+  );
+}
+
+/** The promises the Reports page measures. */
+function ServiceLevels({ ctx }: { ctx: Ctx }) {
+  return (
+    <Card title="Service levels" testId="settings-service-levels">
+      <NumberField ctx={ctx} path={['serviceLevels', 'takenWithinSeconds']} label="A person takes a chat within (seconds)" min={1} max={600} />
+      <NumberField
+        ctx={ctx}
+        path={['serviceLevels', 'takenShareTarget']}
+        label="Share of chats taken in time (target, 0–1)"
+        min={0}
+        max={1}
+        step={0.01}
+        hint="The target line on the Reports chart, e.g. 0.9 for 90%."
+      />
+      <NumberField ctx={ctx} path={['serviceLevels', 'complaintCloseHours']} label="Complaints closed within (hours)" min={1} max={720} />
+      <NumberField
+        ctx={ctx}
+        path={['serviceLevels', 'ticketReplyHours']}
+        label="Offline tickets answered within (hours)"
+        min={1}
+        max={720}
+        hint="What the promised reply time says, as a number the reports can check."
+      />
+      <NumberField ctx={ctx} path={['serviceLevels', 'handoverRetentionDays']} label="Keep handover notes (days)" min={1} max={3650} />
     </Card>
   );
 }
