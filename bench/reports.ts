@@ -15,7 +15,15 @@ const RUNS = 15;
 const DAY = 86_400_000;
 
 const entry = fileURLToPath(new URL('./reports/bench-worker.ts', import.meta.url));
-const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', write: false, external: ['cloudflare:workers'], target: 'es2022' });
+const bundle = await build({
+  entryPoints: [entry],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  write: false,
+  external: ['cloudflare:workers'],
+  target: 'es2022',
+});
 const mf = new Miniflare({
   modules: true,
   script: bundle.outputFiles[0]!.text,
@@ -37,7 +45,9 @@ try {
     if (!response.ok) throw new Error(`seed answered ${response.status}: ${await response.text()}`);
   }
   for (let first = 0; first < CHATS / 2; first += BATCH) {
-    await (await mf.dispatchFetch(`http://bench/seed?first=${CHATS + first}&count=${Math.min(BATCH, CHATS / 2 - first)}&start=${start - 30 * DAY}&days=30`)).text();
+    await (
+      await mf.dispatchFetch(`http://bench/seed?first=${CHATS + first}&count=${Math.min(BATCH, CHATS / 2 - first)}&start=${start - 30 * DAY}&days=30`)
+    ).text();
   }
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const size = (await (await mf.dispatchFetch('http://bench/size')).json()) as { chats: number; hours: number; durations: number; bytes: number };
@@ -68,8 +78,12 @@ try {
     rows.push([label, String(started), `${median(times).toFixed(1)} ms`, `${p90(times).toFixed(1)} ms`]);
   }
 
-  console.log(`\nReports over ${CHATS.toLocaleString('en')} synthetic chats in 30 days (+ ${(CHATS / 2).toLocaleString('en')} in the 30 days before, for the comparison)`);
-  console.log(`seeded in ${seedSeconds.toFixed(1)} s through the store's recording methods; tables: ${size.chats.toLocaleString('en')} chat rows, ${size.hours.toLocaleString('en')} hour rows, ${size.durations.toLocaleString('en')} histogram rows, ${(size.bytes / 1_048_576).toFixed(1)} MB\n`);
+  console.log(
+    `\nReports over ${CHATS.toLocaleString('en')} synthetic chats in 30 days (+ ${(CHATS / 2).toLocaleString('en')} in the 30 days before, for the comparison)`,
+  );
+  console.log(
+    `seeded in ${seedSeconds.toFixed(1)} s through the store's recording methods; tables: ${size.chats.toLocaleString('en')} chat rows, ${size.hours.toLocaleString('en')} hour rows, ${size.durations.toLocaleString('en')} histogram rows, ${(size.bytes / 1_048_576).toFixed(1)} MB\n`,
+  );
   console.log(`| ${pad('range (report + previous period)', 34)} | ${pad('chats in range', 14)} | ${pad('median', 9)} | ${pad('p90', 9)} |`);
   console.log(`|${'-'.repeat(36)}|${'-'.repeat(16)}|${'-'.repeat(11)}|${'-'.repeat(11)}|`);
   for (const [label, started, med, ninety] of rows) console.log(`| ${pad(label, 34)} | ${pad(started, 14)} | ${pad(med, 9)} | ${pad(ninety, 9)} |`);
