@@ -39,7 +39,7 @@ export function Sidebar(props: SidebarProps) {
   const tickets = data ? data.tickets.filter((ticket) => !ticket.resolved).sort((a, b) => a.createdAt - b.createdAt) : [];
 
   return (
-    <nav class="sidebar" aria-label="Inbox">
+    <nav class="sidebar" aria-label={t('sidebar.inbox')}>
       <header class="sidebar-head">
         <p class="brand">
           kefu <span class="brand-site">{me.site}</span>
@@ -52,7 +52,7 @@ export function Sidebar(props: SidebarProps) {
             <span class="me-name" data-testid="agent-name">
               {me.name}
             </span>
-            <span class="me-role">{me.role === 'admin' ? 'Admin' : 'Agent'}</span>
+            <span class="me-role">{me.role === 'admin' ? t('sidebar.admin') : t('sidebar.agent')}</span>
           </div>
           <button type="button" class="button small ghost" data-testid="logout" onClick={props.onLogout}>
             {t('nav.logout')}
@@ -120,7 +120,7 @@ export function Sidebar(props: SidebarProps) {
         <LanguagePicker agentId={me.id} />
         {linkStatus !== 'online' && (
           <p class="link-status" role="status" data-testid="inbox-status">
-            {linkStatus === 'connecting' ? 'Connecting to the inbox…' : linkStatus === 'stopped' ? 'Disconnected.' : 'Connection lost. Reconnecting…'}
+            {linkStatus === 'connecting' ? t('sidebar.connecting') : linkStatus === 'stopped' ? t('sidebar.disconnected') : t('sidebar.reconnecting')}
           </p>
         )}
       </header>
@@ -187,10 +187,10 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
               <time
                 class={`wait ${now - entry.queuedAt > LONG_WAIT_MS ? 'wait-long' : ''}`}
                 dateTime={isoTime(entry.queuedAt)}
-                title={`Waiting ${elapsedWords(entry.queuedAt, now)}`}
+                title={t('sidebar.waitingFor', { time: elapsedWords(entry.queuedAt, now) })}
                 data-testid="queue-wait"
               >
-                <span class="visually-hidden">Waiting </span>
+                <span class="visually-hidden">{t('sidebar.waiting')} </span>
                 {elapsed(entry.queuedAt, now)}
               </time>
             </div>
@@ -207,10 +207,10 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
               class="button small primary"
               data-testid="claim-button"
               disabled={busy}
-              aria-label={`Claim the chat with ${name}`}
+              aria-label={t('sidebar.claimWith', { name })}
               onClick={() => onClaim(entry.conversationId)}
             >
-              {busy ? 'Claiming…' : 'Claim'}
+              {busy ? t('sidebar.claiming') : t('sidebar.claim')}
             </button>
           </li>
         );
@@ -255,8 +255,8 @@ function MyChats({ chats, selectedId, onSelect }: { chats: ChatSummary[]; select
               <span class="entry-top">
                 <span class="entry-name">{shopperName(chat.shopper)}</span>
                 {unread && (
-                  <span class="unread-dot" title="New activity">
-                    <span class="visually-hidden">New activity</span>
+                  <span class="unread-dot" title={t('sidebar.newActivity')}>
+                    <span class="visually-hidden">{t('sidebar.newActivity')}</span>
                   </span>
                 )}
                 <span class="entry-state">{stateLabel(chat.state)}</span>
@@ -286,10 +286,10 @@ function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; 
             class="button small"
             data-testid="resolve-ticket"
             disabled={resolving.has(ticket.id)}
-            aria-label={`Resolve the ticket from ${ticket.email}`}
+            aria-label={t('sidebar.resolveFrom', { email: ticket.email })}
             onClick={() => onResolve(ticket.id)}
           >
-            {resolving.has(ticket.id) ? 'Resolving…' : 'Resolve'}
+            {resolving.has(ticket.id) ? t('sidebar.resolving') : t('sidebar.resolve')}
           </button>
         </li>
       ))}
@@ -304,10 +304,10 @@ function AlertControls() {
     <div class="alert-controls">
       {permission === 'default' && (
         <button type="button" class="button small" data-testid="enable-notifications" onClick={() => void requestNotificationPermission().then(setPermission)}>
-          Turn on desktop alerts
+          {t('sidebar.enableAlerts')}
         </button>
       )}
-      {permission === 'denied' && <span class="muted small">Desktop alerts are blocked in this browser.</span>}
+      {permission === 'denied' && <span class="muted small">{t('sidebar.alertsBlocked')}</span>}
       <button
         type="button"
         class="button small ghost"
@@ -318,9 +318,9 @@ function AlertControls() {
           setMutedState(!muted);
         }}
       >
-        Alert sound
+        {t('sidebar.alertSound')}
         <span class="toggle-state" aria-hidden="true">
-          {muted ? 'off' : 'on'}
+          {muted ? t('sidebar.off') : t('sidebar.on')}
         </span>
       </button>
     </div>

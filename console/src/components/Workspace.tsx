@@ -9,7 +9,7 @@ import { fetchMe } from '../api.ts';
 import { ConversationConnection } from '../conversation.ts';
 import { oneLine, reasonLabel, shopperName } from '../format.ts';
 import { useSnapshot } from '../hooks.ts';
-import { loadAgentLocale, t, useLocale } from '../i18n.ts';
+import { loadAgentLocale, type MessageKey, t, useLocale } from '../i18n.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
 import { confirmLeavingUnsavedWork } from '../unsaved.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
@@ -30,13 +30,13 @@ interface WorkspaceProps {
   onSignOut: (notice?: string) => void;
 }
 
-const INBOX_ERRORS: Record<string, string> = {
-  already_claimed: 'Another agent has already taken that chat.',
-  not_found: 'That chat is no longer waiting.',
-  forbidden: 'You are not allowed to do that.',
-  at_capacity: 'You already have as many chats as you can take. Close one first.',
-  not_assigned: 'That chat is not assigned to you.',
-  unknown_agent: 'That agent is not part of this site.',
+const INBOX_ERRORS: Record<string, MessageKey> = {
+  already_claimed: 'inboxError.already_claimed',
+  not_found: 'inboxError.not_found',
+  forbidden: 'inboxError.forbidden',
+  at_capacity: 'inboxError.at_capacity',
+  not_assigned: 'inboxError.not_assigned',
+  unknown_agent: 'inboxError.unknown_agent',
 };
 
 const CONVERSATION_ID = /^[0-9a-f-]{36}$/;
@@ -75,7 +75,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     try {
       const me = await fetchMe();
       if (me) return true;
-      onSignOutRef.current('Your session has ended. Please sign in again.');
+      onSignOutRef.current(t('workspace.sessionEnded'));
       return false;
     } catch {
       return true; // network trouble: keep retrying
@@ -168,7 +168,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
           }
           case 'error':
             if (event.conversationId) setClaiming((set) => without(set, event.conversationId!));
-            addToast(INBOX_ERRORS[event.code] ?? event.message, 'error');
+            addToast(INBOX_ERRORS[event.code] ? t(INBOX_ERRORS[event.code]!) : event.message, 'error');
             return;
         }
       }),
@@ -217,7 +217,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   const claim = (conversationId: string) => {
     if (!inbox.claim(conversationId)) {
-      addToast('Not connected to the inbox right now. Try again in a moment.', 'error');
+      addToast(t('workspace.notConnected'), 'error');
       return;
     }
     setClaiming((set) => new Set(set).add(conversationId));
@@ -225,7 +225,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   const resolveTicket = (ticketId: number) => {
     if (!inbox.resolveTicket(ticketId)) {
-      addToast('Not connected to the inbox right now. Try again in a moment.', 'error');
+      addToast(t('workspace.notConnected'), 'error');
       return;
     }
     setResolving((set) => new Set(set).add(ticketId));
