@@ -139,6 +139,9 @@ export interface FollowUp {
   comment: string;
   agentId: string | null;
   agentName: string | null;
+  /** Who to call back: the shopper as the chat knows them (name and e-mail may be missing). */
+  shopperName: string | null;
+  shopperEmail: string | null;
   createdAt: number;
   done: boolean;
   doneAt: number | null;

@@ -315,6 +315,7 @@ const en = {
   'api.rate_limited': 'Too many attempts. Wait a moment and try again.',
   'api.internal': 'Something went wrong on our side. Try again in a moment.',
   'api.network': 'Cannot reach the server. Check your connection and try again.',
+  'followUps.shopper': 'Shopper: {name}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -624,6 +625,7 @@ const zh: Record<MessageKey, string> = {
   'api.rate_limited': '尝试次数过多，请稍后再试。',
   'api.internal': '我们这边出了点问题，请稍后再试。',
   'api.network': '无法连接服务器，请检查网络后重试。',
+  'followUps.shopper': '顾客：{name}',
 };
 
 const catalogues: Record<ConsoleLocale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

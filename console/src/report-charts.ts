@@ -20,6 +20,8 @@ export interface ChartSpec {
   series: Series[];
   yMax?: number;
   formatY?: (value: number) => string;
+  /** Day ticks as the console's locale writes them (the x values are UTC midnights). */
+  formatDay?: (date: string) => string;
   height?: number;
 }
 
@@ -40,7 +42,18 @@ export function drawChart(host: HTMLElement, spec: ChartSpec): () => void {
       {
         stroke: '#333',
         grid: { stroke: '#e3e3e3' },
-        ...(spec.x.kind === 'categories' ? { values: (_u: uPlot, ticks: number[]) => ticks.map((tick) => (Number.isInteger(tick) ? String(tick) : '')) } : {}),
+        ...(spec.x.kind === 'categories'
+          ? { values: (_u: uPlot, ticks: number[]) => ticks.map((tick) => (Number.isInteger(tick) ? String(tick) : '')) }
+          : {
+              // Whole days only, written by the console's locale rather than uPlot's English.
+              incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400, 91 * 86_400],
+              space: 60,
+              values: (_u: uPlot, ticks: number[]) =>
+                ticks.map((tick) => {
+                  const date = new Date(tick * 1000).toISOString().slice(0, 10);
+                  return spec.formatDay ? spec.formatDay(date) : date;
+                }),
+            }),
       },
       {
         stroke: '#333',

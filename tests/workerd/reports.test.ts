@@ -258,6 +258,12 @@ describe('reports', () => {
         .map((item) => item.conversationId)
         .sort(),
     ).toEqual([e.conversationId, f.conversationId].sort());
+    // Who: the agent who held the chat, and the shopper as the chat knows them (anonymous here).
+    expect(list.followUps.map((item) => [item.kind, item.agentName, item.shopperName])).toEqual([
+      ['complaint', 'Ana', null],
+      ['complaint', 'Ana', null],
+      ['low_rating', 'Ana', null],
+    ]);
     const done = await agentFetch(bo, `/v1/agent/follow-ups/${low!.id}/done`, { method: 'POST', body: { note: 'Called back, refund sent.' } });
     expect(done.status).toBe(204);
     expect((await agentFetch(bo, `/v1/agent/follow-ups/${low!.id}/done`, { method: 'POST', body: { note: 'again' } })).status).toBe(404);

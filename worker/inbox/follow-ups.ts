@@ -53,6 +53,8 @@ export class FollowUps {
         comment: row.comment,
         agentId: row.agent_id,
         agentName: row.agent_id ? (names.get(row.agent_id) ?? null) : null,
+        shopperName: null,
+        shopperEmail: null,
         createdAt: row.created_at,
         done: row.done_at !== null,
         doneAt: row.done_at,

@@ -88,8 +88,26 @@ export class ServiceDesk {
     return reportTableCsv(this.report(site, request, now), request.table);
   }
 
+  /** The items, with the agent who last held each chat and the shopper from the inbox's chats table (read only). */
   followUpList(status: 'open' | 'done' | 'all'): FollowUp[] {
-    return this.followUps.list(status, this.agentNames());
+    const names = this.agentNames();
+    return this.followUps.list(status, names).map((item) => {
+      const agentId = item.agentId ?? this.reports.holder(item.conversationId);
+      const row = this.sql.exec<{ shopper: string }>('SELECT shopper FROM chats WHERE conversation_id = ?', item.conversationId).toArray()[0];
+      let shopper: { name?: string; email?: string } = {};
+      try {
+        shopper = row ? (JSON.parse(row.shopper) as typeof shopper) : {};
+      } catch {
+        shopper = {};
+      }
+      return {
+        ...item,
+        agentId,
+        agentName: agentId ? (names.get(agentId) ?? null) : null,
+        shopperName: shopper.name?.trim() || null,
+        shopperEmail: shopper.email?.trim() || null,
+      };
+    });
   }
 
   handoverList(site: SiteConfig, readerId: string, options: { query?: string; sinceLastSession: boolean }, now: number): HandoverListResponse {

@@ -74,6 +74,10 @@ export function FollowUpsPage({ toast, onOpenChat }: { toast: (text: string, ton
                   {' · '}
                   {item.agentName ? t('followUps.who', { name: item.agentName }) : t('followUps.noAgent')}
                 </p>
+                <p data-testid="follow-up-shopper">
+                  {t('followUps.shopper', { name: item.shopperName ?? t('format.visitor') })}
+                  {item.shopperEmail ? ` · ${item.shopperEmail}` : ''}
+                </p>
                 {item.comment && <p class="quote">“{item.comment}”</p>}
                 {item.done ? (
                   <p class="muted small">

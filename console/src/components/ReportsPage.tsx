@@ -7,7 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import type { Compared, ReportFigures, ReportResponse, ReportTable } from '../../../protocol/reports.ts';
-import { formatDay, formatNumber, formatPercent, formatSeconds, type MessageKey, t, useLocale } from '../i18n.ts';
+import { currentLocale, formatDay, formatNumber, formatPercent, formatSeconds, type MessageKey, t, useLocale } from '../i18n.ts';
 import type { ChartSpec } from '../report-charts.ts';
 import { fetchReport, reportCsvUrl } from '../reports-api.ts';
 
@@ -31,6 +31,11 @@ function todayIn(timeZone: string | undefined): string {
   } catch {
     return new Date().toISOString().slice(0, 10);
   }
+}
+
+/** "Nov 24" / "11月24日": a chart tick. */
+function shortDay(date: string): string {
+  return new Intl.DateTimeFormat(currentLocale(), { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
 function minusDays(date: string, days: number): string {
@@ -223,6 +228,7 @@ function Report({ report }: { report: ReportResponse }) {
           ],
           yMax: 1,
           formatY: (value) => formatPercent(value),
+          formatDay: shortDay,
         }}
         table={{
           headers: [t('reports.date'), t('reports.series.share'), t('figure.handoffsToQueue'), t('reports.series.target')],
@@ -245,6 +251,8 @@ function Report({ report }: { report: ReportResponse }) {
             { label: t('reports.series.started'), values: report.daily.map((day) => day.started), color: '#1f4e8c' },
             { label: t('reports.series.handoffs'), values: report.daily.map((day) => day.handoffsToQueue), color: '#8c5a1f', dash: [4, 3] },
           ],
+          formatDay: shortDay,
+          formatY: (value) => (Number.isInteger(value) ? formatNumber(value) : ''),
         }}
         table={{
           headers: [t('reports.date'), t('reports.series.started'), t('reports.series.handoffs')],
@@ -259,6 +267,7 @@ function Report({ report }: { report: ReportResponse }) {
         spec={{
           x: { kind: 'categories', values: report.csatDistribution.map((row) => row.score) },
           series: [{ label: t('reports.series.ratings'), values: report.csatDistribution.map((row) => row.count.value), color: '#1f6f5c', bars: true }],
+          formatY: (value) => (Number.isInteger(value) ? formatNumber(value) : ''),
         }}
         table={{
           headers: [t('reports.score'), t('reports.value'), t('reports.previousValue')],
@@ -387,7 +396,7 @@ function ChartBlock(props: { id: string; title: string; spec: ChartSpec; table: 
       active = false;
       cleanup?.();
     };
-  }, [JSON.stringify(spec.x), JSON.stringify(spec.series.map((series) => [series.label, series.values]))]);
+  }, [currentLocale(), JSON.stringify(spec.x), JSON.stringify(spec.series.map((series) => [series.label, series.values]))]);
 
   return (
     <section class="report-section report-chart" aria-labelledby={`${props.id}-title`}>
