@@ -376,6 +376,23 @@ const en = {
   'setup.verificationOffText': 'Identify calls are trusted as sent, so anyone could claim to be another shopper. Turn it on under Access and limits below.',
   'setup.userHash':
     "userHash is the hex HMAC-SHA256 of the user id, keyed with your site's secret. Compute it on your shop's server, never in the browser; the Worker holds the same secret in IDENTITY_SECRETS. It proves the id only: name and e-mail show as claimed unless you also pass profileHash, which proves them and VIP status (required for vip: true). The README has server snippets for Node and PHP.",
+  'articles.all': 'All articles',
+  'articles.missing': 'Missing translation',
+  'articles.writeIt': 'Write it',
+  'articles.introAdmin': 'Your help centre: what the bot answers with. Edit, preview and publish; drafts stay private until published.',
+  'articles.introAgent': "The help articles the bot answers with. Only the site's admins can change them.",
+  'articles.searchHint': 'Title, tag or words in the article',
+  'articles.allLanguages': 'All languages',
+  'articles.one': '1 article',
+  'articles.many': '{n} articles',
+  'articles.noMatch': 'No article matches.',
+  'articles.none': 'No articles yet.',
+  'articles.first': 'Write the first one with “New article”; the bot answers from published articles.',
+  'articles.writeVersion': 'Write the {language} version of {id}',
+  'status.draft': 'Draft',
+  'status.published': 'Published',
+  'status.unpublished': 'Unpublished',
+  'status.withChanges': '{label}, with unpublished changes',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -745,6 +762,23 @@ const zh: Record<MessageKey, string> = {
   'setup.verificationOffText': 'identify 调用会被原样信任，任何人都可以冒充其他顾客。可在下方“访问与限制”中开启。',
   'setup.userHash':
     'userHash 是用户 ID 的十六进制 HMAC-SHA256，密钥为站点的密钥。请在店铺服务器上计算，切勿在浏览器中计算；Worker 在 IDENTITY_SECRETS 中保存同一密钥。它只证明 ID：除非同时传入 profileHash（可证明姓名、邮箱和 VIP 身份，vip: true 时必需），姓名和邮箱会显示为未验证。README 中有 Node 和 PHP 的服务器示例。',
+  'articles.all': '全部文章',
+  'articles.missing': '缺少翻译',
+  'articles.writeIt': '去写',
+  'articles.introAdmin': '你的帮助中心：机器人用它来回答。编辑、预览并发布；草稿在发布前不会公开。',
+  'articles.introAgent': '机器人用来回答的帮助文章。只有站点管理员可以修改。',
+  'articles.searchHint': '标题、标签或文章中的词',
+  'articles.allLanguages': '所有语言',
+  'articles.one': '1 篇文章',
+  'articles.many': '{n} 篇文章',
+  'articles.noMatch': '没有匹配的文章。',
+  'articles.none': '还没有文章。',
+  'articles.first': '用“新建文章”写第一篇；机器人只用已发布的文章回答。',
+  'articles.writeVersion': '撰写 {id} 的{language}版本',
+  'status.draft': '草稿',
+  'status.published': '已发布',
+  'status.unpublished': '已下线',
+  'status.withChanges': '{label}，有未发布的修改',
 };
 
 const catalogues: Record<ConsoleLocale, Record<MessageKey, string>> = { en, 'zh-CN': zh };
