@@ -44,7 +44,7 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
         </p>
         <div class="field inline language-picker">
           <label for="login-language">{t('language.label')}</label>
-          <select id="login-language" value={locale} onChange={(event) => setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en')}>
+          <select id="login-language" value={locale} onChange={(event) => void setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en')}>
             {CONSOLE_LOCALES.map((option) => (
               <option key={option} value={option} lang={option}>
                 {t(`language.${option}`)}

@@ -343,7 +343,7 @@ function LanguagePicker({ agentId }: { agentId: string }) {
         id="console-language"
         data-testid="language-picker"
         value={locale}
-        onChange={(event) => setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en', agentId)}
+        onChange={(event) => void setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en', agentId)}
       >
         {CONSOLE_LOCALES.map((option) => (
           <option key={option} value={option} lang={option}>
