@@ -547,4 +547,5 @@ export const zh: Record<MessageKey, string> = {
   'code.copy': '复制',
   'code.onClipboard': '{label}已复制到剪贴板。',
   'code.noClipboard': '此处无法使用剪贴板：文字已选中，请按 Ctrl+C（Mac 上为 ⌘C）复制。',
+  'handover.all': '全部备注',
 };

@@ -555,6 +555,7 @@ const en = {
   'code.copy': 'Copy',
   'code.onClipboard': 'The {label} is on your clipboard.',
   'code.noClipboard': 'The clipboard is not available here: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.',
+  'handover.all': 'All notes',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -133,4 +133,51 @@ describe('the Reports page', () => {
       await close();
     }
   });
+
+  it("shows a handover note written by one agent in another agent's sidebar at login, until it is marked read", async () => {
+    // Two agents, each in a console context of their own (separate cookies and storage).
+    const first = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
+    const second = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
+    const [writer, reader] = [first.agent, second.agent];
+    const problems = [...first.problems, ...second.problems];
+    const close = async () => {
+      await first.close();
+      await second.close();
+    };
+    recordConsoleErrors(writer, problems);
+    recordConsoleErrors(reader, problems);
+    try {
+      const text = `Order MM-${Date.now().toString(36)} waits for a refund <b>not bold</b>`;
+      await signInAsDemoAgent(writer, baseUrl);
+      await writer.getByTestId('handover-button').click();
+      await writer.locator('#handover-text').fill(text);
+      await writer.getByRole('button', { name: 'Post the note' }).click();
+      await expect.poll(() => writer.getByTestId('handover-note').filter({ hasText: text }).count(), { timeout: 15_000 }).toBe(1);
+      // Searchable: the note is found by a word in it.
+      await writer.locator('#handover-search').fill(text.split(' ')[1]!);
+      await writer.getByRole('button', { name: 'Search', exact: true }).click();
+      await expect.poll(() => writer.getByTestId('handover-note').count()).toBe(1);
+
+      // Another agent signs in: the note is in their sidebar, as text.
+      await signInAsNewPlainAgent(reader, baseUrl);
+      const notice = reader.getByTestId('handover-at-login');
+      await expect.poll(() => notice.getByTestId('handover-login-note').filter({ hasText: text }).count(), { timeout: 15_000 }).toBe(1);
+      expect(await notice.locator('b').count()).toBe(0);
+      expect(await seriousAxeViolations(reader)).toEqual([]);
+      await reader.getByTestId('handover-mark-read').click();
+      await expect.poll(() => notice.count()).toBe(0);
+
+      // Read notes do not come back at the next load.
+      const listed = reader.waitForResponse((response) => response.url().includes('/v1/agent/handover-notes?view=since-last-session'));
+      await reader.reload();
+      const response = await listed;
+      const body = (await response.json()) as { notes: { text: string; read: boolean }[] };
+      expect(body.notes.find((note) => note.text === text)?.read).toBe(true);
+      await expect.poll(() => reader.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
+      expect(await reader.getByTestId('handover-at-login').count()).toBe(0);
+      expect([...problems, ...first.problems, ...second.problems]).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });

@@ -7,7 +7,6 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { HandoverNote } from '../../../protocol/reports.ts';
 import { formatDateTime, t, useLocale } from '../i18n.ts';
 import { fetchHandoverNotes, markHandoverRead, writeHandoverNote } from '../reports-api.ts';
-import { Modal } from './Modal.tsx';
 
 export function HandoverPage({ toast }: { toast: (text: string, tone?: 'info' | 'error') => void }) {
   useLocale();
@@ -129,8 +128,11 @@ function NoteList({ notes }: { notes: HandoverNote[] }) {
   );
 }
 
-/** At login: the notes others wrote since this agent's last session, unread first, in a dialog. */
-export function HandoverAtLogin() {
+/**
+ * At login: the notes others wrote since this agent's last session, unread first, in the sidebar
+ * (not a dialog: nothing blocks the queue). "Mark as read" files them; the Handover page keeps them.
+ */
+export function HandoverAtLogin({ onOpenAll }: { onOpenAll: () => void }) {
   useLocale();
   const [notes, setNotes] = useState<HandoverNote[]>([]);
   useEffect(() => {
@@ -144,18 +146,31 @@ export function HandoverAtLogin() {
     };
   }, []);
   if (notes.length === 0) return null;
-  const close = () => {
+  const markRead = () => {
     void markHandoverRead(notes.map((note) => note.id)).catch(() => undefined);
     setNotes([]);
   };
   return (
-    <Modal title={t('handover.since')} onClose={close} testId="handover-at-login">
-      <NoteList notes={notes} />
-      <div class="row end">
-        <button type="button" class="button primary" onClick={close}>
+    <section class="handover-login" aria-labelledby="handover-login-title" data-testid="handover-at-login">
+      <h2 id="handover-login-title" class="section-title">
+        {t('handover.since')} <span class="count">{notes.length}</span>
+      </h2>
+      <ul class="handover-login-list">
+        {notes.slice(0, 5).map((note) => (
+          <li key={note.id} data-testid="handover-login-note">
+            <p class="muted small">{t('handover.by', { name: note.authorName, when: formatDateTime(note.createdAt) })}</p>
+            <p class="note-text">{note.text}</p>
+          </li>
+        ))}
+      </ul>
+      <div class="row">
+        <button type="button" class="button small primary" data-testid="handover-mark-read" onClick={markRead}>
           {t('handover.markRead')}
         </button>
+        <button type="button" class="button small" onClick={onOpenAll}>
+          {t('handover.all')}
+        </button>
       </div>
-    </Modal>
+    </section>
   );
 }

@@ -1,4 +1,5 @@
 /** The left column: who I am and my presence, then the queue, my chats and offline tickets. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, AgentStatus, ChatSummary, OfflineTicket, QueueEntry } from '../../../protocol/agent.ts';
 import { type AlertPermission, isMuted, notificationPermission, requestNotificationPermission, setMuted } from '../alerts.ts';
@@ -27,6 +28,8 @@ interface SidebarProps {
   page: WorkspacePage | null;
   onOpenPage: (page: WorkspacePage) => void;
   onLogout: () => void;
+  /** Shown under the page buttons (the handover notes since the last shift). */
+  notice?: ComponentChildren;
 }
 
 /** Past this, the waiting time turns amber so the oldest chats stand out. */
@@ -118,6 +121,7 @@ export function Sidebar(props: SidebarProps) {
           ))}
         </div>
         <LanguagePicker agentId={me.id} />
+        {props.notice}
         {linkStatus !== 'online' && (
           <p class="link-status" role="status" data-testid="inbox-status">
             {linkStatus === 'connecting' ? t('sidebar.connecting') : linkStatus === 'stopped' ? t('sidebar.disconnected') : t('sidebar.reconnecting')}

@@ -279,6 +279,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         page={shownPage}
         onOpenPage={openPage}
         onLogout={() => onSignOut()}
+        notice={<HandoverAtLogin onOpenAll={() => openPage('handover')} />}
       />
       {shownPage === 'setup' ? (
         <SetupPage toast={addToast} />
@@ -317,7 +318,6 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         </main>
       )}
       {teamOpen && <TeamDialog agents={data?.agents ?? []} onClose={() => setTeamOpen(false)} />}
-      <HandoverAtLogin />
       <Toasts toasts={toasts} onDismiss={dismissToast} />
     </div>
   );
