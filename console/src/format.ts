@@ -93,14 +93,14 @@ export function oneLine(text: string, max = 140): string {
 export function duration(totalSeconds: number | undefined): string {
   if (totalSeconds === undefined || !Number.isFinite(totalSeconds) || totalSeconds < 0) return '—';
   const total = Math.round(totalSeconds);
-  if (total < 60) return `${total} s`;
+  if (total < 60) return t('format.s', { n: total });
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const parts: string[] = [];
-  if (hours > 0) parts.push(`${hours} h`);
-  if (minutes > 0) parts.push(`${minutes} min`);
-  if (seconds > 0) parts.push(`${seconds} s`);
+  if (hours > 0) parts.push(t('format.h', { n: hours }));
+  if (minutes > 0) parts.push(t('format.min', { n: minutes }));
+  if (seconds > 0) parts.push(t('format.s', { n: seconds }));
   return parts.join(' ');
 }
 

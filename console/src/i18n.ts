@@ -556,6 +556,23 @@ const en = {
   'code.onClipboard': 'The {label} is on your clipboard.',
   'code.noClipboard': 'The clipboard is not available here: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.',
   'handover.all': 'All notes',
+  'chatError.not_assigned': 'This chat is not assigned to you any more.',
+  'chatError.forbidden': 'You cannot open this chat.',
+  'chatError.not_found': 'This chat no longer exists.',
+  'chatError.at_capacity': 'That agent already has as many chats as they can take.',
+  'chatError.not_now': 'That is not possible in the chat’s current state.',
+  'chatError.rate_limited': 'Slow down a little: too many messages at once.',
+  'workspace.transferredToYou': '{name} transferred a chat to you',
+  'workspace.colleague': 'A colleague',
+  'workspace.assignedToYou': 'A chat was assigned to you',
+  'workspace.assignedTitle': 'kefu: chat assigned to you',
+  'workspace.open': 'Open',
+  'workspace.titleWaiting': '({n}) waiting · kefu console',
+  'workspace.title': 'kefu console',
+  'workspace.isWaiting': '{name} is waiting',
+  'format.s': '{n} s',
+  'format.min': '{n} min',
+  'format.h': '{n} h',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -158,12 +158,17 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
             return;
           case 'assigned': {
             chime();
-            const how = event.by === 'transfer' ? `${event.fromAgent ?? 'A colleague'} transferred a chat to you` : 'A chat was assigned to you';
+            const how =
+              event.by === 'transfer' ? t('workspace.transferredToYou', { name: event.fromAgent ?? t('workspace.colleague') }) : t('workspace.assignedToYou');
             const text = event.note ? `${how}: “${oneLine(event.note, 160)}”` : `${how}.`;
-            notify('kefu: chat assigned to you', text, `assigned-${event.conversationId}`, () => select(event.conversationId));
+            notify(t('workspace.assignedTitle'), text, `assigned-${event.conversationId}`, () => select(event.conversationId));
             // Never pull an agent out of a chat or a page they are reading; the toast offers to open it.
             if (!selectedRef.current && !pageRef.current) select(event.conversationId);
-            addToast(text, 'info', selectedRef.current === event.conversationId ? undefined : { label: 'Open', run: () => select(event.conversationId) });
+            addToast(
+              text,
+              'info',
+              selectedRef.current === event.conversationId ? undefined : { label: t('workspace.open'), run: () => select(event.conversationId) },
+            );
             return;
           }
           case 'error':
@@ -212,7 +217,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   // The tab title counts waiting chats, so a background tab still tells.
   const waiting = data?.queue.length ?? 0;
   useEffect(() => {
-    document.title = waiting > 0 ? `(${waiting}) waiting · kefu console` : 'kefu console';
+    document.title = waiting > 0 ? t('workspace.titleWaiting', { n: waiting }) : t('workspace.title');
   }, [waiting]);
 
   const claim = (conversationId: string) => {
@@ -324,7 +329,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   function announce(entry: QueueEntry) {
     const body = `${reasonLabel(entry.reason)}${entry.lastMessage ? ` — “${oneLine(entry.lastMessage, 120)}”` : ''}`;
-    notify(`${shopperName(entry.shopper)} is waiting`, body, `queue-${entry.conversationId}`);
+    notify(t('workspace.isWaiting', { name: shopperName(entry.shopper) }), body, `queue-${entry.conversationId}`);
   }
 }
 
