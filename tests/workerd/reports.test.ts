@@ -106,16 +106,25 @@ describe('reports', () => {
     await closeChat(bChat, inbox, b.conversationId, b.socket);
     await rate(b.socket, 5);
 
-    // C 08:30 — taken in 30 s, first reply after 60 s, closed after 10 min, rated 1.
+    // C 08:30 — taken in 30 s, first reply after 60 s, transferred to Bo, who closes it 10 min
+    // after it was taken; rated 1 (Bo's rating: he held it).
     vi.setSystemTime(at('08:30:00'));
     const c = await askForPerson();
     vi.setSystemTime(at('08:30:30'));
     await claim(inbox, c.conversationId);
     vi.setSystemTime(at('08:31:30'));
-    const cChat = await reply(ana, c.conversationId, c.socket);
+    const anaOnC = await reply(ana, c.conversationId, c.socket);
+    const boInbox = await openInbox(bo);
+    vi.setSystemTime(at('08:35:00'));
+    anaOnC.send({ v: 1, type: 'transfer', toAgentId: bo.id, note: '' });
+    await boInbox.waitFor('assigned', (frame) => frame.conversationId === c.conversationId && frame.by === 'transfer');
+    const cChat = await openAgentChat(bo, c.conversationId);
     vi.setSystemTime(at('08:40:30'));
-    await closeChat(cChat, inbox, c.conversationId, c.socket);
+    await closeChat(cChat, boInbox, c.conversationId, c.socket);
     await rate(c.socket, 1);
+    // Bo goes home: nobody but Ana is left online.
+    boInbox.close();
+    await inbox.waitFor('inbox', (frame) => frame.agents.some((agent) => agent.id === bo.id && agent.status === 'offline'));
 
     // D 09:00 — the shopper gives up in the queue: abandoned.
     vi.setSystemTime(at('09:00:00'));
@@ -187,7 +196,7 @@ describe('reports', () => {
       firstReplyP50: 15,
       firstReplyP90: 60,
       handleTimeAverage: handle,
-      transfers: 0,
+      transfers: 1,
       csatAverage: 3,
       csatResponses: 2,
       csatResponseRate: 0.5,
@@ -218,18 +227,23 @@ describe('reports', () => {
       [2, 12, 1],
       [2, 13, 1],
     ]);
-    expect(report.agents).toEqual([{ agentId: ana.id, name: 'Ana', chats: 4, firstReplyP50: 15, csatAverage: 3, csatResponses: 2, transfers: 0 }]);
+    // Ana took B, C, E and F and transferred C; Bo closed C and got its rating. Ana sees her row only.
+    expect(report.agents).toEqual([{ agentId: ana.id, name: 'Ana', chats: 4, firstReplyP50: 15, csatAverage: 5, csatResponses: 1, transfers: 1 }]);
     expect(report.scope).toBe('agent');
     expect(report.timezone).toBe('Europe/London');
 
     // An agent sees the site's totals and only their own row.
     const boReport = (await (await agentFetch(bo, `/v1/agent/reports?from=${DAY}&to=${DAY}`)).json()) as ReportResponse;
     expect(boReport.figures.conversationsStarted.value).toBe(7);
-    expect(boReport.agents).toEqual([{ agentId: bo.id, name: 'Bo', chats: 0, firstReplyP50: null, csatAverage: null, csatResponses: 0, transfers: 0 }]);
+    expect(boReport.agents).toEqual([{ agentId: bo.id, name: 'Bo', chats: 0, firstReplyP50: null, csatAverage: 1, csatResponses: 1, transfers: 0 }]);
 
     // The admin key sees the whole site; the CSV has the same rows as the JSON.
     const keyReport = (await (await adminFetch(`/v1/admin/sites/demo/reports?from=${DAY}&to=${DAY}`)).json()) as ReportResponse;
     expect(keyReport.scope).toBe('site');
+    expect(keyReport.agents.map((row) => [row.name, row.chats, row.csatAverage, row.transfers])).toEqual([
+      ['Ana', 4, 5, 1],
+      ['Bo', 0, 1, 0],
+    ]);
     expect(keyReport.figures).toEqual(report.figures);
     const csv = await adminFetch(`/v1/admin/sites/demo/reports.csv?from=${DAY}&to=${DAY}`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -244,14 +258,14 @@ describe('reports', () => {
     );
     const chats = parseCsv(await (await adminFetch(`/v1/admin/sites/demo/reports.csv?from=${DAY}&to=${DAY}&table=chats`)).text());
     expect(chats).toHaveLength(8);
-    // Bo's own per-chat rows: none of these chats was his.
+    // Bo's own per-chat rows: only C, the chat he held last.
     const boChats = parseCsv(await (await agentFetch(bo, `/v1/agent/reports.csv?from=${DAY}&to=${DAY}&table=chats`)).text());
-    expect(boChats).toHaveLength(1);
+    expect(boChats.slice(1).map((row) => row[0])).toEqual([c.conversationId]);
 
     // The follow-ups: the rating of 1 (Ana held the chat) and both complaints.
     const list = (await (await agentFetch(ana, '/v1/agent/follow-ups')).json()) as { followUps: FollowUp[] };
     const low = list.followUps.find((item) => item.kind === 'low_rating');
-    expect(low).toMatchObject({ conversationId: c.conversationId, rating: 1, agentName: 'Ana', done: false });
+    expect(low).toMatchObject({ conversationId: c.conversationId, rating: 1, agentName: 'Bo', done: false });
     expect(
       list.followUps
         .filter((item) => item.kind === 'complaint')
@@ -262,7 +276,7 @@ describe('reports', () => {
     expect(list.followUps.map((item) => [item.kind, item.agentName, item.shopperName])).toEqual([
       ['complaint', 'Ana', null],
       ['complaint', 'Ana', null],
-      ['low_rating', 'Ana', null],
+      ['low_rating', 'Bo', null],
     ]);
     const done = await agentFetch(bo, `/v1/agent/follow-ups/${low!.id}/done`, { method: 'POST', body: { note: 'Called back, refund sent.' } });
     expect(done.status).toBe(204);
@@ -272,7 +286,7 @@ describe('reports', () => {
     const doneList = (await (await agentFetch(ana, '/v1/agent/follow-ups?status=done')).json()) as { followUps: FollowUp[] };
     expect(doneList.followUps).toEqual([expect.objectContaining({ id: low!.id, doneBy: 'Bo', doneNote: 'Called back, refund sent.' })]);
 
-    for (const s of [a.socket, b.socket, c.socket, e.socket, f.socket, g.socket, bChat, cChat, eChat, fChat, inbox]) s.close();
+    for (const s of [a.socket, b.socket, c.socket, e.socket, f.socket, g.socket, bChat, anaOnC, cChat, eChat, fChat, inbox]) s.close();
   });
 
   it('refuses bad ranges with 400 and a clear message', async () => {
