@@ -10,6 +10,7 @@ import {
   previousPeriod,
   rangeInstants,
   share,
+  spans,
   toCsv,
 } from '../../worker/reports/figures.ts';
 
@@ -74,6 +75,23 @@ describe('report figures', () => {
     const range = bucketRange('2030-07-03', '2030-07-03', 'Europe/London');
     expect(range.last - range.first + 1).toBe(24);
     expect(localTime(Date.parse('2030-07-03T23:30:00Z'), 'Europe/London')).toEqual({ date: '2030-07-04', weekday: 3, hour: 0, minute: 30 });
+  });
+
+  it('splits a range of hours into whole UTC days and the hours at either edge', () => {
+    // London summer day 2030-07-03: 23:00 UTC the day before to 22:59 UTC.
+    const { first, last } = bucketRange('2030-07-03', '2030-07-03', 'Europe/London');
+    // Shorter than a whole UTC day: all hours, no days.
+    expect(spans(first, last)).toEqual([first, last, 1, 0, 1, 0]);
+    // Seven London days: the first hour alone, six whole UTC days, then 23 hours.
+    const week = bucketRange('2030-07-01', '2030-07-07', 'Europe/London');
+    const [a, b, c, d, e, f] = spans(week.first, week.last);
+    expect([b - a + 1, d - c + 1, f - e + 1]).toEqual([1, 23, 6]);
+    expect(b + 1).toBe(e * 24);
+    expect(c).toBe((f + 1) * 24);
+    // UTC days exactly: no edge hours.
+    const utc = bucketRange('2030-07-01', '2030-07-30', 'UTC');
+    const whole = spans(utc.first, utc.last);
+    expect([whole[1] - whole[0] + 1, whole[3] - whole[2] + 1, whole[5] - whole[4] + 1]).toEqual([0, 0, 30]);
   });
 
   it('compares with the previous period of the same length', () => {

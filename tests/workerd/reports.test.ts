@@ -232,6 +232,13 @@ describe('reports', () => {
     expect(report.scope).toBe('agent');
     expect(report.timezone).toBe('Europe/London');
 
+    // A five-day range reads whole UTC days from the day tables and the edge hours from the hour
+    // tables: the same figures.
+    const wide = (await (await agentFetch(ana, '/v1/agent/reports?from=2030-07-01&to=2030-07-05')).json()) as ReportResponse;
+    expect(Object.fromEntries(Object.entries(wide.figures).map(([key, figure]) => [key, figure.value]))).toEqual(values);
+    expect(wide.agents).toEqual(report.agents);
+    expect(wide.daily.map((day) => day.started)).toEqual([0, 0, 7, 0, 0]);
+
     // An agent sees the site's totals and only their own row.
     const boReport = (await (await agentFetch(bo, `/v1/agent/reports?from=${DAY}&to=${DAY}`)).json()) as ReportResponse;
     expect(boReport.figures.conversationsStarted.value).toBe(7);

@@ -1,7 +1,10 @@
 /**
  * Reports: every service event of a chat updates the chat's row (report_chats) and adds to
  * per-hour aggregates (report_hours: counts and sums; report_durations: per-second histograms
- * for percentiles), so a report over any range reads a few rows per hour, never every chat.
+ * for percentiles), and the same per UTC day (report_days, report_day_durations). A report reads
+ * the whole UTC days inside its range from the day tables and the hours at either edge from the
+ * hour tables, so it is exact in any whole-hour time zone and reads a few rows per day, never
+ * every chat.
  *
  * Hours are whole UTC hours (worker/reports/figures.ts maps them to the site's days). A figure is
  * counted in the hour of the moment it belongs to:
@@ -31,6 +34,7 @@ import {
   rangeInstants,
   secondsBetween,
   share,
+  spans,
 } from '../reports/figures.ts';
 
 export const BOT_ONLY_WINDOW_MS = 24 * HOUR_MS;
@@ -108,6 +112,14 @@ export class ReportsStore {
       CREATE TABLE IF NOT EXISTS report_durations (
         agent_id TEXT NOT NULL, hour INTEGER NOT NULL, metric TEXT NOT NULL, seconds INTEGER NOT NULL, n INTEGER NOT NULL,
         PRIMARY KEY (agent_id, hour, metric, seconds)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS report_days (
+        agent_id TEXT NOT NULL, day INTEGER NOT NULL, metric TEXT NOT NULL, n INTEGER NOT NULL, total REAL NOT NULL,
+        PRIMARY KEY (agent_id, day, metric)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS report_day_durations (
+        agent_id TEXT NOT NULL, day INTEGER NOT NULL, metric TEXT NOT NULL, seconds INTEGER NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, day, metric, seconds)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS report_tickets (
         ticket_id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL, created_at INTEGER NOT NULL, answered_at INTEGER
@@ -377,19 +389,24 @@ export class ReportsStore {
   ) {
     const { first, last } = bucketRange(from, to, timeZone);
     const counts = new Map<string, { n: number; total: number }>();
+    const span = spans(first, last);
     for (const row of this.sql.exec<{ metric: string; n: number; total: number }>(
-      'SELECT metric, SUM(n) AS n, SUM(total) AS total FROM report_hours WHERE agent_id = ? AND hour BETWEEN ? AND ? GROUP BY metric',
+      `SELECT metric, SUM(n) AS n, SUM(total) AS total FROM (
+         SELECT metric, n, total FROM report_hours WHERE agent_id = ?1 AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
+         UNION ALL SELECT metric, n, total FROM report_days WHERE agent_id = ?1 AND day BETWEEN ?6 AND ?7
+       ) GROUP BY metric`,
       SITE,
-      first,
-      last,
+      ...span,
     ))
       counts.set(row.metric, { n: row.n, total: row.total });
     const histograms = new Map<string, [number, number][]>();
     for (const row of this.sql.exec<{ metric: string; seconds: number; n: number }>(
-      'SELECT metric, seconds, SUM(n) AS n FROM report_durations WHERE agent_id = ? AND hour BETWEEN ? AND ? GROUP BY metric, seconds',
+      `SELECT metric, seconds, SUM(n) AS n FROM (
+         SELECT metric, seconds, n FROM report_durations WHERE agent_id = ?1 AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
+         UNION ALL SELECT metric, seconds, n FROM report_day_durations WHERE agent_id = ?1 AND day BETWEEN ?6 AND ?7
+       ) GROUP BY metric, seconds`,
       SITE,
-      first,
-      last,
+      ...span,
     )) {
       const list = histograms.get(row.metric) ?? [];
       list.push([row.seconds, row.n]);
@@ -447,10 +464,14 @@ export class ReportsStore {
       }
       return row;
     };
-    const filter = onlyAgent ? 'agent_id = ?' : "agent_id != ''";
-    const bindings = onlyAgent ? [onlyAgent, first, last] : [first, last];
+    // ?1 is the agent (or '' to mean every agent); ?2–?7 the hours at the edges and the whole days.
+    const filter = onlyAgent ? 'agent_id = ?1' : "agent_id != '' AND ?1 = ''";
+    const bindings = [onlyAgent ?? '', ...spans(first, last)];
     for (const row of this.sql.exec<{ agent_id: string; metric: string; n: number; total: number }>(
-      `SELECT agent_id, metric, SUM(n) AS n, SUM(total) AS total FROM report_hours WHERE ${filter} AND hour BETWEEN ? AND ? GROUP BY agent_id, metric`,
+      `SELECT agent_id, metric, SUM(n) AS n, SUM(total) AS total FROM (
+         SELECT agent_id, metric, n, total FROM report_hours WHERE ${filter} AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
+         UNION ALL SELECT agent_id, metric, n, total FROM report_days WHERE ${filter} AND day BETWEEN ?6 AND ?7
+       ) GROUP BY agent_id, metric`,
       ...bindings,
     )) {
       const agent = rowFor(row.agent_id);
@@ -463,7 +484,10 @@ export class ReportsStore {
     }
     const histograms = new Map<string, [number, number][]>();
     for (const row of this.sql.exec<{ agent_id: string; seconds: number; n: number }>(
-      `SELECT agent_id, seconds, SUM(n) AS n FROM report_durations WHERE ${filter} AND hour BETWEEN ? AND ? AND metric = 'first_reply' GROUP BY agent_id, seconds`,
+      `SELECT agent_id, seconds, SUM(n) AS n FROM (
+         SELECT agent_id, seconds, n FROM report_durations WHERE ${filter} AND metric = 'first_reply' AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
+         UNION ALL SELECT agent_id, seconds, n FROM report_day_durations WHERE ${filter} AND metric = 'first_reply' AND day BETWEEN ?6 AND ?7
+       ) GROUP BY agent_id, seconds`,
       ...bindings,
     )) {
       const list = histograms.get(row.agent_id) ?? [];
@@ -553,6 +577,14 @@ export class ReportsStore {
       metric,
       value,
     );
+    this.sql.exec(
+      `INSERT INTO report_days (agent_id, day, metric, n, total) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT(agent_id, day, metric) DO UPDATE SET n = n + 1, total = total + excluded.total`,
+      agentId,
+      Math.floor(hour / 24),
+      metric,
+      value,
+    );
   }
 
   private histogram(agentId: string, hour: number, metric: string, seconds: number): void {
@@ -561,6 +593,14 @@ export class ReportsStore {
        ON CONFLICT(agent_id, hour, metric, seconds) DO UPDATE SET n = n + 1`,
       agentId,
       hour,
+      metric,
+      seconds,
+    );
+    this.sql.exec(
+      `INSERT INTO report_day_durations (agent_id, day, metric, seconds, n) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT(agent_id, day, metric, seconds) DO UPDATE SET n = n + 1`,
+      agentId,
+      Math.floor(hour / 24),
       metric,
       seconds,
     );

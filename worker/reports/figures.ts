@@ -103,6 +103,18 @@ export function bucketRange(from: string, to: string, timeZone: string): { first
 }
 
 /**
+ * Hour buckets first..last as the hours before the first whole UTC day, the hours after the last
+ * one, and the whole days between: [edge1 from, edge1 to, edge2 from, edge2 to, first day, last day].
+ * An empty part is an empty range (from > to).
+ */
+export function spans(first: number, last: number): [number, number, number, number, number, number] {
+  const firstDay = Math.ceil(first / 24);
+  const lastDay = Math.floor((last + 1) / 24) - 1;
+  if (firstDay > lastDay) return [first, last, 1, 0, 1, 0];
+  return [first, firstDay * 24 - 1, (lastDay + 1) * 24, last, firstDay, lastDay];
+}
+
+/**
  * The p-th percentile (0–100) by nearest rank over a histogram of whole seconds
  * ([seconds, count] pairs, any order); null when empty.
  */
