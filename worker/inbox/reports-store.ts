@@ -392,7 +392,8 @@ export class ReportsStore {
     const span = spans(first, last);
     for (const row of this.sql.exec<{ metric: string; n: number; total: number }>(
       `SELECT metric, SUM(n) AS n, SUM(total) AS total FROM (
-         SELECT metric, n, total FROM report_hours WHERE agent_id = ?1 AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
+         SELECT metric, n, total FROM report_hours WHERE agent_id = ?1 AND hour BETWEEN ?2 AND ?3
+         UNION ALL SELECT metric, n, total FROM report_hours WHERE agent_id = ?1 AND hour BETWEEN ?4 AND ?5
          UNION ALL SELECT metric, n, total FROM report_days WHERE agent_id = ?1 AND day BETWEEN ?6 AND ?7
        ) GROUP BY metric`,
       SITE,
@@ -402,7 +403,8 @@ export class ReportsStore {
     const histograms = new Map<string, [number, number][]>();
     for (const row of this.sql.exec<{ metric: string; seconds: number; n: number }>(
       `SELECT metric, seconds, SUM(n) AS n FROM (
-         SELECT metric, seconds, n FROM report_durations WHERE agent_id = ?1 AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
+         SELECT metric, seconds, n FROM report_durations WHERE agent_id = ?1 AND hour BETWEEN ?2 AND ?3
+         UNION ALL SELECT metric, seconds, n FROM report_durations WHERE agent_id = ?1 AND hour BETWEEN ?4 AND ?5
          UNION ALL SELECT metric, seconds, n FROM report_day_durations WHERE agent_id = ?1 AND day BETWEEN ?6 AND ?7
        ) GROUP BY metric, seconds`,
       SITE,
@@ -464,35 +466,46 @@ export class ReportsStore {
       }
       return row;
     };
-    // ?1 is the agent (or '' to mean every agent); ?2–?7 the hours at the edges and the whole days.
-    const filter = onlyAgent ? 'agent_id = ?1' : "agent_id != '' AND ?1 = ''";
-    const bindings = [onlyAgent ?? '', ...spans(first, last)];
-    for (const row of this.sql.exec<{ agent_id: string; metric: string; n: number; total: number }>(
-      `SELECT agent_id, metric, SUM(n) AS n, SUM(total) AS total FROM (
-         SELECT agent_id, metric, n, total FROM report_hours WHERE ${filter} AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
-         UNION ALL SELECT agent_id, metric, n, total FROM report_days WHERE ${filter} AND day BETWEEN ?6 AND ?7
-       ) GROUP BY agent_id, metric`,
-      ...bindings,
-    )) {
-      const agent = rowFor(row.agent_id);
-      if (row.metric === 'taken') agent.chats = row.n;
-      else if (row.metric === 'transfers') agent.transfers = row.n;
-      else if (row.metric === 'rating') {
-        agent.csatResponses = row.n;
-        agent.csatAverage = average(row.total, row.n);
-      }
-    }
+    // One agent at a time, so each query is a range on the primary key (agent, hour or day).
+    const span = spans(first, last);
+    const ids = onlyAgent
+      ? [onlyAgent]
+      : this.sql
+          .exec<{ agent_id: string }>("SELECT DISTINCT agent_id FROM report_days WHERE agent_id != ''")
+          .toArray()
+          .map((row) => row.agent_id);
     const histograms = new Map<string, [number, number][]>();
-    for (const row of this.sql.exec<{ agent_id: string; seconds: number; n: number }>(
-      `SELECT agent_id, seconds, SUM(n) AS n FROM (
-         SELECT agent_id, seconds, n FROM report_durations WHERE ${filter} AND metric = 'first_reply' AND (hour BETWEEN ?2 AND ?3 OR hour BETWEEN ?4 AND ?5)
-         UNION ALL SELECT agent_id, seconds, n FROM report_day_durations WHERE ${filter} AND metric = 'first_reply' AND day BETWEEN ?6 AND ?7
-       ) GROUP BY agent_id, seconds`,
-      ...bindings,
-    )) {
-      const list = histograms.get(row.agent_id) ?? [];
-      list.push([row.seconds, row.n]);
-      histograms.set(row.agent_id, list);
+    for (const agentId of ids) {
+      for (const row of this.sql.exec<{ metric: string; n: number; total: number }>(
+        `SELECT metric, SUM(n) AS n, SUM(total) AS total FROM (
+           SELECT metric, n, total FROM report_hours WHERE agent_id = ?1 AND hour BETWEEN ?2 AND ?3
+           UNION ALL SELECT metric, n, total FROM report_hours WHERE agent_id = ?1 AND hour BETWEEN ?4 AND ?5
+           UNION ALL SELECT metric, n, total FROM report_days WHERE agent_id = ?1 AND day BETWEEN ?6 AND ?7
+         ) GROUP BY metric`,
+        agentId,
+        ...span,
+      )) {
+        const agent = rowFor(agentId);
+        if (row.metric === 'taken') agent.chats = row.n;
+        else if (row.metric === 'transfers') agent.transfers = row.n;
+        else if (row.metric === 'rating') {
+          agent.csatResponses = row.n;
+          agent.csatAverage = average(row.total, row.n);
+        }
+      }
+      const histogram = this.sql
+        .exec<{ seconds: number; n: number }>(
+          `SELECT seconds, SUM(n) AS n FROM (
+             SELECT seconds, n FROM report_durations WHERE agent_id = ?1 AND hour BETWEEN ?2 AND ?3 AND metric = 'first_reply'
+             UNION ALL SELECT seconds, n FROM report_durations WHERE agent_id = ?1 AND hour BETWEEN ?4 AND ?5 AND metric = 'first_reply'
+             UNION ALL SELECT seconds, n FROM report_day_durations WHERE agent_id = ?1 AND day BETWEEN ?6 AND ?7 AND metric = 'first_reply'
+           ) GROUP BY seconds`,
+          agentId,
+          ...span,
+        )
+        .toArray()
+        .map((row): [number, number] => [row.seconds, row.n]);
+      if (histogram.length) histograms.set(agentId, histogram);
     }
     for (const [agentId, histogram] of histograms) rowFor(agentId).firstReplyP50 = percentile(histogram, 50);
     if (onlyAgent) rowFor(onlyAgent);
