@@ -5,6 +5,7 @@
  * 30 days before, for the comparison). Timed from Node around each request, so a figure includes
  * one local HTTP round trip. Prints tables; not a test.
  */
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
@@ -87,7 +88,7 @@ try {
   console.log(`| ${pad('range (report + previous period)', 34)} | ${pad('chats in range', 14)} | ${pad('median', 9)} | ${pad('p90', 9)} |`);
   console.log(`|${'-'.repeat(36)}|${'-'.repeat(16)}|${'-'.repeat(11)}|${'-'.repeat(11)}|`);
   for (const [label, started, med, ninety] of rows) console.log(`| ${pad(label, 34)} | ${pad(started, 14)} | ${pad(med, 9)} | ${pad(ninety, 9)} |`);
-  console.log(`\n${RUNS} runs each after two warm-ups, timed in Node around one request to local workerd.`);
+  console.log(`\n${RUNS} runs each after two warm-ups, timed in Node around one request to local workerd; load average ${loadavg()[0]!.toFixed(1)}.`);
 } finally {
   await mf.dispose();
 }
