@@ -10,6 +10,7 @@ import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { historyRoutes } from './routes/history.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
@@ -39,6 +40,7 @@ app.use('/v1/*', async (c, next) => {
 app.route('/', visitorRoutes);
 app.route('/', historyRoutes);
 app.route('/', agentRoutes);
+app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
 
