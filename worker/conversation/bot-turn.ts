@@ -28,8 +28,14 @@ export interface BotTurnHost {
 export class BotTurn {
   constructor(private readonly host: BotTurnHost) {}
 
+  /** The shopper's message, answered; reported to the site's figures after the answer, so the report adds no delay before it. */
   async reply(text: string): Promise<void> {
-    await this.report({ kind: 'message', at: Date.now() });
+    const at = Date.now();
+    await this.answerMessage(text);
+    await this.report({ kind: 'message', at });
+  }
+
+  private async answerMessage(text: string): Promise<void> {
     await this.settleSuggestions();
     const kb = await knowledgeFor(this.host.env, this.host.record.siteId());
     if (!kb) return;
@@ -48,9 +54,14 @@ export class BotTurn {
 
   /** "Helpful" teaches, "not helpful" is a gap and gets the next best answer, or a person. */
   async feedback(answer: ArticleCard, helpful: boolean): Promise<void> {
+    const at = Date.now();
+    await this.followFeedback(answer, helpful);
+    await this.report({ kind: 'feedback', helpful, at });
+  }
+
+  private async followFeedback(answer: ArticleCard, helpful: boolean): Promise<void> {
     const { record } = this.host;
     const history = record.history();
-    await this.report({ kind: 'feedback', helpful, at: Date.now() });
     record.pushHistory({ kind: 'feedback', helpful, articleId: answer.id });
     // A chosen chip marked helpful teaches the article a phrasing; "not helpful" forgets it.
     if (helpful) await this.proposeChosenPhrasing();
