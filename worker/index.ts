@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { dataRightsRoutes } from './routes/data-rights.ts';
 import { historyRoutes } from './routes/history.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
@@ -41,6 +42,7 @@ app.route('/', visitorRoutes);
 app.route('/', historyRoutes);
 app.route('/', dataRightsRoutes);
 app.route('/', agentRoutes);
+app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
 

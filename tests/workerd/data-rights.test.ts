@@ -50,7 +50,7 @@ async function everythingAbout(site: string, conversationId: string, needle: str
     );
   const found = [
     ...(await runInDurableObject(conversationStub(conversationId), (_i, state) => dump(state, ['messages', 'notes', 'meta']))),
-    ...(await runInDurableObject(inboxOf(site), (_i, state) => dump(state, ['tickets', 'chats']))),
+    ...(await runInDurableObject(inboxOf(site), (_i, state) => dump(state, ['tickets', 'chats', 'follow_ups', 'report_chats']))),
     ...(await runInDurableObject(historyOf(site), (_i, state) => dump(state, ['conversations', 'search_docs', 'audit_log']))),
   ];
   return found.filter((line) => line.toLowerCase().includes(needle.toLowerCase()));

@@ -265,7 +265,7 @@ export class Conversation extends DurableObject<Env> {
         const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
         this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.sockets.broadcastMessage(message, ws);
-        if (this.record.state() === 'bot') this.bot.answerChosen(article);
+        if (this.record.state() === 'bot') await this.bot.answerChosen(article);
         return;
       }
       case 'feedback': {
