@@ -28,6 +28,9 @@ export interface Thresholds {
   readonly CLEAR_COVERAGE: number;
   readonly CLEAR_MARGIN: number;
   readonly EXACT_MIN_MARGIN: number;
+  readonly PROBABLY: number;
+  readonly PROBABLY_MIN_COVERAGE: number;
+  readonly PROBABLY_MAX_ALTERNATIVES: number;
   readonly SUGGEST: number;
   readonly SUGGEST_RATIO: number;
   readonly OUT_OF_SCOPE: number;
@@ -46,9 +49,9 @@ export interface BotOptions {
  * probability that answering with the top article is right.
  */
 export const CONFIDENCE_MODEL: ConfidenceModel = Object.freeze({
-  // [cov1, sim1, sim1 - sim2, margin, share, log1p(terms), unknownShare, cov1 × margin]
-  weights: Object.freeze([-1.713, 4.4428, -2.147, 4.2078, -4.6337, 0.4068, -1.2455, 2.2928]),
-  bias: 0.3661,
+  // [cov1, sim1, sim1 - sim2, margin, share, log1p(terms), unknownShare, cov1 × margin, phrase1, phrase1 - phrase2]
+  weights: Object.freeze([-0.9503, 1.7738, 1.6597, 0.2159, -0.7608, -0.7504, -0.7842, -0.2537, 3.5447, 1.5424]),
+  bias: 0.2804,
 });
 
 /**
@@ -84,6 +87,11 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
  *             features run low even for an obvious match. The clear-winner rule picked the
  *             right article on 98% of the 253 Bitext intent-detection train+dev rows it covers.)
  *             Or on an exact phrasing: see answerRule() in decide.ts.
+ *  - probably (the band between answer and suggest): when confidence ≥ PROBABLY and coverage
+ *             ≥ PROBABLY_MIN_COVERAGE, answer with the top article and offer the next one or two
+ *             (within SUGGEST_RATIO of its ranking value, at most PROBABLY_MAX_ALTERNATIVES) as
+ *             "Not quite? …" chips. Chosen on the dev split (`npm run eval -- --tune-band`) for
+ *             overall precision ≥ 95%, the band's answers counted as answers.
  *  - suggest  when confidence ≥ SUGGEST (top ≤ 3 articles within SUGGEST_RATIO of the best).
  *             SUGGEST is a product choice, not a tuned optimum: 0.3 offered chips for 61% of
  *             CLINC's off-topic questions, 0.45 for 37%, at the cost of 4.7 points of Bitext
@@ -98,6 +106,9 @@ export const THRESHOLDS: Thresholds = Object.freeze({
   CLEAR_COVERAGE: 0.8,
   CLEAR_MARGIN: 0.7,
   EXACT_MIN_MARGIN: 0.1,
+  PROBABLY: 0.7,
+  PROBABLY_MIN_COVERAGE: 0.5,
+  PROBABLY_MAX_ALTERNATIVES: 2,
   SUGGEST: 0.45,
   SUGGEST_RATIO: 0.5,
   OUT_OF_SCOPE: 0.34,
