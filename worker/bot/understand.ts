@@ -19,6 +19,7 @@
  * shorthand-expanded message; retrieval reads `query` (or each of `clauses`).
  */
 import type { Locale } from './text.ts';
+import { typoCost } from './typo.ts';
 
 export interface Entities {
   /** "48213", "#A-10234", "ORD-5512": an order, invoice or tracking number */
@@ -32,7 +33,7 @@ export interface Entities {
 }
 
 export interface Reading {
-  /** the message with shorthand expanded (what the rule matchers read) */
+  /** the message with shorthand expanded and the rules' words typo-corrected (what the rule matchers read) */
   expanded: string;
   /** what retrieval reads: shorthand expanded, entities out, rule words in, greetings out */
   query: string;
@@ -346,12 +347,42 @@ function splitClauses(query: string, locale: Locale): string[] {
 }
 
 // ---------------------------------------------------------------------------------------
+// The rules' own words, typo-corrected: "can i speek to a humna" still asks for a person
+
+/** Words the rule matchers of rules.ts look for (a person, a complaint, anger). */
+// biome-ignore format: a word list
+const RULE_WORDS = [
+  'human', 'humans', 'person', 'people', 'agent', 'agents', 'operator', 'representative', 'someone', 'somebody',
+  'speak', 'talk', 'connect', 'transfer', 'manager', 'supervisor', 'customer', 'service', 'support', 'staff',
+  'complaint', 'complain', 'complaints', 'claim', 'grievance', 'unhappy', 'dissatisfied', 'disappointed',
+  'useless', 'terrible', 'horrible', 'ridiculous', 'unacceptable', 'furious', 'angry', 'pathetic', 'worst',
+];
+const RULE_WORD_SET = new Set(RULE_WORDS);
+
+/** Misspelt rule words corrected (words the knowledge base knows, and short words, stay as typed). */
+export function correctRuleWords(text: string, known?: (w: string) => boolean): string {
+  return text.replace(/\p{L}{4,}/gu, (w) => {
+    if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w)) return w;
+    let best = w;
+    let bestCost = Infinity;
+    for (const r of RULE_WORDS) {
+      const c = typoCost(w, r, w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6);
+      if (c < bestCost) {
+        best = r;
+        bestCost = c;
+      }
+    }
+    return best;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
 
 /** The whole reading of one message. `ctx.known` lets the place rule leave known places alone. */
 export function readMessage(text: string, ctx: RuleContext): Reading {
   const { locale } = ctx;
   const notes: string[] = [];
-  const expanded = expandShorthand(text, locale);
+  const expanded = locale === 'en' ? correctRuleWords(expandShorthand(text, locale), ctx.known) : expandShorthand(text, locale);
   if (expanded !== fold(text)) notes.push('shorthand');
   const { text: withoutEntities, entities } = findEntities(expanded);
   let query = stripFillers(withoutEntities, locale);
