@@ -208,7 +208,7 @@ export function findEntities(folded: string): { text: string; entities: Entities
 /** The words added for a topic a rule recognised, per language. */
 const HINTS: Record<'track' | 'shipTo' | 'exchange', Record<Locale, string>> = {
   track: { en: 'where is my order', zh: '我的订单到哪了' },
-  shipTo: { en: 'which countries do you deliver to', zh: '可以配送到哪些国家' },
+  shipTo: { en: 'delivery options', zh: '配送方式' },
   exchange: { en: 'exchange', zh: '换货' },
 };
 
@@ -224,6 +224,11 @@ export interface RuleContext {
   locale: Locale;
   /** Does the knowledge base know this word? (a place it knows is left to retrieval) */
   known?: (word: string) => boolean;
+}
+
+/** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
+function withHint(s: string, hint: string): string {
+  return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
 }
 
 function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: string[]): string {
@@ -242,11 +247,15 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         const where = place.trim().replace(/^the\s+(?=\S)/, '');
         const words = where.split(/\s+/);
         if (NOT_A_PLACE.test(where) || words.length > 3) return m;
+        // a question about the ways the shop delivers there; a place the knowledge base names
+        // stays (its article may name it), any other is left out
+        if (ctx.known && words.some((w) => ctx.known!(w))) {
+          notes.push('deliver to a place');
+          return `${m} ${HINTS.shipTo.en}`;
+        }
         notes.push('deliver to a place');
-        // a place the knowledge base names stays (its article may name it); any other becomes "your country"
-        if (ctx.known && words.some((w) => ctx.known!(w))) return `${m} country`;
         entities.place ??= where;
-        return `${verb} to your country`;
+        return `${verb} ${HINTS.shipTo.en}`;
       },
     );
     // a postcode on its own ("postcode SW1A 1AA", "75001?") or "deliver to <postcode>"
@@ -260,15 +269,24 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       )
     ) {
       notes.push('postcode');
-      s = `${s} ${HINTS.shipTo.en}`;
+      s = withHint(s.replace(/\bpostcode\b/g, ' '), HINTS.shipTo.en);
     } else if (/\b(?:ship|deliver|send|post|dispatch)\w*\s+to\s+postcode\b/.test(s)) {
       notes.push('deliver to a postcode');
-      s = s.replace(/\bto\s+postcode\b/, 'to your country');
+      s = s.replace(/\bto\s+postcode\b/, HINTS.shipTo.en);
     }
+    // "change to my other account", "go over to the business profile": switching accounts, not
+    // editing one ("change my account details")
+    s = s.replace(
+      /\b(?:change|changing|go|going|move|moving|swap|swapping|transfer|jump)\b(?=\s+(?:over\s+|back\s+)?(?:to|into)\s+(?:(?:a|an|the|my|another|other|different|new|second|separate|old|main|personal)\s+)?(?:\w+\s+){0,2}?(?:account|profile|login|user)\b)/,
+      () => {
+        notes.push('switch account');
+        return 'switch';
+      },
+    );
     // "change my product", "swap the item": an exchange, unless it names an order, an address…
     if (
       /\b(?:change|swap|replace|exchange)\w*\b(?:\s+\S+){0,3}?\s+(?:product|item|size|colou?r|one|thing|shoes?|dress|shirt|jacket)\b/.test(s) &&
-      !/\b(?:order\w*|address|account|name|e-?mail|password|payment|card|delivery|shipping|phone|number|subscription|newsletter|before|dispatch\w*|shipped)\b/.test(
+      !/\b(?:order\w*|purchase\w*|cart|basket|address|account|name|e-?mail|password|payment|card|delivery|shipping|phone|number|subscription|newsletter|before|dispatch\w*|shipped)\b/.test(
         s,
       )
     ) {
@@ -285,7 +303,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     const whereZh = /(?:哪|物流|状态|到了吗|发货了吗|什么时候到|还没到|没收到|进度|查)/.test(s);
     if ((locale === 'en' && (WHERE_WORDS.test(s) || rest === '')) || (locale === 'zh' && (whereZh || rest === ''))) {
       notes.push('order number');
-      s = `${s} ${HINTS.track[locale]}`;
+      s = withHint(s, HINTS.track[locale]);
     }
   } else if (
     entities.date &&
@@ -295,7 +313,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
   ) {
     // "ordered on 3rd march still nothing"
     notes.push('ordered on a date, still waiting');
-    s = `${s} ${HINTS.track.en}`;
+    s = withHint(s, HINTS.track.en);
   }
   if (locale === 'zh') {
     // "能寄到新加坡吗": a place after 寄到/送到/发到… whatever the place
@@ -306,7 +324,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         if (ctx.known?.(place)) return m;
         entities.place ??= place;
         notes.push('deliver to a place');
-        return `${v}${to}国外 ${HINTS.shipTo.zh}`;
+        return `${v}${to} ${HINTS.shipTo.zh}`;
       },
     );
   }
