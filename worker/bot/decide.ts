@@ -324,7 +324,8 @@ export function answerRule(
 ): AnswerRule | null {
   if (r.top.length === 0) return null;
   if (r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
-  if (r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
+  // (one word is too vague for it: a word only one article uses is not a question about it)
+  if (r.terms.length >= 2 && r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
   // Every word of the message, and nothing else, is one of this article's example questions,
   // and no other article has such a question: the shop wrote this phrasing for this article.
   // It must still lead the ranking a little: with 70 phrasings an article, a short generic one

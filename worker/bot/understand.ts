@@ -274,6 +274,17 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('deliver to a postcode');
       s = s.replace(/\bto\s+postcode\b/, HINTS.shipTo.en);
     }
+    // "in which cases can I ask for a refund", "am I eligible for my money back": the policy,
+    // not the request
+    if (
+      /\b(?:refund\w*|money back|reimburs\w*)\b/.test(s) &&
+      /\b(?:in (?:what|which) (?:cases?|situations?|circumstances)|under (?:what|which) (?:conditions|circumstances)|conditions?|eligib\w*|entitled|qualif\w*|policy|policies|guarantee|rules|deadline|time limit|window|until when|how (?:long|many days) (?:do|have) (?:i|we) (?:got |have |get )?to)\b/.test(
+        s,
+      )
+    ) {
+      notes.push('refund policy');
+      s = withHint(s, 'refund policy');
+    }
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")
     s = s.replace(

@@ -119,6 +119,13 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(topic(ask('I want to change to another profile'))).toBe('switch-account');
   });
 
+  it('asking when or whether a refund is allowed is about the refund policy', () => {
+    expect(en('in which cases can I ask for a refund').query).toContain('refund policy');
+    expect(en('am i eligible for my money back').query).toContain('refund policy');
+    expect(en('how long do I have to ask for a refund').query).toContain('refund policy');
+    expect(en('I want a refund').query).not.toContain('policy');
+  });
+
   it('changing a product (not an order) is an exchange', () => {
     expect(en('I want to change my product').query).toContain('exchange');
     expect(en('can I change the size on my order').query).not.toContain('exchange');
