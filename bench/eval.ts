@@ -337,14 +337,21 @@ if (FIT) {
   // the top article would be right. Rows decided by rules (handoff/smalltalk) are skipped.
   const handMade = botOptions({ model: null }, options);
   const fitRows = [...datasets.bitext_id!.filter((r) => r.split === 'train'), ...datasets.clinc_oos!.filter((r) => r.split === 'train')];
+  // Out-of-scope rows weigh more (FIT_OOS_WEIGHT, default 10): there are 100 of them against
+  // 6,000 shop questions, and answering a question the shop has no article for costs more than
+  // offering chips for one it has.
+  const oosWeight = Number(process.env.FIT_OOS_WEIGHT ?? 10);
   const X: number[][] = [];
   const Y: number[] = [];
+  const SW: number[] = [];
   for (const row of fitRows) {
     const { d } = kefuDecide(row.text, handMade);
     if (!decidedByRanking(d)) continue;
     X.push(featureVector(confidenceFeatures(d.scores)));
     Y.push(d.scores.top[0]!.articleId === row.expected ? 1 : 0);
+    SW.push(row.expected === '@none' ? oosWeight : 1);
   }
+  const totalWeight = SW.reduce((a, c) => a + c, 0);
   const dim = X[0]!.length;
   const w = new Array<number>(dim).fill(0);
   let b = 0;
@@ -357,12 +364,12 @@ if (FIT) {
       let z = b;
       for (let j = 0; j < dim; j++) z += w[j]! * X[i]![j]!;
       const p = 1 / (1 + Math.exp(-z));
-      const e = p - Y[i]!;
+      const e = (p - Y[i]!) * SW[i]!;
       for (let j = 0; j < dim; j++) gw[j]! += e * X[i]![j]!;
       gb += e;
     }
-    for (let j = 0; j < dim; j++) w[j] = w[j]! - lr * (gw[j]! / X.length + l2 * w[j]!);
-    b -= (lr * gb) / X.length;
+    for (let j = 0; j < dim; j++) w[j] = w[j]! - lr * (gw[j]! / totalWeight + l2 * w[j]!);
+    b -= (lr * gb) / totalWeight;
   }
   const pos = Y.filter((y) => y === 1).length;
   console.log(`fitted on ${X.length} rows (${pos} where the top article is right)`);
@@ -371,34 +378,37 @@ if (FIT) {
 }
 
 if (TUNE_BAND) {
-  // The "probably" band on the dev split only (Bitext intent-detection dev, CLINC oos val): the
-  // outright-answer thresholds stay; PROBABLY and PROBABLY_MIN_COVERAGE move. Overall
-  // precision counts the band's answers.
+  // The "probably" band on the dev data only (Bitext intent-detection dev split, CLINC oos
+  // train+val): PROBABLY and PROBABLY_MIN_COVERAGE move, and ANSWER with them when BAND_ANSWERS
+  // lists values. Overall precision counts the band's answers. (The Bitext train split is what
+  // --fit learns from, so it is left out here.)
   const devRows = [
     ...datasets.bitext_id!.filter((r) => r.split === 'dev').map((row) => ({ row, set: 'bitext_id' })),
-    ...datasets.clinc_oos!.filter((r) => r.split === 'val').map((row) => ({ row, set: 'clinc_oos' })),
+    ...datasets.clinc_oos!.filter((r) => r.split === 'train' || r.split === 'val').map((row) => ({ row, set: 'clinc_oos' })),
   ];
   const ds = devRows.map(({ row, set }) => ({ row, set, d: kefuDecide(row.text).d }));
   type Found = { th: string; right: number; prec: number; oos: number; ros: number; hand: number; band: number; bandPrec: number };
   const found: Found[] = [];
-  for (let P = 0.3; P <= options.thresholds.ANSWER + 1e-9; P += 0.01)
-    for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
-      const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
-      const thresholds = { ...options.thresholds, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV };
-      for (const { row, set, d } of ds) {
-        score(set === 'bitext_id' ? m.bitext : m.oos, row, decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
+  const answers = process.env.BAND_ANSWERS ? process.env.BAND_ANSWERS.split(',').map(Number) : [options.thresholds.ANSWER];
+  for (const ANSWER of answers)
+    for (let P = 0.3; P <= ANSWER + 1e-9; P += 0.01)
+      for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+        const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
+        const thresholds = { ...options.thresholds, ANSWER, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV };
+        for (const { row, set, d } of ds) {
+          score(set === 'bitext_id' ? m.bitext : m.oos, row, decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
+        }
+        found.push({
+          th: JSON.stringify({ ANSWER, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV }),
+          right: m.bitext.right / m.bitext.articleRows,
+          prec: m.bitext.right / Math.max(1, m.bitext.answers),
+          oos: m.oos.answers / m.oos.rows,
+          ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
+          hand: m.bitext.handoffHit / m.bitext.handoffRows,
+          band: m.bitext.band / m.bitext.articleRows,
+          bandPrec: m.bitext.bandRight / Math.max(1, m.bitext.band),
+        });
       }
-      found.push({
-        th: JSON.stringify({ PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV }),
-        right: m.bitext.right / m.bitext.articleRows,
-        prec: m.bitext.right / Math.max(1, m.bitext.answers),
-        oos: m.oos.answers / m.oos.rows,
-        ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
-        hand: m.bitext.handoffHit / m.bitext.handoffRows,
-        band: m.bitext.band / m.bitext.articleRows,
-        bandPrec: m.bitext.bandRight / Math.max(1, m.bitext.band),
-      });
-    }
   const f1 = (x: number) => (100 * x).toFixed(1);
   const fmt = (f: Found) =>
     `${f.th} right ${f1(f.right)} prec ${f1(f.prec)} band ${f1(f.band)} (right ${f1(f.bandPrec)}) oos ${f1(f.oos)} r|s ${f1(f.ros)} hand ${f1(f.hand)}`;

@@ -323,7 +323,8 @@ export function answerRule(
   T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> = DEFAULT_BOT_OPTIONS.thresholds,
 ): AnswerRule | null {
   if (r.top.length === 0) return null;
-  if (r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
+  // One word ("refund") is never answered outright: at most in the "probably" band, with chips.
+  if (r.terms.length >= 2 && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
   // (one word is too vague for it: a word only one article uses is not a question about it)
   if (r.terms.length >= 2 && r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
   // Every word of the message, and nothing else, is one of this article's example questions,

@@ -48,7 +48,7 @@ describe('bot options: settings are passed in, never changed in place', () => {
     expect(o.params).toEqual(DEFAULT_BOT_OPTIONS.params);
     expect(o.model).toBeNull();
     expect(Object.isFrozen(o) && Object.isFrozen(o.thresholds)).toBe(true);
-    expect(THRESHOLDS.ANSWER).toBe(0.91);
+    expect(THRESHOLDS.ANSWER).toBe(0.88);
     expect(botOptions({}).model).toEqual(DEFAULT_BOT_OPTIONS.model);
   });
 
