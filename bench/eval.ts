@@ -118,9 +118,15 @@ const SMS_FORMS: Record<string, string[]> = {
 };
 const GREETINGS = ['hi', 'hello', 'hey', 'hi there', 'good morning', 'hello sir', 'hi team', 'dear sir', 'hii', 'excuse me'];
 const FUNCTION_WORDS = new Set(
-  'a an the i me my you your to for of in on at is are am be can could would will do does did have has had how what when where why which please would like want need help with and or it this that there some any just'.split(
-    ' ',
-  ),
+  (
+    "a an the i i'd i'm i've i'll im id ive me my mine myself you you'd you're your we we'd we're our us they their them it it's its " +
+    'to for of in on at by from into about with as if than then so and or but this that these those there here some any ' +
+    'is are am be been being was were do does did done have has had having can could would will shall should may might must ' +
+    'how what when where why which who please pls thanks thank hi hello hey dear sir madam ok okay yes just really very too ' +
+    'also still already actually maybe like love want wants wanted wanna need needs needed know tell show see check find look ' +
+    'get got getting give make making try trying help helping assist assistance information info question possible able ' +
+    "way ways something anything someone somebody thing things kind let let's lets go going gonna"
+  ).split(' '),
 );
 
 export function noisify(text: string, seed: number): string {
@@ -128,7 +134,8 @@ export function noisify(text: string, seed: number): string {
   let words = text.split(/\s+/).filter(Boolean);
   if (rand() < 0.8) words = words.map((w) => w.toLowerCase());
   if (rand() < 0.7) words = words.map((w) => w.replace(/[.,!?;:"()]+/g, '')).filter(Boolean);
-  // cut to 2–4 words: what is left when a shopper types only the words that matter
+  // cut to 2–4 words: what is left when a shopper types only the words that matter (fillers,
+  // pronouns, auxiliaries and question words go: "cancellation fee", "refund status")
   if (rand() < 0.3) {
     const content = words.filter((w) => !FUNCTION_WORDS.has(w.toLowerCase().replace(/[^a-z']/g, '')));
     if (content.length >= 2) words = content.slice(0, 2 + Math.floor(rand() * 3));
