@@ -43,6 +43,8 @@ export interface DecisionScores {
   terms: string[];
   /** query terms the knowledge base does not know at all */
   unknownTerms: string[];
+  /** words in the message as retrieval read it (Chinese: characters) */
+  words: number;
   /** AFINN-style sum and intensity cues */
   sentiment: number;
   intensity: number;
@@ -97,6 +99,14 @@ interface Retrieval {
   confidence: number;
   terms: string[];
   unknownTerms: string[];
+  words: number;
+}
+
+/** Words in a message (Chinese: each Han character), to tell a question from a bare word. */
+function wordCount(text: string): number {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.replace(/\p{Script=Han}/gu, ' ').match(/\p{L}+/gu)?.length ?? 0;
+  return latin + han;
 }
 
 function idf(k: Knowledge, term: string, params: RetrievalParams): number {
@@ -181,7 +191,7 @@ export function confidenceOf(f: ConfidenceFeatures, options: BotOptions = DEFAUL
   return (w * f.cov1 + (1 - w) * f.sim1) * (1 - mw + mw * margin);
 }
 
-const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => ({
+const EMPTY = (terms: string[] = [], unknownTerms: string[] = [], words = 0): Retrieval => ({
   top: [],
   coverage: 0,
   similarity: 0,
@@ -189,6 +199,7 @@ const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => 
   confidence: 0,
   terms,
   unknownTerms,
+  words,
 });
 
 function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOptions, exclude?: ReadonlySet<string>): Retrieval {
@@ -196,7 +207,8 @@ function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOption
   const terms = [...new Set(tokenize(text, locale, locale === 'en' ? typoCorrector(k, params.typoMinLen) : undefined))];
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
-  if (known.length === 0) return EMPTY(terms, unknownTerms);
+  const words = wordCount(text);
+  if (known.length === 0) return EMPTY(terms, unknownTerms, words);
   const results = scoreDocuments(k, known, MAX_CANDIDATES);
   const weights = new Map<string, number>();
   let total = 0;
@@ -246,7 +258,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOption
     byArticle.set(id, { articleId: id, score: 0, coverage: coverageOf(id), similarity: dice(`${id}#title`), phrase: p, rank: 0 });
   }
   const all = [...byArticle.values()];
-  if (all.length === 0) return EMPTY(terms, unknownTerms);
+  if (all.length === 0) return EMPTY(terms, unknownTerms, words);
   const s1 = Math.max(...all.map((a) => a.score));
   const pw = params.phraseWeight;
   const sw = params.simWeight;
@@ -257,7 +269,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOption
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
-  return { top, coverage, similarity, margin, confidence, terms, unknownTerms };
+  return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words };
 }
 
 function notHelpfulStreak(history: readonly HistoryEntry[] | undefined): number {
@@ -305,6 +317,7 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
     margin: round(r.margin),
     terms: r.terms,
     unknownTerms: r.unknownTerms,
+    words: r.words,
     sentiment: sent.score,
     intensity: sent.intensity,
   };
@@ -312,6 +325,8 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
 
 /** What the threshold rules read from a ranking: decide()'s retrieval, or a decision's scores. */
 export type RankingSummary = Pick<Retrieval, 'confidence' | 'coverage' | 'margin' | 'terms'> & {
+  /** words in the message; absent → read as bare as its terms */
+  words?: number;
   top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'>>;
 };
 
@@ -323,8 +338,10 @@ export function answerRule(
   T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> = DEFAULT_BOT_OPTIONS.thresholds,
 ): AnswerRule | null {
   if (r.top.length === 0) return null;
-  // One word ("refund") is never answered outright: at most in the "probably" band, with chips.
-  if (r.terms.length >= 2 && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
+  // A bare word ("refund?") is never answered outright: at most in the "probably" band, with
+  // chips. A question around one word ("how do I ask for a refund") may be.
+  const question = r.terms.length >= 2 || (r.words ?? 0) >= 3;
+  if (question && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
   // (one word is too vague for it: a word only one article uses is not a question about it)
   if (r.terms.length >= 2 && r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
   // Every word of the message, and nothing else, is one of this article's example questions,

@@ -178,3 +178,50 @@ describe('decide on noisy messages (demo shop)', () => {
     expect(topic(ask(text))).toBe(id);
   });
 });
+
+describe('clear-cut questions are answered outright, without chips (issue 12)', () => {
+  it.each([
+    ['how do I return something?', 'returns-policy'],
+    ['do you ship to Canada?', 'delivery-options'],
+    ['can I pay with PayPal', 'payment-methods'],
+    ['how do i ask for a refund', 'request-refund'],
+    ['我想退货', 'returns-policy'],
+    ['几天内可以退货', 'returns-policy'],
+    ['可以用支付宝吗', 'payment-methods'],
+  ])('%s → %s', (text, id) => {
+    const d = ask(text);
+    expect(d).toMatchObject({ action: 'answer', articleId: id });
+    if (d.action === 'answer') {
+      expect(d.reason.startsWith('probably')).toBe(false);
+      expect(d.alternatives).toBeUndefined();
+    }
+  });
+
+  it('a bare word is answered only as "probably", with the neighbouring articles as chips', () => {
+    for (const text of ['refund?', '退货']) {
+      const d = ask(text);
+      expect(d.action).toBe('answer');
+      if (d.action === 'answer') {
+        expect(d.reason.startsWith('probably')).toBe(true);
+        expect(d.alternatives?.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe('Chinese messages, typed the way people chat (our own phrasings)', () => {
+  it.each([
+    ['亲，在吗？我想退货', 'returns-policy'],
+    ['咋退款', 'request-refund'],
+    ['我的快递到哪了', 'track-order'],
+    ['订单123456到哪了', 'track-order'],
+    ['能寄到新加坡吗', 'delivery-options'],
+    ['啥时候发货', 'delivery-times'],
+    ['密码忘了咋办', 'reset-password'],
+    ['优惠码用不了', 'promo-codes'],
+  ])('%s → %s', (text, id) => {
+    const d = ask(text);
+    const got = d.action === 'answer' ? d.articleId : d.action === 'suggest' ? d.articleIds[0] : d.action;
+    expect(got).toBe(id);
+  });
+});
