@@ -191,15 +191,15 @@ function nearest(
       }
     }
   };
-  const lookup = (key: string) => {
-    consider(idx1.get(key));
-    if (idx2) consider(idx2.get(key));
-  };
-  lookup(w);
+  consider(idx1.get(w));
+  for (let i = 0; i < w.length; i++) consider(idx1.get(w.slice(0, i) + w.slice(i + 1)));
+  // two edits only when nothing is one edit away (the common case costs one pass)
+  if (!idx2 || bestCost <= 1) return best;
+  consider(idx2.get(w));
   for (let i = 0; i < w.length; i++) {
     const d1 = w.slice(0, i) + w.slice(i + 1);
-    lookup(d1);
-    if (idx2) for (let j = i; j < d1.length; j++) consider(idx2.get(d1.slice(0, j) + d1.slice(j + 1)));
+    consider(idx2.get(d1));
+    for (let j = i; j < d1.length; j++) consider(idx2.get(d1.slice(0, j) + d1.slice(j + 1)));
   }
   return best;
 }

@@ -388,17 +388,46 @@ const RULE_WORDS = [
 ];
 const RULE_WORD_SET = new Set(RULE_WORDS);
 
+/** Each rule word under itself and every form with one or two letters deleted (symmetric delete). */
+const RULE_WORD_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  const add = (key: string, w: string) => {
+    const l = m.get(key);
+    if (!l) m.set(key, [w]);
+    else if (!l.includes(w)) l.push(w);
+  };
+  for (const w of RULE_WORDS) {
+    add(w, w);
+    for (const d1 of deletions(w)) {
+      add(d1, w);
+      for (const d2 of deletions(d1)) add(d2, w);
+    }
+  }
+  return m;
+})();
+
+function deletions(w: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
 /** Misspelt rule words corrected (words the knowledge base knows, and short words, stay as typed). */
 export function correctRuleWords(text: string, known?: (w: string) => boolean): string {
   return text.replace(/\p{L}{4,}/gu, (w) => {
     if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w)) return w;
+    const max = w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6;
+    const keys = [w, ...deletions(w)];
+    if (max >= 2) for (const d1 of deletions(w)) keys.push(...deletions(d1));
     let best = w;
     let bestCost = Infinity;
-    for (const r of RULE_WORDS) {
-      const c = typoCost(w, r, w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6);
-      if (c < bestCost) {
-        best = r;
-        bestCost = c;
+    for (const key of keys) {
+      for (const r of RULE_WORD_INDEX.get(key) ?? []) {
+        const c = typoCost(w, r, max);
+        if (c < bestCost) {
+          best = r;
+          bestCost = c;
+        }
       }
     }
     return best;
