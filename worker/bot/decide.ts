@@ -335,13 +335,14 @@ export type AnswerRule = 'confident match' | 'clear winner' | 'exact phrasing';
 /** Why the top article may be given as an answer, or null. Part of rankingVerdict(). */
 export function answerRule(
   r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
-  T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> = DEFAULT_BOT_OPTIONS.thresholds,
+  T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> &
+    Partial<Pick<Thresholds, 'MIN_MARGIN_ANSWER'>> = DEFAULT_BOT_OPTIONS.thresholds,
 ): AnswerRule | null {
   if (r.top.length === 0) return null;
   // A bare word ("refund?") is never answered outright: at most in the "probably" band, with
   // chips. A question around one word ("how do I ask for a refund") may be.
   const question = r.terms.length >= 2 || (r.words ?? 0) >= 3;
-  if (question && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
+  if (question && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER && r.margin >= (T.MIN_MARGIN_ANSWER ?? 0)) return 'confident match';
   // (one word is too vague for it: a word only one article uses is not a question about it)
   if (r.terms.length >= 2 && r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
   // Every word of the message, and nothing else, is one of this article's example questions,
@@ -372,13 +373,16 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   if (r.top.length === 0) return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
   const r1 = r.top[0]!.rank;
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
-  if (r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE) {
+  if (r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER) {
     const alternatives = r.top
       .slice(1)
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
       .slice(0, T.PROBABLY_MAX_ALTERNATIVES)
       .map((t) => t.articleId);
-    return { action: 'answer', rule: 'probably', alternatives };
+    // A bare word several articles share ("refund?") is a choice to offer, not an answer; a bare
+    // word only one article is about ("invoice pls") is answered.
+    const bare = r.terms.length < 2 && (r.words ?? 0) < 3;
+    if (!bare || alternatives.length === 0) return { action: 'answer', rule: 'probably', alternatives };
   }
   if (r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
     const articleIds = r.top

@@ -25,6 +25,7 @@ export interface RetrievalParams {
 export interface Thresholds {
   readonly ANSWER: number;
   readonly MIN_COVERAGE_ANSWER: number;
+  readonly MIN_MARGIN_ANSWER: number;
   readonly CLEAR_COVERAGE: number;
   readonly CLEAR_MARGIN: number;
   readonly EXACT_MIN_MARGIN: number;
@@ -89,6 +90,11 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
  *             features run low even for an obvious match. The clear-winner rule picked the
  *             right article on 98% of the 253 Bitext intent-detection train+dev rows it covers.)
  *             Or on an exact phrasing: see answerRule() in decide.ts.
+ *             A confident match and the band both need the top article to lead the runner-up by
+ *             a ranking margin ≥ MIN_MARGIN_ANSWER (0.08): closer than that, the question sits
+ *             between two articles and gets chips (with two or three articles, the phrase
+ *             model's posterior runs high even on a tie: "parcel gift" on a gift-wrap +
+ *             delivery shop). It costs 0.2 points of dev "answered right".
  *  - probably (the band between answer and suggest): when confidence ≥ PROBABLY and coverage
  *             ≥ PROBABLY_MIN_COVERAGE, answer with the top article and offer the next one or two
  *             (within SUGGEST_RATIO of its ranking value, at most PROBABLY_MAX_ALTERNATIVES) as
@@ -107,6 +113,7 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
 export const THRESHOLDS: Thresholds = Object.freeze({
   ANSWER: 0.88,
   MIN_COVERAGE_ANSWER: 0.3,
+  MIN_MARGIN_ANSWER: 0.08,
   CLEAR_COVERAGE: 0.8,
   CLEAR_MARGIN: 0.7,
   EXACT_MIN_MARGIN: 0.1,
