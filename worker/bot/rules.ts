@@ -201,7 +201,6 @@ export function smalltalkKind(norm: string, raw: string, locale: Locale): Smallt
   return 'greeting';
 }
 
-
 const REPLIES: Record<SmalltalkKind, Record<Locale, (name?: string) => string>> = {
   greeting: {
     en: (n) => `Hi${n ? ` ${n}` : ''}! How can I help you today?`,
