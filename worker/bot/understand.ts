@@ -206,11 +206,16 @@ export function findEntities(folded: string): { text: string; entities: Entities
 // Rules: what entities and typical shapes of a message mean
 
 /** The words added for a topic a rule recognised, per language. */
-const HINTS: Record<'track' | 'shipTo' | 'exchange', Record<Locale, string>> = {
+const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Locale, string>> = {
   track: { en: 'where is my order', zh: '我的订单到哪了' },
   shipTo: { en: 'delivery options', zh: '配送方式' },
+  abroad: { en: 'international shipping countries customs', zh: '国际配送 国家 海关' },
   exchange: { en: 'exchange', zh: '换货' },
 };
+
+/** Country names (English): general knowledge, not any shop's wording. A shop's own country reads as abroad too; rare in a question. */
+const COUNTRIES =
+  /^(?:the\s+)?(?:usa|us|u\.s\.?a?\.?|america|united states|canada|mexico|brazil|argentina|chile|australia|new zealand|japan|china|hong kong|taiwan|korea|south korea|singapore|malaysia|india|pakistan|indonesia|thailand|vietnam|philippines|uae|dubai|saudi arabia|israel|turkey|russia|ukraine|poland|germany|france|spain|portugal|italy|ireland|iceland|norway|sweden|denmark|finland|netherlands|holland|belgium|luxembourg|switzerland|austria|czechia|czech republic|hungary|romania|greece|croatia|south africa|nigeria|kenya|egypt|morocco|europe|asia|africa|the eu|eu|abroad)$/;
 
 /** Words after "deliver to" that are not a place: the shopper's own address, a person, a thing. */
 const NOT_A_PLACE =
@@ -247,8 +252,13 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         const where = place.trim().replace(/^the\s+(?=\S)/, '');
         const words = where.split(/\s+/);
         if (NOT_A_PLACE.test(where) || words.length > 3) return m;
-        // a question about the ways the shop delivers there; a place the knowledge base names
-        // stays (its article may name it), any other is left out
+        // A country is a question about shipping abroad (which countries, customs); a place the
+        // knowledge base names stays in the question (its article may name it); any other place
+        // is a question about the ways the shop delivers there.
+        if (COUNTRIES.test(where)) {
+          notes.push('deliver to a country');
+          return `${m} ${HINTS.abroad.en}`;
+        }
         if (ctx.known && words.some((w) => ctx.known!(w))) {
           notes.push('deliver to a place');
           return `${m} ${HINTS.shipTo.en}`;
