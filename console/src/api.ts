@@ -69,7 +69,7 @@ export function featureError(error: unknown, feature: string): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T | null> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -91,4 +91,6 @@ export const SECTION_NAMES: Record<string, string> = {
   theme: 'Theme',
   synonyms: "Your shop's words",
   outsideHoursWithAgentOnline: 'Outside hours with an agent online',
+  labels: 'Conversation labels',
+  reopenWindowDays: 'Reopen window',
 };

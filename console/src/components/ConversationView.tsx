@@ -3,9 +3,11 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AgentPresence, AgentProfile, CannedReply, ChatSummary } from '../../../protocol/agent.ts';
 import type { ConversationConnection } from '../conversation.ts';
 import { shopperName, stateLabel } from '../format.ts';
+import type { ChatFocus } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
 import { AssistPanel } from './AssistPanel.tsx';
 import { Composer } from './Composer.tsx';
+import { ConversationHistory } from './ConversationHistory.tsx';
 import { Modal } from './Modal.tsx';
 import { ShopperPanel } from './ShopperPanel.tsx';
 import { Transcript } from './Transcript.tsx';
@@ -18,11 +20,15 @@ interface ConversationViewProps {
   cannedReplies: CannedReply[];
   onLeave: () => void;
   toast: (text: string, tone?: 'info' | 'error') => void;
+  /** opened from history: which conversation of the chat window, and the message to show */
+  focus?: ChatFocus | null;
+  /** the site's labels, for the label picker */
+  siteLabels?: string[];
 }
 
 type Dialog = 'transfer' | 'close' | null;
 
-export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast }: ConversationViewProps) {
+export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast, focus = null, siteLabels = [] }: ConversationViewProps) {
   const chat = useSnapshot(connection);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [insertion, setInsertion] = useState<{ id: number; text: string } | null>(null);
@@ -126,6 +132,7 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
             shopperName={name}
             online={online}
             onDiscard={(id) => connection.discard(id)}
+            focusSeq={focus?.seq ?? null}
           />
         )}
 
@@ -157,7 +164,15 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
         />
       </main>
 
-      <ShopperPanel shopper={shopper} summary={summary} rating={chat.rating} />
+      <ShopperPanel shopper={shopper} summary={summary} rating={chat.rating}>
+        <ConversationHistory
+          chatId={connection.conversationId}
+          conversationId={focus?.conversationId ?? null}
+          state={chat.state}
+          siteLabels={siteLabels}
+          toast={toast}
+        />
+      </ShopperPanel>
 
       {dialog === 'transfer' && (
         <TransferDialog

@@ -203,6 +203,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       </div>
       <CannedRepliesEditor ctx={ctx} />
       <SynonymsEditor ctx={ctx} />
+      <ConversationLabelsEditor ctx={ctx} />
 
       <div class="save-bar" role="group" aria-label="Save the settings">
         <button type="submit" class="button primary" data-testid="settings-save" disabled={busy || !dirty}>
@@ -1012,5 +1013,80 @@ function SynonymsEditor({ ctx }: { ctx: Ctx }) {
       addLabel="+ Word"
       newRow={(locale) => ({ term: '', locale, means: '' })}
     />
+  );
+}
+
+/** Labels agents put on conversations (the list filters by them), and how long a closed chat can be reopened. */
+function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
+  const labels = ctx.draft.labels ?? [];
+  const [typed, setTyped] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  const path = ['labels'];
+  const add = () => {
+    const label = typed.trim();
+    if (!label) return;
+    if (!labels.some((own) => own.toLowerCase() === label.toLowerCase())) ctx.set(path, [...labels, label]);
+    setTyped('');
+  };
+  return (
+    <Card title={`Conversation labels (${labels.length})`} wide testId="settings-labels">
+      <p class="hint">Agents put these on conversations (for example damaged, VIP, refund) and filter All conversations by them. Up to 50.</p>
+      {labels.length > 0 && (
+        <ul class="label-chips" aria-label="Labels" data-setting-path="labels" data-testid="settings-label-chips">
+          {labels.map((label, index) => (
+            <li key={`${index}:${label}`} class="label-chip" data-testid="settings-label">
+              {label}
+              <button
+                type="button"
+                aria-label={`Remove the label ${label}`}
+                onClick={() => {
+                  ctx.set(
+                    path,
+                    labels.filter((_, i) => i !== index),
+                  );
+                  inputRef.current?.focus();
+                }}
+              >
+                ×
+              </button>
+              <FieldError ctx={ctx} path={[...path, index]} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="field">
+        <label for={ctx.id(path)}>New label</label>
+        <div class="row">
+          <input
+            id={ctx.id(path)}
+            ref={inputRef}
+            value={typed}
+            maxLength={32}
+            data-testid="settings-label-input"
+            aria-invalid={ctx.error(path) ? true : undefined}
+            aria-describedby={describedBy(ctx, path)}
+            onInput={(event) => setTyped(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                add();
+              }
+            }}
+          />
+          <button type="button" class="button small" data-testid="settings-label-add" disabled={!typed.trim() || labels.length >= 50} onClick={add}>
+            Add label
+          </button>
+        </div>
+        {ctx.error(path) && !labels.some((_, index) => ctx.error([...path, index])) && <FieldError ctx={ctx} path={path} />}
+      </div>
+      <NumberField
+        ctx={ctx}
+        path={['reopenWindowDays']}
+        label="Reopen window (days)"
+        min={0}
+        max={90}
+        hint="A shopper who writes into a closed chat within this many days reopens it: back to the agent who closed it if they are online, else the queue. Later, a new conversation starts. 0: never reopen."
+      />
+    </Card>
   );
 }

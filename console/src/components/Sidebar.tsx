@@ -8,7 +8,7 @@ import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'articles' | 'gaps';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'history';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -84,6 +84,15 @@ export function Sidebar(props: SidebarProps) {
               Setup
             </button>
           )}
+          <button
+            type="button"
+            class={`button small ${props.page === 'history' ? 'is-current' : ''}`}
+            aria-current={props.page === 'history' ? 'page' : undefined}
+            data-testid="history-button"
+            onClick={() => props.onOpenPage('history')}
+          >
+            All conversations
+          </button>
           <button
             type="button"
             class={`button small ${props.page === 'articles' ? 'is-current' : ''}`}
