@@ -76,7 +76,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
 
       <section class="context-section" aria-labelledby={`${ids}-timeline`} data-testid="shopper-timeline">
         <h3 id={`${ids}-timeline`} class="section-title">
-          Other conversations <span class="count">{others.length}</span>
+          Other conversations {load.phase === 'ready' && <span class="count">{others.length}</span>}
         </h3>
         {load.phase === 'loading' ? (
           <p class="muted small">Loading…</p>

@@ -1,0 +1,267 @@
+/**
+ * Conversation history in the real console against the real `wrangler dev` (browser project's
+ * globalSetup), with the shopper in a second browser context:
+ * - the scenario of issue 15: an agent closes a chat; the same shopper writes again the next day;
+ *   the agent finds the old chat through search (opening at the matching message) and through the
+ *   shopper's timeline, and sees it reopened;
+ * - the console's side pinned down with the history endpoints scripted (Playwright routes) over a
+ *   real chat: filters in the URL survive a reload and Back, keyset "Load more" sends the cursor,
+ *   j/k and arrow keys move through the rows and Enter opens one, a snippet's marks are <mark>
+ *   runs and its text stays text, labels are added and removed, and axe finds nothing serious.
+ */
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { ConversationListItem, SearchHit } from '../../protocol/history.ts';
+import { useChromium } from '../support/chromium.ts';
+import { openAgentAndShopper, seriousAxeViolations, signInAsDemoAgent } from '../support/demo-console.ts';
+
+const baseUrl = inject('kefuBaseUrl');
+const getBrowser = useChromium();
+// bypassCSP only so the test can inject axe-core; the console itself needs no exception.
+const CONSOLE_CONTEXT = { viewport: { width: 1280, height: 800 }, bypassCSP: true };
+const XSS = '<img src=x onerror="window.__pwned=1">';
+
+async function openWidget(page: Page) {
+  await page.goto(`${baseUrl}/`);
+  await page.locator('kefu-widget .launcher').click();
+  await expect.poll(() => page.locator('kefu-widget .status').getAttribute('data-status'), { timeout: 15_000 }).toBe('online');
+}
+
+async function send(page: Page, text: string) {
+  await page.locator('kefu-widget textarea').fill(text);
+  await page.locator('kefu-widget .send').click();
+}
+
+/** The shopper asks for a person; the agent claims the chat from the queue. Returns its id. */
+async function handOffAndClaim(agent: Page, shopper: Page, text: string): Promise<string> {
+  await openWidget(shopper);
+  await send(shopper, text);
+  const entry = agent.getByTestId('queue-entry').filter({ hasText: text });
+  await expect.poll(() => entry.count(), { timeout: 15_000 }).toBe(1);
+  const id = (await entry.getAttribute('data-conversation-id')) ?? '';
+  await entry.getByTestId('claim-button').click();
+  await expect.poll(() => agent.getByTestId('conversation').getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
+  return id;
+}
+
+/** The seq of the transcript message containing `text`, once it is there. */
+async function seqOf(agent: Page, text: string): Promise<number> {
+  const message = agent.getByTestId('transcript').getByTestId('transcript-message').filter({ hasText: text });
+  await expect.poll(() => message.count(), { timeout: 10_000 }).toBe(1);
+  return Number(await message.getAttribute('data-seq'));
+}
+
+function item(patch: Partial<ConversationListItem> & { conversationId: string }): ConversationListItem {
+  const now = Date.now();
+  return {
+    state: 'closed',
+    startedAt: now - 3_600_000,
+    updatedAt: now - 3_000_000,
+    locale: 'en',
+    shopper: { name: 'Rosa Quill', email: 'rosa@example.com' },
+    assignee: { id: 'agent_mei01', name: 'Mei Chen' },
+    handoffReason: 'requested_human',
+    rating: 4,
+    labels: [],
+    lastMessage: 'Thanks!',
+    messageCount: 6,
+    previousId: null,
+    ...patch,
+  };
+}
+
+/** The history endpoints, scripted; every request is recorded. */
+class ScriptedHistory {
+  requests: string[] = [];
+  labelWrites: { id: string; labels: string[] }[] = [];
+  constructor(
+    readonly rows: ConversationListItem[],
+    readonly hits: (q: string) => SearchHit[],
+    readonly timeline: ConversationListItem[],
+  ) {}
+
+  async install(page: Page) {
+    const json = (route: Route, body: unknown, status = 200) => route.fulfill({ status, json: body });
+    await page.route(
+      (url) => url.pathname === '/v1/agent/conversations',
+      (route) => {
+        const url = new URL(route.request().url());
+        this.requests.push(`${url.pathname}${url.search}`);
+        const state = url.searchParams.get('state');
+        const rows = this.rows.filter((row) => !state || row.state === state);
+        // Two rows a page, the cursor is the index to go on from.
+        const from = Number(url.searchParams.get('cursor')?.split('_')[0] ?? 0);
+        const page = rows.slice(from, from + 2);
+        const nextCursor = from + 2 < rows.length ? `${from + 2}_${rows[from + 1]!.conversationId}` : null;
+        return json(route, { items: page, nextCursor });
+      },
+    );
+    await page.route(
+      (url) => url.pathname === '/v1/agent/search',
+      (route) => {
+        const url = new URL(route.request().url());
+        this.requests.push(`${url.pathname}${url.search}`);
+        return json(route, { hits: this.hits(url.searchParams.get('q') ?? '') });
+      },
+    );
+    await page.route(
+      (url) => /^\/v1\/agent\/conversations\/[^/]+\/(timeline|labels)$/.test(url.pathname),
+      (route) => {
+        const url = new URL(route.request().url());
+        this.requests.push(`${route.request().method()} ${url.pathname}`);
+        const id = decodeURIComponent(url.pathname.split('/')[4]!);
+        if (url.pathname.endsWith('/timeline')) return json(route, { items: this.timeline });
+        const labels = (JSON.parse(route.request().postData() ?? '{}') as { labels: string[] }).labels;
+        this.labelWrites.push({ id, labels });
+        for (const entry of this.timeline) if (entry.conversationId === id) entry.labels = labels;
+        return json(route, { labels });
+      },
+    );
+    // The site's labels, as the settings will carry them.
+    await page.route(
+      (url) => url.pathname === '/v1/agent/site',
+      async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { site: { labels?: string[] } };
+        body.site.labels = ['damaged', 'refund', 'VIP'];
+        return route.fulfill({ response, json: body });
+      },
+    );
+  }
+}
+
+const focusedRowId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-conversation-id') ?? null);
+
+describe('console history UI (history endpoints scripted over a real chat)', () => {
+  it('filters in the URL, keyset paging, keyboard, snippets as text with <mark>, open at the match, labels and the timeline', async () => {
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
+    try {
+      const stamp = Date.now().toString(36);
+      const request = `I want to talk to a real person about a broken teapot ${stamp}`;
+
+      // Rows and hits name the real chat (to open it) and made-up ones around it.
+      let chatId = '';
+      let matchSeq = 0;
+      const older = item({ conversationId: '00000000-0000-4000-8000-00000000000a', state: 'closed', labels: ['damaged'], lastMessage: `Older chat ${XSS}` });
+      const rows: ConversationListItem[] = [];
+      const timeline: ConversationListItem[] = [];
+      const history = new ScriptedHistory(
+        rows,
+        (q) =>
+          q.includes(stamp)
+            ? [
+                {
+                  conversationId: chatId,
+                  seq: matchSeq,
+                  kind: 'message',
+                  at: Date.now(),
+                  snippet: { text: `${XSS} … broken teapot ${stamp}`, marks: [[XSS.length + 3, XSS.length + 3 + 'broken teapot'.length]] },
+                  conversation: rows[0]!,
+                },
+              ]
+            : [],
+        timeline,
+      );
+      await history.install(agent);
+
+      await signInAsDemoAgent(agent, baseUrl);
+      chatId = await handOffAndClaim(agent, shopper, request);
+      matchSeq = await seqOf(agent, stamp);
+      rows.push(
+        item({ conversationId: chatId, state: 'agent', shopper: { name: `Teapot ${stamp}` }, lastMessage: request, rating: null }),
+        item({ conversationId: '00000000-0000-4000-8000-00000000000b', state: 'closed', rating: 2, handoffReason: 'reopened', labels: ['refund'] }),
+        item({ conversationId: '00000000-0000-4000-8000-00000000000c', state: 'bot', assignee: null, handoffReason: null, rating: null, locale: 'zh' }),
+        older,
+      );
+      timeline.push(item({ ...rows[0]! }), older);
+
+      // All conversations: the first page, then "Load more" with the server's cursor.
+      await agent.getByTestId('history-button').click();
+      const list = agent.getByTestId('history-list');
+      await expect.poll(() => list.getByTestId('history-row').count(), { timeout: 10_000 }).toBe(2);
+      expect(new URL(agent.url()).hash).toBe('#conversations');
+      await agent.getByTestId('history-load-more').click();
+      await expect.poll(() => list.getByTestId('history-row').count(), { timeout: 10_000 }).toBe(4);
+      expect(history.requests.some((path) => path.includes(`cursor=2_${encodeURIComponent(rows[1]!.conversationId)}`))).toBe(true);
+      expect(await agent.getByTestId('history-load-more').count()).toBe(0);
+      // Shopper text in a row is text.
+      expect(await list.locator('img').count()).toBe(0);
+      expect(await seriousAxeViolations(agent)).toEqual([]);
+      await agent.screenshot({ path: 'test-results/console-history-list.png' });
+
+      // The keyboard: j/k and the arrows move the focus through the rows (one tab stop).
+      await list.getByTestId('history-row').first().focus();
+      await agent.keyboard.press('j');
+      expect(await focusedRowId(agent)).toBe(rows[1]!.conversationId);
+      await agent.keyboard.press('ArrowDown');
+      expect(await focusedRowId(agent)).toBe(rows[2]!.conversationId);
+      await agent.keyboard.press('k');
+      expect(await focusedRowId(agent)).toBe(rows[1]!.conversationId);
+      expect(await list.locator('[data-row-link][tabindex="0"]').getAttribute('data-conversation-id')).toBe(rows[1]!.conversationId);
+
+      // A filter goes into the URL and the request; a reload keeps it.
+      await agent.getByTestId('history-filter-state').selectOption('closed');
+      await expect.poll(() => new URL(agent.url()).hash).toBe('#conversations?state=closed');
+      await expect.poll(() => list.getByTestId('history-row').count(), { timeout: 10_000 }).toBe(2);
+      expect(await list.getByTestId('history-row').evaluateAll((links) => links.map((link) => link.getAttribute('data-state')))).toEqual(['closed', 'closed']);
+      expect(history.requests.at(-1)).toContain('state=closed');
+      await agent.reload();
+      await expect.poll(() => agent.getByTestId('history-list').getByTestId('history-row').count(), { timeout: 15_000 }).toBe(2);
+      expect(await agent.getByTestId('history-filter-state').inputValue()).toBe('closed');
+
+      // Enter opens the focused row; Back returns to the filtered list.
+      await agent.getByTestId('history-list').getByTestId('history-row').first().focus();
+      await agent.keyboard.press('Enter');
+      await expect.poll(() => agent.getByTestId('conversation').getAttribute('data-conversation-id'), { timeout: 10_000 }).toBe(rows[1]!.conversationId);
+      await agent.goBack();
+      await expect.poll(() => agent.getByTestId('history-page').count(), { timeout: 10_000 }).toBe(1);
+      expect(await agent.getByTestId('history-filter-state').inputValue()).toBe('closed');
+
+      // Search: the hit's snippet marks the match in <mark>; the rest is text, never HTML.
+      await agent.getByTestId('history-filter-clear').click();
+      expect(await agent.getByTestId('history-search').getAttribute('maxlength')).toBe('200');
+      await agent.getByTestId('history-search').fill(stamp);
+      await expect.poll(() => agent.getByTestId('search-hit').count(), { timeout: 10_000 }).toBe(1);
+      expect(new URL(agent.url()).hash).toBe(`#conversations?q=${stamp}`);
+      const snippet = agent.getByTestId('search-snippet');
+      expect(await snippet.locator('mark').allTextContents()).toEqual(['broken teapot']);
+      expect(await snippet.textContent()).toContain(XSS);
+      expect(await snippet.locator('img').count()).toBe(0);
+      expect(await seriousAxeViolations(agent)).toEqual([]);
+
+      // The hit opens the chat at the matching message, highlighted.
+      await agent.getByTestId('search-hit').getByTestId('history-row').click();
+      const found = agent.getByTestId('transcript').locator('[data-found="true"]');
+      await expect.poll(() => found.getAttribute('data-seq'), { timeout: 10_000 }).toBe(String(matchSeq));
+      expect(await found.textContent()).toContain(stamp);
+
+      // The shopper panel: the older conversation in the timeline, one click away.
+      const timelinePanel = agent.getByTestId('shopper-timeline');
+      await expect.poll(() => timelinePanel.getByTestId('timeline-entry').count(), { timeout: 10_000 }).toBe(1);
+      const entry = timelinePanel.getByTestId('timeline-entry');
+      expect(await entry.getAttribute('data-conversation-id')).toBe(older.conversationId);
+      expect(await entry.getByTestId('timeline-rating').textContent()).toBe('Rated 4 of 5');
+      expect(await entry.textContent()).toContain('damaged');
+
+      // Labels: pick one of the site's, then remove it.
+      const labels = agent.getByTestId('conversation-labels');
+      await labels.getByTestId('label-picker').selectOption('refund');
+      await expect.poll(() => labels.getByTestId('label-chip').allTextContents(), { timeout: 10_000 }).toEqual(['refund×']);
+      expect(history.labelWrites.at(-1)).toEqual({ id: chatId, labels: ['refund'] });
+      await agent.screenshot({ path: 'test-results/console-history-open-at-match.png' });
+      await labels.getByRole('button', { name: 'Remove the label refund' }).click();
+      await expect.poll(() => labels.getByTestId('label-chip').count(), { timeout: 10_000 }).toBe(0);
+      expect(history.labelWrites.at(-1)).toEqual({ id: chatId, labels: [] });
+      expect(await seriousAxeViolations(agent)).toEqual([]);
+
+      await entry.click();
+      await expect.poll(() => new URL(agent.url()).hash).toBe(`#chat=${older.conversationId}`);
+      await expect.poll(() => agent.getByTestId('conversation').getAttribute('data-conversation-id'), { timeout: 10_000 }).toBe(older.conversationId);
+
+      expect(await agent.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
