@@ -107,22 +107,24 @@ export interface ChatFocus {
   seq: number | null;
 }
 
-/** `#chat=<uuid>&c=<id>&seq=<n>`: the link to a conversation from the list, a search hit or the timeline. */
+/**
+ * `#chat=<uuid>&c=<id>&seq=<n>`: the link to a conversation from the list, a search hit or the
+ * timeline. `c` names which of the chat window's conversations (its first is `<uuid>` itself).
+ */
 export function chatHref(conversationId: string, seq: number | null = null): string {
-  const params = new URLSearchParams({ chat: chatIdOf(conversationId) });
-  if (conversationId !== chatIdOf(conversationId)) params.set('c', conversationId);
+  const params = new URLSearchParams({ chat: chatIdOf(conversationId), c: conversationId });
   if (seq !== null) params.set('seq', String(seq));
   return `#${params.toString()}`;
 }
 
-/** The focus named by a `#chat=…` hash's parameters, or null when it names none. */
+/** The focus named by a `#chat=…` hash's parameters, or null when it names none (`#chat=<uuid>` alone: the window's latest). */
 export function focusFromParams(params: URLSearchParams, chatId: string): ChatFocus | null {
   const named = params.get('c');
-  const conversationId = named && HISTORY_ID.test(named) && chatIdOf(named) === chatId ? named : chatId;
+  const valid = named !== null && HISTORY_ID.test(named) && chatIdOf(named) === chatId;
   const rawSeq = params.get('seq');
   const seq = rawSeq !== null && /^\d{1,9}$/.test(rawSeq) ? Number(rawSeq) : null;
-  if (conversationId === chatId && seq === null) return null;
-  return { conversationId, seq };
+  if (!valid && seq === null) return null;
+  return { conversationId: valid ? named : chatId, seq };
 }
 
 export interface SnippetPart {

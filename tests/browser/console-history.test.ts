@@ -130,6 +130,38 @@ class ScriptedHistory {
   }
 }
 
+/** How long a Worker isolate trusts its cached site settings (TRUST_MS in worker/catalog/site-cache.ts, which Node cannot import). */
+const TRUST_MS = 1000;
+
+/** A same-origin API call with the page's session cookie: status and JSON body. */
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    },
+    { method, path, body },
+  );
+}
+
+/** Sets the demo site's reopen window through the Setup page; returns once a Worker must see it (TRUST_MS after the save). */
+async function setReopenWindow(agent: Page, days: number) {
+  await agent.getByTestId('setup-button').click();
+  const field = agent.getByTestId('setting-reopenWindowDays');
+  await expect.poll(() => field.count(), { timeout: 15_000 }).toBe(1);
+  await field.fill(String(days));
+  await agent.getByTestId('settings-save').click();
+  await expect.poll(() => agent.getByTestId('settings-dirty').textContent(), { timeout: 15_000 }).toBe('All changes saved');
+  // Every isolate's settings cache checks the site version once its entry is TRUST_MS old (worker/catalog/site-cache.ts).
+  const savedAt = Date.now();
+  await expect.poll(() => Date.now() - savedAt, { timeout: TRUST_MS + 5_000, interval: 100 }).toBeGreaterThan(TRUST_MS + 100);
+}
+
 const focusedRowId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-conversation-id') ?? null);
 
 describe('console history UI (history endpoints scripted over a real chat)', () => {
@@ -255,12 +287,129 @@ describe('console history UI (history endpoints scripted over a real chat)', () 
       expect(await seriousAxeViolations(agent)).toEqual([]);
 
       await entry.click();
-      await expect.poll(() => new URL(agent.url()).hash).toBe(`#chat=${older.conversationId}`);
+      await expect.poll(() => new URL(agent.url()).hash).toBe(`#chat=${older.conversationId}&c=${older.conversationId}`);
       await expect.poll(() => agent.getByTestId('conversation').getAttribute('data-conversation-id'), { timeout: 10_000 }).toBe(older.conversationId);
 
       expect(await agent.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
       expect(problems).toEqual([]);
     } finally {
+      await close();
+    }
+  });
+});
+
+describe('issue 15: an agent finds and continues a closed chat (real server)', () => {
+  it('a closed chat reopens to its agent when the shopper writes again; search opens it at the match; after the window the next conversation links it in the timeline', async () => {
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
+    let windowChanged = false;
+    try {
+      await signInAsDemoAgent(agent, baseUrl);
+      const stamp = Date.now().toString(36);
+      const conversation = agent.getByTestId('conversation');
+
+      // Day one: the shopper asks for a person; the agent answers, labels the chat and closes it; the shopper rates it.
+      const chatId = await handOffAndClaim(agent, shopper, `I want to talk to a real person: the teapot lid ${stamp} is cracked`);
+      const firstSeq = await seqOf(agent, `lid ${stamp}`);
+      await agent.getByTestId('composer').fill(`Sorry about the lid! A new one is on its way.`);
+      await agent.getByTestId('composer').press('Enter');
+      const labels = agent.getByTestId('conversation-labels');
+      await expect.poll(() => labels.getByTestId('label-picker').isEnabled(), { timeout: 10_000 }).toBe(true);
+      await labels.getByTestId('label-picker').selectOption('damaged');
+      await expect.poll(() => labels.getByTestId('label-chip').allTextContents(), { timeout: 10_000 }).toEqual(['damaged×']);
+      await agent.getByTestId('close-button').click();
+      await agent.getByTestId('close-confirm').click();
+      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('closed');
+      const rating = shopper.locator('kefu-widget .rating');
+      await expect.poll(() => rating.count(), { timeout: 10_000 }).toBe(1);
+      await rating.getByRole('button', { name: 'Rate 4 out of 5' }).click();
+      await rating.getByRole('button', { name: 'Send rating' }).click();
+      await expect.poll(() => agent.getByTestId('shopper-rating').textContent(), { timeout: 10_000 }).toContain('4');
+
+      // The shopper writes again within the reopen window: the chat goes back to the agent who closed it.
+      await send(shopper, `Hello again: the new lid ${stamp} has not arrived`);
+      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
+      await expect.poll(() => agent.locator(`[data-testid="my-chat"][data-conversation-id="${chatId}"]`).count(), { timeout: 10_000 }).toBe(1);
+
+      // All conversations, filtered by the reason "reopened" and the label: the chat is there, with an agent again.
+      await agent.getByTestId('history-button').click();
+      await agent.getByTestId('history-filter-handoff-reason').selectOption('reopened');
+      await agent.getByTestId('history-filter-label').selectOption('damaged');
+      await expect.poll(() => new URL(agent.url()).hash).toBe('#conversations?label=damaged&reason=reopened');
+      const row = agent.getByTestId('history-list').locator(`[data-testid="history-row"][data-conversation-id="${chatId}"]`);
+      await expect
+        .poll(
+          async () => {
+            if ((await row.count()) === 0) await agent.getByTestId('history-refresh').click();
+            return row.count();
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(1);
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('agent');
+      expect(await row.getByTestId('history-row-reason').textContent()).toBe('Came back to a closed chat');
+      expect(await row.getByTestId('history-row-labels').textContent()).toContain('damaged');
+      expect(await seriousAxeViolations(agent)).toEqual([]);
+
+      // Search finds the first message; its hit opens the chat at that message.
+      await agent.getByTestId('history-search').fill(`lid ${stamp}`);
+      const hit = agent.locator(`[data-testid="search-hit"][data-seq="${firstSeq}"]`);
+      await expect
+        .poll(
+          async () => {
+            if ((await hit.count()) === 0 && (await agent.getByTestId('search-results').getAttribute('aria-busy')) !== 'true')
+              await agent.getByRole('button', { name: 'Search', exact: true }).click();
+            return hit.count();
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(1);
+      expect((await hit.getByTestId('search-snippet').locator('mark').allTextContents()).join(' ').toLowerCase()).toContain(stamp);
+      expect(await seriousAxeViolations(agent)).toEqual([]);
+      await agent.screenshot({ path: 'test-results/console-history-search.png' });
+      await hit.getByTestId('history-row').click();
+      const found = agent.getByTestId('transcript').locator('[data-found="true"]');
+      await expect.poll(() => found.getAttribute('data-seq'), { timeout: 10_000 }).toBe(String(firstSeq));
+      expect(await found.textContent()).toContain(`lid ${stamp}`);
+
+      // After the reopen window (0 days here: a closed chat is never reopened), writing again starts a
+      // new conversation; its shopper panel lists the old one, one click away.
+      await setReopenWindow(agent, 0);
+      windowChanged = true;
+      await agent.locator(`[data-testid="my-chat"][data-conversation-id="${chatId}"]`).click();
+      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('agent');
+      await agent.getByTestId('close-button').click();
+      await agent.getByTestId('close-confirm').click();
+      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('closed');
+      await send(shopper, `I want to talk to a real person about my order ${stamp} again`);
+      const entry = agent.getByTestId('queue-entry').filter({ hasText: `order ${stamp}` });
+      await expect.poll(() => entry.count(), { timeout: 15_000 }).toBe(1);
+      await entry.getByTestId('claim-button').click();
+      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
+      const timeline = agent.getByTestId('shopper-timeline');
+      const old = timeline.locator(`[data-testid="timeline-entry"][data-conversation-id="${chatId}"]`);
+      await expect
+        .poll(
+          async () => {
+            if ((await old.count()) === 0) await timeline.getByTestId('timeline-refresh').click();
+            return old.count();
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(1);
+      expect(await old.getAttribute('data-state')).toBe('closed');
+      expect(await old.getByTestId('timeline-rating').textContent()).toBe('Rated 4 of 5');
+      expect(await old.textContent()).toContain('damaged');
+      expect(await seriousAxeViolations(agent)).toEqual([]);
+      await agent.screenshot({ path: 'test-results/console-history-timeline.png' });
+      await old.click();
+      await expect.poll(() => new URL(agent.url()).hash).toBe(`#chat=${chatId}&c=${chatId}`);
+      await expect.poll(() => labels.getByTestId('label-chip').allTextContents(), { timeout: 10_000 }).toEqual(['damaged×']);
+      expect(problems).toEqual([]);
+    } finally {
+      if (windowChanged) {
+        const setup = await api(agent, 'GET', '/v1/agent/site');
+        await api(agent, 'PUT', '/v1/agent/site/settings', { settings: { ...setup.body.site, reopenWindowDays: 7 }, baseVersion: setup.body.version });
+      }
       await close();
     }
   });

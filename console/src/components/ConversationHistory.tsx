@@ -41,13 +41,14 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
   const [load, setLoad] = useState<Load>({ phase: 'loading' });
   const seq = useRef(0);
   const target = conversationId ?? chatId;
+  const [nonce, setNonce] = useState(0);
   useEffect(() => {
     const mine = ++seq.current;
     fetchTimeline(target).then(
       (items) => mine === seq.current && setLoad({ phase: 'ready', items }),
       (error: unknown) => mine === seq.current && setLoad({ phase: 'error', message: featureError(error, 'The shopper’s timeline') }),
     );
-  }, [target, state]);
+  }, [target, state, nonce]);
 
   const items = load.phase === 'ready' ? load.items : [];
   const current = currentEntry(items, chatId, conversationId);
@@ -64,13 +65,21 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
         ) : load.phase === 'error' ? (
           <p class="muted small">{load.message}</p>
         ) : (
-          <LabelEditor
-            key={current?.conversationId ?? target}
-            conversationId={current?.conversationId ?? target}
-            labels={current?.labels ?? []}
-            siteLabels={siteLabels}
-            toast={toast}
-          />
+          <>
+            {current && others.some((item) => chatIdOf(item.conversationId) === chatId) && (
+              <p class="muted small" data-testid="current-conversation">
+                This chat window holds several conversations; these labels are on the one started{' '}
+                <time dateTime={isoTime(current.startedAt)}>{dateTime(current.startedAt)}</time>.
+              </p>
+            )}
+            <LabelEditor
+              key={current?.conversationId ?? target}
+              conversationId={current?.conversationId ?? target}
+              labels={current?.labels ?? []}
+              siteLabels={siteLabels}
+              toast={toast}
+            />
+          </>
         )}
       </section>
 
@@ -78,6 +87,11 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
         <h3 id={`${ids}-timeline`} class="section-title">
           Other conversations {load.phase === 'ready' && <span class="count">{others.length}</span>}
         </h3>
+        <p>
+          <button type="button" class="button small ghost" data-testid="timeline-refresh" onClick={() => setNonce((n) => n + 1)}>
+            Refresh
+          </button>
+        </p>
         {load.phase === 'loading' ? (
           <p class="muted small">Loading…</p>
         ) : load.phase === 'error' ? (
@@ -91,7 +105,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
             {others.map((item) => (
               <li key={item.conversationId}>
                 <a
-                  class={`history-row ${chatIdOf(item.conversationId) === chatId ? 'is-current' : ''}`}
+                  class="history-row"
                   href={chatHref(item.conversationId)}
                   data-testid="timeline-entry"
                   data-conversation-id={item.conversationId}

@@ -55,7 +55,13 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
   const [typed, setTyped] = useState(q);
   useEffect(() => setTyped(q), [q]);
 
-  const update = (next: HistoryQuery) => onQuery(historyQueryString(next));
+  // Bumped by "Refresh" (or searching the same words again): the list and the search do not update themselves.
+  const [nonce, setNonce] = useState(0);
+  const update = (next: HistoryQuery) => {
+    const text = historyQueryString(next);
+    if (text === query) setNonce((n) => n + 1);
+    else onQuery(text);
+  };
   const setFilter = (patch: Partial<HistoryFilter>) => {
     const next: HistoryFilter = { ...filter, ...patch };
     for (const key of Object.keys(next) as (keyof HistoryFilter)[]) if (next[key] === undefined || next[key] === '') delete next[key];
@@ -82,7 +88,7 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
       (page) => mine === listSeq.current && setList({ phase: 'ready', items: page.items, nextCursor: page.nextCursor, more: 'idle' }),
       (error: unknown) => mine === listSeq.current && setList(listError(error)),
     );
-  }, [filterKey, q]);
+  }, [filterKey, q, nonce]);
 
   const loadMore = () => {
     if (list.phase !== 'ready' || !list.nextCursor || list.more === 'loading') return;
@@ -115,7 +121,7 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
       (result) => mine === searchSeq.current && setSearch({ phase: 'ready', hits: result.hits }),
       (error: unknown) => mine === searchSeq.current && setSearch({ phase: 'error', message: featureError(error, 'Search') }),
     );
-  }, [q]);
+  }, [q, nonce]);
 
   const tooLong = typed.length > SEARCH_MAX_LENGTH;
   const labelChoices = mergeLabels(siteLabels, filter.label ? [filter.label] : [], list.phase === 'error' ? [] : list.items.flatMap((item) => item.labels));
@@ -252,6 +258,9 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
                 onChange={(event) => setFilter({ to: event.currentTarget.value || undefined })}
               />
             </div>
+            <button type="button" class="button small history-clear" data-testid="history-refresh" onClick={() => setNonce((n) => n + 1)}>
+              Refresh
+            </button>
             {hasFilter && (
               <button type="button" class="button small ghost history-clear" data-testid="history-filter-clear" onClick={() => update({ filter: {}, q })}>
                 Clear filters
