@@ -1,5 +1,6 @@
 import type { SiteCatalog } from './catalog/site-catalog.ts';
 import type { Conversation } from './conversation/conversation.ts';
+import type { SiteHistory } from './history/site-history.ts';
 import type { SiteInbox } from './inbox/site-inbox.ts';
 import type { IpRateLimiter } from './ip-rate-limiter.ts';
 
@@ -10,6 +11,8 @@ export interface Env {
   IP_RATE_LIMITER: DurableObjectNamespace<IpRateLimiter>;
   /** One per site: settings, articles, compiled indexes (worker/catalog). */
   SITE_CATALOG: DurableObjectNamespace<SiteCatalog>;
+  /** One per site: every conversation, for agents to list, search and label (worker/history). */
+  SITE_HISTORY: DurableObjectNamespace<SiteHistory>;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;

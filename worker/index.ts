@@ -9,11 +9,13 @@ import type { Env } from './env.ts';
 import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { historyRoutes } from './routes/history.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
 export { SiteCatalog } from './catalog/site-catalog.ts';
 export { Conversation } from './conversation/conversation.ts';
+export { SiteHistory } from './history/site-history.ts';
 export { SiteInbox } from './inbox/site-inbox.ts';
 export { IpRateLimiter } from './ip-rate-limiter.ts';
 
@@ -35,6 +37,7 @@ app.use('/v1/*', async (c, next) => {
 });
 
 app.route('/', visitorRoutes);
+app.route('/', historyRoutes);
 app.route('/', agentRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);

@@ -65,6 +65,8 @@ export type ConversationEvent =
   | { type: 'idle_close' }
   /** the holder's console stayed disconnected past the site's grace period */
   | { type: 'agent_grace_expired' }
+  /** the shopper wrote into a closed chat within the site's reopen window: back to its agent, or the queue */
+  | { type: 'reopen' }
   /** the shopper's page ended the chat for good (kefu('shutdown')): a waiting or served chat closes */
   | { type: 'shopper_shutdown' }
   /** the shopper left an e-mail and a question on the offline form */
@@ -88,13 +90,15 @@ export const CONVERSATION_EVENT_TYPES = [
   'idle_close',
   'agent_grace_expired',
   'shopper_shutdown',
+  'reopen',
   'offline_ticket',
   'rate',
 ] as const satisfies readonly ConversationEventType[];
 
 /** Calls from the Conversation to its site's SiteInbox. */
 export type InboxCall =
-  | { method: 'requestHandoff'; reason: HandoffReason }
+  /** preferLastAgent: the agent who last held the chat takes it if online (a reopened chat) */
+  | { method: 'requestHandoff'; reason: HandoffReason; preferLastAgent?: boolean }
   | { method: 'updateChat' }
   | { method: 'release'; outcome: 'back_to_bot' | 'closed' }
   | { method: 'createTicket'; email: string }
@@ -281,6 +285,10 @@ export const CONVERSATION_TRANSITIONS: ConversationTable = {
       effects: () => [{ kind: 'clear_assignment' }, { kind: 'cancel_idle_timer' }, { kind: 'announce_state', state: 'queued', phrase: 'requeued' }],
     },
     ...inStates<ConversationRule<'agent_grace_expired'>>(['bot', 'queued', 'offline', 'closed'], lateAlarm),
+  },
+  // The inbox's answer (agent_assigned, inbox_queued, inbox_offline) moves the state, as for a handoff.
+  reopen: {
+    closed: { next: stay, effects: () => [{ kind: 'call_inbox', call: { method: 'requestHandoff', reason: 'reopened', preferLastAgent: true } }] },
   },
   shopper_shutdown: {
     ...inStates<ConversationRule<'shopper_shutdown'>>(['queued', 'agent'], {

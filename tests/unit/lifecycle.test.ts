@@ -30,6 +30,7 @@ const conversationEvents: { [T in ConversationEventType]: Extract<ConversationEv
   idle_close: { type: 'idle_close' },
   agent_grace_expired: { type: 'agent_grace_expired' },
   shopper_shutdown: { type: 'shopper_shutdown' },
+  reopen: { type: 'reopen' },
   offline_ticket: { type: 'offline_ticket', email: 'a@b.example' },
   rate: { type: 'rate', score: 5, comment: 'quick' },
 };
@@ -57,6 +58,7 @@ const EXPECTED: Record<ConversationEventType, Record<ConversationState, Expected
   idle_close: { bot: I, queued: I, agent: 'closed', offline: I, closed: I },
   agent_grace_expired: { bot: I, queued: I, agent: 'queued', offline: I, closed: I },
   shopper_shutdown: { bot: I, queued: 'closed', agent: 'closed', offline: I, closed: I },
+  reopen: { bot: X, queued: X, agent: X, offline: X, closed: 'closed' },
   offline_ticket: { bot: X, queued: X, agent: X, offline: 'offline', closed: X },
   rate: { bot: X, queued: X, agent: X, offline: X, closed: 'closed' },
 };

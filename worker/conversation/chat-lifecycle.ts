@@ -113,6 +113,7 @@ export class ChatLifecycle {
     if (event.type === 'agent_assigned') extra.agentName = event.agentName;
     if (event.type === 'inbox_offline') extra.promisedReplyTime = event.promisedReplyTime;
     record.setState(state);
+    if (state === 'closed') record.setClosedAt(Date.now());
     const text = phrase(record.locale(), key, { agent: extra.agentName ?? '', promise: extra.promisedReplyTime ?? '' });
     sockets.broadcastMessage(store.insert({ author: 'system', text, system: { event: 'state', state, ...extra } }));
     sockets.toVisitors({ v: 1, type: 'state', state, ...extra });
@@ -165,8 +166,10 @@ export class ChatLifecycle {
             reason: call.reason,
             shopper: record.shopper(),
             lastMessage: input.lastMessage || (this.host.store.lastBy('shopper')?.text ?? ''),
+            preferredAgentId: call.preferLastAgent ? record.lastAgent()?.id : undefined,
           }),
         );
+        record.setHandoffReason(call.reason);
         if (result.outcome === 'assigned') return { type: 'agent_assigned', agentId: result.agentId, agentName: result.agentName };
         if (result.outcome === 'queued') return { type: 'inbox_queued', position: result.position, estimatedWaitSeconds: result.estimatedWaitSeconds };
         return { type: 'inbox_offline', promisedReplyTime: result.promisedReplyTime };

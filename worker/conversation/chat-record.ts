@@ -3,7 +3,7 @@
  * lifecycle state, the assigned agent, the shopper, the bot's history, the idle timer, the
  * rating. Kept in the meta table (worker/meta-store.ts), so a woken object finds it all.
  */
-import type { ConversationState, ShopperContext } from '../../protocol/index.ts';
+import type { ConversationState, HandoffReason, ShopperContext } from '../../protocol/index.ts';
 import type { HistoryEntry } from '../bot/index.ts';
 import { INITIAL_STATE } from '../lifecycle.ts';
 import { MetaStore } from '../meta-store.ts';
@@ -81,6 +81,7 @@ export class ChatRecord {
   setAssignment(agentId: string, agentName: string): void {
     this.meta.set('assignedAgentId', agentId);
     this.meta.set('assignedAgentName', agentName);
+    this.meta.setJson('lastAgent', { id: agentId, name: agentName });
   }
 
   clearAssignment(): void {
@@ -155,6 +156,65 @@ export class ChatRecord {
 
   setLastVisitAt(at: number): void {
     this.meta.set('lastVisitAt', String(at));
+  }
+
+  // ---- what the site's history shows (worker/history) ----------------------------------
+
+  /** The conversation as the history lists it: this chat, or `<id>#<n>` once it started again after the reopen window. */
+  historyId(): string {
+    return this.meta.getJson<{ id: string }>('historySegment')?.id ?? this.conversationId();
+  }
+
+  /** The first transcript seq of the current history conversation (1 for the first). */
+  historyFromSeq(): number {
+    return this.meta.getJson<{ fromSeq: number }>('historySegment')?.fromSeq ?? 1;
+  }
+
+  previousHistoryId(): string | null {
+    return this.meta.getJson<{ previousId: string }>('historySegment')?.previousId ?? null;
+  }
+
+  /** A new conversation in the history, from `fromSeq` on; its rating, reason and agent start afresh. */
+  startHistorySegment(fromSeq: number, now: number): { previousId: string; id: string } {
+    const previousId = this.historyId();
+    const number = (this.meta.getJson<{ number: number }>('historySegment')?.number ?? 1) + 1;
+    const id = `${this.conversationId()}#${number}`;
+    this.meta.setJson('historySegment', { id, number, fromSeq, previousId });
+    this.meta.set('startedAt', String(now));
+    for (const key of ['rating', 'handoffReason', 'lastAgent', 'closedAt']) this.meta.set(key, null);
+    return { previousId, id };
+  }
+
+  startedAt(): number | null {
+    const at = this.meta.get('startedAt');
+    return at ? Number(at) : null;
+  }
+
+  setStartedAt(at: number): void {
+    this.meta.set('startedAt', String(at));
+  }
+
+  closedAt(): number | null {
+    const at = this.meta.get('closedAt');
+    return at ? Number(at) : null;
+  }
+
+  setClosedAt(at: number): void {
+    this.meta.set('closedAt', String(at));
+  }
+
+  /** Why the chat last went to a person. */
+  handoffReason(): HandoffReason | null {
+    return (this.meta.get('handoffReason') as HandoffReason | null) ?? null;
+  }
+
+  setHandoffReason(reason: HandoffReason): void {
+    this.meta.set('handoffReason', reason);
+  }
+
+  /** The last agent who held the chat; kept after the chat leaves them (a reopened chat goes back to them). */
+  lastAgent(): { id: string; name: string } | null {
+    return this.meta.getJson<{ id: string; name: string }>('lastAgent');
   }
 
   /** The agent's sessions below this version were revoked. */

@@ -38,6 +38,7 @@ import { BotTurn } from './bot-turn.ts';
 import { ChatLifecycle } from './chat-lifecycle.ts';
 import { ChatRecord } from './chat-record.ts';
 import { type AgentAttachment, ChatSockets, type SocketAttachment, type VisitorAttachment } from './chat-sockets.ts';
+import { HistoryFeed } from './history-feed.ts';
 import { ActionBucket, TypingRelay } from './shopper-limits.ts';
 import { ShopperProfile } from './shopper-profile.ts';
 import { TranscriptStore } from './transcript-store.ts';
@@ -55,6 +56,7 @@ export const CONVERSATION_HEADERS = {
   tokenVersion: 'x-kefu-token-version',
 } as const;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Shopper actions that store or trigger work: a burst of this many, then one per second. */
 const SHOPPER_ACTION_BURST = 10;
 const SHOPPER_ACTIONS_PER_SECOND = 1;
@@ -76,6 +78,7 @@ export class Conversation extends DurableObject<Env> {
   private readonly lifecycle: ChatLifecycle;
   private readonly bot: BotTurn;
   private readonly shopper: ShopperProfile;
+  private readonly history: HistoryFeed;
   private readonly faults: FaultInjector;
   private readonly actions = new ActionBucket(SHOPPER_ACTION_BURST, SHOPPER_ACTIONS_PER_SECOND);
   private readonly typing = new TypingRelay();
@@ -83,11 +86,12 @@ export class Conversation extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
-    this.store = new TranscriptStore(ctx.storage.sql);
     this.record = new ChatRecord(ctx.storage.sql);
+    this.history = new HistoryFeed(env, ctx, this.record, () => this.store.bySeq(1)?.at ?? Date.now());
+    this.store = new TranscriptStore(ctx.storage.sql, this.history);
     this.sockets = new ChatSockets(ctx, this.store);
     const parts = { env, record: this.record, store: this.store, sockets: this.sockets, site: () => this.site() };
-    this.shopper = new ShopperProfile({ ...parts, takeActionToken: () => this.actions.take() });
+    this.shopper = new ShopperProfile({ ...parts, takeActionToken: () => this.actions.take(), changed: () => this.history.changed() });
     this.bot = new BotTurn({
       ...parts,
       handOff: (reason, lastMessage) => this.lifecycle.apply({ type: 'handoff', reason }, { lastMessage }),
@@ -224,7 +228,7 @@ export class Conversation extends DurableObject<Env> {
         // Ack and broadcast before anything awaits (see the rules above).
         this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.sockets.broadcastMessage(message, ws);
-        return this.lifecycle.apply({ type: 'shopper_message' }, { text: message.text });
+        return this.afterShopperMessage(message.seq, message.text);
       }
       case 'choose_article': {
         const article = await this.bot.article(frame.articleId);
@@ -273,6 +277,22 @@ export class Conversation extends DurableObject<Env> {
       case 'read':
         return this.sockets.toAgents({ v: 1, type: 'read', by: 'shopper', seq: Math.min(frame.seq, this.store.lastSeq()) });
     }
+  }
+
+  /**
+   * A message into a closed chat within the site's reopen window reopens it (to its last agent if
+   * online, else the queue). Later, it starts a new conversation in the site's history, linked to
+   * the old one, and the bot answers as in any new chat.
+   */
+  private async afterShopperMessage(seq: number, text: string): Promise<void> {
+    if (this.record.state() === 'closed') {
+      const windowMs = ((await this.site())?.reopenWindowDays ?? 0) * DAY_MS;
+      const closedAt = this.record.closedAt();
+      if (windowMs > 0 && closedAt !== null && Date.now() - closedAt <= windowMs) return this.lifecycle.apply({ type: 'reopen' }, { lastMessage: text });
+      // From this message on (the feed sends earlier ones under the old id).
+      this.history.startNext(() => this.record.startHistorySegment(seq, Date.now()));
+    }
+    return this.lifecycle.apply({ type: 'shopper_message' }, { text });
   }
 
   private async welcomeVisitor(ws: WebSocket, attachment: VisitorAttachment, hello: VisitorHello): Promise<void> {

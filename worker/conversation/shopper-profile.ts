@@ -23,6 +23,8 @@ export interface ShopperProfileHost {
   site(): Promise<SiteConfig | null>;
   /** The chat's action bucket: identity and page changes cost a token like messages. */
   takeActionToken(): boolean;
+  /** The shopper changed: the history's list and search learn it. */
+  changed(): void;
 }
 
 export class ShopperProfile {
@@ -30,7 +32,9 @@ export class ShopperProfile {
 
   /** Stores the shopper's context and tells agents, only when something changed (reconnects are frequent). */
   set(shopper: ShopperContext): void {
-    if (this.host.record.setShopper(shopper)) this.host.sockets.toAgents({ v: 1, type: 'shopper', shopper });
+    if (!this.host.record.setShopper(shopper)) return;
+    this.host.sockets.toAgents({ v: 1, type: 'shopper', shopper });
+    this.host.changed();
   }
 
   /** The first hello of a chat: the shopper's language, then (after identify) the standard greeting. */
@@ -42,6 +46,7 @@ export class ShopperProfile {
   greet(site: SiteConfig | null): void {
     const { locale, name } = this.host.record.shopper();
     this.host.record.setState('bot');
+    this.host.record.setStartedAt(Date.now());
     const template = site?.greeting[locale] ?? 'Hi{name}! How can we help?';
     const salutation = name ? (locale === 'zh' ? `，${name}` : ` ${name}`) : '';
     this.host.store.insert({ author: 'bot', text: template.replace('{name}', salutation), bot: { kind: 'greeting' } });

@@ -25,8 +25,17 @@ interface NoteRow extends Record<string, SqlStorageValue> {
   after_seq: number;
 }
 
+/** Told of every stored message and note (the history feed). */
+export interface TranscriptListener {
+  message(message: TranscriptMessage): void;
+  note(note: InternalNote): void;
+}
+
 export class TranscriptStore {
-  constructor(private readonly sql: SqlStorage) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly listener?: TranscriptListener,
+  ) {
     sql.exec(`
       CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, author TEXT NOT NULL, text TEXT NOT NULL,
@@ -57,7 +66,9 @@ export class TranscriptStore {
         Object.keys(extra).length ? JSON.stringify(extra) : null,
       )
       .one();
-    return { ...message, seq: row.seq, at };
+    const stored = { ...message, seq: row.seq, at };
+    this.listener?.message(stored);
+    return stored;
   }
 
   byClientMsgId(clientMsgId: string): TranscriptMessage | null {
@@ -101,7 +112,9 @@ export class TranscriptStore {
         note.clientMsgId ?? null,
       )
       .one();
-    return { note: rowToNote(row), duplicate: false };
+    const stored = rowToNote(row);
+    this.listener?.note(stored);
+    return { note: stored, duplicate: false };
   }
 
   notes(): InternalNote[] {

@@ -12,6 +12,8 @@ export interface HandoffRequest {
   lastMessage: string;
   /** When the handoff was asked for (defaults to now). */
   at?: number;
+  /** An agent who takes the chat at once if online (the one who closed a reopened chat). */
+  preferredAgentId?: string;
 }
 
 export type HandoffResult =

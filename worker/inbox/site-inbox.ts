@@ -162,7 +162,9 @@ export class SiteInbox extends DurableObject<Env> {
       return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
     }
     await this.rows.apply(id, { type: 'handoff_queued' }, { now, request });
-    const agentId = site.assignment.autoAssign ? this.pickAgent(site) : null;
+    const preferred = request.preferredAgentId;
+    const preferredOnline = preferred && this.views.presence().some((agent) => agent.id === preferred && agent.status === 'online');
+    const agentId = preferredOnline ? preferred : site.assignment.autoAssign ? this.pickAgent(site) : null;
     if (agentId) {
       await this.rows.apply(id, { type: 'assign', agentId, by: 'handoff' }, { now });
       return { outcome: 'assigned', agentId, agentName: this.agents.profile(agentId)?.name ?? 'Agent' };

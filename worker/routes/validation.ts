@@ -14,7 +14,7 @@ export function validationError(result: ValidationResult, c: Context) {
 }
 
 /** zValidator hook for owner forms: 400 with the field the console marks inline (FieldErrorResponse). */
-export function fieldValidationError(kind: 'invalid_article' | 'invalid_settings') {
+export function fieldValidationError(kind: 'invalid_article' | 'invalid_settings' | 'invalid_query') {
   return (result: ValidationResult, c: Context) => {
     if (result.success || !result.error) return;
     return c.json({ error: kind, ...describeIssue(result.error.issues, 'invalid') }, 400);
