@@ -28,8 +28,8 @@ async function openWidget(page: Page) {
 }
 
 async function send(page: Page, text: string) {
-  await page.locator('kefu-widget textarea').fill(text);
-  await page.locator('kefu-widget .send').click();
+  await page.locator('kefu-widget textarea.input').fill(text);
+  await page.locator('kefu-widget').getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 /** The shopper asks for a person; the agent claims the chat from the queue. Returns its id. */
@@ -323,6 +323,7 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       await expect.poll(() => rating.count(), { timeout: 10_000 }).toBe(1);
       await rating.getByRole('button', { name: 'Rate 4 out of 5' }).click();
       await rating.getByRole('button', { name: 'Send rating' }).click();
+      await expect.poll(() => rating.count(), { timeout: 10_000 }).toBe(0);
       await expect.poll(() => agent.getByTestId('shopper-rating').textContent(), { timeout: 10_000 }).toContain('4');
 
       // The shopper writes again within the reopen window: the chat goes back to the agent who closed it.
