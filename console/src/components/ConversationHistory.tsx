@@ -76,7 +76,8 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
               key={current?.conversationId ?? target}
               conversationId={current?.conversationId ?? target}
               labels={current?.labels ?? []}
-              siteLabels={siteLabels}
+              // Agents other than admins cannot read the site's settings: the labels in use on this shopper's conversations help.
+              siteLabels={mergeLabels(siteLabels, ...items.map((item) => item.labels))}
               toast={toast}
             />
           </>
@@ -202,7 +203,7 @@ function LabelEditor({
         </ul>
       )}
       {siteLabels.length === 0 && labels.length === 0 ? (
-        <p class="muted small">This site has no labels yet; admins add them in Setup.</p>
+        <p class="muted small">No labels to choose from. Site admins set the site's labels in Setup.</p>
       ) : (
         <div class="field">
           <label for={`${ids}-add`}>Add a label</label>
