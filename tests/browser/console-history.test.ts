@@ -44,6 +44,17 @@ async function handOffAndClaim(agent: Page, shopper: Page, text: string): Promis
   return id;
 }
 
+/** Closes one of the agent's chats, so the demo agent (shared by the browser suite) keeps room for more. */
+async function closeMyChat(agent: Page, chatId: string) {
+  await agent.locator(`[data-testid="my-chat"][data-conversation-id="${chatId}"]`).click();
+  const conversation = agent.getByTestId('conversation');
+  await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('agent');
+  await expect.poll(() => agent.getByTestId('close-button').isEnabled(), { timeout: 10_000 }).toBe(true);
+  await agent.getByTestId('close-button').click();
+  await agent.getByTestId('close-confirm').click();
+  await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('closed');
+}
+
 /** The seq of the transcript message containing `text`, once it is there. */
 async function seqOf(agent: Page, text: string): Promise<number> {
   const message = agent.getByTestId('transcript').getByTestId('transcript-message').filter({ hasText: text });
@@ -291,6 +302,7 @@ describe('console history UI (history endpoints scripted over a real chat)', () 
       await expect.poll(() => agent.getByTestId('conversation').getAttribute('data-conversation-id'), { timeout: 10_000 }).toBe(older.conversationId);
 
       expect(await agent.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+      await closeMyChat(agent, chatId);
       expect(problems).toEqual([]);
     } finally {
       await close();
@@ -376,11 +388,7 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       // new conversation; its shopper panel lists the old one, one click away.
       await setReopenWindow(agent, 0);
       windowChanged = true;
-      await agent.locator(`[data-testid="my-chat"][data-conversation-id="${chatId}"]`).click();
-      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('agent');
-      await agent.getByTestId('close-button').click();
-      await agent.getByTestId('close-confirm').click();
-      await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 10_000 }).toBe('closed');
+      await closeMyChat(agent, chatId);
       await send(shopper, `I want to talk to a real person about my order ${stamp} again`);
       const entry = agent.getByTestId('queue-entry').filter({ hasText: `order ${stamp}` });
       await expect.poll(() => entry.count(), { timeout: 15_000 }).toBe(1);
@@ -405,6 +413,7 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       await old.click();
       await expect.poll(() => new URL(agent.url()).hash).toBe(`#chat=${chatId}&c=${chatId}`);
       await expect.poll(() => labels.getByTestId('label-chip').allTextContents(), { timeout: 10_000 }).toEqual(['damaged×']);
+      await closeMyChat(agent, chatId);
       expect(problems).toEqual([]);
     } finally {
       if (windowChanged) {
