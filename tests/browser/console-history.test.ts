@@ -225,6 +225,7 @@ describe('console history UI (history endpoints scripted over a real chat)', () 
       expect(new URL(agent.url()).hash).toBe('#conversations');
       await agent.getByTestId('history-load-more').click();
       await expect.poll(() => list.getByTestId('history-row').count(), { timeout: 10_000 }).toBe(4);
+      await expect.poll(() => focusedRowId(agent)).toBe(rows[2]!.conversationId);
       expect(history.requests.some((path) => path.includes(`cursor=2_${encodeURIComponent(rows[1]!.conversationId)}`))).toBe(true);
       expect(await agent.getByTestId('history-load-more').count()).toBe(0);
       // Shopper text in a row is text.
@@ -362,6 +363,14 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       expect(await row.getByTestId('history-row-reason').textContent()).toBe('Came back to a closed chat');
       expect(await row.getByTestId('history-row-labels').textContent()).toContain('damaged');
       expect(await seriousAxeViolations(agent)).toEqual([]);
+
+      // A filter the server refuses (from after to) is named, at its field.
+      await agent.evaluate(() => {
+        window.location.hash = '#conversations?from=2026-12-02&to=2026-12-01';
+      });
+      await expect.poll(() => agent.getByTestId('history-error').textContent(), { timeout: 10_000 }).toContain('from must not be after to');
+      expect(await agent.getByTestId('history-filter-from').getAttribute('aria-invalid')).toBe('true');
+      await agent.getByTestId('history-filter-clear').click();
 
       // Search finds the first message; its hit opens the chat at that message.
       await agent.getByTestId('history-search').fill(`lid ${stamp}`);

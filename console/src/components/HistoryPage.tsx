@@ -326,6 +326,15 @@ function ConversationList({ load, hasFilter, onLoadMore }: { load: ListLoad; has
   const items = load.phase === 'error' ? [] : load.items;
   const roving = useRovingList(items.length);
   const ids = useId();
+  // After "Load more", the focus goes to the first new row (the button may be gone).
+  const focusAfterMore = useRef<number | null>(null);
+  useEffect(() => {
+    const index = focusAfterMore.current;
+    if (index === null || index >= items.length) return;
+    focusAfterMore.current = null;
+    roving.setActive(index);
+    roving.listRef.current?.querySelectorAll<HTMLElement>('[data-row-link]')[index]?.focus();
+  }, [items.length]);
   if (load.phase === 'error') {
     return (
       <p class="form-error" role="alert" data-testid="history-error">
@@ -375,7 +384,16 @@ function ConversationList({ load, hasFilter, onLoadMore }: { load: ListLoad; has
       </ol>
       {load.nextCursor && (
         <p class="row">
-          <button type="button" class="button" data-testid="history-load-more" disabled={load.more === 'loading'} onClick={onLoadMore}>
+          <button
+            type="button"
+            class="button"
+            data-testid="history-load-more"
+            disabled={load.more === 'loading'}
+            onClick={() => {
+              focusAfterMore.current = items.length;
+              onLoadMore();
+            }}
+          >
             {load.more === 'loading' ? 'Loading…' : 'Load more'}
           </button>
         </p>
