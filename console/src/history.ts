@@ -105,15 +105,18 @@ export interface ChatFocus {
   /** the conversation id as history names it (`<uuid>` or `<uuid>#<n>`) */
   conversationId: string;
   seq: number | null;
+  /** with no seq: show the transcript from this time on (where a later conversation of the window starts) */
+  at: number | null;
 }
 
 /**
  * `#chat=<uuid>&c=<id>&seq=<n>`: the link to a conversation from the list, a search hit or the
  * timeline. `c` names which of the chat window's conversations (its first is `<uuid>` itself).
  */
-export function chatHref(conversationId: string, seq: number | null = null): string {
+export function chatHref(conversationId: string, seq: number | null = null, at: number | null = null): string {
   const params = new URLSearchParams({ chat: chatIdOf(conversationId), c: conversationId });
   if (seq !== null) params.set('seq', String(seq));
+  else if (at !== null && Number.isFinite(at)) params.set('at', String(Math.floor(at)));
   return `#${params.toString()}`;
 }
 
@@ -123,8 +126,10 @@ export function focusFromParams(params: URLSearchParams, chatId: string): ChatFo
   const valid = named !== null && HISTORY_ID.test(named) && chatIdOf(named) === chatId;
   const rawSeq = params.get('seq');
   const seq = rawSeq !== null && /^\d{1,9}$/.test(rawSeq) ? Number(rawSeq) : null;
+  const rawAt = params.get('at');
+  const at = seq === null && rawAt !== null && /^\d{1,15}$/.test(rawAt) ? Number(rawAt) : null;
   if (!valid && seq === null) return null;
-  return { conversationId: valid ? named : chatId, seq };
+  return { conversationId: valid ? named : chatId, seq, at };
 }
 
 export interface SnippetPart {

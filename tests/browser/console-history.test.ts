@@ -419,8 +419,12 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       expect(await old.textContent()).toContain('damaged');
       expect(await seriousAxeViolations(agent)).toEqual([]);
       await agent.screenshot({ path: 'test-results/console-history-timeline.png' });
+      // The old conversation is the start of the same chat window: the transcript goes back to it.
+      const transcript = agent.getByTestId('transcript');
+      await expect.poll(() => transcript.evaluate((element) => element.scrollTop), { timeout: 10_000 }).toBeGreaterThan(0);
       await old.click();
-      await expect.poll(() => new URL(agent.url()).hash).toBe(`#chat=${chatId}&c=${chatId}`);
+      await expect.poll(() => new URL(agent.url()).hash).toMatch(new RegExp(`^#chat=${chatId}&c=${chatId}&at=\\d+$`));
+      await expect.poll(() => transcript.evaluate((element) => element.scrollTop), { timeout: 10_000 }).toBeLessThan(20);
       await expect.poll(() => labels.getByTestId('label-chip').allTextContents(), { timeout: 10_000 }).toEqual(['damaged×']);
       await closeMyChat(agent, chatId);
       expect(problems).toEqual([]);

@@ -107,7 +107,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
               <li key={item.conversationId}>
                 <a
                   class="history-row"
-                  href={chatHref(item.conversationId)}
+                  href={chatHref(item.conversationId, null, chatIdOf(item.conversationId) === chatId ? item.startedAt : null)}
                   data-testid="timeline-entry"
                   data-conversation-id={item.conversationId}
                   data-state={item.state}

@@ -38,6 +38,10 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
   const name = shopperName(shopper);
   const assignee = chat.assignedAgentId && chat.assignedAgentId !== me.id ? agents.find((agent) => agent.id === chat.assignedAgentId)?.name : undefined;
 
+  // Opened at one of the window's conversations: its first message (the transcript holds them all).
+  const startAt = focus?.at ?? null;
+  const startSeq = startAt === null ? null : (chat.messages.find((message) => message.at >= startAt)?.seq ?? null);
+
   const latestShopper = chat.messages.findLast((message) => message.author === 'shopper') ?? null;
 
   // Tell the shopper we have read what is on screen, whenever the tab is visible.
@@ -132,7 +136,8 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
             shopperName={name}
             online={online}
             onDiscard={(id) => connection.discard(id)}
-            focusSeq={focus?.seq ?? null}
+            focusSeq={focus?.seq ?? startSeq}
+            highlight={focus?.seq != null}
           />
         )}
 

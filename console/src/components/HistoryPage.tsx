@@ -424,7 +424,8 @@ export function ConversationRow({
   return (
     <a
       class="history-row"
-      href={chatHref(item.conversationId, seq)}
+      // A later conversation of a chat window opens where it starts in the window's transcript.
+      href={chatHref(item.conversationId, seq, item.conversationId.includes('#') ? item.startedAt : null)}
       tabIndex={tabIndex}
       onFocus={onFocus}
       data-row-link=""

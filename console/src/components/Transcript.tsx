@@ -19,6 +19,8 @@ interface TranscriptProps {
   onDiscard: (clientMsgId: string) => void;
   /** a message to scroll to and highlight (a search hit) */
   focusSeq?: number | null;
+  /** whether the focused message is marked as the match (not when it is only where a conversation starts) */
+  highlight?: boolean;
 }
 
 type Item = { kind: 'message'; message: TranscriptMessage } | { kind: 'note'; note: InternalNote } | { kind: 'pending'; item: PendingItem };
@@ -36,7 +38,7 @@ export function timeline(messages: TranscriptMessage[], notes: InternalNote[], p
   return items;
 }
 
-export function Transcript({ messages, notes, pending, shopperReadSeq, shopperName, online, onDiscard, focusSeq = null }: TranscriptProps) {
+export function Transcript({ messages, notes, pending, shopperReadSeq, shopperName, online, onDiscard, focusSeq = null, highlight = true }: TranscriptProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const items = timeline(messages, notes, pending);
@@ -55,7 +57,7 @@ export function Transcript({ messages, notes, pending, shopperReadSeq, shopperNa
     if (!element) return;
     found.current = focusSeq;
     stick.current = false;
-    element.scrollIntoView({ block: 'center' });
+    element.scrollIntoView({ block: highlight ? 'center' : 'start' });
   }, [focusSeq, items.length]);
 
   return (
@@ -82,7 +84,7 @@ export function Transcript({ messages, notes, pending, shopperReadSeq, shopperNa
                   message={item.message}
                   shopperName={shopperName}
                   readSeq={shopperReadSeq}
-                  found={item.message.seq === focusSeq}
+                  found={highlight && item.message.seq === focusSeq}
                 />
               );
             case 'note':
