@@ -165,7 +165,10 @@ async function setReopenWindow(agent: Page, days: number) {
   await agent.getByTestId('setup-button').click();
   const field = agent.getByTestId('setting-reopenWindowDays');
   await expect.poll(() => field.count(), { timeout: 15_000 }).toBe(1);
+  // The labels card lists the site's labels (knowledge-base/sites/demo/site.json).
+  expect(await agent.getByTestId('settings-label').allTextContents()).toContain('damaged×');
   await field.fill(String(days));
+  await agent.getByTestId('settings-labels').screenshot({ path: 'test-results/console-history-settings-labels.png' });
   await agent.getByTestId('settings-save').click();
   await expect.poll(() => agent.getByTestId('settings-dirty').textContent(), { timeout: 15_000 }).toBe('All changes saved');
   // Every isolate's settings cache checks the site version once its entry is TRUST_MS old (worker/catalog/site-cache.ts).

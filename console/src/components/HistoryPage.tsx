@@ -53,7 +53,8 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
   const mainRef = useRef<HTMLElement>(null);
   // What is typed in the search box; the URL (and the search) follow it after a short pause.
   const [typed, setTyped] = useState(q);
-  useEffect(() => setTyped(q), [q]);
+  // The URL wins when it changes (Back, a link), but not over spaces still being typed.
+  useEffect(() => setTyped((current) => (current.trim() === q ? current : q)), [q]);
 
   // Bumped by "Refresh" (or searching the same words again): the list and the search do not update themselves.
   const [nonce, setNonce] = useState(0);

@@ -17,6 +17,7 @@ import { duration, localeName, safeHexColor } from '../format.ts';
 import { changedSections, errorUnder, getIn, type Path, pathKey, SECTION_NAMES, type SettingsErrors, setIn, validateSettings, WEEKDAYS } from '../settings.ts';
 import { setUnsavedWork } from '../unsaved.ts';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
+import '../history.css';
 
 type Locale = 'en' | 'zh';
 const LOCALES: readonly Locale[] = ['en', 'zh'];
@@ -1056,7 +1057,7 @@ function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
       )}
       <div class="field">
         <label for={ctx.id(path)}>New label</label>
-        <div class="row">
+        <div class="row label-new">
           <input
             id={ctx.id(path)}
             ref={inputRef}
