@@ -328,6 +328,8 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       const firstSeq = await seqOf(agent, `lid ${stamp}`);
       await agent.getByTestId('composer').fill(`Sorry about the lid! A new one is on its way.`);
       await agent.getByTestId('composer').press('Enter');
+      await send(shopper, `好的，谢谢。如果还是不行我想退货 ${stamp}`);
+      const zhSeq = await seqOf(agent, `我想退货 ${stamp}`);
       const labels = agent.getByTestId('conversation-labels');
       await expect.poll(() => labels.getByTestId('label-picker').isEnabled(), { timeout: 10_000 }).toBe(true);
       await labels.getByTestId('label-picker').selectOption('damaged');
@@ -353,16 +355,17 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       await agent.getByTestId('history-filter-label').selectOption('damaged');
       await expect.poll(() => new URL(agent.url()).hash).toBe('#conversations?label=damaged&reason=reopened');
       const row = agent.getByTestId('history-list').locator(`[data-testid="history-row"][data-conversation-id="${chatId}"]`);
+      // The history is fed in batches beside the chat: refresh until the row shows the reopened chat.
       await expect
         .poll(
           async () => {
-            if ((await row.count()) === 0) await agent.getByTestId('history-refresh').click();
-            return row.count();
+            const state = (await row.count()) === 1 ? await row.getAttribute('data-state') : null;
+            if (state !== 'agent') await agent.getByTestId('history-refresh').click();
+            return state;
           },
           { timeout: 15_000, interval: 500 },
         )
-        .toBe(1);
-      await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('agent');
+        .toBe('agent');
       expect(await row.getByTestId('history-row-reason').textContent()).toBe('Came back to a closed chat');
       expect(await row.getByTestId('history-row-labels').textContent()).toContain('damaged');
       expect(await seriousAxeViolations(agent)).toEqual([]);
@@ -388,9 +391,26 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
           { timeout: 15_000, interval: 500 },
         )
         .toBe(1);
-      expect((await hit.getByTestId('search-snippet').locator('mark').allTextContents()).join(' ').toLowerCase()).toContain(stamp);
+      // (polled: a repeated search re-renders the results)
+      await expect.poll(async () => (await hit.getByTestId('search-snippet').locator('mark').allTextContents()).join(' ').toLowerCase()).toContain(stamp);
       expect(await seriousAxeViolations(agent)).toEqual([]);
       await agent.screenshot({ path: 'test-results/console-history-search.png' });
+      // Chinese too: the words are found without spaces around them.
+      await agent.getByTestId('history-search').fill(`退货 ${stamp}`);
+      const zhHit = agent.locator(`[data-testid="search-hit"][data-seq="${zhSeq}"]`);
+      await expect
+        .poll(
+          async () => {
+            if ((await zhHit.count()) === 0 && (await agent.getByTestId('search-results').getAttribute('aria-busy')) !== 'true')
+              await agent.getByRole('button', { name: 'Search', exact: true }).click();
+            return zhHit.count();
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(1);
+      await expect.poll(async () => (await zhHit.getByTestId('search-snippet').locator('mark').allTextContents()).join('')).toContain('退');
+      await agent.getByTestId('history-search').fill(`lid ${stamp}`);
+      await expect.poll(() => hit.count(), { timeout: 10_000 }).toBe(1);
       await hit.getByTestId('history-row').click();
       const found = agent.getByTestId('transcript').locator('[data-found="true"]');
       await expect.poll(() => found.getAttribute('data-seq'), { timeout: 10_000 }).toBe(String(firstSeq));
@@ -408,16 +428,17 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       await expect.poll(() => conversation.getAttribute('data-state'), { timeout: 15_000 }).toBe('agent');
       const timeline = agent.getByTestId('shopper-timeline');
       const old = timeline.locator(`[data-testid="timeline-entry"][data-conversation-id="${chatId}"]`);
+      // The history is fed in batches beside the chat: refresh until the old conversation shows as closed.
       await expect
         .poll(
           async () => {
-            if ((await old.count()) === 0) await timeline.getByTestId('timeline-refresh').click();
-            return old.count();
+            const state = (await old.count()) === 1 ? await old.getAttribute('data-state') : null;
+            if (state !== 'closed') await timeline.getByTestId('timeline-refresh').click();
+            return state;
           },
           { timeout: 15_000, interval: 500 },
         )
-        .toBe(1);
-      expect(await old.getAttribute('data-state')).toBe('closed');
+        .toBe('closed');
       expect(await old.getByTestId('timeline-rating').textContent()).toBe('Rated 4 of 5');
       expect(await old.textContent()).toContain('damaged');
       expect(await seriousAxeViolations(agent)).toEqual([]);
