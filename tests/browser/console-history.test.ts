@@ -421,6 +421,18 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       await setReopenWindow(agent, 0);
       windowChanged = true;
       await closeMyChat(agent, chatId);
+      // The history hears of the close in its next 200 ms batch. A message inside that batch starts the next
+      // conversation, and HistoryFeed.flush records the ended one only along with messages of its own, so
+      // the old one would stay "with an agent" in the history: wait for the close to be recorded first.
+      await expect
+        .poll(
+          async () => {
+            const timeline = await api(agent, 'GET', `/v1/agent/conversations/${chatId}/timeline`);
+            return (timeline.body?.items as ConversationListItem[] | undefined)?.find((item) => item.conversationId === chatId)?.state;
+          },
+          { timeout: 10_000, interval: 200 },
+        )
+        .toBe('closed');
       await send(shopper, `I want to talk to a real person about my order ${stamp} again`);
       const entry = agent.getByTestId('queue-entry').filter({ hasText: `order ${stamp}` });
       await expect.poll(() => entry.count(), { timeout: 15_000 }).toBe(1);

@@ -81,10 +81,13 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
   const filterKey = historyQueryString({ filter, q: '' });
   const [list, setList] = useState<ListLoad>({ phase: 'loading', items: [] });
   const listSeq = useRef(0);
+  // A refresh of the same filter keeps the rows on screen until the new ones arrive.
+  const shownListKey = useRef<string | null>(null);
   useEffect(() => {
     if (q) return;
     const mine = ++listSeq.current;
-    setList({ phase: 'loading', items: [] });
+    if (shownListKey.current !== filterKey) setList({ phase: 'loading', items: [] });
+    shownListKey.current = filterKey;
     fetchConversations(filter, null, PAGE_SIZE).then(
       (page) => mine === listSeq.current && setList({ phase: 'ready', items: page.items, nextCursor: page.nextCursor, more: 'idle' }),
       (error: unknown) => mine === listSeq.current && setList(listError(error)),
@@ -114,10 +117,15 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
 
   const [search, setSearch] = useState<SearchLoad>({ phase: 'loading' });
   const searchSeq = useRef(0);
+  const shownSearch = useRef<string | null>(null);
   useEffect(() => {
-    if (!q) return;
+    if (!q) {
+      shownSearch.current = null;
+      return;
+    }
     const mine = ++searchSeq.current;
-    setSearch({ phase: 'loading' });
+    if (shownSearch.current !== q) setSearch({ phase: 'loading' });
+    shownSearch.current = q;
     searchConversations(q).then(
       (result) => mine === searchSeq.current && setSearch({ phase: 'ready', hits: result.hits }),
       (error: unknown) => mine === searchSeq.current && setSearch({ phase: 'error', message: featureError(error, 'Search') }),
