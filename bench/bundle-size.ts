@@ -3,14 +3,16 @@
  * budget. The budget lives here and nowhere else: tests/unit/bundle-size.test.ts checks it and
  * `npm run bench:size` prints it. Knowledge lives in storage (worker/catalog), so the bundle no
  * longer grows with shops: 273 KiB measured once it stopped carrying the example sites (509 KiB
- * before); the budget is that plus 10 %.
+ * before). Code grows with features: the history and search, reports and data rights brought it
+ * to 309 KiB; the budget is that plus 10 %. A jump far past it means something is bundled that
+ * should live in storage.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const BUNDLE_BUDGET_KIB = 301;
+export const BUNDLE_BUDGET_KIB = 340;
 
 export interface BundleSize {
   uploadKiB: number;

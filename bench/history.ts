@@ -77,6 +77,7 @@ for (let first = 0; first < CONVERSATIONS; first += BATCH) {
     const count = Math.round((i + 1) * perConversation) - Math.round(i * perConversation);
     const at = start + i * 60_000;
     records.push({
+      siteId: 'bench',
       conversation: {
         id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
         state: pick(['bot', 'closed', 'agent', 'queued', 'offline'] as const),

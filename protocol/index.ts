@@ -3,6 +3,7 @@
 export * from './agent.ts';
 export * from './client.ts';
 export * from './conversation-sync.ts';
+export * from './data-rights.ts';
 export * from './history.ts';
 export * from './limits.ts';
 export * from './parse.ts';

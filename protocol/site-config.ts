@@ -123,6 +123,23 @@ export const SiteConfigSchema = z
      * one in the shopper's timeline). 0: a closed chat is never reopened.
      */
     reopenWindowDays: z.number().int().min(0).max(90).default(7),
+    /** Conversations (transcripts, tickets, the history's copy) with no activity for this many days are erased. 0: kept. */
+    retentionDays: z.number().int().min(0).max(3650).default(0),
+    /** The service levels the shop promises, measured on the Reports page. */
+    serviceLevels: z
+      .strictObject({
+        /** A handoff counts as taken in time when a person takes it within this many seconds. */
+        takenWithinSeconds: z.number().int().min(1).max(600).default(10),
+        /** The share of handoffs that should be taken in time (the target line on the chart). */
+        takenShareTarget: z.number().min(0).max(1).default(0.9),
+        /** Complaints should be closed within this many hours. */
+        complaintCloseHours: z.number().int().min(1).max(720).default(48),
+        /** Offline tickets should be answered within this many hours (what promisedReplyTime says in words). */
+        ticketReplyHours: z.number().int().min(1).max(720).default(24),
+        /** Shift handover notes are kept this many days. */
+        handoverRetentionDays: z.number().int().min(1).max(3650).default(90),
+      })
+      .default({ takenWithinSeconds: 10, takenShareTarget: 0.9, complaintCloseHours: 48, ticketReplyHours: 24, handoverRetentionDays: 90 }),
     /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
     theme: z
       .strictObject({

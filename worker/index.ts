@@ -9,7 +9,9 @@ import type { Env } from './env.ts';
 import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { dataRightsRoutes } from './routes/data-rights.ts';
 import { historyRoutes } from './routes/history.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 
@@ -38,7 +40,9 @@ app.use('/v1/*', async (c, next) => {
 
 app.route('/', visitorRoutes);
 app.route('/', historyRoutes);
+app.route('/', dataRightsRoutes);
 app.route('/', agentRoutes);
+app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
 

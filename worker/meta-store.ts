@@ -21,6 +21,11 @@ export class MetaStore {
     else this.sql.exec(`INSERT INTO ${this.table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value);
   }
 
+  /** Erasure: every key goes. */
+  clear(): void {
+    this.sql.exec(`DELETE FROM ${this.table}`);
+  }
+
   getJson<T>(key: string): T | null {
     const raw = this.get(key);
     return raw === null ? null : (JSON.parse(raw) as T);

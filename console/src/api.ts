@@ -14,6 +14,7 @@ import type {
   SiteSettingsResponse,
 } from '../../protocol/site-admin.ts';
 import type { SiteConfig } from '../../protocol/site-config.ts';
+import { type MessageKey, t } from './i18n.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -48,12 +49,12 @@ export class ApiError extends Error {
 }
 
 /** Words an agent can act on, for the codes the console knows; otherwise the server's message. */
-const FRIENDLY: Record<string, string> = {
-  invalid_credentials: 'That e-mail and password do not match an agent of this site.',
-  unauthorized: 'Your session has ended. Please sign in again.',
-  forbidden: 'You are not allowed to do that.',
-  rate_limited: 'Too many attempts. Wait a moment and try again.',
-  internal: 'Something went wrong on our side. Try again in a moment.',
+const FRIENDLY: Record<string, MessageKey> = {
+  invalid_credentials: 'api.invalid_credentials',
+  unauthorized: 'workspace.sessionEnded',
+  forbidden: 'inboxError.forbidden',
+  rate_limited: 'api.rate_limited',
+  internal: 'api.internal',
 };
 
 /** A 404 or 405 without a message of its own: the Worker has no such route (an older server). */
@@ -79,7 +80,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+    throw new ApiError(0, 'network', t('api.network'));
   }
   if (response.status === 204) return null;
   let data: unknown = null;
@@ -97,7 +98,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
         : response.status === 404 || response.status === 405
           ? MISSING_ENDPOINT
           : `The server answered ${response.status}.`;
-    throw new ApiError(response.status, code, FRIENDLY[code] ?? serverMessage, data);
+    throw new ApiError(response.status, code, FRIENDLY[code] ? t(FRIENDLY[code]!) : serverMessage, data);
   }
   return data as T;
 }

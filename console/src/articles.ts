@@ -11,6 +11,7 @@ import {
   articleDraftSchema,
   articleIdSchema,
 } from '../../protocol/site-admin.ts';
+import { type MessageKey, t } from './i18n.ts';
 
 export type ArticleLocale = 'en' | 'zh';
 export const ARTICLE_LOCALES: readonly ArticleLocale[] = ['en', 'zh'];
@@ -126,11 +127,12 @@ export function groupArticles(articles: readonly ArticleSummary[]): ArticleRow[]
   return [...rows.values()].sort((a, b) => title(a).localeCompare(title(b)) || a.id.localeCompare(b.id));
 }
 
-const STATUS_LABELS: Record<ArticleStatus, string> = { draft: 'Draft', published: 'Published', unpublished: 'Unpublished' };
+const STATUS_LABELS: Record<ArticleStatus, MessageKey> = { draft: 'status.draft', published: 'status.published', unpublished: 'status.unpublished' };
 
 export function statusLabel(article: Pick<ArticleSummary, 'status' | 'hasUnpublishedChanges'>): string {
-  const label = STATUS_LABELS[article.status] ?? article.status;
-  return article.status === 'published' && article.hasUnpublishedChanges ? `${label}, with unpublished changes` : label;
+  const key = STATUS_LABELS[article.status];
+  const label = key ? t(key) : article.status;
+  return article.status === 'published' && article.hasUnpublishedChanges ? t('status.withChanges', { label }) : label;
 }
 
 export const BODY_LIMIT = ARTICLE_LIMITS.bodyChars;

@@ -7,6 +7,7 @@ import type { AgentConversationInbound, AgentConversationOutbound, InternalNote,
 import { newClientMsgId } from '../../protocol/client.ts';
 import { ConversationSync } from '../../protocol/conversation-sync.ts';
 import type { ConversationState, TranscriptMessage } from '../../protocol/visitor.ts';
+import { type MessageKey, t } from './i18n.ts';
 import { type LinkStatus, ReconnectingSocket } from './socket.ts';
 
 export interface PendingItem {
@@ -46,14 +47,14 @@ export interface ConversationOptions {
 /** A shopper who stops typing without sending must not look busy for ever. */
 const TYPING_TIMEOUT_MS = 8_000;
 
-const ERROR_TEXT: Record<string, string> = {
-  not_assigned: 'This chat is not assigned to you any more.',
-  forbidden: 'You cannot open this chat.',
-  not_found: 'This chat no longer exists.',
-  unknown_agent: 'That agent is not part of this site.',
-  at_capacity: 'That agent already has as many chats as they can take.',
-  not_now: 'That is not possible in the chat’s current state.',
-  rate_limited: 'Slow down a little: too many messages at once.',
+const ERROR_TEXT: Record<string, MessageKey> = {
+  not_assigned: 'chatError.not_assigned',
+  forbidden: 'chatError.forbidden',
+  not_found: 'chatError.not_found',
+  unknown_agent: 'inboxError.unknown_agent',
+  at_capacity: 'chatError.at_capacity',
+  not_now: 'chatError.not_now',
+  rate_limited: 'chatError.rate_limited',
 };
 
 export class ConversationConnection {
@@ -238,7 +239,8 @@ export class ConversationConnection {
         return;
       case 'error': {
         const item = frame.clientMsgId ? this.sync.find(frame.clientMsgId) : undefined;
-        const text = ERROR_TEXT[frame.code] ?? frame.message;
+        const key = ERROR_TEXT[frame.code];
+        const text = key ? t(key) : frame.message;
         if (item && frame.code !== 'rate_limited' && frame.code !== 'internal') {
           this.sync.fail(item.clientMsgId, text);
           this.publishOutbox();

@@ -1,20 +1,13 @@
 /** Small pure helpers for labels, times and URLs. Everything returns plain strings: the UI renders them as text. */
 import type { HandoffReason, QueuePriority, ShopperContext } from '../../protocol/agent.ts';
 import type { ConversationState } from '../../protocol/visitor.ts';
+import { currentLocale, t } from './i18n.ts';
 
-const REASON_LABELS: Record<HandoffReason, string> = {
-  angry: 'Shopper seems upset',
-  requested_human: 'Asked for a person',
-  complaint: 'Complaint',
-  low_confidence: 'Bot was unsure',
-  not_helpful_twice: 'Answers did not help twice',
-  out_of_scope: 'Outside what the bot knows',
-  reopened: 'Came back to a closed chat',
-};
+const REASONS: readonly HandoffReason[] = ['angry', 'requested_human', 'complaint', 'low_confidence', 'not_helpful_twice', 'out_of_scope', 'reopened'];
 
 /** A handoff reason code as words; unknown free text is shown as it is. */
 export function reasonLabel(reason: string): string {
-  return (REASON_LABELS as Record<string, string>)[reason] ?? reason;
+  return (REASONS as readonly string[]).includes(reason) ? t(`reason.${reason as HandoffReason}`) : reason;
 }
 
 export interface Badge {
@@ -22,32 +15,22 @@ export interface Badge {
   tone: 'danger' | 'vip' | 'request' | 'neutral';
 }
 
-const PRIORITY_BADGES: Record<QueuePriority, Badge> = {
-  0: { label: 'Angry', tone: 'danger' },
-  1: { label: 'VIP', tone: 'vip' },
-  2: { label: 'Asked for a person', tone: 'request' },
-  3: { label: 'Bot unsure', tone: 'neutral' },
-};
+const PRIORITY_TONES: Record<QueuePriority, Badge['tone']> = { 0: 'danger', 1: 'vip', 2: 'request', 3: 'neutral' };
 
 export function priorityBadge(priority: QueuePriority): Badge {
-  return PRIORITY_BADGES[priority] ?? PRIORITY_BADGES[3];
+  const known = priority in PRIORITY_TONES ? priority : 3;
+  return { label: t(`priority.${known}`), tone: PRIORITY_TONES[known] };
 }
 
-const STATE_LABELS: Record<ConversationState, string> = {
-  bot: 'With the bot',
-  queued: 'Waiting in queue',
-  agent: 'With an agent',
-  closed: 'Closed',
-  offline: 'Offline ticket',
-};
+const STATES: readonly ConversationState[] = ['bot', 'queued', 'agent', 'closed', 'offline'];
 
 export function stateLabel(state: ConversationState): string {
-  return STATE_LABELS[state] ?? state;
+  return STATES.includes(state) ? t(`state.${state}`) : state;
 }
 
 export function shopperName(shopper: Pick<ShopperContext, 'name'> | null | undefined): string {
   const name = shopper?.name?.trim();
-  return name ? name : 'Visitor';
+  return name ? name : t('format.visitor');
 }
 
 /** "0:07", "4:32", "1:02:09": a wait that reads at a glance. */
@@ -63,19 +46,19 @@ export function elapsed(sinceMs: number, nowMs: number): string {
 /** Spoken form of a wait, for screen readers. */
 export function elapsedWords(sinceMs: number, nowMs: number): string {
   const total = Math.max(0, Math.floor((nowMs - sinceMs) / 1000));
-  if (total < 60) return `${total} seconds`;
+  if (total < 60) return t('format.seconds', { n: total });
   const minutes = Math.floor(total / 60);
-  if (minutes < 60) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  if (minutes < 60) return minutes === 1 ? t('format.oneMinute') : t('format.minutes', { n: minutes });
   const hours = Math.floor(minutes / 60);
-  return `${hours} h ${minutes % 60} min`;
+  return t('format.hoursMinutes', { h: hours, m: minutes % 60 });
 }
 
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return new Date(at).toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit' });
 }
 
 export function dateTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(at).toLocaleString(currentLocale(), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 export function isoTime(at: number): string {
@@ -110,14 +93,14 @@ export function oneLine(text: string, max = 140): string {
 export function duration(totalSeconds: number | undefined): string {
   if (totalSeconds === undefined || !Number.isFinite(totalSeconds) || totalSeconds < 0) return '—';
   const total = Math.round(totalSeconds);
-  if (total < 60) return `${total} s`;
+  if (total < 60) return t('format.s', { n: total });
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const parts: string[] = [];
-  if (hours > 0) parts.push(`${hours} h`);
-  if (minutes > 0) parts.push(`${minutes} min`);
-  if (seconds > 0) parts.push(`${seconds} s`);
+  if (hours > 0) parts.push(t('format.h', { n: hours }));
+  if (minutes > 0) parts.push(t('format.min', { n: minutes }));
+  if (seconds > 0) parts.push(t('format.s', { n: seconds }));
   return parts.join(' ');
 }
 
@@ -125,33 +108,26 @@ export function duration(totalSeconds: number | undefined): string {
 export function relativeTime(at: number, nowMs: number): string {
   if (!Number.isFinite(at) || at <= 0) return '—';
   const seconds = Math.max(0, Math.floor((nowMs - at) / 1000));
-  if (seconds < 60) return 'just now';
+  if (seconds < 60) return t('format.justNow');
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 60) return t('format.minAgo', { n: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
+  if (hours < 24) return t('format.hoursAgo', { n: hours });
   const days = Math.floor(hours / 24);
-  if (days === 1) return 'yesterday';
-  if (days < 30) return `${days} days ago`;
-  return new Date(at).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (days === 1) return t('format.yesterday');
+  if (days < 30) return t('format.daysAgo', { n: days });
+  return new Date(at).toLocaleDateString(currentLocale(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
-
-const LOCALE_NAMES: Record<string, string> = { en: 'English', zh: 'Simplified Chinese' };
 
 /** A locale code as a language name; unknown codes are shown as they are. */
 export function localeName(locale: string): string {
-  return LOCALE_NAMES[locale] ?? locale;
+  return locale === 'en' ? t('format.english') : locale === 'zh' ? t('format.chinese') : locale;
 }
 
-const GAP_REASONS: Record<string, string> = {
-  low_confidence: 'Bot unsure',
-  not_helpful: 'Marked not helpful',
-  out_of_scope: 'No article matched',
-  suggestions_ignored: 'Suggestions not clicked',
-};
+const GAP_REASONS = ['low_confidence', 'not_helpful', 'out_of_scope', 'suggestions_ignored'] as const;
 
 export function gapReasonLabel(reason: string): string {
-  return GAP_REASONS[reason] ?? reason;
+  return (GAP_REASONS as readonly string[]).includes(reason) ? t(`gapReason.${reason as (typeof GAP_REASONS)[number]}`) : reason;
 }
 
 /** A CSS hex colour, or null: only this ever reaches a style attribute. */

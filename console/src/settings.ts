@@ -91,6 +91,7 @@ export const SECTION_NAMES: Record<string, string> = {
   theme: 'Theme',
   synonyms: "Your shop's words",
   outsideHoursWithAgentOnline: 'Outside hours with an agent online',
+  serviceLevels: 'Service levels',
   labels: 'Conversation labels',
   reopenWindowDays: 'Reopen window',
 };

@@ -7,6 +7,7 @@ import type { ArticleCard, HandoffReason } from '../../protocol/index.ts';
 import { type Decision, decide, getArticle, onFeedback, smalltalkReply } from '../bot/index.ts';
 import { catalogOf } from '../catalog/site-cache.ts';
 import type { Env } from '../env.ts';
+import type { ChatEvent } from '../inbox/service-desk.ts';
 import { type PhraseLocale, phrase } from '../phrases.ts';
 import { knowledgeFor } from '../sites.ts';
 import type { ChatRecord } from './chat-record.ts';
@@ -27,7 +28,14 @@ export interface BotTurnHost {
 export class BotTurn {
   constructor(private readonly host: BotTurnHost) {}
 
+  /** The shopper's message, answered; reported to the site's figures after the answer, so the report adds no delay before it. */
   async reply(text: string): Promise<void> {
+    const at = Date.now();
+    await this.answerMessage(text);
+    await this.report({ kind: 'message', at });
+  }
+
+  private async answerMessage(text: string): Promise<void> {
     await this.settleSuggestions();
     const kb = await knowledgeFor(this.host.env, this.host.record.siteId());
     if (!kb) return;
@@ -37,14 +45,21 @@ export class BotTurn {
   }
 
   /** After a chosen chip was stored as the shopper's message. */
-  answerChosen(article: ArticleCard): void {
+  async answerChosen(article: ArticleCard): Promise<void> {
     this.rememberChosenSuggestion(article.id);
     this.host.record.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query: article.title });
     this.sendAnswer(article, 1, 'chosen by the shopper from suggestions');
+    await this.report({ kind: 'chip', at: Date.now() });
   }
 
   /** "Helpful" teaches, "not helpful" is a gap and gets the next best answer, or a person. */
   async feedback(answer: ArticleCard, helpful: boolean): Promise<void> {
+    const at = Date.now();
+    await this.followFeedback(answer, helpful);
+    await this.report({ kind: 'feedback', helpful, at });
+  }
+
+  private async followFeedback(answer: ArticleCard, helpful: boolean): Promise<void> {
     const { record } = this.host;
     const history = record.history();
     record.pushHistory({ kind: 'feedback', helpful, articleId: answer.id });
@@ -70,6 +85,7 @@ export class BotTurn {
         if (!article) return this.host.handOff('low_confidence', query);
         record.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query });
         this.sendAnswer(article, decision.confidence, decision.reason);
+        await this.report({ kind: 'answer', at: Date.now() });
         return;
       }
       case 'suggest': {
@@ -127,6 +143,12 @@ export class BotTurn {
     await this.proposeChosenPhrasing();
     const last = this.host.record.history().at(-1);
     if (last?.kind === 'bot' && last.action === 'suggest' && last.query) await this.recordGap(last.query, 'suggestions_ignored');
+  }
+
+  /** What the bot did, for the site's reports (worker/inbox/reports-store.ts). */
+  private async report(event: ChatEvent): Promise<void> {
+    const { env, record } = this.host;
+    await env.SITE_INBOX.get(env.SITE_INBOX.idFromName(record.siteId())).recordChatEvent(record.conversationId(), event);
   }
 
   private async recordGap(question: string, reason: string): Promise<void> {

@@ -25,6 +25,19 @@ export class ChatRecord {
     this.meta = new MetaStore(sql);
   }
 
+  /**
+   * Erasure: everything about the chat goes. What stays says only that it belonged to its site
+   * and that no token minted before may open it again.
+   */
+  erase(): void {
+    const siteId = this.siteId();
+    const conversationId = this.conversationId();
+    const tokenVersion = this.tokenVersion();
+    this.meta.clear();
+    this.bind(siteId, conversationId);
+    this.meta.set('tokenVersion', String(tokenVersion + 1));
+  }
+
   /** The site this chat belongs to, once a shopper opened it (null: nobody ever did). */
   knownSite(): string | null {
     return this.meta.get('siteId');

@@ -23,6 +23,7 @@ import {
   type AgentConversationInbound,
   agentConversationInboundSchema,
   CloseCode,
+  type ExportedConversation,
   parseFrame,
   type VisitorHello,
   type VisitorInbound,
@@ -181,6 +182,34 @@ export class Conversation extends DurableObject<Env> {
     await this.lifecycle.apply({ type: 'agent_assigned', ...agent });
   }
 
+  /** The site the chat belongs to (null: no shopper ever opened it). */
+  async siteOf(): Promise<string | null> {
+    return this.record.knownSite();
+  }
+
+  /** The shopper's data as the chat holds it (data-rights export). */
+  async exportData(): Promise<Omit<ExportedConversation, 'tickets' | 'attachments'>> {
+    return {
+      conversationId: this.record.conversationId(),
+      state: this.record.state(),
+      shopper: this.record.shopper(),
+      rating: this.record.rating(),
+      transcript: this.store.after(0),
+      notes: this.store.notes(),
+    };
+  }
+
+  /** Erasure: the transcript, notes and everything known about the shopper go; every socket closes. */
+  async erase(): Promise<{ messages: number }> {
+    this.sockets.closeVisitors(CloseCode.shutdown, 'Chat ended');
+    this.sockets.closeAgents(() => true, CloseCode.shutdown, 'Chat erased');
+    this.history.clear();
+    const messages = this.store.clear();
+    this.record.erase();
+    await this.ctx.storage.deleteAlarm();
+    return { messages };
+  }
+
   /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
   async injectFault(method: 'assignAgent', times: number, retryable: boolean): Promise<void> {
     this.faults.arm(method, times, retryable);
@@ -236,7 +265,7 @@ export class Conversation extends DurableObject<Env> {
         const message = this.store.insert({ author: 'shopper', text: article.title, clientMsgId: frame.clientMsgId });
         this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.sockets.broadcastMessage(message, ws);
-        if (this.record.state() === 'bot') this.bot.answerChosen(article);
+        if (this.record.state() === 'bot') await this.bot.answerChosen(article);
         return;
       }
       case 'feedback': {

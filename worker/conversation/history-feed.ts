@@ -51,6 +51,13 @@ export class HistoryFeed {
     }, delay);
   }
 
+  /** Erasure: nothing pending is sent. */
+  clear(): void {
+    this.messages = [];
+    this.notes = [];
+    this.previous = null;
+  }
+
   /** The chat starts a new history conversation from `fromSeq` (record.startHistorySegment). */
   startNext(start: () => void): void {
     this.previous = this.summary();
@@ -68,8 +75,8 @@ export class HistoryFeed {
     try {
       // Messages from before the current history conversation began belong to the one before it.
       const earlier = messages.filter((message) => message.seq < fromSeq);
-      if (earlier.length && this.previous) await history.record({ conversation: this.previous, messages: earlier, notes: [] });
-      await history.record({ conversation: current, messages: messages.filter((message) => message.seq >= fromSeq), notes });
+      if (earlier.length && this.previous) await history.record({ siteId: this.record.siteId(), conversation: this.previous, messages: earlier, notes: [] });
+      await history.record({ siteId: this.record.siteId(), conversation: current, messages: messages.filter((message) => message.seq >= fromSeq), notes });
       this.failures = 0;
     } catch (error) {
       console.warn('conversation: history not updated; will retry', error);

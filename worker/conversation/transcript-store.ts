@@ -117,6 +117,14 @@ export class TranscriptStore {
     return { note: stored, duplicate: false };
   }
 
+  /** Erasure: every message and note goes. */
+  clear(): number {
+    const count = this.lastSeq();
+    this.sql.exec('DELETE FROM messages');
+    this.sql.exec('DELETE FROM notes');
+    return count;
+  }
+
   notes(): InternalNote[] {
     return this.sql.exec<NoteRow>('SELECT * FROM notes ORDER BY id').toArray().map(rowToNote);
   }

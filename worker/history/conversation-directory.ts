@@ -31,6 +31,9 @@ interface ConversationRow extends Record<string, SqlStorageValue> {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `<id>#<n>` → `<id>`: the chat (Conversation object) a history conversation belongs to. */
+export const baseId = (id: string) => id.split('#')[0]!;
 /** How much of the last message the list shows. */
 const LAST_MESSAGE_CHARS = 200;
 
@@ -158,6 +161,30 @@ export class ConversationDirectory {
       )
       .toArray()
       .map(toItem);
+  }
+
+  /** The chats (base ids, without `#n`) a shopper had: by the shop's user id, or by e-mail. */
+  findChats(subject: { userId?: string; email?: string }): string[] {
+    const rows = subject.userId
+      ? this.sql.exec<{ id: string }>('SELECT id FROM conversations WHERE user_id = ?', subject.userId).toArray()
+      : subject.email
+        ? this.sql.exec<{ id: string }>('SELECT id FROM conversations WHERE lower(shopper_email) = ?', subject.email.toLowerCase()).toArray()
+        : [];
+    return [...new Set(rows.map((row) => baseId(row.id)))];
+  }
+
+  /** Chats (base ids) whose last activity, in every conversation they started, is before `cutoff`. */
+  idleSince(cutoff: number): string[] {
+    const rows = this.sql.exec<{ id: string; last: number }>('SELECT id, updated_at AS last FROM conversations').toArray();
+    const latest = new Map<string, number>();
+    for (const row of rows) latest.set(baseId(row.id), Math.max(latest.get(baseId(row.id)) ?? 0, row.last));
+    return [...latest].filter(([, last]) => last < cutoff).map(([id]) => id);
+  }
+
+  /** Erasure: the chat's rows (every `#n` too) and labels go. */
+  erase(chatId: string): void {
+    this.sql.exec("DELETE FROM conversation_labels WHERE conversation_id = ? OR conversation_id LIKE ? || '#%'", chatId, chatId);
+    this.sql.exec("DELETE FROM conversations WHERE id = ? OR id LIKE ? || '#%'", chatId, chatId);
   }
 
   items(ids: readonly string[]): Map<string, ConversationListItem> {

@@ -33,6 +33,7 @@ export interface HistoryNote {
 }
 
 export interface HistoryRecord {
+  siteId: string;
   conversation: HistoryConversation;
   /** messages not sent before, in seq order */
   messages: HistoryMessage[];

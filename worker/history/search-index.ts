@@ -61,6 +61,11 @@ export class SearchIndex {
     });
   }
 
+  /** Erasure: every document of the chat (and of its later conversations `#n`). */
+  erase(chatId: string): void {
+    this.sql.exec("DELETE FROM search_docs WHERE conversation_id = ? OR conversation_id LIKE ? || '#%'", chatId, chatId);
+  }
+
   private add(conversationId: string, seq: number | null, kind: string, at: number, text: string): number {
     return this.sql
       .exec<{ id: number }>(

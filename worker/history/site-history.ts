@@ -6,25 +6,38 @@
  * indexing every message never slows the live queue.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { ConversationFilter, ConversationListResponse, SearchResponse, TimelineResponse } from '../../protocol/index.ts';
+import type { AuditEntry, ConversationFilter, ConversationListResponse, DataSubject, SearchResponse, TimelineResponse } from '../../protocol/index.ts';
+import { eraseChats } from '../data-rights.ts';
 import type { Env } from '../env.ts';
+import { MetaStore } from '../meta-store.ts';
+import { findSite } from '../sites.ts';
+import { AuditLog } from './audit-log.ts';
 import { ConversationDirectory } from './conversation-directory.ts';
 import type { HistoryRecord } from './history-types.ts';
 import { SearchIndex } from './search-index.ts';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export class SiteHistory extends DurableObject<Env> {
+  private retentionScheduled = false;
   private readonly directory: ConversationDirectory;
   private readonly index: SearchIndex;
+  private readonly auditLog: AuditLog;
+  private readonly meta: MetaStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.directory = new ConversationDirectory(ctx.storage.sql);
     this.index = new SearchIndex(ctx.storage.sql);
+    this.auditLog = new AuditLog(ctx.storage.sql);
+    this.meta = new MetaStore(ctx.storage.sql, 'history_meta');
   }
 
   /** A Conversation's news: its current summary, and messages and notes not reported before. */
   async record(record: HistoryRecord): Promise<void> {
     const { conversation } = record;
+    if (!this.meta.get('siteId')) this.meta.set('siteId', record.siteId);
+    await this.scheduleRetention();
     const before = this.directory.get(conversation.id);
     // A retried batch (its answer was lost) carries messages already indexed: only newer ones count.
     const messages = record.messages.filter((message) => message.seq > (before?.indexed_seq ?? 0));
@@ -52,6 +65,51 @@ export class SiteHistory extends DurableObject<Env> {
 
   async timeline(conversationId: string): Promise<TimelineResponse | null> {
     return this.directory.get(conversationId) ? { items: this.directory.timeline(conversationId) } : null;
+  }
+
+  /** Data rights: the chats (Conversation ids) a shopper had on this site, by user id or e-mail. */
+  async findConversations(subject: DataSubject): Promise<string[]> {
+    return this.directory.findChats(subject);
+  }
+
+  /** Erasure: the chats' list entries, labels and search documents go. */
+  async eraseConversations(chatIds: string[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const id of chatIds) {
+        this.directory.erase(id);
+        this.index.erase(id);
+      }
+    });
+  }
+
+  async audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+    this.auditLog.append(entry, Date.now());
+  }
+
+  async auditEntries(): Promise<AuditEntry[]> {
+    return this.auditLog.entries();
+  }
+
+  /** Retention: chats idle longer than the site's retentionDays are erased, once a day. */
+  async alarm(): Promise<void> {
+    const siteId = this.meta.get('siteId');
+    const site = siteId ? await findSite(this.env, siteId) : null;
+    if (!siteId || !site?.retentionDays) return;
+    const ids = this.directory.idleSince(Date.now() - site.retentionDays * DAY_MS);
+    if (ids.length > 0) {
+      // A failure throws: the runtime retries the alarm, and erasure is idempotent.
+      const result = await eraseChats(this.env, siteId, ids);
+      await this.eraseConversations(ids);
+      this.auditLog.append({ actor: 'retention', action: 'retention', subjectKind: 'age', ...result }, Date.now());
+    }
+    await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+  }
+
+  /** The daily retention pass runs while the site keeps anything for a limited time. */
+  private async scheduleRetention(): Promise<void> {
+    if (this.retentionScheduled) return;
+    this.retentionScheduled = true;
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
   }
 
   /** False when the conversation is not in this site's history. */

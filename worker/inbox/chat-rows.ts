@@ -190,6 +190,13 @@ export class ChatRows {
       .map((row) => row.wait);
   }
 
+  /** Erasure: the rows keep their anonymous figures (times, reason, outcome, score); the shopper and their words go. */
+  anonymize(conversationIds: readonly string[]): void {
+    for (const id of conversationIds) {
+      this.sql.exec(`UPDATE chats SET shopper = '{"vip":false,"locale":"en","visits":0}', last_message = '', comment = NULL WHERE conversation_id = ?`, id);
+    }
+  }
+
   /** Per-chat service figures for reports: waits, first human reply, reason, outcome, rating. */
   statistics(): Record<string, SqlStorageValue>[] {
     return this.sql

@@ -12,6 +12,7 @@
  * Every state change that matters runs synchronously on SQLite between awaits, so two agents
  * claiming the same chat can never both win: the second finds the row no longer queued.
  */
+
 import { DurableObject } from 'cloudflare:workers';
 import {
   type AgentCreate,
@@ -19,9 +20,11 @@ import {
   CloseCode,
   type InboxInbound,
   inboxInboundSchema,
+  type OfflineTicket,
   parseFrame,
   type ShopperContext,
 } from '../../protocol/index.ts';
+import type { FollowUp, HandoverListResponse, ReportResponse, ReportTable } from '../../protocol/reports.ts';
 import { isWithinBusinessHours } from '../business-hours.ts';
 import type { Env } from '../env.ts';
 import { FaultInjector } from '../fault-injection.ts';
@@ -39,6 +42,7 @@ import { KnowledgeGaps } from './knowledge-gaps.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { HandoffRequest, HandoffResult, LoginResult, ReleaseOutcome, TransferResult } from './rpc-types.ts';
 import { INBOX_HEADERS } from './rpc-types.ts';
+import { type ChatEvent, type ReportRequest, ServiceDesk } from './service-desk.ts';
 import { AgentSocketRegistry, type RevocationCloseCode } from './session-revocation.ts';
 import { Tickets } from './tickets.ts';
 
@@ -63,6 +67,7 @@ export class SiteInbox extends DurableObject<Env> {
   private readonly rows: ChatRowLifecycle;
   private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.views.sendChatDelta(conversationId));
   private readonly faults: FaultInjector;
+  private readonly desk: ServiceDesk;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -76,6 +81,7 @@ export class SiteInbox extends DurableObject<Env> {
     this.agentSockets = new AgentSocketRegistry(sql);
     this.loginThrottle = new LoginThrottle(sql);
     this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
+    this.desk = new ServiceDesk(sql);
     const tables = { agents: this.agents, chats: this.chats, tickets: this.tickets, consoles: this.consoles };
     this.views = new InboxViews({ ...tables, site: () => this.currentSite });
     this.rows = new ChatRowLifecycle({
@@ -109,6 +115,7 @@ export class SiteInbox extends DurableObject<Env> {
     const agent = await this.agents.verify(email, password);
     if (!agent) return { outcome: 'invalid' };
     this.loginThrottle.succeeded(email);
+    this.desk.handover.sessionStarted(agent.id, Date.now());
     return { outcome: 'ok', agent, sessionVersion: this.agents.sessionVersion(agent.id) };
   }
 
@@ -159,14 +166,17 @@ export class SiteInbox extends DurableObject<Env> {
     });
     if (route === 'offline') {
       await this.rows.apply(id, { type: 'handoff_offline' }, { now, request });
+      this.desk.handedOff(request, 'offline', now);
       return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
     }
     await this.rows.apply(id, { type: 'handoff_queued' }, { now, request });
+    this.desk.handedOff(request, 'queued', now);
     const preferred = request.preferredAgentId;
     const preferredOnline = preferred && this.views.presence().some((agent) => agent.id === preferred && agent.status === 'online');
     const agentId = preferredOnline ? preferred : site.assignment.autoAssign ? this.pickAgent(site) : null;
     if (agentId) {
       await this.rows.apply(id, { type: 'assign', agentId, by: 'handoff' }, { now });
+      this.desk.reports.taken(id, agentId, now);
       return { outcome: 'assigned', agentId, agentName: this.agents.profile(agentId)?.name ?? 'Agent' };
     }
     await this.notifyQueuePositions(id);
@@ -183,6 +193,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   async recordAgentReply(conversationId: string, at = Date.now()): Promise<void> {
     this.chats.recordFirstReply(conversationId, at);
+    this.desk.reports.agentReplied(conversationId, at);
   }
 
   async transfer(conversationId: string, fromAgentId: string, toAgentId: string): Promise<TransferResult> {
@@ -195,6 +206,7 @@ export class SiteInbox extends DurableObject<Env> {
     if (!target || toAgentId === fromAgentId) return { ok: false, code: 'unknown_agent', message: 'Choose another agent of this site.' };
     const fromAgentName = this.agents.profile(fromAgentId)?.name;
     await this.rows.apply(conversationId, { type: 'transfer', fromAgentId, toAgentId }, { now: Date.now(), fromAgentName });
+    this.desk.reports.transferred(conversationId, fromAgentId, toAgentId);
     return { ok: true, agentName: target.name };
   }
 
@@ -204,17 +216,20 @@ export class SiteInbox extends DurableObject<Env> {
     await this.refreshSite();
     if (this.chats.get(conversationId)?.state === (outcome === 'closed' ? 'closed' : 'bot')) return;
     await this.rows.apply(conversationId, { type: 'release', outcome }, { now: Date.now() });
+    this.desk.reports.released(conversationId, outcome, Date.now());
   }
 
   async recordRating(conversationId: string, score: number, comment: string): Promise<void> {
     await this.refreshSite();
     this.chats.recordRating(conversationId, score, comment, Date.now());
+    this.desk.rated(conversationId, score, comment, Date.now());
     this.views.broadcastSnapshots();
   }
 
   async createTicket(ticket: { siteId: string; conversationId: string; email: string; message: string; locale: 'en' | 'zh' }): Promise<number> {
     await this.bindSite(ticket.siteId);
     const id = this.tickets.create(ticket, Date.now());
+    this.desk.reports.ticketCreated(id, ticket.conversationId, Date.now());
     this.views.broadcastSnapshots();
     return id;
   }
@@ -223,6 +238,7 @@ export class SiteInbox extends DurableObject<Env> {
   async recordKnowledgeGap(gap: { siteId: string; locale: 'en' | 'zh'; question: string; reason: string }): Promise<void> {
     await this.bindSite(gap.siteId);
     this.gaps.record(gap, Date.now());
+    this.desk.reports.gapAsked(gap.locale, gap.question, Date.now());
   }
 
   async knowledgeGaps(limit = 50) {
@@ -242,9 +258,58 @@ export class SiteInbox extends DurableObject<Env> {
     return this.chats.statistics();
   }
 
+  /** Data rights: the chats' offline tickets. */
+  async subjectTickets(conversationIds: string[]): Promise<OfflineTicket[]> {
+    return this.tickets.forConversations(conversationIds);
+  }
+
+  /** Erasure: the chats' tickets go and their rows keep only anonymous figures. */
+  async eraseConversations(conversationIds: string[]): Promise<{ tickets: number }> {
+    const tickets = this.tickets.deleteFor(conversationIds);
+    this.chats.anonymize(conversationIds);
+    this.desk.followUps.anonymize(conversationIds);
+    this.views.broadcastSnapshots();
+    return { tickets };
+  }
+
   /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
   async injectFault(method: 'requestHandoff' | 'release', times: number, retryable: boolean): Promise<void> {
     this.faults.arm(method, times, retryable);
+  }
+
+  // ---- reports, follow-ups, handover notes (service-desk.ts) ------------------------------
+
+  async recordChatEvent(conversationId: string, event: ChatEvent): Promise<void> {
+    this.desk.chatEvent(conversationId, event);
+  }
+
+  async report(siteId: string, request: ReportRequest): Promise<ReportResponse> {
+    return this.desk.report(await this.bindSite(siteId), request, Date.now());
+  }
+
+  async reportCsv(siteId: string, request: ReportRequest & { table: ReportTable }): Promise<string> {
+    return this.desk.reportCsv(await this.bindSite(siteId), request, Date.now());
+  }
+
+  async followUps(status: 'open' | 'done' | 'all'): Promise<FollowUp[]> {
+    return this.desk.followUpList(status);
+  }
+
+  async markFollowUpDone(id: number, agentId: string, note: string): Promise<boolean> {
+    return this.desk.followUps.markDone(id, agentId, note, Date.now());
+  }
+
+  async handoverNotes(siteId: string, readerId: string, options: { query?: string; sinceLastSession: boolean }): Promise<HandoverListResponse> {
+    return this.desk.handoverList(await this.bindSite(siteId), readerId, options, Date.now());
+  }
+
+  async writeHandoverNote(siteId: string, authorId: string, text: string): Promise<number> {
+    const site = await this.bindSite(siteId);
+    return this.desk.handover.write(authorId, text, Date.now(), site.serviceLevels.handoverRetentionDays);
+  }
+
+  async markHandoverRead(readerId: string, noteIds: number[]): Promise<void> {
+    this.desk.handover.markRead(readerId, noteIds);
   }
 
   // ---- agent sockets --------------------------------------------------------------------
@@ -329,6 +394,7 @@ export class SiteInbox extends DurableObject<Env> {
         return this.afterQueueChange();
       case 'resolve_ticket':
         this.tickets.resolve(frame.ticketId);
+        this.desk.reports.ticketAnswered(frame.ticketId, Date.now());
         return this.views.broadcastSnapshots();
       case 'claim':
         return this.claim(ws, agentId, frame.conversationId);
@@ -343,7 +409,11 @@ export class SiteInbox extends DurableObject<Env> {
       return sendFrame(ws, errorFrame('already_claimed', holder ? `${holder} already took this chat.` : 'This chat is no longer waiting.', { conversationId }));
     }
     // The check above and the write (assignTo's first effect) run with no await between them: the claim is atomic.
-    if (await this.rows.assignTo(conversationId, agentId, 'claim')) sendFrame(ws, { v: 1, type: 'claimed', conversationId });
+    const now = Date.now();
+    if (await this.rows.assignTo(conversationId, agentId, 'claim')) {
+      this.desk.reports.taken(conversationId, agentId, now);
+      sendFrame(ws, { v: 1, type: 'claimed', conversationId });
+    }
   }
 
   // ---- the queue ------------------------------------------------------------------------
@@ -362,7 +432,8 @@ export class SiteInbox extends DurableObject<Env> {
     for (const row of this.chats.waiting()) {
       const agentId = this.pickAgent(site);
       if (!agentId) return;
-      await this.rows.assignTo(row.conversation_id, agentId, 'auto');
+      const now = Date.now();
+      if (await this.rows.assignTo(row.conversation_id, agentId, 'auto')) this.desk.reports.taken(row.conversation_id, agentId, now);
     }
   }
 

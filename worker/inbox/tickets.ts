@@ -38,19 +38,31 @@ export class Tickets {
     this.sql.exec('UPDATE tickets SET resolved = 1 WHERE id = ?', id);
   }
 
+  forConversations(conversationIds: readonly string[]): OfflineTicket[] {
+    return conversationIds.flatMap((id) => this.sql.exec<TicketRow>('SELECT * FROM tickets WHERE conversation_id = ? ORDER BY id', id).toArray().map(toTicket));
+  }
+
+  /** Erasure: the chats' tickets go. Returns how many. */
+  deleteFor(conversationIds: readonly string[]): number {
+    let deleted = 0;
+    for (const id of conversationIds) deleted += this.sql.exec('DELETE FROM tickets WHERE conversation_id = ?', id).rowsWritten;
+    return deleted;
+  }
+
   /** Open tickets first, newest first. */
   list(): OfflineTicket[] {
-    return this.sql
-      .exec<TicketRow>('SELECT * FROM tickets ORDER BY resolved ASC, created_at DESC LIMIT 100')
-      .toArray()
-      .map((row) => ({
-        id: row.id,
-        conversationId: row.conversation_id,
-        email: row.email,
-        message: row.message,
-        locale: row.locale === 'zh' ? 'zh' : 'en',
-        createdAt: row.created_at,
-        resolved: row.resolved === 1,
-      }));
+    return this.sql.exec<TicketRow>('SELECT * FROM tickets ORDER BY resolved ASC, created_at DESC LIMIT 100').toArray().map(toTicket);
   }
+}
+
+function toTicket(row: TicketRow): OfflineTicket {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    email: row.email,
+    message: row.message,
+    locale: row.locale === 'zh' ? 'zh' : 'en',
+    createdAt: row.created_at,
+    resolved: row.resolved === 1,
+  };
 }

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import { fetchMe, logout } from '../api.ts';
+import { t } from '../i18n.ts';
 import { LoginForm } from './LoginForm.tsx';
 import { PasswordForm } from './PasswordForm.tsx';
 import { Workspace } from './Workspace.tsx';
@@ -45,7 +46,7 @@ export function App() {
       return (
         <div class="center-page" aria-busy="true">
           <p class="muted" role="status">
-            Loading the console…
+            {t('app.loading')}
           </p>
         </div>
       );

@@ -40,6 +40,7 @@ import {
   validateArticle,
 } from '../articles.ts';
 import { dateTime, isoTime, localeName } from '../format.ts';
+import { t } from '../i18n.ts';
 import { setUnsavedWork } from '../unsaved.ts';
 import { Modal } from './Modal.tsx';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
@@ -95,7 +96,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
     : !sameForm(form, saved);
 
   useEffect(() => {
-    setUnsavedWork(canEdit && dirty ? 'Your changes to this article are not saved.' : null);
+    setUnsavedWork(canEdit && dirty ? t('ae.unsaved') : null);
   }, [canEdit, dirty]);
   useEffect(() => () => setUnsavedWork(null), []);
 
@@ -103,7 +104,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
     setVersionsError(null);
     fetchArticleVersions(locale, id).then(
       (list) => active.current && setVersions(list),
-      (error: unknown) => active.current && setVersionsError(featureError(error, 'Article versions')),
+      (error: unknown) => active.current && setVersionsError(featureError(error, t('ae.versionsFeature'))),
     );
   };
 
@@ -150,7 +151,8 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
     const timer = setTimeout(() => {
       previewArticle(body).then(
         (result) => active.current && seq === previewSeq.current && setPreview({ phase: 'ready', result }),
-        (error: unknown) => active.current && seq === previewSeq.current && setPreview({ phase: 'error', message: featureError(error, 'The preview') }),
+        (error: unknown) =>
+          active.current && seq === previewSeq.current && setPreview({ phase: 'error', message: featureError(error, t('ae.previewFeature')) }),
       );
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
@@ -187,7 +189,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
       return;
     }
     if (error instanceof ApiError && error.status === 404) {
-      setErrors({ form: 'The server has no such article: someone may have deleted it, or this server does not offer article editing yet. Nothing was saved.' });
+      setErrors({ form: t('ae.noSuchArticle') });
       return;
     }
     setErrors({ form: messageOf(error) });
@@ -235,7 +237,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
 
   const save = () =>
     run('save', async () => {
-      if (await saveDraft()) toast('Draft saved. Shoppers still see the published version.');
+      if (await saveDraft()) toast(t('ae.draftSaved'));
     });
   const publish = () =>
     run('publish', async () => {
@@ -243,21 +245,21 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
       if (!stored) return;
       adopt(await publishArticle(stored.locale, stored.id, stored.revision));
       setChanged(true);
-      toast('Published. The bot answers with it now.');
+      toast(t('ae.publishedToast'));
     });
   const unpublish = () =>
     run('unpublish', async () => {
       if (!article) return;
       adopt(await unpublishArticle(article.locale, article.id, article.revision));
       setChanged(true);
-      toast('Unpublished. The bot no longer answers with it.');
+      toast(t('ae.unpublished'));
     });
   const remove = () =>
     run('delete', async () => {
       if (!article) return;
       setDialog(null);
       await deleteArticle(article.locale, article.id, article.revision);
-      toast(`Deleted “${article.title}” (${localeName(article.locale)}).`);
+      toast(t('ae.deleted', { title: article.title, language: localeName(article.locale) }));
       onClose(true);
     });
   const restore = (version: ArticleVersion) =>
@@ -265,7 +267,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
       if (!article) return;
       adopt(await restoreArticle(article.locale, article.id, version.revision, article.revision));
       setChanged(true);
-      toast(`Revision ${version.revision} is the draft again. Publish it to show it to shoppers.`);
+      toast(t('ae.restored', { revision: version.revision }));
     });
 
   const leave = () => (canEdit && dirty ? setDialog('discard') : onClose(changed));
@@ -273,7 +275,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
   if (load.phase === 'loading') {
     return (
       <p class="muted" role="status">
-        Loading the article…
+        {t('ae.loading-the-article')}
       </p>
     );
   }
@@ -285,15 +287,15 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
         </p>
         <p>
           <button type="button" class="button" onClick={() => onClose(false)}>
-            Back to the articles
+            {t('ae.back-to-the-articles')}
           </button>
         </p>
       </div>
     );
   }
 
-  const title = isNew ? (canEdit ? 'New article' : 'Article') : article!.title;
-  const previewTitle = form.title.trim() || 'Title';
+  const title = isNew ? (canEdit ? t('gaps.newArticle') : t('gaps.article')) : article!.title;
+  const previewTitle = form.title.trim() || t('ae.title');
   const fieldProps = (field: Exclude<ArticleField, 'form' | 'locale'>) => ({
     id: `${ids}-${field}`,
     'aria-invalid': errors[field] ? true : undefined,
@@ -334,7 +336,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
       {article && (
         <p class="hint" data-testid="article-revision">
           Revision {article.revision}, saved {dateTime(article.updatedAt)} by {article.updatedBy}
-          {article.publishedRevision !== null ? ` · shoppers see revision ${article.publishedRevision}` : ' · not shown to shoppers'}
+          {article.publishedRevision !== null ? ` · ${t('ae.shoppersSee', { revision: article.publishedRevision })}` : ` · ${t('ae.notShown')}`}
         </p>
       )}
 
@@ -342,7 +344,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
         <Translation
           article={article}
           canEdit={canEdit}
-          onOpen={(next) => (canEdit && dirty ? setErrors({ form: 'Save or discard your changes before opening the other language.' }) : onOpen(next))}
+          onOpen={(next) => (canEdit && dirty ? setErrors({ form: t('ae.saveFirstLanguage') }) : onOpen(next))}
         />
       )}
 
@@ -358,7 +360,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
             // The owner chose to write over it: the next save names their revision, deliberately.
             adopt(conflict, true);
             setConflict(null);
-            setErrors({ form: 'Your text is kept. Save again to replace their version with yours.' });
+            setErrors({ form: t('ae.kept') });
           }}
         />
       )}
@@ -382,7 +384,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
             {isNew && (
               <div class="row field-row">
                 <div class="field grow">
-                  <label for={`${ids}-id`}>Article id</label>
+                  <label for={`${ids}-id`}>{t('ae.article-id')}</label>
                   <input
                     {...fieldProps('id')}
                     class="mono"
@@ -398,7 +400,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
                   {fieldError('id')}
                 </div>
                 <div class="field">
-                  <label for={`${ids}-locale`}>Language</label>
+                  <label for={`${ids}-locale`}>{t('language.label')}</label>
                   <select
                     id={`${ids}-locale`}
                     data-testid="article-locale-select"
@@ -415,23 +417,23 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
               </div>
             )}
             <div class="field">
-              <label for={`${ids}-title`}>Title</label>
+              <label for={`${ids}-title`}>{t('ae.title')}</label>
               <input {...fieldProps('title')} lang={form.locale} value={form.title} onInput={(event) => update('title', event.currentTarget.value)} />
               <p id={`${ids}-title-hint`} class="hint visually-hidden">
-                Shown above the answer in the chat.
+                {t('ae.shown-above-the-answer-in-the-chat')}
               </p>
               {fieldError('title')}
             </div>
             <div class="field">
-              <label for={`${ids}-tags`}>Tags</label>
+              <label for={`${ids}-tags`}>{t('ae.tags')}</label>
               <input {...fieldProps('tags')} lang={form.locale} value={form.tags} onInput={(event) => update('tags', event.currentTarget.value)} />
               <p id={`${ids}-tags-hint`} class="hint">
-                Comma-separated words shoppers might use, e.g. returns, send back.
+                {t('ae.comma-separated-words-shoppers-might-use')}
               </p>
               {fieldError('tags')}
             </div>
             <div class="field">
-              <label for={`${ids}-questions`}>Example questions</label>
+              <label for={`${ids}-questions`}>{t('ae.example-questions')}</label>
               <textarea
                 {...fieldProps('questions')}
                 lang={form.locale}
@@ -446,7 +448,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
               {fieldError('questions')}
             </div>
             <div class="field">
-              <label for={`${ids}-body`}>Body (markdown)</label>
+              <label for={`${ids}-body`}>{t('ae.body-markdown')}</label>
               <textarea
                 {...fieldProps('body')}
                 lang={form.locale}
@@ -461,9 +463,9 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
               </p>
               {fieldError('body')}
             </div>
-            <div class="row editor-actions" role="group" aria-label="Article actions">
+            <div class="row editor-actions" role="group" aria-label={t('ae.article-actions')}>
               <button type="submit" class="button" data-testid="article-save" disabled={busy !== null || (!isNew && !dirty)}>
-                {busy === 'save' ? 'Saving…' : 'Save draft'}
+                {busy === 'save' ? t('password.saving') : t('ae.saveDraft')}
               </button>
               <button
                 type="button"
@@ -472,20 +474,20 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
                 disabled={busy !== null || (!dirty && article?.status === 'published' && !article.hasUnpublishedChanges)}
                 onClick={() => void publish()}
               >
-                {busy === 'publish' ? 'Publishing…' : dirty || isNew ? 'Save and publish' : 'Publish'}
+                {busy === 'publish' ? t('gaps.publishing') : dirty || isNew ? t('ae.saveAndPublish') : t('ae.publish')}
               </button>
               {article?.status === 'published' && (
                 <button type="button" class="button" data-testid="article-unpublish" disabled={busy !== null} onClick={() => void unpublish()}>
-                  {busy === 'unpublish' ? 'Unpublishing…' : 'Unpublish'}
+                  {busy === 'unpublish' ? t('ae.unpublishing') : t('ae.unpublish')}
                 </button>
               )}
               {article && (
                 <button type="button" class="button danger" data-testid="article-delete" disabled={busy !== null} onClick={() => setDialog('delete')}>
-                  Delete…
+                  {t('ae.deleteMenu')}
                 </button>
               )}
               <span class="hint" aria-live="polite" data-testid="article-dirty">
-                {dirty ? 'Unsaved changes' : ''}
+                {dirty ? t('se.dirty') : ''}
               </span>
             </div>
           </form>
@@ -495,7 +497,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
 
         <aside class="stack editor-preview" aria-labelledby={`${ids}-preview-title`}>
           <h3 id={`${ids}-preview-title`} class="subheading">
-            Preview: what shoppers see
+            {t('ae.preview-what-shoppers-see')}
           </h3>
           <div aria-live="polite" aria-busy={preview.phase === 'loading'}>
             {preview.phase === 'error' ? (
@@ -504,7 +506,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
               </p>
             ) : preview.phase === 'ready' ? (
               <>
-                <WidgetFrame label="The article as the chat widget shows it" testId="article-preview">
+                <WidgetFrame label={t('ae.the-article-as-the-chat-widget-shows-it')} testId="article-preview">
                   <div class="kefu" lang={form.locale} style={widgetThemeStyle(themeColor)}>
                     <ol class="messages">
                       <li class="message bot">
@@ -518,7 +520,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
                 </p>
               </>
             ) : (
-              <p class="muted small">{preview.phase === 'loading' ? 'Rendering the preview…' : 'Write the body to see the preview.'}</p>
+              <p class="muted small">{preview.phase === 'loading' ? t('ae.rendering') : t('ae.writeBody')}</p>
             )}
           </div>
         </aside>
@@ -530,33 +532,38 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
           error={versionsError}
           current={article}
           canRestore={canEdit}
-          restoreBlocked={dirty ? 'Save or discard your changes before restoring a version.' : busy !== null ? 'Busy…' : null}
+          restoreBlocked={dirty ? t('ae.saveFirstRestore') : busy !== null ? t('ae.busy') : null}
           onRestore={(version) => void restore(version)}
         />
       )}
 
       {dialog === 'delete' && article && (
-        <Modal title={`Delete “${article.title}”?`} onClose={() => setDialog(null)} testId="article-delete-dialog" describedBy={`${ids}-delete-text`}>
+        <Modal
+          title={t('ae.deleteTitle', { title: article.title })}
+          onClose={() => setDialog(null)}
+          testId="article-delete-dialog"
+          describedBy={`${ids}-delete-text`}
+        >
           <p id={`${ids}-delete-text`}>
             The {localeName(article.locale)} version and its history are deleted, and the bot stops answering with it. The other language, if there is one,
             stays. This cannot be undone.
           </p>
           <div class="row end">
             <button type="button" class="button" data-testid="article-delete-cancel" onClick={() => setDialog(null)}>
-              Keep it
+              {t('ae.keep-it')}
             </button>
             <button type="button" class="button danger" data-testid="article-delete-confirm" onClick={() => void remove()}>
-              Delete
+              {t('ae.delete')}
             </button>
           </div>
         </Modal>
       )}
       {dialog === 'discard' && (
-        <Modal title="Discard your changes?" onClose={() => setDialog(null)} testId="article-discard-dialog">
-          <p>Your changes to this article are not saved.</p>
+        <Modal title={t('ae.discardTitle')} onClose={() => setDialog(null)} testId="article-discard-dialog">
+          <p>{t('ae.unsaved')}</p>
           <div class="row end">
             <button type="button" class="button" data-testid="article-discard-cancel" onClick={() => setDialog(null)}>
-              Keep editing
+              {t('ae.keep-editing')}
             </button>
             <button
               type="button"
@@ -567,7 +574,7 @@ export function ArticleEditor({ target, canEdit, themeColor, onClose, onOpen, to
                 onClose(changed);
               }}
             >
-              Discard
+              {t('ae.discard')}
             </button>
           </div>
         </Modal>
@@ -605,7 +612,7 @@ function Translation({ article, canEdit, onOpen }: { article: ArticleDetail; can
   if (load.phase === 'missing') {
     return (
       <p class="row translation" data-testid="article-translation" data-state="missing">
-        <span class="badge badge-missing">Missing translation</span>
+        <span class="badge badge-missing">{t('articles.missing')}</span>
         <span class="muted small">
           There is no {localeName(other)} version; shoppers writing in {localeName(other)} do not get this answer.
         </span>
@@ -630,11 +637,11 @@ function Translation({ article, canEdit, onOpen }: { article: ArticleDetail; can
       </summary>
       <div class="stack translation-body" lang={other}>
         <dl class="settings-list">
-          <dt>Tags</dt>
+          <dt>{t('ae.tags')}</dt>
           <dd>{found.tags.join(', ') || '—'}</dd>
-          <dt>Example questions</dt>
+          <dt>{t('ae.example-questions')}</dt>
           <dd class="pre">{found.questions.join('\n') || '—'}</dd>
-          <dt>Body</dt>
+          <dt>{t('ae.body')}</dt>
           <dd class="pre mono">{found.body}</dd>
         </dl>
         <p>
@@ -652,14 +659,14 @@ function ReadOnlyArticle({ form }: { form: ArticleForm }) {
   const questions = splitQuestions(form.questions);
   return (
     <div class="stack editor-form" data-testid="article-readonly">
-      <p class="notice">Only the site's admins can edit articles.</p>
+      <p class="notice">{t('ae.only-the-site-s-admins-can-edit-articles')}</p>
       <dl class="settings-list">
-        <dt>Tags</dt>
-        <dd lang={form.locale}>{tags.length > 0 ? tags.join(', ') : <span class="muted">None</span>}</dd>
-        <dt>Example questions</dt>
+        <dt>{t('ae.tags')}</dt>
+        <dd lang={form.locale}>{tags.length > 0 ? tags.join(', ') : <span class="muted">{t('se.none')}</span>}</dd>
+        <dt>{t('ae.example-questions')}</dt>
         <dd>
           {questions.length === 0 ? (
-            <span class="muted">None</span>
+            <span class="muted">{t('se.none')}</span>
           ) : (
             <ul class="plain-list" lang={form.locale} data-testid="article-readonly-questions">
               {questions.map((question, index) => (
@@ -709,7 +716,7 @@ function ConflictNotice({ current, mine, onTakeTheirs, onKeepMine }: ConflictNot
           Load their version (drop my changes)
         </button>
         <button type="button" class="button" data-testid="article-conflict-mine" onClick={onKeepMine}>
-          Keep my text, to save over theirs
+          {t('ae.keep-my-text-to-save-over-theirs')}
         </button>
       </div>
     </div>
@@ -729,16 +736,16 @@ function Versions({ versions, error, current, canRestore, restoreBlocked, onRest
   return (
     <section class="page-section" aria-labelledby="versions-title" data-testid="article-versions">
       <h3 id="versions-title" class="subheading">
-        Versions <span class="muted small">(the last 20)</span>
+        {t('ae.versions')} <span class="muted small">{t('ae.last20')}</span>
       </h3>
       {error ? (
         <p class="form-error" role="alert">
           {error}
         </p>
       ) : !versions ? (
-        <p class="muted small">Loading…</p>
+        <p class="muted small">{t('nav.loading')}</p>
       ) : versions.length === 0 ? (
-        <p class="muted small">No earlier versions.</p>
+        <p class="muted small">{t('ae.no-earlier-versions')}</p>
       ) : (
         <>
           {canRestore && restoreBlocked && <p class="hint hint-warn">{restoreBlocked}</p>}
@@ -746,14 +753,14 @@ function Versions({ versions, error, current, canRestore, restoreBlocked, onRest
             <thead>
               <tr>
                 <th scope="col" class="numeric">
-                  Revision
+                  {t('ae.revision')}
                 </th>
-                <th scope="col">Title</th>
-                <th scope="col">Saved</th>
-                <th scope="col">By</th>
+                <th scope="col">{t('ae.title')}</th>
+                <th scope="col">{t('ae.saved')}</th>
+                <th scope="col">{t('ae.by')}</th>
                 {canRestore && (
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t('ae.actions')}</span>
                   </th>
                 )}
               </tr>
@@ -766,7 +773,7 @@ function Versions({ versions, error, current, canRestore, restoreBlocked, onRest
                   <tr key={version.revision} data-testid="article-version" data-revision={version.revision}>
                     <td class="numeric">
                       {version.revision}
-                      {version.published && <span class="badge status-published">published</span>}
+                      {version.published && <span class="badge status-published">{t('ae.published')}</span>}
                     </td>
                     <td lang={current.locale}>{version.title}</td>
                     <td class="nowrap">
@@ -776,17 +783,17 @@ function Versions({ versions, error, current, canRestore, restoreBlocked, onRest
                     {canRestore && (
                       <td>
                         {version.revision === current.revision ? (
-                          <span class="muted small">current draft</span>
+                          <span class="muted small">{t('ae.current-draft')}</span>
                         ) : (
                           <button
                             type="button"
                             class="button small"
                             data-testid="article-restore"
                             disabled={restoreBlocked !== null}
-                            title={`Restore revision ${version.revision}`}
+                            title={t('ae.restoreRevision', { revision: version.revision })}
                             onClick={() => onRestore(version)}
                           >
-                            Restore
+                            {t('ae.restore')}
                           </button>
                         )}
                       </td>

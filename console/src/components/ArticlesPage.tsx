@@ -9,6 +9,7 @@ import type { ArticleSummary } from '../../../protocol/site-admin.ts';
 import { featureError, fetchArticles, fetchSiteSetup } from '../api.ts';
 import { ARTICLE_LOCALES, type ArticleLocale, groupArticles, statusLabel } from '../articles.ts';
 import { localeName } from '../format.ts';
+import { t } from '../i18n.ts';
 import { ArticleEditor, type ArticleTarget } from './ArticleEditor.tsx';
 import { TryBotBox } from './TryBotBox.tsx';
 
@@ -46,7 +47,7 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
     setLoad((current) => ({ phase: 'loading', previous: current.phase === 'ready' ? current : current.phase === 'loading' ? current.previous : null }));
     fetchArticles({ q: q.trim() || undefined, locale: loc || undefined }).then(
       (result) => active.current && mine === seq.current && setLoad({ phase: 'ready', articles: result.articles, locale: loc }),
-      (error: unknown) => active.current && mine === seq.current && setLoad({ phase: 'error', message: featureError(error, 'Articles') }),
+      (error: unknown) => active.current && mine === seq.current && setLoad({ phase: 'error', message: featureError(error, t('nav.articles')) }),
     );
   }, []);
 
@@ -86,17 +87,13 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
       <header class="page-head row">
         <div class="page-head-text">
           <h1 id="articles-title" class="page-title">
-            Articles
+            {t('nav.articles')}
           </h1>
-          <p class="muted">
-            {canEdit
-              ? 'Your help centre: what the bot answers with. Edit, preview and publish; drafts stay private until published.'
-              : "The help articles the bot answers with. Only the site's admins can change them."}
-          </p>
+          <p class="muted">{canEdit ? t('articles.introAdmin') : t('articles.introAgent')}</p>
         </div>
         {canEdit && !target && (
           <button type="button" class="button primary" data-testid="article-new" onClick={() => open({ kind: 'new', locale: locale || 'en' })}>
-            New article
+            {t('gaps.newArticle')}
           </button>
         )}
       </header>
@@ -119,29 +116,29 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
       ) : (
         <section class="page-section" aria-labelledby={`${ids}-list-title`}>
           <h2 id={`${ids}-list-title`} class="visually-hidden">
-            All articles
+            {t('articles.all')}
           </h2>
           <div class="row list-filters" role="search">
             <div class="field grow">
-              <label for={`${ids}-search`}>Search</label>
+              <label for={`${ids}-search`}>{t('common.search')}</label>
               <input
                 id={`${ids}-search`}
                 type="search"
                 data-testid="articles-search"
                 value={query}
-                placeholder="Title, tag or words in the article"
+                placeholder={t('articles.searchHint')}
                 onInput={(event) => setQuery(event.currentTarget.value)}
               />
             </div>
             <div class="field">
-              <label for={`${ids}-locale`}>Language</label>
+              <label for={`${ids}-locale`}>{t('language.label')}</label>
               <select
                 id={`${ids}-locale`}
                 data-testid="articles-locale"
                 value={locale}
                 onChange={(event) => setLocale(event.currentTarget.value as '' | ArticleLocale)}
               >
-                <option value="">All languages</option>
+                <option value="">{t('articles.allLanguages')}</option>
                 {ARTICLE_LOCALES.map((code) => (
                   <option key={code} value={code}>
                     {localeName(code)}
@@ -151,7 +148,13 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
             </div>
           </div>
           <p class="visually-hidden" role="status">
-            {load.phase === 'loading' ? 'Loading articles…' : rows ? `${rows.length} ${rows.length === 1 ? 'article' : 'articles'}` : ''}
+            {load.phase === 'loading'
+              ? t('gaps.loadingArticles')
+              : rows
+                ? rows.length === 1
+                  ? t('articles.one')
+                  : t('articles.many', { n: rows.length })
+                : ''}
           </p>
           {load.phase === 'error' && (
             <div class="stack">
@@ -160,25 +163,25 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
               </p>
               <p>
                 <button type="button" class="button" onClick={() => refresh(query, locale)}>
-                  Try again
+                  {t('setup.retry')}
                 </button>
               </p>
             </div>
           )}
-          {load.phase === 'loading' && !rows && <p class="muted">Loading…</p>}
+          {load.phase === 'loading' && !rows && <p class="muted">{t('nav.loading')}</p>}
           {rows && rows.length === 0 && (
             <div class="page-empty" data-testid="articles-empty">
               <p>
-                <strong>{query ? 'No article matches.' : 'No articles yet.'}</strong>
+                <strong>{query ? t('articles.noMatch') : t('articles.none')}</strong>
               </p>
-              {canEdit && !query && <p class="muted">Write the first one with “New article”; the bot answers from published articles.</p>}
+              {canEdit && !query && <p class="muted">{t('articles.first')}</p>}
             </div>
           )}
           {rows && rows.length > 0 && (
             <table class="settings-table articles-table" data-testid="articles-table" aria-busy={load.phase === 'loading'}>
               <thead>
                 <tr>
-                  <th scope="col">Article</th>
+                  <th scope="col">{t('gaps.article')}</th>
                   {shownLocales.map((code) => (
                     <th key={code} scope="col">
                       {localeName(code)}
@@ -215,17 +218,17 @@ export function ArticlesPage({ me, initialTarget = null, toast }: ArticlesPagePr
                           ) : (
                             <div class="article-cell">
                               <span class="badge badge-missing" data-testid="missing-translation">
-                                Missing translation
+                                {t('articles.missing')}
                               </span>
                               {canEdit && (
                                 <button
                                   type="button"
                                   class="button small"
                                   data-testid="article-translate"
-                                  title={`Write the ${localeName(code)} version of ${row.id}`}
+                                  title={t('articles.writeVersion', { language: localeName(code), id: row.id })}
                                   onClick={() => open({ kind: 'new', locale: code, id: row.id })}
                                 >
-                                  Write it
+                                  {t('articles.writeIt')}
                                 </button>
                               )}
                             </div>

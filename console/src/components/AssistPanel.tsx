@@ -7,6 +7,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import type { AssistArticle } from '../../../protocol/site-admin.ts';
 import { featureError, fetchAssist } from '../api.ts';
 import { confidence } from '../format.ts';
+import { t } from '../i18n.ts';
 
 interface AssistPanelProps {
   /** The shopper's latest message, or null when they have not written yet. */
@@ -40,7 +41,7 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
     const timer = setTimeout(() => {
       fetchAssist(message.text.slice(0, 2000), locale).then(
         (result) => live && setLoad({ phase: 'ready', articles: result.articles.slice(0, 3) }),
-        (error: unknown) => live && setLoad({ phase: 'error', message: featureError(error, 'Agent assist') }),
+        (error: unknown) => live && setLoad({ phase: 'error', message: featureError(error, t('assist.feature')) }),
       );
     }, ASK_DELAY_MS);
     return () => {
@@ -54,7 +55,7 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
     <section class="assist" aria-labelledby={`${ids}-title`} data-testid="assist">
       <div class="assist-head">
         <h2 id={`${ids}-title`} class="assist-title">
-          Suggested articles
+          {t('assist.title')}
         </h2>
         <button
           type="button"
@@ -64,12 +65,12 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
           data-testid="assist-toggle"
           onClick={() => setOpen(!open)}
         >
-          {open ? 'Hide' : 'Show'}
+          {open ? t('assist.hide') : t('assist.show')}
         </button>
       </div>
       {open && (
         <div id={`${ids}-body`} aria-live="polite">
-          {load.phase === 'loading' && <p class="muted small">Asking the bot…</p>}
+          {load.phase === 'loading' && <p class="muted small">{t('assist.asking')}</p>}
           {load.phase === 'error' && (
             <p class="hint hint-warn" data-testid="assist-error">
               {load.message}
@@ -77,7 +78,7 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
           )}
           {load.phase === 'ready' && load.articles.length === 0 && (
             <p class="muted small" data-testid="assist-empty">
-              No article matches the shopper's latest message.
+              {t('assist.empty')}
             </p>
           )}
           {load.phase === 'ready' && load.articles.length > 0 && (
@@ -98,10 +99,10 @@ export function AssistPanel({ message, locale, onInsert }: AssistPanelProps) {
                     class="button small"
                     data-testid="assist-insert"
                     aria-describedby={`${ids}-${article.locale}-${article.id}`}
-                    title="Put the short answer and a reference into the reply"
+                    title={t('assist.insertHint')}
                     onClick={() => onInsert(assistReply(article))}
                   >
-                    Insert
+                    {t('assist.insert')}
                   </button>
                 </li>
               ))}

@@ -4,6 +4,7 @@
  * so Ctrl+C / ⌘C finishes the job.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n.ts';
 
 interface CodeBlockProps {
   code: string;
@@ -62,15 +63,11 @@ export function CodeBlock({ code, label, testId }: CodeBlockProps) {
       </pre>
       <div class="code-actions">
         <button type="button" class="button small" data-testid={testId ? `${testId}-copy` : undefined} data-copy-state={state} onClick={() => void copy()}>
-          {state === 'copied' ? 'Copied' : 'Copy'}
+          {state === 'copied' ? t('code.copied') : t('code.copy')}
           <span class="visually-hidden"> the {label}</span>
         </button>
         <span class="hint" role="status">
-          {state === 'copied'
-            ? `The ${label} is on your clipboard.`
-            : state === 'selected'
-              ? 'The clipboard is not available here: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.'
-              : ''}
+          {state === 'copied' ? t('code.onClipboard', { label }) : state === 'selected' ? t('code.noClipboard') : ''}
         </span>
       </div>
     </div>

@@ -7,6 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { CannedReply } from '../../../protocol/agent.ts';
 import { MAX_TEXT_LENGTH } from '../../../protocol/limits.ts';
+import { t } from '../i18n.ts';
 
 interface ComposerProps {
   /** Why the agent cannot message the shopper right now, or null when they can. */
@@ -168,7 +169,7 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
     setCaret(element.selectionStart ?? element.value.length);
   };
 
-  const label = asNote ? 'Internal note (not visible to the shopper)' : 'Reply to the shopper';
+  const label = asNote ? t('composer.noteLabel') : t('composer.replyLabel');
   return (
     <form
       class={`composer ${asNote ? 'is-note' : ''}`}
@@ -179,7 +180,7 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
       }}
     >
       {menuOpen && (
-        <ul class="canned-menu" id={listboxId} role="listbox" aria-label="Canned replies" data-testid="canned-menu">
+        <ul class="canned-menu" id={listboxId} role="listbox" aria-label={t('composer.canned')} data-testid="canned-menu">
           {options.map((reply, index) => (
             <li
               key={`${reply.locale}:${reply.shortcut}`}
@@ -209,7 +210,7 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
         rows={3}
         maxLength={MAX_TEXT_LENGTH}
         value={draft}
-        placeholder={asNote ? 'Write an internal note — only agents see it' : 'Type a reply — “/” for canned replies'}
+        placeholder={asNote ? t('composer.notePlaceholder') : t('composer.replyPlaceholder')}
         aria-describedby={hintId}
         aria-autocomplete="list"
         aria-controls={menuOpen ? listboxId : undefined}
@@ -236,16 +237,13 @@ export function Composer({ messageBlocked, noteBlocked, locale, cannedReplies, o
               if (on) stopTyping();
             }}
           />
-          Internal note
+          {t('composer.note')}
         </label>
         <p id={hintId} class={`hint ${blocked ? 'hint-warn' : ''}`} aria-live="polite">
-          {blocked ??
-            (menuOpen
-              ? `${options.length} canned ${options.length === 1 ? 'reply' : 'replies'}: arrows to pick, Enter to insert, Esc to close`
-              : 'Enter to send · Shift+Enter for a new line')}
+          {blocked ?? (menuOpen ? t(options.length === 1 ? 'composer.menuOne' : 'composer.menuMany', { n: options.length }) : t('composer.hint'))}
         </p>
         <button type="submit" class={`button ${asNote ? 'note-button' : 'primary'}`} data-testid="composer-send" disabled={!draft.trim() || blocked !== null}>
-          {asNote ? 'Add note' : 'Send'}
+          {asNote ? t('composer.addNote') : t('composer.send')}
         </button>
       </div>
     </form>

@@ -5,6 +5,7 @@ import type { ConversationConnection } from '../conversation.ts';
 import { shopperName, stateLabel } from '../format.ts';
 import type { ChatFocus } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
+import { t } from '../i18n.ts';
 import { AssistPanel } from './AssistPanel.tsx';
 import { Composer } from './Composer.tsx';
 import { ConversationHistory } from './ConversationHistory.tsx';
@@ -56,19 +57,19 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
   }, [connection, lastSeq, mine, chat.welcomed]);
 
   const messageBlocked = !online
-    ? 'Not connected. Your text is kept until the connection is back.'
+    ? t('chat.notConnectedText')
     : chat.state === 'closed'
-      ? 'This chat is closed.'
+      ? t('chat.isClosed')
       : chat.state !== 'agent'
-        ? `The chat is ${stateLabel(chat.state ?? 'bot').toLowerCase()}; only internal notes can be added.`
+        ? t('chat.notesOnlyState', { state: stateLabel(chat.state ?? 'bot').toLowerCase() })
         : !mine
-          ? `This chat is with ${assignee ?? 'another agent'}; only internal notes can be added.`
+          ? t('chat.notesOnlyWith', { name: assignee ?? t('chat.anotherAgent') })
           : null;
-  const noteBlocked = online ? null : 'Not connected. Your note is kept until the connection is back.';
+  const noteBlocked = online ? null : t('chat.notConnectedNote');
 
   const act = (sent: boolean, done: string) => {
     if (sent) toast(done);
-    else toast('Not connected to this chat right now. Try again in a moment.', 'error');
+    else toast(t('chat.notConnectedAct'), 'error');
   };
 
   return (
@@ -96,28 +97,28 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
               )}
               {chat.status !== 'online' && (
                 <span class="link-status" role="status">
-                  {chat.status === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+                  {chat.status === 'connecting' ? t('chat.connecting') : t('chat.reconnecting')}
                 </span>
               )}
             </p>
           </div>
-          <div class="actions" role="group" aria-label="Chat actions">
+          <div class="actions" role="group" aria-label={t('chat.actions')}>
             <button type="button" class="button" data-testid="transfer-button" disabled={!mine || !online} onClick={() => setDialog('transfer')}>
-              Transfer…
+              {t('chat.transferMenu')}
             </button>
             <button
               type="button"
               class="button"
               data-testid="back-to-bot-button"
               disabled={!mine || !online}
-              onClick={() => act(connection.backToBot(), 'The bot has the chat again.')}
+              onClick={() => act(connection.backToBot(), t('chat.backToBotDone'))}
             >
-              Back to bot
+              {t('chat.backToBot')}
             </button>
             <button type="button" class="button danger" data-testid="close-button" disabled={!mine || !online} onClick={() => setDialog('close')}>
-              Close chat
+              {t('chat.close')}
             </button>
-            <button type="button" class="button ghost" data-testid="leave-button" aria-label="Hide this chat" onClick={onLeave}>
+            <button type="button" class="button ghost" data-testid="leave-button" aria-label={t('chat.hide')} onClick={onLeave}>
               ×
             </button>
           </div>
@@ -125,7 +126,7 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
 
         {!chat.welcomed && chat.messages.length === 0 ? (
           <p class="muted transcript-loading" role="status">
-            Loading the conversation…
+            {t('chat.loading')}
           </p>
         ) : (
           <Transcript
@@ -142,12 +143,12 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
         )}
 
         <p class="typing" aria-live="polite" data-testid="typing-indicator">
-          {chat.shopperTyping ? `${name} is typing…` : ''}
+          {chat.shopperTyping ? t('chat.typing', { name }) : ''}
         </p>
 
         {chat.state === 'closed' && (
           <p class="closed-banner" role="status" data-testid="closed-banner">
-            This chat is closed. {chat.rating ? `The shopper rated it ${chat.rating.score} out of 5.` : 'Waiting for the shopper’s rating.'}
+            {t('chat.isClosed')} {chat.rating ? t('chat.ratedIt', { score: chat.rating.score }) : t('chat.waitingRating')}
           </p>
         )}
 
@@ -186,17 +187,17 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
           onCancel={() => setDialog(null)}
           onTransfer={(toAgentId, note) => {
             setDialog(null);
-            const target = agents.find((agent) => agent.id === toAgentId)?.name ?? 'the agent';
-            act(connection.transfer(toAgentId, note), `Transferring the chat to ${target}.`);
+            const target = agents.find((agent) => agent.id === toAgentId)?.name ?? t('chat.theAgent');
+            act(connection.transfer(toAgentId, note), t('chat.transferring', { name: target }));
           }}
         />
       )}
       {dialog === 'close' && (
-        <Modal title="Close this chat?" onClose={() => setDialog(null)} testId="close-dialog" describedBy="close-dialog-text">
-          <p id="close-dialog-text">The shopper will see that the chat has ended and will be asked to rate it. This cannot be undone.</p>
+        <Modal title={t('chat.closeTitle')} onClose={() => setDialog(null)} testId="close-dialog" describedBy="close-dialog-text">
+          <p id="close-dialog-text">{t('chat.closeText')}</p>
           <div class="row end">
             <button type="button" class="button" data-testid="close-cancel" onClick={() => setDialog(null)}>
-              Keep it open
+              {t('chat.keepOpen')}
             </button>
             <button
               type="button"
@@ -204,10 +205,10 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
               data-testid="close-confirm"
               onClick={() => {
                 setDialog(null);
-                act(connection.close(), 'Chat closed. The shopper has been asked for a rating.');
+                act(connection.close(), t('chat.closedDone'));
               }}
             >
-              Close chat
+              {t('chat.close')}
             </button>
           </div>
         </Modal>
@@ -228,10 +229,10 @@ function TransferDialog({ me, agents, onCancel, onTransfer }: TransferDialogProp
   const [target, setTarget] = useState(candidates[0]?.id ?? '');
   const [note, setNote] = useState('');
   return (
-    <Modal title="Transfer this chat" onClose={onCancel} testId="transfer-dialog">
+    <Modal title={t('chat.transferTitle')} onClose={onCancel} testId="transfer-dialog">
       {candidates.length === 0 ? (
         <>
-          <p>No other agent is online right now.</p>
+          <p>{t('chat.nobodyOnline')}</p>
           <div class="row end">
             <button type="button" class="button" onClick={onCancel}>
               OK
@@ -247,17 +248,17 @@ function TransferDialog({ me, agents, onCancel, onTransfer }: TransferDialogProp
           }}
         >
           <div class="field">
-            <label for="transfer-agent">Transfer to</label>
+            <label for="transfer-agent">{t('chat.transferTo')}</label>
             <select id="transfer-agent" data-testid="transfer-agent" value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
               {candidates.map((agent) => (
                 <option key={agent.id} value={agent.id}>
-                  {agent.name} — {agent.activeChats} {agent.activeChats === 1 ? 'chat' : 'chats'}
+                  {agent.name} — {agent.activeChats === 1 ? t('chat.oneChat') : t('chat.nChats', { n: agent.activeChats })}
                 </option>
               ))}
             </select>
           </div>
           <div class="field">
-            <label for="transfer-note">Note for your colleague</label>
+            <label for="transfer-note">{t('chat.transferNote')}</label>
             <textarea
               id="transfer-note"
               data-testid="transfer-note"
@@ -268,15 +269,15 @@ function TransferDialog({ me, agents, onCancel, onTransfer }: TransferDialogProp
               aria-describedby="transfer-note-hint"
             />
             <p id="transfer-note-hint" class="hint">
-              Saved as an internal note; the shopper never sees it.
+              {t('chat.transferNoteHint')}
             </p>
           </div>
           <div class="row end">
             <button type="button" class="button" onClick={onCancel}>
-              Cancel
+              {t('common.cancel')}
             </button>
             <button type="submit" class="button primary" data-testid="transfer-confirm">
-              Transfer
+              {t('chat.transfer')}
             </button>
           </div>
         </form>

@@ -11,6 +11,7 @@ import type { ArticleSummary, KnowledgeGap, PhrasingProposal } from '../../../pr
 import { addGapQuestion, decidePhrasingProposal, featureError, fetchArticles, fetchKnowledgeGaps, fetchPhrasingProposals } from '../api.ts';
 import { confidence, dateTime, gapReasonLabel, isoTime, localeName, relativeTime } from '../format.ts';
 import { useNow } from '../hooks.ts';
+import { t } from '../i18n.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
 import { Modal } from './Modal.tsx';
 
@@ -64,9 +65,9 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
       <header class="page-head row">
         <div class="page-head-text">
           <h1 id="gaps-title" class="page-title">
-            Knowledge gaps
+            {t('nav.gaps')}
           </h1>
-          <p class="muted">Questions the bot could not answer, most asked first. Each one is a candidate for a new or better help article.</p>
+          <p class="muted">{t('gaps.intro')}</p>
         </div>
         <button
           type="button"
@@ -78,13 +79,13 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
             setProposalsRound((round) => round + 1);
           }}
         >
-          {load.phase === 'loading' ? 'Refreshing…' : 'Refresh'}
+          {load.phase === 'loading' ? t('gaps.refreshing') : t('common.refresh')}
         </button>
       </header>
 
       {load.phase === 'loading' && !gaps && (
         <p class="muted" role="status">
-          Loading…
+          {t('nav.loading')}
         </p>
       )}
       {load.phase === 'error' && (
@@ -95,27 +96,27 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
       {gaps && gaps.length === 0 && (
         <div class="page-empty" data-testid="gaps-empty">
           <p>
-            <strong>No knowledge gaps yet.</strong>
+            <strong>{t('gaps.none')}</strong>
           </p>
-          <p class="muted">When the bot is unsure of an answer, or a shopper marks an answer as not helpful, the question shows up here.</p>
+          <p class="muted">{t('gaps.noneHint')}</p>
         </div>
       )}
       {gaps && gaps.length > 0 && (
         <section class="page-section" aria-labelledby="gaps-table-title">
           <h2 id="gaps-table-title" class="page-section-title">
-            Questions the bot could not answer
+            {t('gaps.tableTitle')}
           </h2>
           <table class="settings-table gaps-table" data-testid="gaps-table">
             <thead>
               <tr>
-                <th scope="col">Question</th>
+                <th scope="col">{t('reports.question')}</th>
                 <th scope="col" class="numeric">
-                  Times asked
+                  {t('gaps.timesAsked')}
                 </th>
-                <th scope="col">Language</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Last asked</th>
-                {canEdit && <th scope="col">Fix it</th>}
+                <th scope="col">{t('language.label')}</th>
+                <th scope="col">{t('reports.reason')}</th>
+                <th scope="col">{t('gaps.lastAsked')}</th>
+                {canEdit && <th scope="col">{t('gaps.fix')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -146,11 +147,11 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
                           class="button small"
                           data-testid="gap-add-question"
                           disabled={!gap.id}
-                          title={gap.id ? undefined : 'This server cannot add questions from gaps yet.'}
+                          title={gap.id ? undefined : t('gaps.cannotAdd')}
                           aria-describedby={`gap-${index}`}
                           onClick={() => setAdding(gap)}
                         >
-                          Add to an article…
+                          {t('gaps.addTo')}
                         </button>
                         <button
                           type="button"
@@ -159,7 +160,7 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
                           aria-describedby={`gap-${index}`}
                           onClick={() => onNewArticle({ kind: 'new', locale: gap.locale, question: gap.question })}
                         >
-                          New article
+                          {t('gaps.newArticle')}
                         </button>
                       </div>
                     </td>
@@ -179,7 +180,7 @@ export function KnowledgeGapsPage({ me, toast, onNewArticle }: KnowledgeGapsPage
           onClose={() => setAdding(null)}
           onAdded={(title) => {
             setAdding(null);
-            toast(`Added to “${title}” and published. The bot answers this question with it now.`);
+            toast(t('gaps.added', { title }));
             refresh();
           }}
         />
@@ -207,7 +208,7 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
     let live = true;
     fetchArticles({ locale: gap.locale }).then(
       (result) => live && setOthers(result.articles.filter((article) => article.locale === gap.locale)),
-      (caught: unknown) => live && setOthersError(featureError(caught, 'The article list')),
+      (caught: unknown) => live && setOthersError(featureError(caught, t('gaps.articleList'))),
     );
     return () => {
       live = false;
@@ -221,7 +222,7 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!chosen) {
-      setError('Choose the article that answers this question.');
+      setError(t('gaps.chooseArticle'));
       return;
     }
     if (busy) return;
@@ -237,14 +238,14 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
   };
 
   return (
-    <Modal title="Add as an example question" onClose={onClose} testId="gap-add-dialog" describedBy={`${ids}-text`}>
+    <Modal title={t('gaps.addTitle')} onClose={onClose} testId="gap-add-dialog" describedBy={`${ids}-text`}>
       <form class="stack" onSubmit={submit} noValidate>
         <p id={`${ids}-text`}>
-          “<span lang={gap.locale}>{gap.question}</span>” becomes an example question of the article you choose, and the article is published with it.
+          “<span lang={gap.locale}>{gap.question}</span>” {t('gaps.addText')}
         </p>
         {gap.suggestions.length > 0 && (
           <fieldset class="picker">
-            <legend>The bot's best guesses</legend>
+            <legend>{t('gaps.guesses')}</legend>
             {gap.suggestions.map((suggestion) => (
               <label key={suggestion.id} class="picker-option">
                 <input
@@ -256,13 +257,13 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
                   onChange={() => setChosen(suggestion.id)}
                 />
                 <span lang={gap.locale}>{suggestion.title}</span>
-                <span class="muted small">confidence {confidence(suggestion.confidence)}</span>
+                <span class="muted small">{t('gaps.confidence', { value: confidence(suggestion.confidence) })}</span>
               </label>
             ))}
           </fieldset>
         )}
         <div class="field">
-          <label for={`${ids}-other`}>{gap.suggestions.length > 0 ? 'Or another article' : 'Article'}</label>
+          <label for={`${ids}-other`}>{gap.suggestions.length > 0 ? t('gaps.orAnother') : t('gaps.article')}</label>
           <select
             id={`${ids}-other`}
             data-testid="gap-article-select"
@@ -270,7 +271,7 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
             disabled={!others}
             onChange={(event) => setChosen(event.currentTarget.value || (gap.suggestions[0]?.id ?? ''))}
           >
-            <option value="">{others ? (gap.suggestions.length > 0 ? '— one of the guesses above —' : '— choose an article —') : 'Loading articles…'}</option>
+            <option value="">{others ? (gap.suggestions.length > 0 ? t('gaps.oneAbove') : t('gaps.chooseOne')) : t('gaps.loadingArticles')}</option>
             {rest.map((article) => (
               <option key={article.id} value={article.id} lang={gap.locale}>
                 {article.title}
@@ -286,10 +287,10 @@ function AddQuestionDialog({ gap, onClose, onAdded }: AddQuestionDialogProps) {
         )}
         <div class="row end">
           <button type="button" class="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" class="button primary" data-testid="gap-add-confirm" disabled={busy}>
-            {busy ? 'Publishing…' : 'Add and publish'}
+            {busy ? t('gaps.publishing') : t('gaps.addPublish')}
           </button>
         </div>
       </form>
@@ -309,7 +310,7 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
     let live = true;
     fetchPhrasingProposals().then(
       (proposals) => live && setLoad({ phase: 'ready', proposals }),
-      (error: unknown) => live && setLoad({ phase: 'error', message: featureError(error, 'Learned phrasings') }),
+      (error: unknown) => live && setLoad({ phase: 'error', message: featureError(error, t('gaps.learned')) }),
     );
     return () => {
       live = false;
@@ -322,7 +323,11 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
     try {
       await decidePhrasingProposal(proposal.id, decision);
       setLoad((current) => (current.phase === 'ready' ? { phase: 'ready', proposals: current.proposals.filter((p) => p.id !== proposal.id) } : current));
-      toast(decision === 'accept' ? `“${proposal.question}” is now an example question of “${proposal.articleTitle}”.` : `Rejected “${proposal.question}”.`);
+      toast(
+        decision === 'accept'
+          ? t('gaps.accepted', { question: proposal.question, title: proposal.articleTitle })
+          : t('gaps.rejected', { question: proposal.question }),
+      );
     } catch (error) {
       toast(error instanceof Error ? error.message : String(error), 'error');
     } finally {
@@ -337,12 +342,10 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
   return (
     <section class="page-section" aria-labelledby="proposals-title" data-testid="proposals">
       <h2 id="proposals-title" class="page-section-title">
-        Learned phrasings
+        {t('gaps.learned')}
       </h2>
-      <p class="muted">
-        Shoppers who picked one of the bot's suggestions, and did not then say it did not help. Accepted questions become example questions of that article.
-      </p>
-      {load.phase === 'loading' && <p class="muted small">Loading…</p>}
+      <p class="muted">{t('gaps.learnedIntro')}</p>
+      {load.phase === 'loading' && <p class="muted small">{t('nav.loading')}</p>}
       {load.phase === 'error' && (
         <p class="form-error" role="alert" data-testid="proposals-error">
           {load.message}
@@ -350,20 +353,20 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
       )}
       {load.phase === 'ready' && load.proposals.length === 0 && (
         <p class="muted small" data-testid="proposals-empty">
-          No proposals right now.
+          {t('gaps.noProposals')}
         </p>
       )}
       {load.phase === 'ready' && load.proposals.length > 0 && (
         <table class="settings-table gaps-table" data-testid="proposals-table">
           <thead>
             <tr>
-              <th scope="col">Question</th>
-              <th scope="col">Article</th>
+              <th scope="col">{t('reports.question')}</th>
+              <th scope="col">{t('gaps.article')}</th>
               <th scope="col" class="numeric">
-                Times
+                {t('gaps.times')}
               </th>
-              <th scope="col">Last seen</th>
-              {canEdit && <th scope="col">Decide</th>}
+              <th scope="col">{t('gaps.lastSeen')}</th>
+              {canEdit && <th scope="col">{t('gaps.decide')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -390,7 +393,7 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
                         aria-describedby={`proposal-${proposal.id}`}
                         onClick={() => void decide(proposal, 'accept')}
                       >
-                        Accept
+                        {t('gaps.accept')}
                       </button>
                       <button
                         type="button"
@@ -400,7 +403,7 @@ function Proposals({ canEdit, toast, round }: { canEdit: boolean; toast: (text: 
                         aria-describedby={`proposal-${proposal.id}`}
                         onClick={() => void decide(proposal, 'reject')}
                       >
-                        Reject
+                        {t('gaps.reject')}
                       </button>
                     </div>
                   </td>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import { login } from '../api.ts';
+import { CONSOLE_LOCALES, setLocale, t, useLocale } from '../i18n.ts';
 
 interface LoginFormProps {
   site: string;
@@ -9,6 +10,7 @@ interface LoginFormProps {
 }
 
 export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
+  const locale = useLocale();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -18,7 +20,7 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
     event.preventDefault();
     if (busy) return;
     if (!email.trim() || !password) {
-      setError('Enter your e-mail and password.');
+      setError(t('login.missing'));
       return;
     }
     setBusy(true);
@@ -35,11 +37,21 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
     <div class="center-page">
       <main class="card auth-card">
         <h1 class="brand-title">
-          kefu <span class="brand-sub">agent console</span>
+          kefu <span class="brand-sub">{t('login.console')}</span>
         </h1>
         <p class="muted">
-          Sign in to answer chats for <strong>{site}</strong>.
+          {t('login.intro')} <strong>{site}</strong>
         </p>
+        <div class="field inline language-picker">
+          <label for="login-language">{t('language.label')}</label>
+          <select id="login-language" value={locale} onChange={(event) => void setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en')}>
+            {CONSOLE_LOCALES.map((option) => (
+              <option key={option} value={option} lang={option}>
+                {t(`language.${option}`)}
+              </option>
+            ))}
+          </select>
+        </div>
         {notice && (
           <p class="notice" role="status">
             {notice}
@@ -47,7 +59,7 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
         )}
         <form class="stack" onSubmit={submit} data-testid="login-form" noValidate>
           <div class="field">
-            <label for="login-email">E-mail</label>
+            <label for="login-email">{t('login.email')}</label>
             <input
               id="login-email"
               data-testid="login-email"
@@ -61,7 +73,7 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
             />
           </div>
           <div class="field">
-            <label for="login-password">Password</label>
+            <label for="login-password">{t('login.password')}</label>
             <input
               id="login-password"
               data-testid="login-password"
@@ -80,7 +92,7 @@ export function LoginForm({ site, notice, onSignedIn }: LoginFormProps) {
             </p>
           )}
           <button type="submit" class="button primary" data-testid="login-submit" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t('login.signingIn') : t('login.signIn')}
           </button>
         </form>
       </main>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { AgentProfile } from '../../../protocol/agent.ts';
 import { changePassword } from '../api.ts';
+import { t } from '../i18n.ts';
 
 const MIN_LENGTH = 10;
 
@@ -21,10 +22,10 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
-    if (!current) return setError('Enter the one-time password you signed in with.');
-    if (next.length < MIN_LENGTH) return setError(`The new password needs at least ${MIN_LENGTH} characters.`);
-    if (next !== repeat) return setError('The two new passwords are not the same.');
-    if (next === current) return setError('Choose a password different from the one-time password.');
+    if (!current) return setError(t('password.missingCurrent'));
+    if (next.length < MIN_LENGTH) return setError(t('password.tooShort', { n: MIN_LENGTH }));
+    if (next !== repeat) return setError(t('password.mismatch'));
+    if (next === current) return setError(t('password.same'));
     setBusy(true);
     setError(null);
     try {
@@ -39,11 +40,11 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
   return (
     <div class="center-page">
       <main class="card auth-card">
-        <h1 class="brand-title">Set your password</h1>
-        <p class="muted">Welcome, {agent.name}. You signed in with a one-time password; choose your own to continue.</p>
+        <h1 class="brand-title">{t('password.title')}</h1>
+        <p class="muted">{t('password.intro', { name: agent.name })}</p>
         <form class="stack" onSubmit={submit} data-testid="password-form" noValidate>
           <div class="field">
-            <label for="pw-current">One-time (current) password</label>
+            <label for="pw-current">{t('password.current')}</label>
             <input
               id="pw-current"
               type="password"
@@ -55,7 +56,7 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
             />
           </div>
           <div class="field">
-            <label for="pw-new">New password</label>
+            <label for="pw-new">{t('password.new')}</label>
             <input
               id="pw-new"
               type="password"
@@ -68,11 +69,11 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
               onInput={(event) => setNext(event.currentTarget.value)}
             />
             <p id="pw-hint" class="hint">
-              At least {MIN_LENGTH} characters.
+              {t('password.hint', { n: MIN_LENGTH })}
             </p>
           </div>
           <div class="field">
-            <label for="pw-repeat">Repeat the new password</label>
+            <label for="pw-repeat">{t('password.repeat')}</label>
             <input
               id="pw-repeat"
               type="password"
@@ -90,10 +91,10 @@ export function PasswordForm({ agent, onDone, onSignOut }: PasswordFormProps) {
           )}
           <div class="row">
             <button type="submit" class="button primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save password'}
+              {busy ? t('password.saving') : t('password.save')}
             </button>
             <button type="button" class="button ghost" onClick={onSignOut}>
-              Log out
+              {t('nav.logout')}
             </button>
           </div>
         </form>

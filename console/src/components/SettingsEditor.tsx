@@ -14,6 +14,7 @@ import { phrasesFor } from '../../../widget/app/i18n.ts';
 import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { ApiError, featureError, saveSiteSettings } from '../api.ts';
 import { duration, localeName, safeHexColor } from '../format.ts';
+import { t } from '../i18n.ts';
 import { changedSections, errorUnder, getIn, type Path, pathKey, SECTION_NAMES, type SettingsErrors, setIn, validateSettings, WEEKDAYS } from '../settings.ts';
 import { setUnsavedWork } from '../unsaved.ts';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
@@ -49,7 +50,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(base.site);
   useEffect(() => {
-    setUnsavedWork(dirty ? 'Your changes to the settings are not saved.' : null);
+    setUnsavedWork(dirty ? t('se.unsaved') : null);
   }, [dirty]);
   useEffect(() => () => setUnsavedWork(null), []);
   const schemaErrors = useMemo(() => validateSettings(draft), [draft]);
@@ -84,7 +85,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
     setShowErrors(true);
     const problems = Object.keys(schemaErrors);
     if (problems.length > 0) {
-      setFormError(`${problems.length === 1 ? 'One setting needs' : `${problems.length} settings need`} attention before saving; nothing was saved.`);
+      setFormError(problems.length === 1 ? t('se.oneProblem') : t('se.problems', { n: problems.length }));
       setTimeout(() => summaryRef.current?.focus(), 0);
       return;
     }
@@ -98,7 +99,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       setShowErrors(false);
       setConflict(null);
       onSaved(saved);
-      toast('Settings saved. Open chat widgets pick them up within seconds.');
+      toast(t('se.saved'));
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         const current = error.conflictCurrent<{ site?: SiteConfig; settings?: SiteConfig; version?: number }>();
@@ -107,10 +108,10 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
         setFormError(error.message);
       } else if (error instanceof ApiError && error.status === 400 && error.field) {
         setServerErrors({ [error.field]: error.fieldMessage });
-        setFormError(`Not saved: ${labelForPath(error.field)}: ${error.fieldMessage}`);
+        setFormError(t('se.notSavedField', { field: labelForPath(error.field), message: error.fieldMessage }));
         setTimeout(() => focusField(error.field!), 0);
       } else {
-        setFormError(`Not saved. ${featureError(error, 'Saving settings')}`);
+        setFormError(t('se.notSaved', { message: featureError(error, t('se.saving')) }));
       }
       setTimeout(() => summaryRef.current?.focus(), 0);
     } finally {
@@ -182,10 +183,10 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
                     // Deliberately on top of theirs: the next save names their version.
                     setBase({ site: conflict.site, version: conflict.version });
                     setConflict(null);
-                    setFormError('Your changes are kept. Save again to replace their settings with yours.');
+                    setFormError(t('se.kept'));
                   }}
                 >
-                  Keep mine, to save over theirs
+                  {t('se.keepMine')}
                 </button>
               </div>
             </>
@@ -201,14 +202,15 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       <div class="settings-grid">
         <ChatRules ctx={ctx} />
         <Access ctx={ctx} />
+        <ServiceLevels ctx={ctx} />
       </div>
       <CannedRepliesEditor ctx={ctx} />
       <SynonymsEditor ctx={ctx} />
       <ConversationLabelsEditor ctx={ctx} />
 
-      <div class="save-bar" role="group" aria-label="Save the settings">
+      <div class="save-bar" role="group" aria-label={t('se.saveGroup')}>
         <button type="submit" class="button primary" data-testid="settings-save" disabled={busy || !dirty}>
-          {busy ? 'Saving…' : 'Save settings'}
+          {busy ? t('password.saving') : t('se.save')}
         </button>
         <button
           type="button"
@@ -223,10 +225,10 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
             setFormError(null);
           }}
         >
-          Discard changes
+          {t('se.discard-changes')}
         </button>
         <span class="hint" aria-live="polite" data-testid="settings-dirty">
-          {dirty ? 'Unsaved changes' : 'All changes saved'}
+          {dirty ? t('se.dirty') : t('se.clean')}
         </span>
       </div>
     </form>
@@ -314,7 +316,23 @@ function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeho
   );
 }
 
-function NumberField({ ctx, path, label, hint, min, max }: { ctx: Ctx; path: Path; label: string; hint?: ComponentChildren; min?: number; max?: number }) {
+function NumberField({
+  ctx,
+  path,
+  label,
+  hint,
+  min,
+  max,
+  step = 1,
+}: {
+  ctx: Ctx;
+  path: Path;
+  label: string;
+  hint?: ComponentChildren;
+  min?: number;
+  max?: number;
+  step?: number;
+}) {
   const value = getIn(ctx.draft, path);
   return (
     <div class="field">
@@ -325,7 +343,7 @@ function NumberField({ ctx, path, label, hint, min, max }: { ctx: Ctx; path: Pat
         inputMode="numeric"
         min={min}
         max={max}
-        step={1}
+        step={step}
         class="number-input"
         value={typeof value === 'number' && Number.isFinite(value) ? String(value) : ''}
         data-setting-path={pathKey(path)}
@@ -409,14 +427,14 @@ function Card({ title, children, wide, testId }: { title: string; children: Comp
 function General({ ctx }: { ctx: Ctx }) {
   const { draft } = ctx;
   return (
-    <Card title="General" testId="settings-general">
-      <TextField ctx={ctx} path={['name']} label="Shop name" hint="Shown at the top of the chat." maxLength={200} />
+    <Card title={t('se.general')} testId="settings-general">
+      <TextField ctx={ctx} path={['name']} label={t('se.shop-name')} hint={t('se.shown-at-the-top-of-the-chat')} maxLength={200} />
       <dl class="settings-list">
-        <dt>Site id</dt>
+        <dt>{t('se.site-id')}</dt>
         <dd class="mono">{draft.id}</dd>
       </dl>
       <fieldset class="picker" data-setting-path="locales" aria-describedby={describedBy(ctx, ['locales'])}>
-        <legend>Languages</legend>
+        <legend>{t('se.languages')}</legend>
         {LOCALES.map((locale) => (
           <label key={locale} class="picker-option">
             <input
@@ -436,7 +454,7 @@ function General({ ctx }: { ctx: Ctx }) {
         <FieldError ctx={ctx} path={['locales']} />
       </fieldset>
       <div class="field">
-        <label for={ctx.id(['defaultLocale'])}>Default language</label>
+        <label for={ctx.id(['defaultLocale'])}>{t('se.default-language')}</label>
         <select
           id={ctx.id(['defaultLocale'])}
           data-testid="setting-defaultLocale"
@@ -449,15 +467,9 @@ function General({ ctx }: { ctx: Ctx }) {
             </option>
           ))}
         </select>
-        <p class="hint">For shoppers whose page and browser say neither language.</p>
+        <p class="hint">{t('se.for-shoppers-whose-page-and-browser-say')}</p>
       </div>
-      <PerLocale
-        ctx={ctx}
-        path={['greeting']}
-        label="Greeting"
-        multiline
-        hint="The first message of every chat. {name} becomes the shopper's name once you identify them."
-      />
+      <PerLocale ctx={ctx} path={['greeting']} label={t('se.greeting')} multiline hint={t('se.the-first-message-of-every-chat-name-bec')} />
     </Card>
   );
 }
@@ -473,14 +485,14 @@ function Theme({ ctx }: { ctx: Ctx }) {
   const greeting = (ctx.draft.greeting?.[locale] ?? '').replace('{name}', '');
   const colourPath = ['theme', 'color'];
   return (
-    <Card title="Theme" testId="settings-theme">
+    <Card title={t('se.theme')} testId="settings-theme">
       <div class="field">
-        <label for={ctx.id(colourPath)}>Colour</label>
+        <label for={ctx.id(colourPath)}>{t('se.colour')}</label>
         <div class="row">
           <input
             type="color"
             class="colour-picker"
-            aria-label="Pick the colour"
+            aria-label={t('se.pick-the-colour')}
             data-testid="setting-theme.color-picker"
             value={shown.toLowerCase()}
             onInput={(event) => ctx.set(colourPath, event.currentTarget.value)}
@@ -504,7 +516,7 @@ function Theme({ ctx }: { ctx: Ctx }) {
         <FieldError ctx={ctx} path={colourPath} />
       </div>
       <fieldset class="picker">
-        <legend>Position</legend>
+        <legend>{t('se.position')}</legend>
         {(['right', 'left'] as const).map((position) => (
           <label key={position} class="picker-option">
             <input
@@ -514,18 +526,18 @@ function Theme({ ctx }: { ctx: Ctx }) {
               checked={theme.position === position}
               onChange={() => ctx.set(['theme', 'position'], position)}
             />
-            {position === 'right' ? 'Bottom right' : 'Bottom left'}
+            {position === 'right' ? t('se.bottomRight') : t('se.bottomLeft')}
           </label>
         ))}
       </fieldset>
       <PerLocale
         ctx={ctx}
         path={['theme', 'launcherLabel']}
-        label="Launcher label"
+        label={t('se.launcher-label')}
         hint={`What screen readers say for the chat button. Empty: “${phrasesFor('en').launcherOpen}” / “${phrasesFor('zh').launcherOpen}”.`}
       />
       <div class="row preview-head">
-        <h4 class="minor-heading">Preview</h4>
+        <h4 class="minor-heading">{t('se.preview')}</h4>
         {ctx.draft.locales.length > 1 && (
           <label class="inline-field">
             Language
@@ -539,7 +551,7 @@ function Theme({ ctx }: { ctx: Ctx }) {
           </label>
         )}
       </div>
-      <WidgetFrame label="The chat widget with this theme" testId="theme-preview">
+      <WidgetFrame label={t('se.the-chat-widget-with-this-theme')} testId="theme-preview">
         <div class={`kefu ${theme.position === 'left' ? 'left' : 'right'}`} style={style} lang={locale}>
           <section class="panel">
             <header class="header">
@@ -562,7 +574,7 @@ function Theme({ ctx }: { ctx: Ctx }) {
           </span>
         </div>
       </WidgetFrame>
-      {!valid && <p class="hint hint-warn">The preview keeps the default colour until the colour is a valid #rrggbb.</p>}
+      {!valid && <p class="hint hint-warn">{t('se.the-preview-keeps-the-default-colour-unt')}</p>}
     </Card>
   );
 }
@@ -580,10 +592,10 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
   const [holiday, setHoliday] = useState('');
   const holidays = hours.holidays ?? [];
   return (
-    <Card title="Business hours" wide testId="business-hours">
-      <p class="hint">Outside these hours, or with no agent online, shoppers who ask for a person get the offline form.</p>
+    <Card title={t('se.business-hours')} wide testId="business-hours">
+      <p class="hint">{t('se.outside-these-hours-or-with-no-agent-onl')}</p>
       <div class="field timezone-field">
-        <label for={ctx.id(['businessHours', 'timezone'])}>Time zone</label>
+        <label for={ctx.id(['businessHours', 'timezone'])}>{t('se.time-zone')}</label>
         <input
           id={ctx.id(['businessHours', 'timezone'])}
           list={listId}
@@ -603,11 +615,11 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
         <FieldError ctx={ctx} path={['businessHours', 'timezone']} />
       </div>
       <table class="settings-table hours-table" data-testid="hours-table">
-        <caption class="visually-hidden">Opening hours by day of the week, as HH:MM in 24-hour time</caption>
+        <caption class="visually-hidden">{t('se.opening-hours-by-day-of-the-week-as-hh-m')}</caption>
         <thead>
           <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Open</th>
+            <th scope="col">{t('se.day')}</th>
+            <th scope="col">{t('se.open')}</th>
           </tr>
         </thead>
         <tbody>
@@ -619,7 +631,7 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
                 <th scope="row">{dayName}</th>
                 <td>
                   <div class="ranges">
-                    {ranges.length === 0 && <span class="muted">Closed</span>}
+                    {ranges.length === 0 && <span class="muted">{t('se.closed')}</span>}
                     {ranges.map(([from, to], index) => (
                       <span key={index} class="range" data-testid="hours-range">
                         <input
@@ -673,9 +685,9 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
           })}
         </tbody>
       </table>
-      <h4 class="minor-heading">Holidays (closed all day)</h4>
+      <h4 class="minor-heading">{t('se.holidays-closed-all-day')}</h4>
       {holidays.length === 0 ? (
-        <p class="muted small">None</p>
+        <p class="muted small">{t('se.none')}</p>
       ) : (
         <ul class="holidays plain-list" data-testid="holidays">
           {holidays.map((date, index) => (
@@ -701,7 +713,7 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
       <FieldError ctx={ctx} path={['businessHours', 'holidays']} />
       <div class="row">
         <label class="inline-field">
-          Add a holiday
+          {t('se.add-a-holiday')}
           <input type="date" data-testid="holiday-date" value={holiday} onInput={(event) => setHoliday(event.currentTarget.value)} />
         </label>
         <button
@@ -714,7 +726,7 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
             setHoliday('');
           }}
         >
-          Add
+          {t('se.add')}
         </button>
       </div>
     </Card>
@@ -724,29 +736,29 @@ function BusinessHoursEditor({ ctx }: { ctx: Ctx }) {
 function ChatRules({ ctx }: { ctx: Ctx }) {
   const idle = ctx.draft.idle;
   return (
-    <Card title="Chats" testId="settings-chats">
-      <PerLocale ctx={ctx} path={['promisedReplyTime']} label="Promised reply time" hint="Shown on offline tickets, e.g. “We reply within one working day.”" />
+    <Card title={t('se.chats')} testId="settings-chats">
+      <PerLocale ctx={ctx} path={['promisedReplyTime']} label={t('se.promised-reply-time')} hint={t('se.shown-on-offline-tickets-e-g-we-reply-wi')} />
       <CheckField
         ctx={ctx}
         path={['assignment', 'autoAssign']}
-        label="Assign new chats automatically"
-        hint="Round robin among online agents with room; otherwise agents claim chats from the queue."
+        label={t('se.assign-new-chats-automatically')}
+        hint={t('se.round-robin-among-online-agents-with-roo')}
       />
-      <NumberField ctx={ctx} path={['assignment', 'maxChatsPerAgent']} label="Max chats per agent" min={1} max={50} />
+      <NumberField ctx={ctx} path={['assignment', 'maxChatsPerAgent']} label={t('se.max-chats-per-agent')} min={1} max={50} />
       <NumberField
         ctx={ctx}
         path={['agentGraceSeconds']}
-        label="Agent grace period (seconds)"
+        label={t('se.agent-grace-period-seconds')}
         min={5}
         max={3600}
         hint={`How long an agent may be disconnected before their chats go back to the queue: ${duration(ctx.draft.agentGraceSeconds)}.`}
       />
       <fieldset class="picker">
-        <legend>Outside business hours, while an agent is online</legend>
+        <legend>{t('se.outside-business-hours-while-an-agent-is')}</legend>
         {(
           [
-            ['take_chat', 'The agent takes the chat (they learn that someone asked)'],
-            ['offline_form', 'The shopper gets the offline form'],
+            ['take_chat', t('se.takeChat')],
+            ['offline_form', t('se.offlineForm')],
           ] as const
         ).map(([value, label]) => (
           <label key={value} class="picker-option">
@@ -761,19 +773,59 @@ function ChatRules({ ctx }: { ctx: Ctx }) {
           </label>
         ))}
       </fieldset>
-      <h4 class="minor-heading">Idle shopper</h4>
-      <p class="hint">After an agent's message, a silent shopper gets two polite prompts, then the chat closes politely.</p>
-      <NumberField ctx={ctx} path={['idle', 'firstPromptSeconds']} label="First prompt after (seconds)" min={1} hint={duration(idle.firstPromptSeconds)} />
-      <NumberField ctx={ctx} path={['idle', 'secondPromptSeconds']} label="Second prompt after (seconds)" min={1} hint={duration(idle.secondPromptSeconds)} />
-      <NumberField ctx={ctx} path={['idle', 'closeSeconds']} label="Close after (seconds)" min={1} hint={duration(idle.closeSeconds)} />
+      <h4 class="minor-heading">{t('se.idle-shopper')}</h4>
+      <p class="hint">{t('se.after-an-agent-s-message-a-silent-shoppe')}</p>
+      <NumberField
+        ctx={ctx}
+        path={['idle', 'firstPromptSeconds']}
+        label={t('se.first-prompt-after-seconds')}
+        min={1}
+        hint={duration(idle.firstPromptSeconds)}
+      />
+      <NumberField
+        ctx={ctx}
+        path={['idle', 'secondPromptSeconds']}
+        label={t('se.second-prompt-after-seconds')}
+        min={1}
+        hint={duration(idle.secondPromptSeconds)}
+      />
+      <NumberField ctx={ctx} path={['idle', 'closeSeconds']} label={t('se.close-after-seconds')} min={1} hint={duration(idle.closeSeconds)} />
       {ctx.error(['idle']) && !ctx.error(['idle', 'prompts']) && (
         <p class="field-error" data-testid="setting-error-idle">
           {ctx.error(['idle'])}
         </p>
       )}
-      <PerLocale ctx={ctx} path={['idle', 'prompts', 'first']} label="First prompt" multiline />
-      <PerLocale ctx={ctx} path={['idle', 'prompts', 'second']} label="Second prompt" multiline />
-      <PerLocale ctx={ctx} path={['idle', 'prompts', 'close']} label="Closing message" multiline />
+      <PerLocale ctx={ctx} path={['idle', 'prompts', 'first']} label={t('se.first-prompt')} multiline />
+      <PerLocale ctx={ctx} path={['idle', 'prompts', 'second']} label={t('se.second-prompt')} multiline />
+      <PerLocale ctx={ctx} path={['idle', 'prompts', 'close']} label={t('se.closing-message')} multiline />
+    </Card>
+  );
+}
+
+/** The promises the Reports page measures. */
+function ServiceLevels({ ctx }: { ctx: Ctx }) {
+  return (
+    <Card title={t('se.service-levels')} testId="settings-service-levels">
+      <NumberField ctx={ctx} path={['serviceLevels', 'takenWithinSeconds']} label={t('se.a-person-takes-a-chat-within-seconds')} min={1} max={600} />
+      <NumberField
+        ctx={ctx}
+        path={['serviceLevels', 'takenShareTarget']}
+        label={t('se.share-of-chats-taken-in-time-target-0-1')}
+        min={0}
+        max={1}
+        step={0.01}
+        hint={t('se.the-target-line-on-the-reports-chart-e-g')}
+      />
+      <NumberField ctx={ctx} path={['serviceLevels', 'complaintCloseHours']} label={t('se.complaints-closed-within-hours')} min={1} max={720} />
+      <NumberField
+        ctx={ctx}
+        path={['serviceLevels', 'ticketReplyHours']}
+        label={t('se.offline-tickets-answered-within-hours')}
+        min={1}
+        max={720}
+        hint={t('se.what-the-promised-reply-time-says-as-a-n')}
+      />
+      <NumberField ctx={ctx} path={['serviceLevels', 'handoverRetentionDays']} label={t('se.keep-handover-notes-days')} min={1} max={3650} />
     </Card>
   );
 }
@@ -795,9 +847,9 @@ function Access({ ctx }: { ctx: Ctx }) {
   }, [origins.join('\n')]);
   const path = ['allowedOrigins'];
   return (
-    <Card title="Access and limits" testId="settings-access">
+    <Card title={t('se.access-and-limits')} testId="settings-access">
       <div class="field">
-        <label for={ctx.id(path)}>Allowed origins</label>
+        <label for={ctx.id(path)}>{t('se.allowed-origins')}</label>
         <textarea
           id={ctx.id(path)}
           class="mono"
@@ -820,23 +872,23 @@ function Access({ ctx }: { ctx: Ctx }) {
           }}
         />
         <p id={`${ctx.id(path)}-hint`} class="hint">
-          One per line, e.g. https://shop.example. Pages anywhere else cannot open chats.
+          {t('se.one-per-line-e-g-https-shop-example-page')}
         </p>
         <FieldError ctx={ctx} path={path} />
       </div>
       <CheckField
         ctx={ctx}
         path={['identityVerification']}
-        label="Require identity verification"
+        label={t('se.require-identity-verification')}
         hint="identify() calls must carry a userHash signed with your site's secret (IDENTITY_SECRETS on the Worker); without it they are refused."
       />
       <NumberField
         ctx={ctx}
         path={['limits', 'newConversationsPerIpPerHour']}
-        label="New chats per address per hour"
+        label={t('se.new-chats-per-address-per-hour')}
         min={1}
         max={100_000}
-        hint="Resumed chats are not counted."
+        hint={t('se.resumed-chats-are-not-counted')}
       />
     </Card>
   );
@@ -912,7 +964,7 @@ function RowsEditor<Row extends { locale: string }>(props: {
                 </th>
               ))}
               <th scope="col">
-                <span class="visually-hidden">Remove</span>
+                <span class="visually-hidden">{t('se.remove')}</span>
               </th>
             </tr>
           </thead>
@@ -976,7 +1028,7 @@ function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
       ctx={ctx}
       path={['cannedReplies']}
       rows={ctx.draft.cannedReplies ?? []}
-      title="Canned replies"
+      title={t('se.canned-replies')}
       hint={
         <>
           Agents type / and the shortcut in the reply box. {'{name}'} becomes the shopper's name and {'{agent}'} the agent's.
@@ -985,8 +1037,8 @@ function CannedRepliesEditor({ ctx }: { ctx: Ctx }) {
       noun="canned reply"
       testPrefix="canned"
       fields={[
-        { key: 'shortcut', header: 'Shortcut', maxLength: 32, className: 'mono shortcut-input', clean: (value) => value.trim().replace(/^\//, '') },
-        { key: 'text', header: 'Text', maxLength: 2000, multiline: true, className: 'canned-text-input' },
+        { key: 'shortcut', header: t('se.shortcut'), maxLength: 32, className: 'mono shortcut-input', clean: (value) => value.trim().replace(/^\//, '') },
+        { key: 'text', header: t('se.text'), maxLength: 2000, multiline: true, className: 'canned-text-input' },
       ]}
       removeLabel={(reply) => `Remove the canned reply /${reply.shortcut}`}
       addLabel="+ Canned reply"
@@ -1002,13 +1054,13 @@ function SynonymsEditor({ ctx }: { ctx: Ctx }) {
       ctx={ctx}
       path={['synonyms']}
       rows={ctx.draft.synonyms ?? []}
-      title="Your shop's words"
-      hint="Abbreviations and names your shoppers use, with what they mean in your articles' words, e.g. COD = cash on delivery. The bot reads a message that uses one as if it also said the meaning."
+      title={t('se.your-shop-s-words')}
+      hint={t('se.abbreviations-and-names-your-shoppers-us')}
       noun="word"
       testPrefix="synonym"
       fields={[
-        { key: 'term', header: 'Word', maxLength: 40, className: 'shortcut-input' },
-        { key: 'means', header: 'Means', maxLength: 200, className: 'canned-text-input' },
+        { key: 'term', header: t('se.word'), maxLength: 40, className: 'shortcut-input' },
+        { key: 'means', header: t('se.means'), maxLength: 200, className: 'canned-text-input' },
       ]}
       removeLabel={(synonym, index) => `Remove the word ${synonym.term || index + 1}`}
       addLabel="+ Word"

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { SiteSetupResponse } from '../../../protocol/agent.ts';
 import { ApiError, fetchSiteSetup } from '../api.ts';
+import { t } from '../i18n.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { SettingsEditor } from './SettingsEditor.tsx';
 
@@ -28,8 +29,7 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
         setLoad({
           phase: 'error',
           forbidden: error instanceof ApiError && error.status === 403,
-          message:
-            error instanceof ApiError && error.status === 403 ? 'Only site admins can see the setup.' : error instanceof Error ? error.message : String(error),
+          message: error instanceof ApiError && error.status === 403 ? t('setup.forbidden') : error instanceof Error ? error.message : String(error),
         }),
     );
     return () => {
@@ -52,7 +52,7 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
     >
       <header class="page-head">
         <h1 id="setup-title" class="page-title">
-          Setup
+          {t('nav.setup')}
         </h1>
         {load.phase === 'ready' && (
           <p class="muted" data-testid="setup-site-name">
@@ -62,7 +62,7 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
       </header>
       {load.phase === 'loading' && (
         <p class="muted" role="status">
-          Loading the setup…
+          {t('setup.loading')}
         </p>
       )}
       {load.phase === 'error' && (
@@ -73,7 +73,7 @@ export function SetupPage({ toast }: { toast: (text: string, tone?: 'info' | 'er
           {!load.forbidden && (
             <p>
               <button type="button" class="button" onClick={() => fetchSetup()}>
-                Try again
+                {t('setup.retry')}
               </button>
             </p>
           )}
@@ -102,28 +102,27 @@ function SetupContent({ setup, toast, onSaved }: SetupContentProps) {
     <>
       <section class="page-section" aria-labelledby="embed-title">
         <h2 id="embed-title" class="page-section-title">
-          Embed the chat
+          {t('setup.embed')}
         </h2>
-        <p>Paste it into every page of your shop, in the &lt;head&gt; or before &lt;/body&gt;.</p>
+        <p>{t('setup.paste')}</p>
         <CodeBlock code={embed.snippet} label="embed snippet" testId="embed-snippet" />
         <p class="hint">
-          It loads asynchronously from <span class="mono break">{embed.loaderUrl}</span> and never blocks your page. Pages must be served from one of the
-          allowed origins below.
+          {t('setup.loads')} <span class="mono break">{embed.loaderUrl}</span> {t('setup.loadsAfter')}
         </p>
       </section>
 
       <section class="page-section" aria-labelledby="identify-title">
         <h2 id="identify-title" class="page-section-title">
-          Identify logged-in shoppers
+          {t('setup.identify')}
         </h2>
-        <p>When a shopper is signed in to your shop, tell the chat who they are, so agents see their name and e-mail:</p>
+        <p>{t('setup.identifyText')}</p>
         <CodeBlock code={IDENTIFY_SNIPPET} label="identify snippet" testId="identify-snippet" />
         <IdentityNote site={site} />
       </section>
 
       <section class="page-section" aria-labelledby="settings-title">
         <h2 id="settings-title" class="page-section-title">
-          Settings
+          {t('setup.settings')}
         </h2>
         <SettingsEditor setup={setup} toast={toast} onSaved={onSaved} />
       </section>
@@ -135,16 +134,10 @@ function IdentityNote({ site }: { site: Site }) {
   return (
     <div class="identity-note" data-testid="identity-verification" data-state={site.identityVerification ? 'on' : 'off'}>
       <p>
-        <strong>Identity verification is {site.identityVerification ? 'on' : 'off'}.</strong>{' '}
-        {site.identityVerification
-          ? 'An identify call without a valid userHash is refused and the chat stays anonymous.'
-          : 'Identify calls are trusted as sent, so anyone could claim to be another shopper. Turn it on under Access and limits below.'}
+        <strong>{site.identityVerification ? t('setup.verificationOn') : t('setup.verificationOff')}</strong>{' '}
+        {site.identityVerification ? t('setup.verificationOnText') : t('setup.verificationOffText')}
       </p>
-      <p class="hint">
-        userHash is the hex HMAC-SHA256 of the user id, keyed with your site's secret. Compute it on your shop's server, never in the browser; the Worker holds
-        the same secret in IDENTITY_SECRETS. It proves the id only: name and e-mail show as claimed unless you also pass profileHash, which proves them and VIP
-        status (required for vip: true). The README has server snippets for Node and PHP.
-      </p>
+      <p class="hint">{t('setup.userHash')}</p>
     </div>
   );
 }

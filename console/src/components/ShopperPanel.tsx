@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type { ChatSummary, ProvenField, ShopperContext } from '../../../protocol/agent.ts';
 import { reasonLabel, safeHttpUrl } from '../format.ts';
+import { t } from '../i18n.ts';
 
 interface ShopperPanelProps {
   shopper: ShopperContext | null;
@@ -11,8 +12,6 @@ interface ShopperPanelProps {
   children?: ComponentChildren;
 }
 
-const LOCALES: Record<string, string> = { en: 'English', zh: '中文 (Chinese)' };
-
 /** Whether the shop's server proved a field, or the page only claimed it (README, identity verification). */
 function Proof({ shopper, field }: { shopper: ShopperContext; field: ProvenField | 'id' }) {
   // A leading space keeps it apart from the value in the text flow.
@@ -20,15 +19,15 @@ function Proof({ shopper, field }: { shopper: ShopperContext; field: ProvenField
   return proven ? (
     <>
       {' '}
-      <span class="badge badge-proven" data-testid={`proof-${field}`} title="Signed by the shop's server">
-        verified
+      <span class="badge badge-proven" data-testid={`proof-${field}`} title={t('shopper.signed')}>
+        {t('shopper.verified')}
       </span>
     </>
   ) : (
     <>
       {' '}
-      <span class="muted small" data-testid={`proof-${field}`} title="Given by the page; nothing proves it">
-        (claimed)
+      <span class="muted small" data-testid={`proof-${field}`} title={t('shopper.claimedHint')}>
+        {t('shopper.claimed')}
       </span>
     </>
   );
@@ -40,29 +39,29 @@ export function ShopperPanel({ shopper, summary, rating, children }: ShopperPane
   return (
     <aside class="context" aria-labelledby="context-title" data-testid="shopper-panel">
       <h2 id="context-title" class="section-title">
-        Shopper
+        {t('shopper.title')}
       </h2>
       {!shopper ? (
-        <p class="muted small">Loading…</p>
+        <p class="muted small">{t('common.loading')}</p>
       ) : (
         <dl class="facts">
-          <dt>Name</dt>
+          <dt>{t('shopper.name')}</dt>
           <dd>
-            <span data-testid="shopper-name">{shopper.name?.trim() || <span class="muted">Not identified</span>}</span>
+            <span data-testid="shopper-name">{shopper.name?.trim() || <span class="muted">{t('shopper.notIdentified')}</span>}</span>
             {shopper.name?.trim() && <Proof shopper={shopper} field="name" />}
           </dd>
           {shopper.userId && (
             <>
-              <dt>User id</dt>
+              <dt>{t('shopper.userId')}</dt>
               <dd class="break">
                 <span data-testid="shopper-user-id">{shopper.userId}</span>
                 <Proof shopper={shopper} field="id" />
               </dd>
             </>
           )}
-          <dt>E-mail</dt>
+          <dt>{t('login.email')}</dt>
           <dd class="break">
-            <span data-testid="shopper-email">{shopper.email || <span class="muted">Unknown</span>}</span>
+            <span data-testid="shopper-email">{shopper.email || <span class="muted">{t('shopper.unknown')}</span>}</span>
             {shopper.email && <Proof shopper={shopper} field="email" />}
           </dd>
           <dt>VIP</dt>
@@ -73,12 +72,12 @@ export function ShopperPanel({ shopper, summary, rating, children }: ShopperPane
                 <Proof shopper={shopper} field="vip" />
               </>
             ) : (
-              'No'
+              t('shopper.no')
             )}
           </dd>
-          <dt>Language</dt>
-          <dd>{LOCALES[shopper.locale] ?? shopper.locale}</dd>
-          <dt>Current page</dt>
+          <dt>{t('language.label')}</dt>
+          <dd>{shopper.locale === 'zh' ? '中文' : shopper.locale === 'en' ? 'English' : shopper.locale}</dd>
+          <dt>{t('shopper.page')}</dt>
           <dd class="break" data-testid="shopper-page">
             {shopper.pageTitle && <span class="page-title">{shopper.pageTitle}</span>}
             {shopper.pageUrl ? (
@@ -90,20 +89,20 @@ export function ShopperPanel({ shopper, summary, rating, children }: ShopperPane
                 <span class="page-url">{shopper.pageUrl}</span>
               )
             ) : (
-              !shopper.pageTitle && <span class="muted">Unknown</span>
+              !shopper.pageTitle && <span class="muted">{t('shopper.unknown')}</span>
             )}
           </dd>
-          <dt>Visits</dt>
+          <dt>{t('shopper.visits')}</dt>
           <dd data-testid="shopper-visits">{shopper.visits}</dd>
           {summary && (
             <>
-              <dt>Handoff reason</dt>
+              <dt>{t('shopper.reason')}</dt>
               <dd>{reasonLabel(summary.reason)}</dd>
             </>
           )}
           {rating && (
             <>
-              <dt>Rating</dt>
+              <dt>{t('shopper.rating')}</dt>
               <dd data-testid="shopper-rating">
                 {rating.score} / 5{rating.comment && <q class="rating-comment">{rating.comment}</q>}
               </dd>

@@ -1,14 +1,16 @@
 /** The left column: who I am and my presence, then the queue, my chats and offline tickets. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentProfile, AgentStatus, ChatSummary, OfflineTicket, QueueEntry } from '../../../protocol/agent.ts';
 import { type AlertPermission, isMuted, notificationPermission, requestNotificationPermission, setMuted } from '../alerts.ts';
 import { dateTime, elapsed, elapsedWords, isoTime, oneLine, priorityBadge, reasonLabel, shopperName, stateLabel } from '../format.ts';
 import { useNow } from '../hooks.ts';
+import { CONSOLE_LOCALES, setLocale, t, useLocale } from '../i18n.ts';
 import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'history';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover' | 'history';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -26,18 +28,21 @@ interface SidebarProps {
   page: WorkspacePage | null;
   onOpenPage: (page: WorkspacePage) => void;
   onLogout: () => void;
+  /** Shown under the page buttons (the handover notes since the last shift). */
+  notice?: ComponentChildren;
 }
 
 /** Past this, the waiting time turns amber so the oldest chats stand out. */
 const LONG_WAIT_MS = 2 * 60_000;
 
 export function Sidebar(props: SidebarProps) {
+  useLocale();
   const { me, data, linkStatus, presence } = props;
   const queue = data ? [...data.queue].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt) : [];
   const tickets = data ? data.tickets.filter((ticket) => !ticket.resolved).sort((a, b) => a.createdAt - b.createdAt) : [];
 
   return (
-    <nav class="sidebar" aria-label="Inbox">
+    <nav class="sidebar" aria-label={t('sidebar.inbox')}>
       <header class="sidebar-head">
         <p class="brand">
           kefu <span class="brand-site">{me.site}</span>
@@ -50,10 +55,10 @@ export function Sidebar(props: SidebarProps) {
             <span class="me-name" data-testid="agent-name">
               {me.name}
             </span>
-            <span class="me-role">{me.role === 'admin' ? 'Admin' : 'Agent'}</span>
+            <span class="me-role">{me.role === 'admin' ? t('sidebar.admin') : t('sidebar.agent')}</span>
           </div>
           <button type="button" class="button small ghost" data-testid="logout" onClick={props.onLogout}>
-            Log out
+            {t('nav.logout')}
           </button>
         </div>
         <fieldset class="segmented" data-testid="presence">
@@ -62,7 +67,7 @@ export function Sidebar(props: SidebarProps) {
             <label key={status} class={`segment ${presence === status ? 'is-on' : ''}`}>
               <input type="radio" name="presence" value={status} checked={presence === status} onChange={() => props.onPresence(status)} />
               <span class={`dot presence-${status}`} aria-hidden="true" />
-              {status === 'online' ? 'Online' : 'Away'}
+              {status === 'online' ? t('nav.online') : t('nav.away')}
             </label>
           ))}
         </fieldset>
@@ -70,7 +75,7 @@ export function Sidebar(props: SidebarProps) {
         <div class="sidebar-links">
           {me.role === 'admin' && (
             <button type="button" class="button small" data-testid="team-button" onClick={props.onOpenTeam}>
-              Team…
+              {t('nav.team')}
             </button>
           )}
           {me.role === 'admin' && (
@@ -81,7 +86,7 @@ export function Sidebar(props: SidebarProps) {
               data-testid="setup-button"
               onClick={() => props.onOpenPage('setup')}
             >
-              Setup
+              {t('nav.setup')}
             </button>
           )}
           <button
@@ -100,7 +105,7 @@ export function Sidebar(props: SidebarProps) {
             data-testid="articles-button"
             onClick={() => props.onOpenPage('articles')}
           >
-            Articles
+            {t('nav.articles')}
           </button>
           <button
             type="button"
@@ -109,12 +114,26 @@ export function Sidebar(props: SidebarProps) {
             data-testid="knowledge-gaps-button"
             onClick={() => props.onOpenPage('gaps')}
           >
-            Knowledge gaps
+            {t('nav.gaps')}
           </button>
+          {(['reports', 'follow-ups', 'handover'] as const).map((page) => (
+            <button
+              key={page}
+              type="button"
+              class={`button small ${props.page === page ? 'is-current' : ''}`}
+              aria-current={props.page === page ? 'page' : undefined}
+              data-testid={`${page}-button`}
+              onClick={() => props.onOpenPage(page)}
+            >
+              {t(page === 'reports' ? 'nav.reports' : page === 'follow-ups' ? 'nav.followUps' : 'nav.handover')}
+            </button>
+          ))}
         </div>
+        <LanguagePicker agentId={me.id} />
+        {props.notice}
         {linkStatus !== 'online' && (
           <p class="link-status" role="status" data-testid="inbox-status">
-            {linkStatus === 'connecting' ? 'Connecting to the inbox…' : linkStatus === 'stopped' ? 'Disconnected.' : 'Connection lost. Reconnecting…'}
+            {linkStatus === 'connecting' ? t('sidebar.connecting') : linkStatus === 'stopped' ? t('sidebar.disconnected') : t('sidebar.reconnecting')}
           </p>
         )}
       </header>
@@ -122,15 +141,15 @@ export function Sidebar(props: SidebarProps) {
       <div class="sidebar-scroll">
         <section class="panel-section" aria-labelledby="queue-heading">
           <h2 id="queue-heading" class="section-title">
-            Queue{' '}
+            {t('nav.queue')}{' '}
             <span class="count" data-testid="queue-count">
               {queue.length}
             </span>
           </h2>
           {!data ? (
-            <p class="muted small">Loading…</p>
+            <p class="muted small">{t('nav.loading')}</p>
           ) : queue.length === 0 ? (
-            <p class="muted small">Nobody is waiting.</p>
+            <p class="muted small">{t('nav.nobodyWaiting')}</p>
           ) : (
             <QueueList entries={queue} claiming={props.claiming} onClaim={props.onClaim} />
           )}
@@ -138,10 +157,10 @@ export function Sidebar(props: SidebarProps) {
 
         <section class="panel-section" aria-labelledby="mine-heading">
           <h2 id="mine-heading" class="section-title">
-            My chats <span class="count">{data?.mine.length ?? 0}</span>
+            {t('nav.mine')} <span class="count">{data?.mine.length ?? 0}</span>
           </h2>
           {data && data.mine.length === 0 ? (
-            <p class="muted small">No chats assigned to you.</p>
+            <p class="muted small">{t('nav.noChats')}</p>
           ) : (
             <MyChats chats={data?.mine ?? []} selectedId={props.selectedId} onSelect={props.onSelect} />
           )}
@@ -149,10 +168,10 @@ export function Sidebar(props: SidebarProps) {
 
         <section class="panel-section" aria-labelledby="tickets-heading">
           <h2 id="tickets-heading" class="section-title">
-            Offline tickets <span class="count">{tickets.length}</span>
+            {t('nav.tickets')} <span class="count">{tickets.length}</span>
           </h2>
           {data && tickets.length === 0 ? (
-            <p class="muted small">No open tickets.</p>
+            <p class="muted small">{t('nav.noTickets')}</p>
           ) : (
             <Tickets tickets={tickets} resolving={props.resolving} onResolve={props.onResolve} />
           )}
@@ -181,10 +200,10 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
               <time
                 class={`wait ${now - entry.queuedAt > LONG_WAIT_MS ? 'wait-long' : ''}`}
                 dateTime={isoTime(entry.queuedAt)}
-                title={`Waiting ${elapsedWords(entry.queuedAt, now)}`}
+                title={t('sidebar.waitingFor', { time: elapsedWords(entry.queuedAt, now) })}
                 data-testid="queue-wait"
               >
-                <span class="visually-hidden">Waiting </span>
+                <span class="visually-hidden">{t('sidebar.waiting')} </span>
                 {elapsed(entry.queuedAt, now)}
               </time>
             </div>
@@ -201,10 +220,10 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
               class="button small primary"
               data-testid="claim-button"
               disabled={busy}
-              aria-label={`Claim the chat with ${name}`}
+              aria-label={t('sidebar.claimWith', { name })}
               onClick={() => onClaim(entry.conversationId)}
             >
-              {busy ? 'Claiming…' : 'Claim'}
+              {busy ? t('sidebar.claiming') : t('sidebar.claim')}
             </button>
           </li>
         );
@@ -249,8 +268,8 @@ function MyChats({ chats, selectedId, onSelect }: { chats: ChatSummary[]; select
               <span class="entry-top">
                 <span class="entry-name">{shopperName(chat.shopper)}</span>
                 {unread && (
-                  <span class="unread-dot" title="New activity">
-                    <span class="visually-hidden">New activity</span>
+                  <span class="unread-dot" title={t('sidebar.newActivity')}>
+                    <span class="visually-hidden">{t('sidebar.newActivity')}</span>
                   </span>
                 )}
                 <span class="entry-state">{stateLabel(chat.state)}</span>
@@ -280,10 +299,10 @@ function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; 
             class="button small"
             data-testid="resolve-ticket"
             disabled={resolving.has(ticket.id)}
-            aria-label={`Resolve the ticket from ${ticket.email}`}
+            aria-label={t('sidebar.resolveFrom', { email: ticket.email })}
             onClick={() => onResolve(ticket.id)}
           >
-            {resolving.has(ticket.id) ? 'Resolving…' : 'Resolve'}
+            {resolving.has(ticket.id) ? t('sidebar.resolving') : t('sidebar.resolve')}
           </button>
         </li>
       ))}
@@ -298,10 +317,10 @@ function AlertControls() {
     <div class="alert-controls">
       {permission === 'default' && (
         <button type="button" class="button small" data-testid="enable-notifications" onClick={() => void requestNotificationPermission().then(setPermission)}>
-          Turn on desktop alerts
+          {t('sidebar.enableAlerts')}
         </button>
       )}
-      {permission === 'denied' && <span class="muted small">Desktop alerts are blocked in this browser.</span>}
+      {permission === 'denied' && <span class="muted small">{t('sidebar.alertsBlocked')}</span>}
       <button
         type="button"
         class="button small ghost"
@@ -312,9 +331,9 @@ function AlertControls() {
           setMutedState(!muted);
         }}
       >
-        Alert sound
+        {t('sidebar.alertSound')}
         <span class="toggle-state" aria-hidden="true">
-          {muted ? 'off' : 'on'}
+          {muted ? t('sidebar.off') : t('sidebar.on')}
         </span>
       </button>
     </div>
@@ -325,4 +344,26 @@ function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   const letters = parts.length > 1 ? [parts[0]!, parts[parts.length - 1]!] : parts.slice(0, 1);
   return letters.map((part) => [...part][0]?.toUpperCase() ?? '').join('') || '?';
+}
+
+/** The console's language, remembered for this agent in this browser. */
+function LanguagePicker({ agentId }: { agentId: string }) {
+  const locale = useLocale();
+  return (
+    <div class="field inline language-picker">
+      <label for="console-language">{t('language.label')}</label>
+      <select
+        id="console-language"
+        data-testid="language-picker"
+        value={locale}
+        onChange={(event) => void setLocale(event.currentTarget.value === 'zh-CN' ? 'zh-CN' : 'en', agentId)}
+      >
+        {CONSOLE_LOCALES.map((option) => (
+          <option key={option} value={option} lang={option}>
+            {t(`language.${option}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }

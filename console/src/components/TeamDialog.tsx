@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { AgentPresence, AgentRole } from '../../../protocol/agent.ts';
 import { type CreatedAgent, createAgent } from '../api.ts';
+import { type MessageKey, t } from '../i18n.ts';
 import { Modal } from './Modal.tsx';
 
 interface TeamDialogProps {
@@ -9,7 +10,7 @@ interface TeamDialogProps {
   onClose: () => void;
 }
 
-const STATUS: Record<AgentPresence['status'], string> = { online: 'Online', away: 'Away', offline: 'Offline' };
+const STATUS: Record<AgentPresence['status'], MessageKey> = { online: 'nav.online', away: 'nav.away', offline: 'team.offline' };
 
 export function TeamDialog({ agents, onClose }: TeamDialogProps) {
   const [email, setEmail] = useState('');
@@ -49,10 +50,10 @@ export function TeamDialog({ agents, onClose }: TeamDialogProps) {
   };
 
   return (
-    <Modal title="Team" onClose={onClose} testId="team-dialog">
+    <Modal title={t('team.title')} onClose={onClose} testId="team-dialog">
       <section aria-labelledby="team-list-title">
         <h3 id="team-list-title" class="subheading">
-          Agents
+          {t('reports.agents')}
         </h3>
         <ul class="team-list">
           {agents.map((agent) => (
@@ -60,7 +61,7 @@ export function TeamDialog({ agents, onClose }: TeamDialogProps) {
               <span class={`dot presence-${agent.status}`} aria-hidden="true" />
               <span class="team-name">{agent.name}</span>
               <span class="muted small">
-                {STATUS[agent.status]} · {agent.activeChats} {agent.activeChats === 1 ? 'chat' : 'chats'}
+                {t(STATUS[agent.status])} · {agent.activeChats === 1 ? t('chat.oneChat') : t('chat.nChats', { n: agent.activeChats })}
               </span>
             </li>
           ))}

@@ -1,3 +1,5 @@
+import { t } from '../i18n.ts';
+
 export interface Toast {
   id: number;
   text: string;
@@ -29,7 +31,7 @@ export function Toasts({ toasts, onDismiss }: ToastsProps) {
               {toast.action.label}
             </button>
           )}
-          <button type="button" class="button small ghost" aria-label="Dismiss notice" onClick={() => onDismiss(toast.id)}>
+          <button type="button" class="button small ghost" aria-label={t('toast.dismiss')} onClick={() => onDismiss(toast.id)}>
             ×
           </button>
         </div>

@@ -8,6 +8,7 @@ import type { InternalNote } from '../../../protocol/agent.ts';
 import type { BotPayload, SystemPayload, TranscriptMessage } from '../../../protocol/visitor.ts';
 import type { PendingItem } from '../conversation.ts';
 import { clockTime, confidence, isoTime, reasonLabel, stateLabel } from '../format.ts';
+import { t } from '../i18n.ts';
 
 interface TranscriptProps {
   messages: TranscriptMessage[];
@@ -66,7 +67,7 @@ export function Transcript({ messages, notes, pending, shopperReadSeq, shopperNa
       ref={scroller}
       role="log"
       aria-live="polite"
-      aria-label="Transcript"
+      aria-label={t('transcript.label')}
       tabIndex={0}
       data-testid="transcript"
       onScroll={(event) => {
@@ -108,7 +109,7 @@ function MessageItem({ message, shopperName, readSeq, found }: { message: Transc
       </li>
     );
   }
-  const author = message.author === 'shopper' ? shopperName : message.author === 'bot' ? 'Bot' : (message.agentName ?? 'Agent');
+  const author = message.author === 'shopper' ? shopperName : message.author === 'bot' ? t('transcript.bot') : (message.agentName ?? t('sidebar.agent'));
   const bot = message.bot;
   const text = message.text || (bot?.kind === 'answer' ? bot.article.excerpt : '');
   return (
@@ -127,7 +128,7 @@ function MessageItem({ message, shopperName, readSeq, found }: { message: Transc
       {bot && <BotDetail bot={bot} />}
       {message.author === 'agent' && (
         <span class="receipt" data-testid="receipt" data-receipt={message.seq <= readSeq ? 'read' : 'sent'}>
-          {message.seq <= readSeq ? 'Read' : 'Sent'}
+          {message.seq <= readSeq ? t('transcript.read') : t('transcript.sent')}
         </span>
       )}
     </li>
@@ -169,7 +170,7 @@ function BotDetail({ bot }: { bot: BotPayload }) {
 function NoteItem({ note }: { note: InternalNote }) {
   return (
     <li class="msg note" data-testid="internal-note">
-      <p class="note-label">Internal note — not visible to the shopper</p>
+      <p class="note-label">{t('transcript.noteLabel')}</p>
       <div class="msg-meta">
         <span class="msg-author">{note.agentName}</span>
         <time dateTime={isoTime(note.at)}>{clockTime(note.at)}</time>
@@ -180,7 +181,13 @@ function NoteItem({ note }: { note: InternalNote }) {
 }
 
 function PendingRow({ item, online, onDiscard }: { item: PendingItem; online: boolean; onDiscard: (id: string) => void }) {
-  const status = item.failed ? `Not sent: ${item.failed}` : item.acked ? 'Saved' : online ? 'Sending…' : 'Waiting for the connection…';
+  const status = item.failed
+    ? t('transcript.notSent', { reason: item.failed })
+    : item.acked
+      ? t('transcript.saved')
+      : online
+        ? t('transcript.sending')
+        : t('transcript.waiting');
   return (
     <li
       class={`msg ${item.kind === 'note' ? 'note' : 'msg-agent'} pending ${item.failed ? 'failed' : ''}`}
@@ -188,14 +195,14 @@ function PendingRow({ item, online, onDiscard }: { item: PendingItem; online: bo
       data-author={item.kind === 'note' ? undefined : 'agent'}
       data-client-msg-id={item.clientMsgId}
     >
-      {item.kind === 'note' && <p class="note-label">Internal note — not visible to the shopper</p>}
+      {item.kind === 'note' && <p class="note-label">{t('transcript.noteLabel')}</p>}
       <p class="msg-text">{item.text}</p>
       <span class="receipt" data-testid="receipt" data-receipt={item.failed ? 'failed' : 'sending'}>
         {status}
       </span>
       {item.failed && (
         <button type="button" class="button small ghost" onClick={() => onDiscard(item.clientMsgId)}>
-          Discard
+          {t('transcript.discard')}
         </button>
       )}
     </li>
@@ -206,12 +213,14 @@ function systemText(system: SystemPayload | undefined): string {
   if (!system) return '';
   switch (system.event) {
     case 'state':
-      return system.agentName && system.state === 'agent' ? `${system.agentName} joined the chat` : `Chat state: ${stateLabel(system.state)}`;
+      return system.agentName && system.state === 'agent'
+        ? t('transcript.joined', { name: system.agentName })
+        : t('transcript.state', { state: stateLabel(system.state) });
     case 'transferred':
-      return `Transferred to ${system.agentName}`;
+      return t('transcript.transferred', { name: system.agentName });
     case 'ticket':
-      return `Offline ticket left for ${system.email}`;
+      return t('transcript.ticket', { email: system.email });
     case 'rated':
-      return `Shopper rated the chat ${system.score} out of 5`;
+      return t('transcript.rated', { score: system.score });
   }
 }

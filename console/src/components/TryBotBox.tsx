@@ -8,13 +8,14 @@ import type { BotTrialResponse } from '../../../protocol/site-admin.ts';
 import { featureError, tryBot } from '../api.ts';
 import type { ArticleLocale } from '../articles.ts';
 import { confidence, localeName, reasonLabel } from '../format.ts';
+import { type MessageKey, t } from '../i18n.ts';
 
-const DECISIONS: Record<BotTrialResponse['decision'], string> = {
-  answer: 'Answers with an article',
-  suggest: 'Offers articles to choose from',
-  handoff: 'Hands off to a person',
-  smalltalk: 'Small talk (a greeting, thanks or goodbye)',
-  none: 'No decision',
+const DECISIONS: Record<BotTrialResponse['decision'], MessageKey> = {
+  answer: 'try.answer',
+  suggest: 'try.suggest',
+  handoff: 'try.handoff',
+  smalltalk: 'try.smalltalk',
+  none: 'try.none',
 };
 
 export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLocale, id: string) => void }) {
@@ -30,7 +31,7 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
     event.preventDefault();
     const question = text.trim();
     if (!question) {
-      setError('Type a question a shopper might ask.');
+      setError(t('try.typeQuestion'));
       return;
     }
     if (busy) return;
@@ -39,7 +40,7 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
     try {
       setResult({ question, drafts, trial: await tryBot(question, locale || undefined, drafts) });
     } catch (caught) {
-      setError(featureError(caught, 'Try the bot'));
+      setError(featureError(caught, t('try.title')));
     } finally {
       setBusy(false);
     }
@@ -48,28 +49,28 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
   return (
     <section class="page-section try-bot" aria-labelledby={`${ids}-title`} data-testid="try-bot">
       <h2 id={`${ids}-title`} class="page-section-title">
-        Try the bot
+        {t('try.try-the-bot')}
       </h2>
       <form class="stack" noValidate onSubmit={submit}>
         <div class="field">
-          <label for={`${ids}-question`}>A shopper's question</label>
+          <label for={`${ids}-question`}>{t('try.a-shopper-s-question')}</label>
           <input id={`${ids}-question`} data-testid="try-bot-question" maxLength={2000} value={text} onInput={(event) => setText(event.currentTarget.value)} />
         </div>
         <div class="row">
           <label class="inline-field">
-            Language
+            {t('try.language')}
             <select data-testid="try-bot-locale" value={locale} onChange={(event) => setLocale(event.currentTarget.value as '' | ArticleLocale)}>
-              <option value="">Detect</option>
-              <option value="en">English</option>
-              <option value="zh">Simplified Chinese</option>
+              <option value="">{t('try.detect')}</option>
+              <option value="en">{t('format.english')}</option>
+              <option value="zh">{t('format.chinese')}</option>
             </select>
           </label>
           <label class="switch">
             <input type="checkbox" data-testid="try-bot-drafts" checked={drafts} onChange={(event) => setDrafts(event.currentTarget.checked)} />
-            Include unpublished drafts
+            {t('try.include-unpublished-drafts')}
           </label>
           <button type="submit" class="button primary" data-testid="try-bot-submit" disabled={busy}>
-            {busy ? 'Asking…' : 'Ask the bot'}
+            {busy ? t('try.asking') : t('try.ask')}
           </button>
         </div>
       </form>
@@ -83,7 +84,7 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
           <div class="try-bot-result" data-testid="try-bot-result" data-decision={result.trial.decision}>
             <p>
               <span class="visually-hidden">For “{result.question}”: </span>
-              <strong data-testid="try-bot-decision">{DECISIONS[result.trial.decision] ?? result.trial.decision}</strong>
+              <strong data-testid="try-bot-decision">{DECISIONS[result.trial.decision] ? t(DECISIONS[result.trial.decision]) : result.trial.decision}</strong>
               {result.trial.handoffReason && <span data-testid="try-bot-handoff-reason"> ({reasonLabel(result.trial.handoffReason)})</span>}
               <span class="muted small">
                 {' '}
@@ -92,12 +93,12 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
             </p>
             {result.trial.articles.length > 0 && (
               <table class="settings-table">
-                <caption class="visually-hidden">Top articles with the bot's confidence</caption>
+                <caption class="visually-hidden">{t('try.top-articles-with-the-bot-s-confidence')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Article</th>
+                    <th scope="col">{t('try.article')}</th>
                     <th scope="col" class="numeric">
-                      Confidence
+                      {t('try.confidence')}
                     </th>
                   </tr>
                 </thead>
@@ -119,7 +120,7 @@ export function TryBotBox({ onOpenArticle }: { onOpenArticle: (locale: ArticleLo
             )}
             {result.trial.reasons.length > 0 && (
               <>
-                <h3 class="minor-heading">Why</h3>
+                <h3 class="minor-heading">{t('try.why')}</h3>
                 <ul class="reasons" data-testid="try-bot-reasons">
                   {result.trial.reasons.map((reason, index) => (
                     <li key={index}>{reason}</li>

@@ -10,13 +10,17 @@ import { ConversationConnection } from '../conversation.ts';
 import { oneLine, reasonLabel, shopperName } from '../format.ts';
 import { type ChatFocus, focusFromParams, historyHash, useSiteLabels } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
+import { loadAgentLocale, type MessageKey, t, useLocale } from '../i18n.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
 import { confirmLeavingUnsavedWork } from '../unsaved.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
 import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
+import { FollowUpsPage } from './FollowUpsPage.tsx';
+import { HandoverAtLogin, HandoverPage } from './HandoverPage.tsx';
 import { HistoryPage } from './HistoryPage.tsx';
 import { KnowledgeGapsPage } from './KnowledgeGapsPage.tsx';
+import { ReportsPage } from './ReportsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
 import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
@@ -28,13 +32,13 @@ interface WorkspaceProps {
   onSignOut: (notice?: string) => void;
 }
 
-const INBOX_ERRORS: Record<string, string> = {
-  already_claimed: 'Another agent has already taken that chat.',
-  not_found: 'That chat is no longer waiting.',
-  forbidden: 'You are not allowed to do that.',
-  at_capacity: 'You already have as many chats as you can take. Close one first.',
-  not_assigned: 'That chat is not assigned to you.',
-  unknown_agent: 'That agent is not part of this site.',
+const INBOX_ERRORS: Record<string, MessageKey> = {
+  already_claimed: 'inboxError.already_claimed',
+  not_found: 'inboxError.not_found',
+  forbidden: 'inboxError.forbidden',
+  at_capacity: 'inboxError.at_capacity',
+  not_assigned: 'inboxError.not_assigned',
+  unknown_agent: 'inboxError.unknown_agent',
 };
 
 const CONVERSATION_ID = /^[0-9a-f-]{36}$/;
@@ -48,7 +52,15 @@ interface Route {
   historyQuery?: string;
 }
 
-const PAGE_HASHES: Record<WorkspacePage, string> = { setup: '#setup', articles: '#articles', gaps: '#knowledge-gaps', history: '#conversations' };
+const PAGE_HASHES: Record<WorkspacePage, string> = {
+  setup: '#setup',
+  articles: '#articles',
+  gaps: '#knowledge-gaps',
+  reports: '#reports',
+  'follow-ups': '#follow-ups',
+  handover: '#handover',
+  history: '#conversations',
+};
 
 /** `#chat=<id>[&c=…&seq=…]`, `#conversations[?…]`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
 function routeFromHash(hash: string): Route | null {
@@ -62,6 +74,8 @@ function routeFromHash(hash: string): Route | null {
 }
 
 export function Workspace({ agent, onSignOut }: WorkspaceProps) {
+  useMemo(() => loadAgentLocale(agent.id), [agent.id]);
+  useLocale();
   const onSignOutRef = useRef(onSignOut);
   onSignOutRef.current = onSignOut;
 
@@ -70,7 +84,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     try {
       const me = await fetchMe();
       if (me) return true;
-      onSignOutRef.current('Your session has ended. Please sign in again.');
+      onSignOutRef.current(t('workspace.sessionEnded'));
       return false;
     } catch {
       return true; // network trouble: keep retrying
@@ -168,17 +182,22 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
             return;
           case 'assigned': {
             chime();
-            const how = event.by === 'transfer' ? `${event.fromAgent ?? 'A colleague'} transferred a chat to you` : 'A chat was assigned to you';
+            const how =
+              event.by === 'transfer' ? t('workspace.transferredToYou', { name: event.fromAgent ?? t('workspace.colleague') }) : t('workspace.assignedToYou');
             const text = event.note ? `${how}: “${oneLine(event.note, 160)}”` : `${how}.`;
-            notify('kefu: chat assigned to you', text, `assigned-${event.conversationId}`, () => select(event.conversationId));
+            notify(t('workspace.assignedTitle'), text, `assigned-${event.conversationId}`, () => select(event.conversationId));
             // Never pull an agent out of a chat or a page they are reading; the toast offers to open it.
             if (!selectedRef.current && !pageRef.current) select(event.conversationId);
-            addToast(text, 'info', selectedRef.current === event.conversationId ? undefined : { label: 'Open', run: () => select(event.conversationId) });
+            addToast(
+              text,
+              'info',
+              selectedRef.current === event.conversationId ? undefined : { label: t('workspace.open'), run: () => select(event.conversationId) },
+            );
             return;
           }
           case 'error':
             if (event.conversationId) setClaiming((set) => without(set, event.conversationId!));
-            addToast(INBOX_ERRORS[event.code] ?? event.message, 'error');
+            addToast(INBOX_ERRORS[event.code] ? t(INBOX_ERRORS[event.code]!) : event.message, 'error');
             return;
         }
       }),
@@ -222,12 +241,12 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   // The tab title counts waiting chats, so a background tab still tells.
   const waiting = data?.queue.length ?? 0;
   useEffect(() => {
-    document.title = waiting > 0 ? `(${waiting}) waiting · kefu console` : 'kefu console';
+    document.title = waiting > 0 ? t('workspace.titleWaiting', { n: waiting }) : t('workspace.title');
   }, [waiting]);
 
   const claim = (conversationId: string) => {
     if (!inbox.claim(conversationId)) {
-      addToast('Not connected to the inbox right now. Try again in a moment.', 'error');
+      addToast(t('workspace.notConnected'), 'error');
       return;
     }
     setClaiming((set) => new Set(set).add(conversationId));
@@ -235,7 +254,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   const resolveTicket = (ticketId: number) => {
     if (!inbox.resolveTicket(ticketId)) {
-      addToast('Not connected to the inbox right now. Try again in a moment.', 'error');
+      addToast(t('workspace.notConnected'), 'error');
       return;
     }
     setResolving((set) => new Set(set).add(ticketId));
@@ -273,7 +292,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
           target.focus();
         }}
       >
-        {shownPage ? 'Skip to the main content' : 'Skip to the conversation'}
+        {shownPage ? t('workspace.skipMain') : t('workspace.skipConversation')}
       </a>
       <Sidebar
         me={me}
@@ -291,6 +310,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         page={shownPage}
         onOpenPage={openPage}
         onLogout={() => onSignOut()}
+        notice={<HandoverAtLogin onOpenAll={() => openPage('handover')} />}
       />
       {shownPage === 'setup' ? (
         <SetupPage toast={addToast} />
@@ -298,6 +318,12 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <ArticlesPage key={articleTarget ? JSON.stringify(articleTarget) : 'list'} me={me} initialTarget={articleTarget} toast={addToast} />
       ) : shownPage === 'history' ? (
         <HistoryPage query={historyQuery} onQuery={changeHistoryQuery} agents={data?.agents ?? []} siteLabels={siteLabels} />
+      ) : shownPage === 'reports' ? (
+        <ReportsPage me={me} />
+      ) : shownPage === 'follow-ups' ? (
+        <FollowUpsPage toast={addToast} onOpenChat={select} />
+      ) : shownPage === 'handover' ? (
+        <HandoverPage toast={addToast} />
       ) : shownPage === 'gaps' ? (
         <KnowledgeGapsPage
           me={me}
@@ -322,12 +348,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         />
       ) : (
         <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
-          <h2>No chat open</h2>
-          <p class="muted">
-            {waiting > 0
-              ? `${waiting} ${waiting === 1 ? 'shopper is' : 'shoppers are'} waiting. Claim a chat from the queue to answer it.`
-              : 'Nobody is waiting. New chats appear in the queue on the left.'}
-          </p>
+          <h2>{t('workspace.noChat')}</h2>
+          <p class="muted">{waiting > 0 ? (waiting === 1 ? t('workspace.waitingOne') : t('workspace.waitingMany', { n: waiting })) : t('workspace.nobody')}</p>
         </main>
       )}
       {teamOpen && <TeamDialog agents={data?.agents ?? []} onClose={() => setTeamOpen(false)} />}
@@ -337,7 +359,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   function announce(entry: QueueEntry) {
     const body = `${reasonLabel(entry.reason)}${entry.lastMessage ? ` — “${oneLine(entry.lastMessage, 120)}”` : ''}`;
-    notify(`${shopperName(entry.shopper)} is waiting`, body, `queue-${entry.conversationId}`);
+    notify(t('workspace.isWaiting', { name: shopperName(entry.shopper) }), body, `queue-${entry.conversationId}`);
   }
 }
 
