@@ -9,6 +9,7 @@ import type { ConversationListItem } from '../../../protocol/history.ts';
 import { featureError } from '../api.ts';
 import { dateTime, isoTime, reasonLabel, stateLabel } from '../format.ts';
 import { chatHref, chatIdOf, fetchTimeline, mergeLabels, saveLabels } from '../history.ts';
+import { t } from '../i18n.ts';
 import '../history.css';
 
 interface ConversationHistoryProps {
@@ -46,7 +47,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
     const mine = ++seq.current;
     fetchTimeline(target).then(
       (items) => mine === seq.current && setLoad({ phase: 'ready', items }),
-      (error: unknown) => mine === seq.current && setLoad({ phase: 'error', message: featureError(error, 'The shopper’s timeline') }),
+      (error: unknown) => mine === seq.current && setLoad({ phase: 'error', message: featureError(error, t('history.timelineFeature')) }),
     );
   }, [target, state, nonce]);
 
@@ -58,7 +59,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
     <>
       <section class="context-section" aria-labelledby={`${ids}-labels`} data-testid="conversation-labels">
         <h3 id={`${ids}-labels`} class="section-title">
-          Labels
+          {t('history.labelsTitle')}
         </h3>
         {load.phase === 'loading' ? (
           <p class="muted small">Loading…</p>
@@ -68,8 +69,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
           <>
             {current && others.some((item) => chatIdOf(item.conversationId) === chatId) && (
               <p class="muted small" data-testid="current-conversation">
-                This chat window holds several conversations; these labels are on the one started{' '}
-                <time dateTime={isoTime(current.startedAt)}>{dateTime(current.startedAt)}</time>.
+                {t('history.severalInWindow', { date: dateTime(current.startedAt) })}
               </p>
             )}
             <LabelEditor
@@ -86,11 +86,11 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
 
       <section class="context-section" aria-labelledby={`${ids}-timeline`} data-testid="shopper-timeline">
         <h3 id={`${ids}-timeline`} class="section-title">
-          Other conversations {load.phase === 'ready' && <span class="count">{others.length}</span>}
+          {t('history.others')} {load.phase === 'ready' && <span class="count">{others.length}</span>}
         </h3>
         <p>
           <button type="button" class="button small ghost" data-testid="timeline-refresh" onClick={() => setNonce((n) => n + 1)}>
-            Refresh
+            {t('common.refresh')}
           </button>
         </p>
         {load.phase === 'loading' ? (
@@ -100,7 +100,7 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
             {load.message}
           </p>
         ) : others.length === 0 ? (
-          <p class="muted small">No other conversations with this shopper.</p>
+          <p class="muted small">{t('history.noOthers')}</p>
         ) : (
           <ol class="timeline">
             {others.map((item) => (
@@ -119,14 +119,14 @@ export function ConversationHistory({ chatId, conversationId, state, siteLabels,
                     </span>
                   </span>
                   <span class="history-facts">
-                    {item.rating !== null && <span data-testid="timeline-rating">Rated {item.rating} of 5</span>}
+                    {item.rating !== null && <span data-testid="timeline-rating">{t('history.rated', { n: item.rating })}</span>}
                     {item.handoffReason && <span data-testid="timeline-reason">{reasonLabel(item.handoffReason)}</span>}
                     {item.assignee && <span>{item.assignee.name}</span>}
-                    {chatIdOf(item.conversationId) === chatId && <span>Same chat window</span>}
+                    {chatIdOf(item.conversationId) === chatId && <span>{t('history.sameWindow')}</span>}
                   </span>
                   {item.labels.length > 0 && (
                     <span class="label-chips">
-                      <span class="visually-hidden">Labels: </span>
+                      <span class="visually-hidden">{t('history.labelsPrefix')}</span>
                       {item.labels.map((label) => (
                         <span key={label} class="label-chip">
                           {label}
@@ -169,7 +169,7 @@ function LabelEditor({
       setLabels(await saveLabels(conversationId, next));
       toast(done);
     } catch (error) {
-      toast(`Labels not saved. ${featureError(error, 'Labels')}`, 'error');
+      toast(t('history.labelsNotSaved', { reason: featureError(error, t('history.labelsFeature')) }), 'error');
     } finally {
       setBusy(false);
     }
@@ -178,20 +178,20 @@ function LabelEditor({
   return (
     <div class="label-picker" aria-busy={busy}>
       {labels.length === 0 ? (
-        <p class="muted small">No labels.</p>
+        <p class="muted small">{t('history.noLabels')}</p>
       ) : (
-        <ul class="label-chips" aria-label="Labels on this conversation" data-testid="label-chips">
+        <ul class="label-chips" aria-label={t('history.labelsOnConversation')} data-testid="label-chips">
           {labels.map((label) => (
             <li key={label} class="label-chip" data-testid="label-chip">
               {label}
               <button
                 type="button"
-                aria-label={`Remove the label ${label}`}
+                aria-label={t('history.removeLabel', { label })}
                 disabled={busy}
                 onClick={() => {
                   void save(
                     labels.filter((own) => own !== label),
-                    `Label “${label}” removed.`,
+                    t('history.labelRemoved', { label }),
                   );
                   pickerRef.current?.focus();
                 }}
@@ -203,10 +203,10 @@ function LabelEditor({
         </ul>
       )}
       {siteLabels.length === 0 && labels.length === 0 ? (
-        <p class="muted small">No labels to choose from. Site admins set the site's labels in Setup.</p>
+        <p class="muted small">{t('history.noLabelChoices')}</p>
       ) : (
         <div class="field">
-          <label for={`${ids}-add`}>Add a label</label>
+          <label for={`${ids}-add`}>{t('history.addLabel')}</label>
           <select
             id={`${ids}-add`}
             ref={pickerRef}
@@ -216,10 +216,16 @@ function LabelEditor({
             onChange={(event) => {
               const label = event.currentTarget.value;
               event.currentTarget.value = '';
-              if (label) void save([...labels, label], `Label “${label}” added.`);
+              if (label) void save([...labels, label], t('history.labelAdded', { label }));
             }}
           >
-            <option value="">{choices.length === 0 ? 'No more labels' : labels.length >= MAX_LABELS ? `At most ${MAX_LABELS} labels` : 'Choose…'}</option>
+            <option value="">
+              {choices.length === 0
+                ? t('history.noMoreLabels')
+                : labels.length >= MAX_LABELS
+                  ? t('history.atMostLabels', { n: MAX_LABELS })
+                  : t('history.choose')}
+            </option>
             {choices.map((label) => (
               <option key={label} value={label}>
                 {label}

@@ -25,6 +25,7 @@ import {
   searchConversations,
   snippetParts,
 } from '../history.ts';
+import { t } from '../i18n.ts';
 import '../history.css';
 
 interface HistoryPageProps {
@@ -111,7 +112,7 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
           more: 'idle',
         });
       },
-      (error: unknown) => mine === listSeq.current && setList({ ...before, more: featureError(error, 'The conversation list') }),
+      (error: unknown) => mine === listSeq.current && setList({ ...before, more: featureError(error, t('history.listFeature')) }),
     );
   };
 
@@ -128,7 +129,7 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
     shownSearch.current = q;
     searchConversations(q).then(
       (result) => mine === searchSeq.current && setSearch({ phase: 'ready', hits: result.hits }),
-      (error: unknown) => mine === searchSeq.current && setSearch({ phase: 'error', message: featureError(error, 'Search') }),
+      (error: unknown) => mine === searchSeq.current && setSearch({ phase: 'error', message: featureError(error, t('history.searchFeature')) }),
     );
   }, [q, nonce]);
 
@@ -142,9 +143,9 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
       <header class="page-head row">
         <div class="page-head-text">
           <h1 id={`${ids}-title`} class="page-title">
-            All conversations
+            {t('history.title')}
           </h1>
-          <p class="muted small">Every conversation of the site, newest activity first. Search looks through messages, notes, names and e-mails.</p>
+          <p class="muted small">{t('history.intro')}</p>
         </div>
       </header>
 
@@ -156,30 +157,30 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
           if (!tooLong) update({ filter, q: typed.trim() });
         }}
       >
-        <label for={`${ids}-q`}>Search conversations</label>
+        <label for={`${ids}-q`}>{t('history.searchLabel')}</label>
         <div class="row">
           <input
             id={`${ids}-q`}
             type="search"
             value={typed}
             maxLength={SEARCH_MAX_LENGTH}
-            placeholder="e.g. refund, 退货, an e-mail"
+            placeholder={t('history.searchPlaceholder')}
             data-testid="history-search"
             aria-invalid={tooLong ? true : undefined}
             aria-describedby={`${ids}-q-hint`}
             onInput={(event) => setTyped(event.currentTarget.value)}
           />
           <button type="submit" class="button" disabled={tooLong}>
-            Search
+            {t('common.search')}
           </button>
           {q && (
             <button type="button" class="button ghost" data-testid="history-search-clear" onClick={() => update({ filter, q: '' })}>
-              Clear search
+              {t('history.clearSearch')}
             </button>
           )}
         </div>
         <p id={`${ids}-q-hint`} class={tooLong ? 'field-error' : 'hint'}>
-          {tooLong ? `A search is at most ${SEARCH_MAX_LENGTH} characters.` : `Up to ${SEARCH_MAX_LENGTH} characters.`}
+          {tooLong ? t('history.tooLong', { n: SEARCH_MAX_LENGTH }) : t('history.upTo', { n: SEARCH_MAX_LENGTH })}
         </p>
       </form>
 
@@ -188,10 +189,11 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
       ) : (
         <>
           <fieldset class="history-filters" data-testid="history-filters">
-            <legend class="visually-hidden">Filters</legend>
+            <legend class="visually-hidden">{t('history.filters')}</legend>
             <FilterSelect
               id={`${ids}-state`}
-              label="State"
+              label={t('history.state')}
+              testId="state"
               value={filter.state ?? ''}
               invalid={badField === 'state'}
               options={CONVERSATION_STATES_FILTER.map((state) => [state, stateLabel(state)])}
@@ -199,11 +201,12 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
             />
             <FilterSelect
               id={`${ids}-assignee`}
-              label="Agent"
+              label={t('history.agent')}
+              testId="agent"
               value={filter.assignee ?? ''}
               invalid={badField === 'assignee'}
               options={[
-                ['none', 'Nobody (bot only)'],
+                ['none', t('history.nobody')],
                 ...agents.map((agent): [string, string] => [agent.id, agent.name]),
                 ...(filter.assignee && filter.assignee !== 'none' && !agents.some((agent) => agent.id === filter.assignee)
                   ? [[filter.assignee, filter.assignee] as [string, string]]
@@ -213,7 +216,8 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
             />
             <FilterSelect
               id={`${ids}-label`}
-              label="Label"
+              label={t('history.label')}
+              testId="label"
               value={filter.label ?? ''}
               invalid={badField === 'label'}
               options={labelChoices.map((label) => [label, label])}
@@ -221,7 +225,8 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
             />
             <FilterSelect
               id={`${ids}-reason`}
-              label="Handoff reason"
+              label={t('history.reason')}
+              testId="handoff-reason"
               value={filter.reason ?? ''}
               invalid={badField === 'reason'}
               options={HANDOFF_REASONS.map((reason) => [reason, reasonLabel(reason)])}
@@ -229,22 +234,24 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
             />
             <FilterSelect
               id={`${ids}-rating`}
-              label="Rating"
+              label={t('history.rating')}
+              testId="rating"
               value={filter.rating ? String(filter.rating) : ''}
               invalid={badField === 'rating'}
-              options={[5, 4, 3, 2, 1].map((score) => [String(score), `${score} of 5`])}
+              options={[5, 4, 3, 2, 1].map((score) => [String(score), t('history.ratingValue', { n: score })])}
               onChange={(value) => setFilter({ rating: value ? Number(value) : undefined })}
             />
             <FilterSelect
               id={`${ids}-locale`}
-              label="Language"
+              label={t('history.language')}
+              testId="language"
               value={filter.locale ?? ''}
               invalid={badField === 'locale'}
               options={(['en', 'zh'] as const).map((locale) => [locale, localeName(locale)])}
               onChange={(value) => setFilter({ locale: (value || undefined) as HistoryFilter['locale'] })}
             />
             <div class="field history-filter">
-              <label for={`${ids}-from`}>From</label>
+              <label for={`${ids}-from`}>{t('history.from')}</label>
               <input
                 id={`${ids}-from`}
                 type="date"
@@ -256,7 +263,7 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
               />
             </div>
             <div class="field history-filter">
-              <label for={`${ids}-to`}>To</label>
+              <label for={`${ids}-to`}>{t('history.to')}</label>
               <input
                 id={`${ids}-to`}
                 type="date"
@@ -268,11 +275,11 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
               />
             </div>
             <button type="button" class="button small history-clear" data-testid="history-refresh" onClick={() => setNonce((n) => n + 1)}>
-              Refresh
+              {t('common.refresh')}
             </button>
             {hasFilter && (
               <button type="button" class="button small ghost history-clear" data-testid="history-filter-clear" onClick={() => update({ filter: {}, q })}>
-                Clear filters
+                {t('history.clearFilters')}
               </button>
             )}
           </fieldset>
@@ -285,21 +292,29 @@ export function HistoryPage({ query, onQuery, agents, siteLabels }: HistoryPageP
 
 function listError(error: unknown): ListLoad {
   if (error instanceof ApiError && error.status === 400) return { phase: 'error', message: error.message, field: error.field };
-  return { phase: 'error', message: featureError(error, 'The conversation list') };
+  return { phase: 'error', message: featureError(error, t('history.listFeature')) };
 }
 
-function FilterSelect(props: { id: string; label: string; value: string; invalid: boolean; options: [string, string][]; onChange: (value: string) => void }) {
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  testId: string;
+  value: string;
+  invalid: boolean;
+  options: [string, string][];
+  onChange: (value: string) => void;
+}) {
   return (
     <div class="field history-filter">
       <label for={props.id}>{props.label}</label>
       <select
         id={props.id}
         value={props.value}
-        data-testid={`history-filter-${props.label.toLowerCase().replace(/\s+/g, '-')}`}
+        data-testid={`history-filter-${props.testId}`}
         aria-invalid={props.invalid ? true : undefined}
         onChange={(event) => props.onChange(event.currentTarget.value)}
       >
-        <option value="">Any</option>
+        <option value="">{t('history.any')}</option>
         {props.options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}
@@ -354,28 +369,28 @@ function ConversationList({ load, hasFilter, onLoadMore }: { load: ListLoad; has
   if (load.phase === 'loading') {
     return (
       <p class="muted" role="status" data-testid="history-loading">
-        Loading conversations…
+        {t('history.loading')}
       </p>
     );
   }
   if (items.length === 0) {
     return (
       <div class="page-empty" data-testid="history-empty">
-        <p>{hasFilter ? 'No conversation matches these filters.' : 'No conversations yet.'}</p>
+        <p>{hasFilter ? t('history.noMatch') : t('history.none')}</p>
       </div>
     );
   }
   return (
     <section class="page-section" aria-labelledby={`${ids}-heading`}>
       <h2 id={`${ids}-heading`} class="page-section-title">
-        Conversations{' '}
+        {t('history.conversations')}{' '}
         <span class="count" data-testid="history-count">
           {items.length}
           {load.nextCursor ? '+' : ''}
         </span>
       </h2>
       <p id={`${ids}-keys`} class="hint">
-        ↑ ↓ or j k to move, Enter to open.
+        {t('history.keys')}
       </p>
       <ol
         class="history-list"
@@ -403,7 +418,7 @@ function ConversationList({ load, hasFilter, onLoadMore }: { load: ListLoad; has
               onLoadMore();
             }}
           >
-            {load.more === 'loading' ? 'Loading…' : 'Load more'}
+            {load.more === 'loading' ? t('common.loading') : t('history.loadMore')}
           </button>
         </p>
       )}
@@ -455,13 +470,13 @@ export function ConversationRow({
       <span class="history-facts">
         {item.assignee && <span>{item.assignee.name}</span>}
         {item.handoffReason && <span data-testid="history-row-reason">{reasonLabel(item.handoffReason)}</span>}
-        {item.rating !== null && <span data-testid="history-row-rating">Rated {item.rating} of 5</span>}
-        <span lang={item.locale}>{localeName(item.locale)}</span>
-        {item.previousId && <span>Continues an earlier chat</span>}
+        {item.rating !== null && <span data-testid="history-row-rating">{t('history.rated', { n: item.rating })}</span>}
+        <span>{localeName(item.locale)}</span>
+        {item.previousId && <span>{t('history.continues')}</span>}
       </span>
       {item.labels.length > 0 && (
         <span class="label-chips" data-testid="history-row-labels">
-          <span class="visually-hidden">Labels: </span>
+          <span class="visually-hidden">{t('history.labelsPrefix')}</span>
           {item.labels.map((label) => (
             <span key={label} class="label-chip">
               {label}
@@ -481,7 +496,7 @@ function SearchResults({ q, load }: { q: string; load: SearchLoad }) {
   return (
     <section class="page-section" aria-labelledby={`${ids}-heading`} aria-busy={load.phase === 'loading'} data-testid="search-results">
       <h2 id={`${ids}-heading`} class="page-section-title">
-        Results for “{q}”{' '}
+        {t('history.resultsFor', { q })}{' '}
         {load.phase === 'ready' && (
           <span class="count" data-testid="search-count">
             {hits.length}
@@ -490,7 +505,7 @@ function SearchResults({ q, load }: { q: string; load: SearchLoad }) {
       </h2>
       {load.phase === 'loading' ? (
         <p class="muted" role="status">
-          Searching…
+          {t('history.searching')}
         </p>
       ) : load.phase === 'error' ? (
         <p class="form-error" role="alert" data-testid="search-error">
@@ -498,12 +513,12 @@ function SearchResults({ q, load }: { q: string; load: SearchLoad }) {
         </p>
       ) : hits.length === 0 ? (
         <div class="page-empty" data-testid="search-empty">
-          <p>Nothing found.</p>
+          <p>{t('history.nothingFound')}</p>
         </div>
       ) : (
         <>
           <p id={`${ids}-keys`} class="hint" role="status">
-            {hits.length === 1 ? 'One match.' : `${hits.length} matches.`} ↑ ↓ or j k to move, Enter to open at the match.
+            {hits.length === 1 ? t('history.oneMatch') : t('history.matches', { n: hits.length })} {t('history.hitKeys')}
           </p>
           <ol
             class="history-list"
@@ -517,7 +532,7 @@ function SearchResults({ q, load }: { q: string; load: SearchLoad }) {
               <li key={`${hit.conversationId}:${hit.kind}:${hit.seq ?? 's'}:${index}`} data-testid="search-hit" data-seq={hit.seq ?? ''}>
                 <ConversationRow item={hit.conversation} seq={hit.seq} tabIndex={index === roving.index ? 0 : -1} onFocus={() => roving.setActive(index)}>
                   <span class="history-snippet" data-testid="search-snippet">
-                    <span class="muted small">{hit.kind === 'note' ? 'Internal note: ' : hit.kind === 'shopper' ? 'Shopper: ' : ''}</span>
+                    <span class="muted small">{hit.kind === 'note' ? t('history.noteHit') : hit.kind === 'shopper' ? t('history.shopperHit') : ''}</span>
                     <SnippetText parts={snippetParts(hit.snippet)} />
                   </span>
                 </ConversationRow>

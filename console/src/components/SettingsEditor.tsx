@@ -1082,16 +1082,16 @@ function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
     setTyped('');
   };
   return (
-    <Card title={`Conversation labels (${labels.length})`} wide testId="settings-labels">
-      <p class="hint">Agents put these on conversations (for example damaged, VIP, refund) and filter All conversations by them. Up to 50.</p>
+    <Card title={t('se.labels.title', { n: labels.length })} wide testId="settings-labels">
+      <p class="hint">{t('se.labels.hint')}</p>
       {labels.length > 0 && (
-        <ul class="label-chips" aria-label="Labels" data-setting-path="labels" data-testid="settings-label-chips">
+        <ul class="label-chips" aria-label={t('se.labels.list')} data-setting-path="labels" data-testid="settings-label-chips">
           {labels.map((label, index) => (
             <li key={`${index}:${label}`} class="label-chip" data-testid="settings-label">
               {label}
               <button
                 type="button"
-                aria-label={`Remove the label ${label}`}
+                aria-label={t('history.removeLabel', { label })}
                 onClick={() => {
                   ctx.set(
                     path,
@@ -1108,7 +1108,7 @@ function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
         </ul>
       )}
       <div class="field">
-        <label for={ctx.id(path)}>New label</label>
+        <label for={ctx.id(path)}>{t('se.labels.new')}</label>
         <div class="row label-new">
           <input
             id={ctx.id(path)}
@@ -1127,19 +1127,12 @@ function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
             }}
           />
           <button type="button" class="button small" data-testid="settings-label-add" disabled={!typed.trim() || labels.length >= 50} onClick={add}>
-            Add label
+            {t('se.labels.add')}
           </button>
         </div>
         {ctx.error(path) && !labels.some((_, index) => ctx.error([...path, index])) && <FieldError ctx={ctx} path={path} />}
       </div>
-      <NumberField
-        ctx={ctx}
-        path={['reopenWindowDays']}
-        label="Reopen window (days)"
-        min={0}
-        max={90}
-        hint="A shopper who writes into a closed chat within this many days reopens it: back to the agent who closed it if they are online, else the queue. Later, a new conversation starts. 0: never reopen."
-      />
+      <NumberField ctx={ctx} path={['reopenWindowDays']} label={t('se.reopen.label')} min={0} max={90} hint={t('se.reopen.hint')} />
     </Card>
   );
 }

@@ -96,7 +96,7 @@ export function Sidebar(props: SidebarProps) {
             data-testid="history-button"
             onClick={() => props.onOpenPage('history')}
           >
-            All conversations
+            {t('nav.history')}
           </button>
           <button
             type="button"
