@@ -1,5 +1,5 @@
 /**
- * npm run eval [-- --json] [-- --tune]
+ * npm run eval [-- --json] [-- --tune] [-- --tune-band] [-- --noisy]
  *
  * Answer-quality evaluation over ../shared/eval-data (resolved from the repo root) with
  * intent-map.json, on the demo knowledge base (built in memory by the same build code that
@@ -11,6 +11,11 @@
  *
  * --tune grid-searches kefu's thresholds on the dev data only (Bitext intent-detection
  * train+dev splits, CLINC oos train+val) and prints the best settings.
+ * --tune-band searches the "probably" band's thresholds (PROBABLY, PROBABLY_MIN_COVERAGE) on
+ * the dev split only, for overall precision ≥ 95% with the band's answers counted as answers.
+ * --noisy also runs a seeded noisy copy of every set (noise.ts: typos, SMS forms, lower case,
+ * dropped punctuation, greeting prefixes, cuts to 2–4 words) and prints clean and noisy side
+ * by side.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +32,9 @@ const dataDir = resolve(repoRoot, '../shared/eval-data');
 const JSON_OUT = process.argv.includes('--json');
 const TUNE = process.argv.includes('--tune');
 const FIT = process.argv.includes('--fit');
+const TUNE_BAND = process.argv.includes('--tune-band');
+const NOISY = process.argv.includes('--noisy');
+const NOISE_SEED = Number(process.env.NOISE_SEED ?? 12);
 const HAND_MIN = Number(process.env.HAND_MIN ?? 0.95);
 // ablation: --no-typo switches typo correction off
 const options: BotOptions = botOptions(process.argv.includes('--no-typo') ? { params: { typoMinLen: 1000 } } : {});
@@ -46,6 +54,104 @@ function readJsonl(file: string): Array<Record<string, string>> {
 }
 
 const stripPlaceholders = (s: string) => s.replace(/\{\{[^}]*\}\}/g, ' ');
+
+// ---------------------------------------------------------------------------------------
+// --noisy: a seeded noisy copy of a message, the way people type on a phone. Written from how
+// shoppers type in general, not from any evaluation row; every row gets its own seed.
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+function keyboardNeighbour(c: string, rand: () => number): string {
+  for (const r of KEYBOARD_ROWS) {
+    const i = r.indexOf(c);
+    if (i < 0) continue;
+    const options = [r[i - 1], r[i + 1]].filter((x): x is string => !!x);
+    return options[Math.floor(rand() * options.length)] ?? c;
+  }
+  return c;
+}
+
+/** One typing slip in a word: a dropped, doubled, swapped or neighbouring letter. */
+function typo(word: string, rand: () => number): string {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;
+  const i = 1 + Math.floor(rand() * (word.length - 2)); // first and last letters usually survive
+  const kind = Math.floor(rand() * 4);
+  if (kind === 0) return word.slice(0, i) + word.slice(i + 1);
+  if (kind === 1) return word.slice(0, i) + word[i] + word.slice(i);
+  if (kind === 2) return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+  return word.slice(0, i) + keyboardNeighbour(word[i]!, rand) + word.slice(i + 1);
+}
+
+const SMS_FORMS: Record<string, string[]> = {
+  you: ['u'],
+  your: ['ur', 'yr'],
+  "you're": ['ur'],
+  are: ['r'],
+  please: ['pls', 'plz'],
+  what: ['wat', 'wht'],
+  why: ['y'],
+  thanks: ['thx', 'tnx'],
+  because: ['coz', 'bc'],
+  to: ['2'],
+  for: ['4'],
+  before: ['b4'],
+  know: ['kno'],
+  okay: ['ok', 'k'],
+  message: ['msg'],
+  account: ['acc', 'acct'],
+  package: ['pkg'],
+  received: ['recd', 'rcvd'],
+  address: ['addr'],
+  and: ['n', '&'],
+  with: ['w/'],
+  about: ['abt'],
+};
+const GREETINGS = ['hi', 'hello', 'hey', 'hi there', 'good morning', 'hello sir', 'hi team', 'dear sir', 'hii', 'excuse me'];
+const FUNCTION_WORDS = new Set(
+  (
+    "a an the i i'd i'm i've i'll im id ive me my mine myself you you'd you're your we we'd we're our us they their them it it's its " +
+    'to for of in on at by from into about with as if than then so and or but this that these those there here some any ' +
+    'is are am be been being was were do does did done have has had having can could would will shall should may might must ' +
+    'how what when where why which who please pls thanks thank hi hello hey dear sir madam ok okay yes just really very too ' +
+    'also still already actually maybe like love want wants wanted wanna need needs needed know tell show see check find look ' +
+    'get got getting give make making try trying help helping assist assistance information info question possible able ' +
+    "way ways something anything someone somebody thing things kind let let's lets go going gonna"
+  ).split(' '),
+);
+
+export function noisify(text: string, seed: number): string {
+  const rand = mulberry32(seed);
+  let words = text.split(/\s+/).filter(Boolean);
+  if (rand() < 0.8) words = words.map((w) => w.toLowerCase());
+  if (rand() < 0.7) words = words.map((w) => w.replace(/[.,!?;:"()]+/g, '')).filter(Boolean);
+  // cut to 2–4 words: what is left when a shopper types only the words that matter (fillers,
+  // pronouns, auxiliaries and question words go: "cancellation fee", "refund status")
+  if (rand() < 0.3) {
+    const content = words.filter((w) => !FUNCTION_WORDS.has(w.toLowerCase().replace(/[^a-z']/g, '')));
+    if (content.length >= 2) words = content.slice(0, 2 + Math.floor(rand() * 3));
+  }
+  if (rand() < 0.5)
+    words = words.map((w) =>
+      SMS_FORMS[w.toLowerCase()] && rand() < 0.7 ? SMS_FORMS[w.toLowerCase()]![Math.floor(rand() * SMS_FORMS[w.toLowerCase()]!.length)]! : w,
+    );
+  const slips = rand() < 0.6 ? 1 + (rand() < 0.3 ? 1 : 0) : 0;
+  for (let n = 0; n < slips && words.length; n++) {
+    const i = Math.floor(rand() * words.length);
+    words[i] = typo(words[i]!, rand);
+  }
+  if (rand() < 0.25) words.unshift(GREETINGS[Math.floor(rand() * GREETINGS.length)]!);
+  return words.join(' ');
+}
 
 // ---------------------------------------------------------------------------------------
 
@@ -106,12 +212,12 @@ function miniDecide(text: string): BatchOutput {
 
 // (c) kefu
 interface KefuRow {
-  out: BatchOutput;
+  out: BatchOutput & { band?: boolean };
   d: Decision;
 }
 function kefuDecide(text: string, opts: BotOptions = options): KefuRow {
   const d = decide(stripPlaceholders(text), { kb, locale: 'en' }, opts);
-  return { out: toBatchOutput(d), d };
+  return { out: { ...toBatchOutput(d), band: d.action === 'answer' && d.reason.startsWith('probably') }, d };
 }
 
 /**
@@ -140,14 +246,34 @@ interface Metrics {
   handoffHit: number;
   answeredNone: number;
   suggested: number;
+  /** answers given in the "probably" band (with "Not quite? …" chips), and how many were right */
+  band: number;
+  bandRight: number;
 }
 
 function emptyMetrics(): Metrics {
-  return { rows: 0, articleRows: 0, handoffRows: 0, answers: 0, right: 0, rightOrSuggested: 0, wrong: 0, handoffHit: 0, answeredNone: 0, suggested: 0 };
+  return {
+    rows: 0,
+    articleRows: 0,
+    handoffRows: 0,
+    answers: 0,
+    right: 0,
+    rightOrSuggested: 0,
+    wrong: 0,
+    handoffHit: 0,
+    answeredNone: 0,
+    suggested: 0,
+    band: 0,
+    bandRight: 0,
+  };
 }
 
-function score(m: Metrics, row: Row, out: BatchOutput): void {
+function score(m: Metrics, row: Row, out: BatchOutput & { band?: boolean }): void {
   m.rows++;
+  if (out.band && out.action === 'answer') {
+    m.band++;
+    if (out.articleId === row.expected) m.bandRight++;
+  }
   const isArticle = !row.expected.startsWith('@');
   if (isArticle) m.articleRows++;
   if (row.expected === '@handoff') m.handoffRows++;
@@ -164,9 +290,9 @@ function score(m: Metrics, row: Row, out: BatchOutput): void {
 }
 
 /** The batch output decide() would have given with other thresholds, from its ranking. */
-function verdictOutput(d: Decision, thresholds: Thresholds): BatchOutput {
+function verdictOutput(d: Decision, thresholds: Thresholds): BatchOutput & { band?: boolean } {
   const v = rankingVerdict(d.scores, thresholds);
-  if (v.action === 'answer') return { action: 'answer', articleId: d.scores.top[0]!.articleId };
+  if (v.action === 'answer') return { action: 'answer', articleId: d.scores.top[0]!.articleId, band: v.rule === 'probably' };
   if (v.action === 'suggest') return { action: 'suggest', suggestions: v.articleIds };
   return { action: 'handoff', reason: v.reason };
 }
@@ -176,12 +302,20 @@ const pct = (n: number, d: number) => (d === 0 ? '—' : `${((100 * n) / d).toFi
 const systems = ['lunr', 'minisearch', 'kefu'] as const;
 type System = (typeof systems)[number];
 const results: Record<string, Record<System, Metrics>> = {};
+const noisyResults: Record<string, Record<System, Metrics>> = {};
 const perIntent = new Map<string, { rows: number; right: number; wrong: number; handoff: number; confusions: Map<string, number> }>();
 
 const started = performance.now();
-for (const [name, rows] of Object.entries(TUNE || FIT ? {} : datasets)) {
+for (const [name, rows] of Object.entries(TUNE || FIT || TUNE_BAND ? {} : datasets)) {
   const r = (results[name] = { lunr: emptyMetrics(), minisearch: emptyMetrics(), kefu: emptyMetrics() });
-  for (const row of rows) {
+  const nr = NOISY ? (noisyResults[name] = { lunr: emptyMetrics(), minisearch: emptyMetrics(), kefu: emptyMetrics() }) : undefined;
+  rows.forEach((row, i) => {
+    if (nr) {
+      const noisy = noisify(stripPlaceholders(row.text), NOISE_SEED * 1_000_003 + i * 7919 + name.length);
+      score(nr.lunr, row, lunrDecide(noisy));
+      score(nr.minisearch, row, miniDecide(noisy));
+      score(nr.kefu, row, kefuDecide(noisy).out);
+    }
     score(r.lunr, row, lunrDecide(row.text));
     score(r.minisearch, row, miniDecide(row.text));
     const { out } = kefuDecide(row.text);
@@ -197,7 +331,7 @@ for (const [name, rows] of Object.entries(TUNE || FIT ? {} : datasets)) {
       }
       if (out.action === 'handoff') pi.handoff++;
     }
-  }
+  });
 }
 const elapsed = (performance.now() - started) / 1000;
 
@@ -210,14 +344,21 @@ if (FIT) {
   // the top article would be right. Rows decided by rules (handoff/smalltalk) are skipped.
   const handMade = botOptions({ model: null }, options);
   const fitRows = [...datasets.bitext_id!.filter((r) => r.split === 'train'), ...datasets.clinc_oos!.filter((r) => r.split === 'train')];
+  // Out-of-scope rows weigh more (FIT_OOS_WEIGHT, default 10): there are 100 of them against
+  // 6,000 shop questions, and answering a question the shop has no article for costs more than
+  // offering chips for one it has.
+  const oosWeight = Number(process.env.FIT_OOS_WEIGHT ?? 10);
   const X: number[][] = [];
   const Y: number[] = [];
+  const SW: number[] = [];
   for (const row of fitRows) {
     const { d } = kefuDecide(row.text, handMade);
     if (!decidedByRanking(d)) continue;
     X.push(featureVector(confidenceFeatures(d.scores)));
     Y.push(d.scores.top[0]!.articleId === row.expected ? 1 : 0);
+    SW.push(row.expected === '@none' ? oosWeight : 1);
   }
+  const totalWeight = SW.reduce((a, c) => a + c, 0);
   const dim = X[0]!.length;
   const w = new Array<number>(dim).fill(0);
   let b = 0;
@@ -230,16 +371,60 @@ if (FIT) {
       let z = b;
       for (let j = 0; j < dim; j++) z += w[j]! * X[i]![j]!;
       const p = 1 / (1 + Math.exp(-z));
-      const e = p - Y[i]!;
+      const e = (p - Y[i]!) * SW[i]!;
       for (let j = 0; j < dim; j++) gw[j]! += e * X[i]![j]!;
       gb += e;
     }
-    for (let j = 0; j < dim; j++) w[j] = w[j]! - lr * (gw[j]! / X.length + l2 * w[j]!);
-    b -= (lr * gb) / X.length;
+    for (let j = 0; j < dim; j++) w[j] = w[j]! - lr * (gw[j]! / totalWeight + l2 * w[j]!);
+    b -= (lr * gb) / totalWeight;
   }
   const pos = Y.filter((y) => y === 1).length;
   console.log(`fitted on ${X.length} rows (${pos} where the top article is right)`);
   console.log(JSON.stringify({ weights: w.map((x) => +x.toFixed(4)), bias: +b.toFixed(4) }));
+  process.exit(0);
+}
+
+if (TUNE_BAND) {
+  // The "probably" band on the dev data only (Bitext intent-detection dev split, CLINC oos
+  // train+val): PROBABLY and PROBABLY_MIN_COVERAGE move, and ANSWER with them when BAND_ANSWERS
+  // lists values. Overall precision counts the band's answers. (The Bitext train split is what
+  // --fit learns from, so it is left out here.)
+  const devRows = [
+    ...datasets.bitext_id!.filter((r) => r.split === 'dev').map((row) => ({ row, set: 'bitext_id' })),
+    ...datasets.clinc_oos!.filter((r) => r.split === 'train' || r.split === 'val').map((row) => ({ row, set: 'clinc_oos' })),
+  ];
+  const ds = devRows.map(({ row, set }) => ({ row, set, d: kefuDecide(row.text).d }));
+  type Found = { th: string; right: number; prec: number; oos: number; ros: number; hand: number; band: number; bandPrec: number };
+  const found: Found[] = [];
+  const answers = process.env.BAND_ANSWERS ? process.env.BAND_ANSWERS.split(',').map(Number) : [options.thresholds.ANSWER];
+  for (const ANSWER of answers)
+    for (let P = 0.3; P <= ANSWER + 1e-9; P += 0.01)
+      for (const MIN_COV of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+        const m = { bitext: emptyMetrics(), oos: emptyMetrics() };
+        const thresholds = { ...options.thresholds, ANSWER, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV };
+        for (const { row, set, d } of ds) {
+          score(set === 'bitext_id' ? m.bitext : m.oos, row, decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
+        }
+        found.push({
+          th: JSON.stringify({ ANSWER, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV }),
+          right: m.bitext.right / m.bitext.articleRows,
+          prec: m.bitext.right / Math.max(1, m.bitext.answers),
+          oos: m.oos.answers / m.oos.rows,
+          ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
+          hand: m.bitext.handoffHit / m.bitext.handoffRows,
+          band: m.bitext.band / m.bitext.articleRows,
+          bandPrec: m.bitext.bandRight / Math.max(1, m.bitext.band),
+        });
+      }
+  const f1 = (x: number) => (100 * x).toFixed(1);
+  const fmt = (f: Found) =>
+    `${f.th} right ${f1(f.right)} prec ${f1(f.prec)} band ${f1(f.band)} (right ${f1(f.bandPrec)}) oos ${f1(f.oos)} r|s ${f1(f.ros)} hand ${f1(f.hand)}`;
+  console.log(`band tuning on ${devRows.length} dev rows`);
+  for (const minPrec of [0.96, 0.95]) {
+    const ok = found.filter((f) => f.prec >= minPrec && f.oos <= 0.03 && f.hand >= HAND_MIN).sort((a, b) => b.right - a.right || b.ros - a.ros);
+    console.log(`best with precision ≥ ${minPrec * 100}%, OOS false answers ≤ 3%, handoff recall ≥ ${HAND_MIN * 100}%:`);
+    for (const f of ok.slice(0, 5)) console.log('  ' + fmt(f));
+  }
   process.exit(0);
 }
 
@@ -313,42 +498,73 @@ const worst = [...perIntent.entries()]
   .slice(0, 10);
 
 if (JSON_OUT) {
-  console.log(JSON.stringify({ elapsedSeconds: elapsed, results, worst: worst.map((w) => ({ ...w, confusions: Object.fromEntries(w.confusions) })) }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        elapsedSeconds: elapsed,
+        results,
+        ...(NOISY ? { noisyResults } : {}),
+        worst: worst.map((w) => ({ ...w, confusions: Object.fromEntries(w.confusions) })),
+      },
+      null,
+      2,
+    ),
+  );
   process.exit(0);
 }
 
 const lines: string[] = [];
 const row = (cells: string[], widths: number[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
-const W = [44, 10, 10, 10];
+// With --noisy: the clean columns, then the same systems on the noisy copy (marked ~).
+const columns: Array<{ label: string; system: System; res: Record<string, Record<System, Metrics>> }> = [
+  ...systems.map((system) => ({ label: system, system, res: results })),
+  ...(NOISY ? systems.map((system) => ({ label: `${system} ~noisy`, system, res: noisyResults })) : []),
+];
+const W = [44, ...columns.map((c) => Math.max(10, c.label.length))];
 const header = () => {
-  lines.push(row(['metric', 'lunr', 'minisearch', 'kefu'], W));
+  lines.push(row(['metric', ...columns.map((c) => c.label)], W));
   lines.push('|' + W.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
 };
-const metricRows = (label: string, m: Record<System, Metrics>) => {
-  lines.push(row([`**${label}**`, '', '', ''], W));
-  lines.push(row(['answered right (of article rows)', ...systems.map((s) => pct(m[s].right, m[s].articleRows))], W));
-  lines.push(row(['precision of answers', ...systems.map((s) => pct(m[s].right, m[s].answers))], W));
-  lines.push(row(['right-or-suggested (of article rows)', ...systems.map((s) => pct(m[s].rightOrSuggested, m[s].articleRows))], W));
-  lines.push(row(['wrong answers (of all rows)', ...systems.map((s) => pct(m[s].wrong, m[s].rows))], W));
-  lines.push(row(['handoff recall (@handoff rows)', ...systems.map((s) => pct(m[s].handoffHit, m[s].handoffRows))], W));
+const cells = (set: string, f: (m: Metrics) => string) => columns.map((c) => f(c.res[set]![c.system]));
+const metricRows = (label: string, set: string) => {
+  lines.push(row([`**${label}**`, ...columns.map(() => '')], W));
+  lines.push(row(['answered right (of article rows)', ...cells(set, (m) => pct(m.right, m.articleRows))], W));
+  lines.push(row(['  of which in the "probably" band', ...cells(set, (m) => pct(m.bandRight, m.articleRows))], W));
+  lines.push(row(['"probably" band: answers right', ...cells(set, (m) => (m.band ? `${pct(m.bandRight, m.band)} of ${m.band}` : '—'))], W));
+  lines.push(row(['precision of answers (band included)', ...cells(set, (m) => pct(m.right, m.answers))], W));
+  lines.push(row(['right-or-suggested (of article rows)', ...cells(set, (m) => pct(m.rightOrSuggested, m.articleRows))], W));
+  lines.push(row(['wrong answers (of all rows)', ...cells(set, (m) => pct(m.wrong, m.rows))], W));
+  lines.push(row(['handoff recall (@handoff rows)', ...cells(set, (m) => pct(m.handoffHit, m.handoffRows))], W));
 };
 
 const ds = Object.fromEntries(Object.entries(datasets).map(([k, v]) => [k, v.length]));
-lines.push(`kefu eval — demo KB (en: ${enSources.length} articles), ${Object.values(ds).reduce((a, b) => a + b, 0)} rows in ${elapsed.toFixed(1)} s`);
+lines.push(
+  `kefu eval — demo KB (en: ${enSources.length} articles), ${Object.values(ds).reduce((a, b) => a + b, 0)} rows in ${elapsed.toFixed(1)} s` +
+    (NOISY ? ` (clean and noisy, noise seed ${NOISE_SEED})` : ''),
+);
 lines.push('');
 header();
-metricRows(`Bitext 27K (${ds.bitext} rows)`, results.bitext!);
-metricRows(`Bitext intent-detection, all splits (${ds.bitext_id} rows)`, results.bitext_id!);
-lines.push(row([`**CLINC out-of-scope (${ds.clinc_oos} rows)**`, '', '', ''], W));
-lines.push(row(['false answers (target ≤ 5%)', ...systems.map((s) => pct(results.clinc_oos![s].answers, results.clinc_oos![s].rows))], W));
+metricRows(`Bitext 27K (${ds.bitext} rows)`, 'bitext');
+metricRows(`Bitext intent-detection, all splits (${ds.bitext_id} rows)`, 'bitext_id');
+lines.push(row([`**CLINC out-of-scope (${ds.clinc_oos} rows)**`, ...columns.map(() => '')], W));
+lines.push(row(['false answers (target ≤ 3%)', ...cells('clinc_oos', (m) => pct(m.answers, m.rows))], W));
 // Not an answer, but not a handoff either: the shopper is offered article chips (and can
 // still ask for a person). Plain Lunr and minisearch never suggest.
-lines.push(row(['offered article chips instead', ...systems.map((s) => pct(results.clinc_oos![s].suggested, results.clinc_oos![s].rows))], W));
-lines.push(row([`**CLINC in-scope sample (${ds.clinc_inscope} rows)**`, '', '', ''], W));
-lines.push(row(['answered at all (mostly bank intents)', ...systems.map((s) => pct(results.clinc_inscope![s].answers, results.clinc_inscope![s].rows))], W));
-lines.push(
-  row(['order_status → track-order answered right', ...systems.map((s) => pct(results.clinc_inscope![s].right, results.clinc_inscope![s].articleRows))], W),
-);
+lines.push(row(['offered article chips instead', ...cells('clinc_oos', (m) => pct(m.suggested, m.rows))], W));
+lines.push(row([`**CLINC in-scope sample (${ds.clinc_inscope} rows)**`, ...columns.map(() => '')], W));
+lines.push(row(['answered at all (mostly bank intents)', ...cells('clinc_inscope', (m) => pct(m.answers, m.rows))], W));
+lines.push(row(['order_status → track-order answered right', ...cells('clinc_inscope', (m) => pct(m.right, m.articleRows))], W));
+if (NOISY) {
+  lines.push('');
+  for (const set of ['bitext', 'bitext_id']) {
+    const c = results[set]!.kefu;
+    const n = noisyResults[set]!.kefu;
+    const drop = (100 * c.right) / c.articleRows - (100 * n.right) / n.articleRows;
+    lines.push(
+      `kefu ${set}: answered right ${pct(c.right, c.articleRows)} clean, ${pct(n.right, n.articleRows)} noisy: drop ${drop.toFixed(1)} points (target ≤ 5)`,
+    );
+  }
+}
 lines.push('');
 lines.push('kefu, Bitext 27K, worst ten intents:');
 lines.push('');

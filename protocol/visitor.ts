@@ -189,7 +189,15 @@ export interface ArticleCard {
 }
 
 export type BotPayload =
-  | { kind: 'answer'; article: ArticleCard; confidence: number; reason: string; askFeedback: boolean }
+  | {
+      kind: 'answer';
+      article: ArticleCard;
+      confidence: number;
+      reason: string;
+      askFeedback: boolean;
+      /** "Not quite? …" chips under a probable answer: the next articles, or the message's other question */
+      alternatives?: { id: string; title: string }[];
+    }
   | { kind: 'suggest'; suggestions: { id: string; title: string }[]; reason: string }
   | { kind: 'handoff'; reason: string }
   | { kind: 'smalltalk'; reason: string }

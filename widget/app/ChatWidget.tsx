@@ -188,6 +188,20 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
   );
 }
 
+/** Article chips: the suggestions, or the "Not quite? …" alternatives under an answer (titles as text). */
+function Chips({ items, label, onChoose }: { items: { id: string; title: string }[]; label?: string; onChoose: MessageItemProps['onChoose'] }) {
+  return (
+    <div class="chips">
+      {label && <span>{label}</span>}
+      {items.map((item) => (
+        <button type="button" class="chip" key={item.id} onClick={() => onChoose(item.id, item.title)}>
+          {item.title}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 interface MessageItemProps {
   message: TranscriptMessage;
   phrases: Phrases;
@@ -232,15 +246,8 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
       ) : (
         <p class="text">{message.text}</p>
       )}
-      {bot?.kind === 'suggest' && (
-        <div class="chips">
-          {bot.suggestions.map((suggestion) => (
-            <button type="button" class="chip" key={suggestion.id} onClick={() => onChoose(suggestion.id, suggestion.title)}>
-              {suggestion.title}
-            </button>
-          ))}
-        </div>
-      )}
+      {bot?.kind === 'suggest' && <Chips items={bot.suggestions} onChoose={onChoose} />}
+      {bot?.kind === 'answer' && bot.alternatives?.length ? <Chips label={phrases.notQuite} items={bot.alternatives} onChoose={onChoose} /> : null}
       {message.author === 'shopper' && (
         <span class="receipt" data-receipt={seen ? 'seen' : 'sent'}>
           {seen ? phrases.seen : phrases.sent}

@@ -6,10 +6,11 @@ import type { HandoffReason } from '../../protocol/agent.ts';
 import { articleTermsOf, docTermsOf, type Knowledge, refToArticleId, type SiteKnowledge, scoreDocuments } from './knowledge.ts';
 import { type BotOptions, DEFAULT_BOT_OPTIONS, type RetrievalParams, type Thresholds } from './options.ts';
 import { phraseProbabilities } from './phrase-model.ts';
-import { isComplaint, isNotHelpful, requestsHuman, type SmalltalkKind, sentiment, smalltalkKind, stripGreeting } from './rules.ts';
+import { isComplaint, isNotHelpful, requestsHuman, type SmalltalkKind, sentiment, smalltalkKind } from './rules.ts';
 import { expandSynonyms } from './synonyms.ts';
 import { detectLocale, type Locale, normalizeForRules, tokenize } from './text.ts';
 import { typoCorrector } from './typo.ts';
+import { type Reading, readMessage } from './understand.ts';
 
 export type { HandoffReason };
 
@@ -42,13 +43,27 @@ export interface DecisionScores {
   terms: string[];
   /** query terms the knowledge base does not know at all */
   unknownTerms: string[];
+  /** words in the message as retrieval read it (Chinese: characters) */
+  words: number;
   /** AFINN-style sum and intensity cues */
   sentiment: number;
   intensity: number;
 }
 
 export type Decision =
-  | { action: 'answer'; articleId: string; confidence: number; reason: string; scores: DecisionScores }
+  | {
+      action: 'answer';
+      articleId: string;
+      confidence: number;
+      reason: string;
+      scores: DecisionScores;
+      /**
+       * Other articles offered under the answer as "Not quite? …" chips: the runners-up when
+       * the answer is only probable (the "probably" band), or the other question of a
+       * message that asked two.
+       */
+      alternatives?: string[];
+    }
   | { action: 'suggest'; articleIds: string[]; reason: string; scores: DecisionScores }
   | { action: 'handoff'; reason: HandoffReason; scores: DecisionScores }
   | { action: 'smalltalk'; kind: SmalltalkKind; reason: string; scores: DecisionScores };
@@ -84,6 +99,14 @@ interface Retrieval {
   confidence: number;
   terms: string[];
   unknownTerms: string[];
+  words: number;
+}
+
+/** Words in a message (Chinese: each Han character), to tell a question from a bare word. */
+function wordCount(text: string): number {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.replace(/\p{Script=Han}/gu, ' ').match(/\p{L}+/gu)?.length ?? 0;
+  return latin + han;
 }
 
 function idf(k: Knowledge, term: string, params: RetrievalParams): number {
@@ -109,12 +132,15 @@ export interface ConfidenceFeatures {
   /** number of query terms, and the share of them the knowledge base has never seen */
   terms: number;
   unknownShare: number;
+  /** phrase-model posterior of the top article, and the best posterior among the runners-up */
+  ph1: number;
+  ph2: number;
 }
 
 /** The confidence model's input, in the order of CONFIDENCE_MODEL's weights (options.ts). */
 export function featureVector(f: ConfidenceFeatures): number[] {
   const margin = f.rank1 > 0 ? Math.max(0, 1 - f.rank2 / f.rank1) : 0;
-  return [f.cov1, f.sim1, f.sim1 - f.sim2, margin, f.share, Math.log1p(f.terms), f.unknownShare, f.cov1 * margin];
+  return [f.cov1, f.sim1, f.sim1 - f.sim2, margin, f.share, Math.log1p(f.terms), f.unknownShare, f.cov1 * margin, f.ph1, f.ph1 - f.ph2];
 }
 
 /**
@@ -123,10 +149,12 @@ export function featureVector(f: ConfidenceFeatures): number[] {
  * rounded scores a decision carries.
  */
 export function confidenceFeatures(r: {
-  top: ReadonlyArray<Pick<ScoredArticle, 'score' | 'coverage' | 'similarity' | 'rank'>>;
+  top: ReadonlyArray<Pick<ScoredArticle, 'score' | 'coverage' | 'similarity' | 'rank' | 'phrase'>>;
   terms: readonly string[];
   unknownTerms: readonly string[];
 }): ConfidenceFeatures {
+  let ph2 = 0;
+  for (let i = 1; i < r.top.length; i++) ph2 = Math.max(ph2, r.top[i]!.phrase);
   const t1 = r.top[0];
   const t2 = r.top[1];
   const s1 = t1?.score ?? 0;
@@ -140,6 +168,8 @@ export function confidenceFeatures(r: {
     share: s1 + s2 > 0 ? s1 / (s1 + s2) : 0,
     terms: r.terms.length,
     unknownShare: r.terms.length ? r.unknownTerms.length / r.terms.length : 0,
+    ph1: t1?.phrase ?? 0,
+    ph2,
   };
 }
 
@@ -161,7 +191,7 @@ export function confidenceOf(f: ConfidenceFeatures, options: BotOptions = DEFAUL
   return (w * f.cov1 + (1 - w) * f.sim1) * (1 - mw + mw * margin);
 }
 
-const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => ({
+const EMPTY = (terms: string[] = [], unknownTerms: string[] = [], words = 0): Retrieval => ({
   top: [],
   coverage: 0,
   similarity: 0,
@@ -169,6 +199,7 @@ const EMPTY = (terms: string[] = [], unknownTerms: string[] = []): Retrieval => 
   confidence: 0,
   terms,
   unknownTerms,
+  words,
 });
 
 function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOptions, exclude?: ReadonlySet<string>): Retrieval {
@@ -176,7 +207,8 @@ function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOption
   const terms = [...new Set(tokenize(text, locale, locale === 'en' ? typoCorrector(k, params.typoMinLen) : undefined))];
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
-  if (known.length === 0) return EMPTY(terms, unknownTerms);
+  const words = wordCount(text);
+  if (known.length === 0) return EMPTY(terms, unknownTerms, words);
   const results = scoreDocuments(k, known, MAX_CANDIDATES);
   const weights = new Map<string, number>();
   let total = 0;
@@ -226,7 +258,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOption
     byArticle.set(id, { articleId: id, score: 0, coverage: coverageOf(id), similarity: dice(`${id}#title`), phrase: p, rank: 0 });
   }
   const all = [...byArticle.values()];
-  if (all.length === 0) return EMPTY(terms, unknownTerms);
+  if (all.length === 0) return EMPTY(terms, unknownTerms, words);
   const s1 = Math.max(...all.map((a) => a.score));
   const pw = params.phraseWeight;
   const sw = params.simWeight;
@@ -237,7 +269,7 @@ function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOption
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
-  return { top, coverage, similarity, margin, confidence, terms, unknownTerms };
+  return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words };
 }
 
 function notHelpfulStreak(history: readonly HistoryEntry[] | undefined): number {
@@ -285,6 +317,7 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
     margin: round(r.margin),
     terms: r.terms,
     unknownTerms: r.unknownTerms,
+    words: r.words,
     sentiment: sent.score,
     intensity: sent.intensity,
   };
@@ -292,6 +325,8 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
 
 /** What the threshold rules read from a ranking: decide()'s retrieval, or a decision's scores. */
 export type RankingSummary = Pick<Retrieval, 'confidence' | 'coverage' | 'margin' | 'terms'> & {
+  /** words in the message; absent → read as bare as its terms */
+  words?: number;
   top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'>>;
 };
 
@@ -300,11 +335,16 @@ export type AnswerRule = 'confident match' | 'clear winner' | 'exact phrasing';
 /** Why the top article may be given as an answer, or null. Part of rankingVerdict(). */
 export function answerRule(
   r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
-  T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> = DEFAULT_BOT_OPTIONS.thresholds,
+  T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> &
+    Partial<Pick<Thresholds, 'MIN_MARGIN_ANSWER'>> = DEFAULT_BOT_OPTIONS.thresholds,
 ): AnswerRule | null {
   if (r.top.length === 0) return null;
-  if (r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER) return 'confident match';
-  if (r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
+  // A bare word ("refund?") is never answered outright: at most in the "probably" band, with
+  // chips. A question around one word ("how do I ask for a refund") may be.
+  const question = r.terms.length >= 2 || (r.words ?? 0) >= 3;
+  if (question && r.confidence >= T.ANSWER && r.coverage >= T.MIN_COVERAGE_ANSWER && r.margin >= (T.MIN_MARGIN_ANSWER ?? 0)) return 'confident match';
+  // (one word is too vague for it: a word only one article uses is not a question about it)
+  if (r.terms.length >= 2 && r.coverage >= T.CLEAR_COVERAGE && r.margin >= T.CLEAR_MARGIN) return 'clear winner';
   // Every word of the message, and nothing else, is one of this article's example questions,
   // and no other article has such a question: the shop wrote this phrasing for this article.
   // It must still lead the ranking a little: with 70 phrasings an article, a short generic one
@@ -318,6 +358,7 @@ export function answerRule(
 /** What the thresholds make of a ranking (see THRESHOLDS in options.ts). */
 export type RankingVerdict =
   | { action: 'answer'; rule: AnswerRule }
+  | { action: 'answer'; rule: 'probably'; alternatives: string[] }
   | { action: 'suggest'; articleIds: string[] }
   | { action: 'handoff'; reason: 'out_of_scope' | 'low_confidence' };
 
@@ -329,8 +370,21 @@ export type RankingVerdict =
 export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OPTIONS.thresholds): RankingVerdict {
   const rule = answerRule(r, T);
   if (rule) return { action: 'answer', rule };
-  if (r.top.length > 0 && r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
-    const r1 = r.top[0]!.rank;
+  if (r.top.length === 0) return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
+  const r1 = r.top[0]!.rank;
+  // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
+  if (r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER) {
+    const alternatives = r.top
+      .slice(1)
+      .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
+      .slice(0, T.PROBABLY_MAX_ALTERNATIVES)
+      .map((t) => t.articleId);
+    // A bare word several articles share ("refund?") is a choice to offer, not an answer; a bare
+    // word only one article is about ("invoice pls") is answered.
+    const bare = r.terms.length < 2 && (r.words ?? 0) < 3;
+    if (!bare || alternatives.length === 0) return { action: 'answer', rule: 'probably', alternatives };
+  }
+  if (r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
     const articleIds = r.top
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
       .slice(0, 3)
@@ -350,6 +404,7 @@ function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Dec
         confidence: round(r.confidence),
         reason: `${verdict.rule} (confidence ${round(r.confidence)}, coverage ${round(r.coverage)}, margin ${round(r.margin)})`,
         scores,
+        ...(verdict.rule === 'probably' && verdict.alternatives.length > 0 ? { alternatives: verdict.alternatives } : {}),
       };
     case 'suggest':
       return { action: 'suggest', articleIds: verdict.articleIds, reason: `several articles are close (confidence ${round(r.confidence)})`, scores };
@@ -366,11 +421,15 @@ function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Dec
 export function decide(text: string, context: DecideContext, options: BotOptions = DEFAULT_BOT_OPTIONS): Decision {
   const locale = detectLocale(text, context.locale);
   const k = pickKnowledge(context.kb, locale);
-  const norm = normalizeForRules(text);
+  const reading = readMessage(text, { locale: k?.locale ?? locale, known: k ? knownWord(k) : undefined });
+  // The rules read the message with its shorthand spelt out ("pls connect me to a human").
+  const norm = normalizeForRules(reading.expanded);
   const sent = sentiment(text, locale);
-  // The shop's own words are read with their meaning, for retrieval only (the rules see the message).
-  const query = expandSynonyms(stripGreeting(norm) || norm, locale, 'locales' in context.kb ? context.kb.synonyms : undefined);
-  const r: Retrieval = k ? retrieve(k, query, k.locale, options) : EMPTY();
+  // The shop's own words (found in the message as typed) are read with their meaning, for retrieval only.
+  const synonyms = 'locales' in context.kb ? context.kb.synonyms : undefined;
+  const meanings = expandSynonyms(text, locale, synonyms).slice(text.length);
+  const withSynonyms = (q: string) => q + meanings;
+  const r: Retrieval = k ? retrieve(k, withSynonyms(reading.query), k.locale, options) : EMPTY();
   const scores = scoresOf(r, locale, sent);
 
   if (requestsHuman(norm, text)) return { action: 'handoff', reason: 'requested_human', scores };
@@ -381,7 +440,7 @@ export function decide(text: string, context: DecideContext, options: BotOptions
     if (notHelpfulStreak(context.history) + 1 >= 2) return { action: 'handoff', reason: 'not_helpful_twice', scores };
     const prev = lastBotQuery(context.history);
     if (prev && k) {
-      const alt = retrieve(k, normalizeForRules(prev.query), k.locale, options, prev.offered);
+      const alt = retrieve(k, previousQuery(prev.query, k), k.locale, options, prev.offered);
       const ids = alt.top.slice(0, 3).map((t) => t.articleId);
       if (ids.length > 0) {
         return {
@@ -399,7 +458,55 @@ export function decide(text: string, context: DecideContext, options: BotOptions
   if (kind) return { action: 'smalltalk', kind, reason: `smalltalk: ${kind}`, scores };
 
   if (!k || r.terms.length === 0) return { action: 'handoff', reason: k ? 'low_confidence' : 'out_of_scope', scores };
-  return fromRetrieval(r, scores, options.thresholds);
+  const two = reading.clauses.length > 1 ? twoQuestions(k, reading, withSynonyms, locale, sent, options) : undefined;
+  return withNotes(two ?? fromRetrieval(r, scores, options.thresholds), reading);
+}
+
+/** Is this word one the knowledge base knows (a place it names is left to retrieval)? */
+function knownWord(k: Knowledge): (w: string) => boolean {
+  if (k.locale === 'en') return (w) => k.lexiconRank.has(w);
+  return (w) => {
+    const terms = tokenize(w, 'zh');
+    return terms.length > 0 && terms.every((t) => k.df.has(t));
+  };
+}
+
+/** A previous question, read again as decide() read it ("that didn't help" → other articles for it). */
+function previousQuery(query: string, k: Knowledge): string {
+  return readMessage(query, { locale: k.locale, known: knownWord(k) }).query;
+}
+
+/**
+ * A message that asks two things ("how do I cancel? and when do I get my money back"): each
+ * question is ranked alone. When they lead to different articles, the clearer one (higher
+ * confidence) is answered, if its ranking earns an answer, and the other is offered as a chip.
+ * Otherwise undefined: the whole message is ranked as one.
+ */
+function twoQuestions(
+  k: Knowledge,
+  reading: Reading,
+  withSynonyms: (q: string) => string,
+  locale: Locale,
+  sent: { score: number; intensity: number },
+  options: BotOptions,
+): Decision | undefined {
+  const parts = reading.clauses.map((c) => retrieve(k, withSynonyms(c), k.locale, options)).filter((p) => p.top.length > 0);
+  const tops = new Set(parts.map((p) => p.top[0]!.articleId));
+  if (parts.length < 2 || tops.size < 2) return undefined;
+  const best = parts.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+  const d = fromRetrieval(best, scoresOf(best, locale, sent), options.thresholds);
+  if (d.action !== 'answer') return undefined;
+  const others = parts.filter((p) => p !== best).map((p) => p.top[0]!.articleId);
+  const alternatives = [...new Set([...others, ...(d.alternatives ?? [])])]
+    .filter((id) => id !== d.articleId)
+    .slice(0, options.thresholds.PROBABLY_MAX_ALTERNATIVES);
+  return { ...d, reason: `two questions: ${d.reason}`, alternatives };
+}
+
+/** The reading's rules, added to the reason the agent console shows. */
+function withNotes(d: Decision, reading: Reading): Decision {
+  if (reading.notes.length === 0 || d.action === 'handoff') return d;
+  return { ...d, reason: `${d.reason}; read: ${[...new Set(reading.notes)].join(', ')}` };
 }
 
 /**
@@ -418,7 +525,7 @@ export function onFeedback(helpful: boolean, context: DecideContext, options: Bo
     return { action: 'handoff', reason: 'not_helpful_twice', scores: scoresOf(empty, locale, { score: 0, intensity: 0 }) };
   }
   if (!prev || !k) return null;
-  const alt = retrieve(k, normalizeForRules(prev.query), k.locale, options, prev.offered);
+  const alt = retrieve(k, previousQuery(prev.query, k), k.locale, options, prev.offered);
   const ids = alt.top.slice(0, 3).map((t) => t.articleId);
   if (ids.length === 0) return null;
   return {

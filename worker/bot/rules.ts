@@ -201,11 +201,6 @@ export function smalltalkKind(norm: string, raw: string, locale: Locale): Smallt
   return 'greeting';
 }
 
-/** Strip a leading greeting ("hi, where is my order" → "where is my order"). */
-export function stripGreeting(norm: string): string {
-  return norm.replace(/^(?:(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening))(?: there)?[\s,!.]*)+/, '').trim();
-}
-
 const REPLIES: Record<SmalltalkKind, Record<Locale, (name?: string) => string>> = {
   greeting: {
     en: (n) => `Hi${n ? ` ${n}` : ''}! How can I help you today?`,

@@ -1,8 +1,14 @@
 /**
  * Typo correction for English queries: a word (or Porter stem) the knowledge base does not
- * know is replaced by the best known one within one edit, and two words typed together are
- * split. Pure; the deletion indexes are derived data, built on first use and cached per
- * knowledge in one place (typoIndexOf).
+ * know is replaced by the closest known one, and two words typed together are split. Pure; the
+ * deletion indexes are derived data, built on first use and cached per knowledge in one place
+ * (typoIndexOf).
+ *
+ * Closeness is a weighted edit distance (typoCost): slips people make on a phone keyboard cost
+ * less than arbitrary edits: a neighbouring key (s/d), two letters swapped (recieve), a letter
+ * doubled or a double letter typed once (adress, shippping). Words of 5-7 letters may be one
+ * edit away; words of 8 letters or more two ("dilivary", "cancelation"). A word without its
+ * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
  */
 import type { Knowledge } from './knowledge.ts';
 import { type Corrector, isEnglishStopWord } from './text.ts';
@@ -25,17 +31,98 @@ function osa1(a: string, b: string): boolean {
   return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-function deletionIndex(words: Iterable<string>, minLen: number): DeletionIndex {
+// biome-ignore format: one keyboard row a line
+const KEYBOARD = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+const NEIGHBOURS = new Map<string, string>();
+for (let r = 0; r < KEYBOARD.length; r++) {
+  for (let i = 0; i < KEYBOARD[r]!.length; i++) {
+    let n = (KEYBOARD[r]![i - 1] ?? '') + (KEYBOARD[r]![i + 1] ?? '');
+    // the keys above and below (staggered rows: same index and one to the side)
+    for (const rr of [r - 1, r + 1]) if (KEYBOARD[rr]) n += (KEYBOARD[rr]![i] ?? '') + (KEYBOARD[rr]![rr < r ? i + 1 : i - 1] ?? '');
+    NEIGHBOURS.set(KEYBOARD[r]![i]!, n);
+  }
+}
+
+/** Costs of the slips typoCost knows; an arbitrary edit costs 1. */
+export const SLIP_COST = { neighbour: 0.6, transposition: 0.6, doubled: 0.5 } as const;
+
+/**
+ * Weighted optimal-string-alignment distance from a typed word to a known one, or Infinity
+ * when it is above max. Cheaper slips: a neighbouring key, two adjacent letters swapped, a
+ * letter typed twice or a double letter typed once.
+ */
+export function typoCost(typed: string, known: string, max: number): number {
+  const la = typed.length;
+  const lb = known.length;
+  if (Math.abs(la - lb) > max) return Infinity;
+  let prev2: number[] = [];
+  let prev: number[] = Array.from({ length: lb + 1 }, (_, j) => j);
+  let prevMin = 0;
+  for (let i = 1; i <= la; i++) {
+    const cur = [i];
+    let rowMin = i;
+    const a = typed[i - 1]!;
+    for (let j = 1; j <= lb; j++) {
+      const b = known[j - 1]!;
+      let sub = prev[j - 1]!;
+      if (a !== b) sub += NEIGHBOURS.get(a)?.includes(b) ? SLIP_COST.neighbour : 1;
+      // an extra letter in the typed word: cheaper when it doubles its neighbour
+      const del = prev[j]! + (typed[i - 2] === a || typed[i] === a ? SLIP_COST.doubled : 1);
+      // a letter missing from the typed word: cheaper when it was one of a double letter
+      const ins = cur[j - 1]! + (known[j - 2] === b || known[j] === b ? SLIP_COST.doubled : 1);
+      let v = Math.min(sub, del, ins);
+      if (i > 1 && j > 1 && a === known[j - 2] && typed[i - 2] === b) v = Math.min(v, prev2[j - 2]! + SLIP_COST.transposition);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    // a transposition reaches back two rows: give up only when two rows in a row are over max
+    if (rowMin > max && prevMin > max) return Infinity;
+    prevMin = rowMin;
+    prev2 = prev;
+    prev = cur;
+  }
+  const d = prev[lb]!;
+  return d <= max ? d : Infinity;
+}
+
+/** How far a word of this length may be from the known word it is corrected to. */
+function maxCost(length: number): number {
+  return length >= 8 ? 2 : 1;
+}
+
+/** Words of this length or more are also indexed with two letters deleted (distance 2). */
+const TWO_EDITS_MIN = 7;
+
+function deletionIndex(words: Iterable<string>, minLen: number, deletions: 1 | 2): DeletionIndex {
   const m: DeletionIndex = new Map();
   const add = (key: string, w: string) => {
     const l = m.get(key);
-    if (l) l.push(w);
-    else m.set(key, [w]);
+    if (!l) m.set(key, [w]);
+    else if (l[l.length - 1] !== w) l.push(w);
   };
   for (const w of words) {
-    if (w.length < minLen - 1) continue;
+    if (w.length < (deletions === 2 ? TWO_EDITS_MIN : minLen - 1)) continue;
     add(w, w);
-    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
+    for (let i = 0; i < w.length; i++) {
+      const d1 = w.slice(0, i) + w.slice(i + 1);
+      add(d1, w);
+      if (deletions === 2) for (let j = i; j < d1.length; j++) add(d1.slice(0, j) + d1.slice(j + 1), w);
+    }
+  }
+  return m;
+}
+
+/** Consonant skeleton: the first letter, then the word without vowels and double letters. */
+function skeleton(w: string): string {
+  return (w[0]! + w.slice(1).replace(/[aeiou]/g, '')).replace(/(.)\1+/g, '$1');
+}
+
+function skeletonIndex(words: readonly string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const w of words) {
+    if (w.length < 4 || !/^[a-z]+$/.test(w)) continue;
+    const key = skeleton(w);
+    if (key.length >= 3 && !m.has(key)) m.set(key, w); // lexicon order: the most frequent word wins
   }
   return m;
 }
@@ -45,33 +132,75 @@ function deletionIndex(words: Iterable<string>, minLen: number): DeletionIndex {
  * with it), per vocabulary and minimum length (an index built for one typoMinLen leaves out
  * words another one needs).
  */
-const typoIndexes = new WeakMap<Knowledge, Map<string, DeletionIndex>>();
+const typoIndexes = new WeakMap<Knowledge, Map<string, DeletionIndex | Map<string, string>>>();
 
-function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number): DeletionIndex {
+/** The most words the two-edit index holds (the most frequent ones): its size grows with the square of word length. */
+const TWO_EDITS_MAX_WORDS = 20_000;
+
+function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number, deletions: 1 | 2 = 1): DeletionIndex {
   let perKnowledge = typoIndexes.get(k);
   if (!perKnowledge) typoIndexes.set(k, (perKnowledge = new Map()));
-  const key = `${vocabulary}:${minLen}`;
-  let idx = perKnowledge.get(key);
-  if (!idx) perKnowledge.set(key, (idx = deletionIndex(vocabulary === 'words' ? k.lexicon : k.df.keys(), minLen)));
+  const key = `${vocabulary}:${minLen}:${deletions}`;
+  let idx = perKnowledge.get(key) as DeletionIndex | undefined;
+  if (!idx) {
+    const words = vocabulary === 'words' ? k.lexicon : [...k.df.keys()];
+    perKnowledge.set(key, (idx = deletionIndex(deletions === 2 ? words.slice(0, TWO_EDITS_MAX_WORDS) : words, minLen, deletions)));
+  }
   return idx;
 }
 
-/** The best (lowest rank) known word one edit away from w, or undefined. */
-function nearest(w: string, idx: DeletionIndex, rank: (c: string) => number): string | undefined {
+function skeletonIndexOf(k: Knowledge): Map<string, string> {
+  let perKnowledge = typoIndexes.get(k);
+  if (!perKnowledge) typoIndexes.set(k, (perKnowledge = new Map()));
+  let idx = perKnowledge.get('skeleton') as Map<string, string> | undefined;
+  if (!idx) perKnowledge.set('skeleton', (idx = skeletonIndex(k.lexicon)));
+  return idx;
+}
+
+/**
+ * The closest known word to w (lowest typoCost, then lowest rank), within maxCost(w.length),
+ * or undefined. Candidates come from the deletion indexes: one deletion on each side finds
+ * every word one edit away; for long words, two deletions on each side find two edits.
+ */
+function nearest(
+  w: string,
+  k: Knowledge,
+  vocabulary: 'words' | 'stems',
+  minLen: number,
+  rank: (c: string) => number,
+  max = maxCost(w.length),
+): string | undefined {
+  const idx1 = typoIndexOf(k, vocabulary, minLen, 1);
+  const idx2 = max >= 2 ? typoIndexOf(k, vocabulary, minLen, 2) : undefined;
   let best: string | undefined;
+  let bestCost = Infinity;
   let bestRank = Infinity;
+  const seen = new Set<string>();
   const consider = (list: string[] | undefined) => {
     if (!list) return;
     for (const c of list) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      const cost = osa1(w, c) ? typoCost(w, c, Math.min(1, max)) : idx2 && c.length >= TWO_EDITS_MIN ? typoCost(w, c, max) : Infinity;
+      if (cost === Infinity) continue;
       const r = rank(c);
-      if (r < bestRank && osa1(w, c)) {
+      if (cost < bestCost || (cost === bestCost && r < bestRank)) {
         best = c;
+        bestCost = cost;
         bestRank = r;
       }
     }
   };
-  consider(idx.get(w));
-  for (let i = 0; i < w.length; i++) consider(idx.get(w.slice(0, i) + w.slice(i + 1)));
+  consider(idx1.get(w));
+  for (let i = 0; i < w.length; i++) consider(idx1.get(w.slice(0, i) + w.slice(i + 1)));
+  // two edits only when nothing is one edit away (the common case costs one pass)
+  if (!idx2 || bestCost <= 1) return best;
+  consider(idx2.get(w));
+  for (let i = 0; i < w.length; i++) {
+    const d1 = w.slice(0, i) + w.slice(i + 1);
+    consider(idx2.get(d1));
+    for (let j = i; j < d1.length; j++) consider(idx2.get(d1.slice(0, j) + d1.slice(j + 1)));
+  }
   return best;
 }
 
@@ -98,12 +227,21 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       return best;
     },
     word(w) {
-      if (w.length < minLen || known(w)) return undefined;
-      return nearest(w, typoIndexOf(k, 'words', minLen), (c) => k.lexiconRank.get(c) ?? Infinity);
+      if (known(w)) return undefined;
+      // typed without its vowels: "pymnt", "dlvry", "rfnd"
+      if (w.length >= 3 && /^[a-z][^aeiou]+$/.test(w)) {
+        const byConsonants = skeletonIndexOf(k).get(skeleton(w));
+        if (byConsonants) return byConsonants;
+      }
+      const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
+      // a four-letter word only for a typical slip (neighbouring key, swapped or doubled letter)
+      if (w.length === 4 && minLen <= 5) return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour);
+      if (w.length < minLen) return undefined;
+      return nearest(w, k, 'words', minLen, rank);
     },
     stem(st) {
       if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st)) return undefined;
-      return nearest(st, typoIndexOf(k, 'stems', minLen), (c) => -(k.df.get(c) ?? 0));
+      return nearest(st, k, 'stems', minLen, (c) => -(k.df.get(c) ?? 0));
     },
   };
 }

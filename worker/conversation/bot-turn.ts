@@ -84,7 +84,14 @@ export class BotTurn {
         const article = await this.article(decision.articleId, locale);
         if (!article) return this.host.handOff('low_confidence', query);
         record.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query });
-        this.sendAnswer(article, decision.confidence, decision.reason);
+        const articles = await Promise.all((decision.alternatives ?? []).map((id) => this.article(id, locale)));
+        const alternatives = articles.flatMap((a) => (a ? [{ id: a.id, title: a.title }] : []));
+        if (alternatives.length === 0) this.sendAnswer(article, decision.confidence, decision.reason);
+        else {
+          const confidence = Math.round(decision.confidence * 100) / 100;
+          const bot = { kind: 'answer' as const, article, confidence, reason: decision.reason, askFeedback: true, alternatives };
+          sockets.broadcastMessage(store.insert({ author: 'bot', text: `${article.title}\n${article.excerpt}`, bot }));
+        }
         await this.report({ kind: 'answer', at: Date.now() });
         return;
       }

@@ -93,7 +93,7 @@ describe('answerRule: when the top article may be given outright', () => {
     expect(answerRule({ ...base, coverage: 0.9 })).toBeNull();
   });
 
-  it('leaves a one-word message as suggestions: too vague to answer', () => {
+  it('never answers a one-word message outright: "refund" is a choice of chips', () => {
     expect(answerRule({ ...base, terms: ['refund'] })).toBeNull();
     expect(ask('refund').action).toBe('suggest');
   });
@@ -101,6 +101,8 @@ describe('answerRule: when the top article may be given outright', () => {
   it('answers on confidence, or on a clear lead over the runner-up', () => {
     expect(answerRule({ ...base, top: [{ similarity: 0.5 }], confidence: 0.99 })).toBe('confident match');
     expect(answerRule({ ...base, top: [{ similarity: 0.5 }], margin: 0.9 })).toBe('clear winner');
+    // one word that only one article uses is not yet a question about it
+    expect(answerRule({ ...base, terms: ['weather'], top: [{ similarity: 0.5 }], margin: 1 })).toBeNull();
     expect(answerRule({ ...base, top: [{ similarity: 0.5 }] })).toBeNull();
     expect(answerRule({ ...base, top: [] })).toBeNull();
   });

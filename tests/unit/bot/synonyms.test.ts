@@ -46,8 +46,12 @@ describe('site synonyms', () => {
   });
 
   it("finds the plain-words article for the shop's abbreviation only when the site defines it", () => {
-    expect(topArticle(site(), 'is COD possible')).not.toBe('pay-on-arrival');
-    expect(topArticle(site([{ locale: 'en', term: 'COD', means: 'cash on delivery' }]), 'is COD possible')).toBe('pay-on-arrival');
+    expect(topArticle(site(), 'is PUD possible')).not.toBe('pay-on-arrival');
+    expect(topArticle(site([{ locale: 'en', term: 'PUD', means: 'cash on delivery' }]), 'is PUD possible')).toBe('pay-on-arrival');
+  });
+
+  it('knows the abbreviations every shop sees without being told (COD: understand.ts)', () => {
+    expect(topArticle(site(), 'is COD possible')).toBe('pay-on-arrival');
   });
 
   it('leaves messages without the term exactly as they were', () => {

@@ -1,0 +1,72 @@
+/**
+ * Typo correction (worker/bot/typo.ts): the weighted edit distance and what it finds in the
+ * demo shop's words. Misspellings are our own, the usual slips of a phone keyboard.
+ */
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import { decide, loadSiteKnowledge, type SiteKnowledge } from '../../../worker/bot/index.ts';
+import { SLIP_COST, typoCost } from '../../../worker/bot/typo.ts';
+import { correctRuleWords } from '../../../worker/bot/understand.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let kb: SiteKnowledge;
+
+beforeAll(() => {
+  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  expect(r.errors).toEqual([]);
+  kb = loadSiteKnowledge(r.sites.demo!);
+}, 60_000);
+
+const terms = (text: string) => decide(text, { kb, locale: 'en' }).scores.terms;
+
+describe('typoCost: slips cost less than arbitrary edits', () => {
+  it('two letters swapped', () => {
+    expect(typoCost('recieve', 'receive', 2)).toBe(SLIP_COST.transposition);
+    expect(typoCost('cancle', 'cancel', 1)).toBe(SLIP_COST.transposition);
+  });
+
+  it('a neighbouring key', () => {
+    expect(typoCost('ordwr', 'order', 1)).toBe(SLIP_COST.neighbour); // w is next to e
+    expect(typoCost('ordxr', 'order', 1)).toBe(1); // x is not
+  });
+
+  it('a double letter typed once, or a letter typed twice', () => {
+    expect(typoCost('adress', 'address', 1)).toBe(SLIP_COST.doubled);
+    expect(typoCost('shippping', 'shipping', 1)).toBe(SLIP_COST.doubled);
+  });
+
+  it('gives up above the maximum', () => {
+    expect(typoCost('refund', 'delivery', 2)).toBe(Infinity);
+    expect(typoCost('dilivary', 'delivery', 1)).toBe(Infinity);
+    expect(typoCost('dilivary', 'delivery', 2)).toBe(2);
+  });
+});
+
+describe('correction against the shop’s words', () => {
+  it.each([
+    ['dilivary', 'ship'], // two edits in a long word
+    ['cancelation', 'cancel'],
+    ['warrenty', 'warranti'],
+    ['adress', 'address'],
+    ['shippping', 'ship'],
+    ['pymnt', 'pai'], // typed without its vowels
+    ['rfnd', 'refund'],
+    ['invioce', 'invoic'],
+  ])('%s → %s', (typed, stem) => {
+    expect(terms(`${typed} please`)).toContain(stem);
+  });
+
+  it('leaves words the shop knows alone, and does not stretch short words', () => {
+    expect(terms('card declined')).toEqual(['card', 'declin']);
+    expect(terms('xyz')).toEqual(['xyz']);
+  });
+});
+
+describe('the rules’ own words are corrected too', () => {
+  it('still hears a request for a person through typos', () => {
+    expect(correctRuleWords('i want to tlak to an agnet')).toBe('i want to talk to an agent');
+    expect(decide('can i speek to a humna', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'requested_human' });
+    expect(decide('i have a complant about the service', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'complaint' });
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * The noise-tolerant reading of a message (worker/bot/understand.ts), rule by rule, and what it
+ * does for decide() on the demo shop. Every phrasing here is our own, written the way people
+ * type in a shop chat; none comes from the evaluation data.
+ */
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import { type Decision, decide, loadSiteKnowledge, type SiteKnowledge } from '../../../worker/bot/index.ts';
+import { expandShorthand, findEntities, readMessage, stripFillers } from '../../../worker/bot/understand.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let kb: SiteKnowledge;
+
+beforeAll(() => {
+  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  expect(r.errors).toEqual([]);
+  kb = loadSiteKnowledge(r.sites.demo!);
+}, 60_000);
+
+const ask = (text: string) => decide(text, { kb, locale: 'en' });
+const en = (text: string, known?: (w: string) => boolean) => readMessage(text, { locale: 'en', known });
+const topic = (d: Decision) => (d.action === 'answer' ? d.articleId : d.action === 'suggest' ? `suggest:${d.articleIds[0]}` : d.action);
+
+describe('shorthand: SMS forms and shop abbreviations', () => {
+  it('spells out SMS forms', () => {
+    expect(expandShorthand('wat r ur opening hrs pls', 'en')).toBe('what are your opening hrs please');
+    expect(expandShorthand('can u plz chk my pkg', 'en')).toBe('can you please chk my package');
+    expect(expandShorthand('thx, b4 friday?', 'en')).toBe('thanks, before friday?');
+  });
+
+  it('reads "y" as "why" only where a question starts', () => {
+    expect(expandShorthand('y is my parcel so slow', 'en')).toBe('why is my parcel so slow');
+    expect(expandShorthand('y not', 'en')).toBe('why not');
+    expect(expandShorthand('size y or z', 'en')).toBe('size y or z');
+  });
+
+  it('spells out the abbreviations shops see: COD, EMI, T&C, pkg', () => {
+    expect(expandShorthand('COD possible?', 'en')).toContain('cash on delivery');
+    expect(expandShorthand('any EMI option', 'en')).toContain('instalments');
+    expect(expandShorthand('where are ur T&C', 'en')).toContain('terms and conditions');
+    expect(expandShorthand('where are the t & cs', 'en')).toContain('terms and conditions');
+    expect(expandShorthand('my pkg is late', 'en')).toBe('my package is late');
+  });
+
+  it('cuts letters typed three times or more', () => {
+    expect(expandShorthand('pleeeease helppp', 'en')).toBe('pleease helpp');
+  });
+
+  it('spells out Chinese chat forms', () => {
+    expect(expandShorthand('咋退货', 'zh')).toBe('怎么退货');
+    expect(expandShorthand('啥时候发货', 'zh')).toBe('什么时候发货');
+    expect(expandShorthand('木有收到', 'zh')).toBe('没有收到');
+  });
+});
+
+describe('entities: order numbers, postcodes and dates', () => {
+  it('finds an order number and takes it out of the words', () => {
+    expect(findEntities('order 48213 where')).toEqual({ text: 'order where', entities: { orderNumber: '48213' } });
+    expect(findEntities('status of #a-20931?').entities.orderNumber).toBe('a-20931');
+  });
+
+  it('never reads a year or an amount as an order number', () => {
+    expect(findEntities('bought it in 2025').entities.orderNumber).toBeUndefined();
+    expect(findEntities('charged £1500 for it').entities.orderNumber).toBeUndefined();
+  });
+
+  it('finds UK postcodes and numbers after "postcode" or "deliver to"', () => {
+    expect(findEntities('postcode sw1a 1aa').entities.postcode).toBe('sw1a 1aa');
+    expect(findEntities('zip 90210 ok?').entities.postcode).toBe('90210');
+    expect(findEntities('do you deliver to 75001').entities.postcode).toBe('75001');
+  });
+
+  it('finds dates', () => {
+    expect(findEntities('ordered on 3rd march still nothing').entities.date).toBe('3rd march');
+    expect(findEntities('paid on 12/03 no email').entities.date).toBe('12/03');
+    expect(findEntities('ordered last week').entities.date).toBe('last week');
+  });
+});
+
+describe('rules: what entities and shapes of a message mean', () => {
+  it('an order number with "where" (or alone) is a tracking question', () => {
+    expect(en('order 48213 where').query).toContain('where is my order');
+    expect(en('#77120').query).toContain('where is my order');
+    expect(en('cancel order 48213').query).not.toContain('where is my order');
+  });
+
+  it('"ordered on <date>, still nothing" is a tracking question', () => {
+    expect(en('ordered on 3rd march still nothing').query).toContain('where is my order');
+  });
+
+  it('"deliver/ship to <place>" is a shipping question, even for a place nobody wrote down', () => {
+    const r = en('do u deliver to leeds', () => false);
+    expect(r.query).toBe('do you deliver delivery options');
+    expect(r.entities.place).toBe('leeds');
+    expect(en('can you ship to the faroe islands?', () => false).query).toContain('ship delivery options');
+    // a place the knowledge base names stays in the question
+    expect(en('do you ship to canada', (w) => w === 'canada').query).toBe('do you ship to canada delivery options');
+    // a person, a thing or the shopper's own address is not a place
+    expect(en('can you deliver to my office', () => false).query).not.toContain('country');
+    expect(en('please send it to a different address', () => false).query).not.toContain('country');
+  });
+
+  it('a postcode on its own asks whether (and how) the shop delivers there', () => {
+    expect(en('postcode SW1A 1AA').query).toContain('delivery options');
+    expect(en('shipping to 75001?').query).toContain('delivery options');
+    expect(en('shipping to 75001?').clauses).toHaveLength(1);
+  });
+
+  it('"not came" and friends mean "has not arrived"', () => {
+    expect(en('my parcel not came').query).toContain('has not arrived');
+    expect(en('it never reached me').query).toContain('has not arrived');
+  });
+
+  it('changing to another account is switching accounts; changing the account is editing it', () => {
+    expect(en('can I change to my other account').query).toContain('switch to my other account');
+    expect(en('go over to the business profile').query).toContain('switch');
+    expect(en('change my account email').query).not.toContain('switch');
+    expect(topic(ask('I want to change to another profile'))).toBe('switch-account');
+  });
+
+  it('asking when or whether a refund is allowed is about the refund policy', () => {
+    expect(en('in which cases can I ask for a refund').query).toContain('refund policy');
+    expect(en('am i eligible for my money back').query).toContain('refund policy');
+    expect(en('how long do I have to ask for a refund').query).toContain('refund policy');
+    expect(en('I want a refund').query).not.toContain('policy');
+  });
+
+  it('changing a product (not an order) is an exchange', () => {
+    expect(en('I want to change my product').query).toContain('exchange');
+    expect(en('can I change the size on my order').query).not.toContain('exchange');
+  });
+});
+
+describe('greetings and fillers', () => {
+  it('strips greetings, forms of address and thanks around the question', () => {
+    expect(stripFillers('hi sir good morning my parcel not came', 'en')).toBe('my parcel not came');
+    expect(stripFillers('hello team, quick question: can i pay by invoice? thanks', 'en')).toBe('can i pay by invoice?');
+    expect(stripFillers('亲，在吗？我想退货', 'zh')).toBe('我想退货');
+  });
+
+  it('leaves a message that is only a greeting alone (smalltalk answers it)', () => {
+    expect(stripFillers('hi there', 'en')).toBe('hi there');
+    expect(ask('good morning').action).toBe('smalltalk');
+  });
+});
+
+describe('two questions in one message', () => {
+  it('cuts a message into its questions', () => {
+    expect(en('how do I cancel my order? and when do I get my money back').clauses).toHaveLength(2);
+    expect(en('where is my parcel and how do I change the address').clauses).toHaveLength(2);
+    expect(en('where is my parcel').clauses).toHaveLength(1);
+  });
+
+  it('answers the clearer question and offers the other as a chip', () => {
+    const d = ask('How do I reset my password? And can I pay with PayPal?');
+    expect(d.action).toBe('answer');
+    if (d.action !== 'answer') return;
+    const both = [d.articleId, ...(d.alternatives ?? [])];
+    expect(both).toContain('reset-password');
+    expect(both).toContain('payment-methods');
+  });
+});
+
+describe('decide on noisy messages (demo shop)', () => {
+  it.each([
+    ['cancle my ordr', 'cancel-order'],
+    ['hi sir good morning my parcel not came', 'missing-package'],
+    ['do u deliver to leeds', 'delivery-options'],
+    ['postcode SW1A 1AA', 'delivery-options'],
+    ['wat r ur payment options', 'payment-methods'],
+    ['y is my card declined', 'payment-problems'],
+    ['do u have EMI', 'payment-methods'],
+    ['invoice pls', 'invoices'],
+    ['I want to change my product', 'exchanges'],
+    ['order 48213 where', 'track-order'],
+  ])('%s → %s', (text, id) => {
+    expect(topic(ask(text))).toBe(id);
+  });
+});
+
+describe('clear-cut questions are answered outright, without chips (issue 12)', () => {
+  it.each([
+    ['how do I return something?', 'returns-policy'],
+    ['do you ship to Canada?', 'delivery-options'],
+    ['can I pay with PayPal', 'payment-methods'],
+    ['how do i ask for a refund', 'request-refund'],
+    ['我想退货', 'returns-policy'],
+    ['几天内可以退货', 'returns-policy'],
+    ['可以用支付宝吗', 'payment-methods'],
+  ])('%s → %s', (text, id) => {
+    const d = ask(text);
+    expect(d).toMatchObject({ action: 'answer', articleId: id });
+    if (d.action === 'answer') {
+      expect(d.reason.startsWith('probably')).toBe(false);
+      expect(d.alternatives).toBeUndefined();
+    }
+  });
+
+  it('a bare word several articles share gets chips; one only one article is about is answered', () => {
+    for (const text of ['refund?', '退款']) {
+      const d = ask(text);
+      expect(d.action, text).toBe('suggest');
+      if (d.action === 'suggest') expect(d.articleIds.length).toBeGreaterThan(1);
+    }
+    expect(ask('invoice pls')).toMatchObject({ action: 'answer', articleId: 'invoices' });
+  });
+});
+
+describe('Chinese messages, typed the way people chat (our own phrasings)', () => {
+  it.each([
+    ['亲，在吗？我想退货', 'returns-policy'],
+    ['咋退款', 'request-refund'],
+    ['我的快递到哪了', 'track-order'],
+    ['订单123456到哪了', 'track-order'],
+    ['能寄到新加坡吗', 'delivery-options'],
+    ['啥时候发货', 'delivery-times'],
+    ['密码忘了咋办', 'reset-password'],
+    ['优惠码用不了', 'promo-codes'],
+  ])('%s → %s', (text, id) => {
+    const d = ask(text);
+    const got = d.action === 'answer' ? d.articleId : d.action === 'suggest' ? d.articleIds[0] : d.action;
+    expect(got).toBe(id);
+  });
+});

@@ -1,0 +1,453 @@
+/**
+ * Reading a shopper's message the way it was typed, before retrieval: short, misspelt, in SMS
+ * style, with a greeting in front, an order number or a date in the middle, or two questions
+ * at once. Pure: no I/O, no state; the rules and word lists below are written from how people
+ * type in shop chats in general (our own examples in tests/unit/bot/understand.test.ts), never
+ * from evaluation text.
+ *
+ *   expandShorthand  SMS forms and shop abbreviations to plain words ("u" → "you", "pls" →
+ *                    "please", "COD" → "cash on delivery", "T&C" → "terms and conditions"),
+ *                    letters typed three times or more cut to two ("pleeease")
+ *   findEntities     order numbers, postcodes and dates (kept out of the words: they carry
+ *                    no topic, but they say something: "order 48213 where" is a tracking
+ *                    question)
+ *   readMessage      the whole reading: shorthand, entities, the rules that turn them into
+ *                    the words of a topic (see RULES below), greetings and fillers stripped,
+ *                    and the message cut into its questions when it asks more than one
+ *
+ * The rule matchers of rules.ts (asking for a person, anger, complaint, smalltalk) read the
+ * shorthand-expanded message; retrieval reads `query` (or each of `clauses`).
+ */
+import type { Locale } from './text.ts';
+import { typoCost } from './typo.ts';
+
+export interface Entities {
+  /** "48213", "#A-10234", "ORD-5512": an order, invoice or tracking number */
+  orderNumber?: string;
+  /** "SW1A 1AA", "75001" after "postcode"/"zip" or after "deliver to" */
+  postcode?: string;
+  /** "3rd march", "12/03", "yesterday", "last week" */
+  date?: string;
+  /** "leeds" in "do you deliver to leeds": a place the knowledge base does not know */
+  place?: string;
+}
+
+export interface Reading {
+  /** the message with shorthand expanded and the rules' words typo-corrected (what the rule matchers read) */
+  expanded: string;
+  /** what retrieval reads: shorthand expanded, entities out, rule words in, greetings out */
+  query: string;
+  /** the questions of a message that asks more than one (each a query); [query] otherwise */
+  clauses: string[];
+  entities: Entities;
+  /** the rules that changed the query, for the decision's reason (agent console) */
+  notes: string[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Shorthand: SMS forms and shop abbreviations, per language
+
+/** One word → its plain form. Whole words only, after lower-casing. */
+// biome-ignore format: a word table packed by topic, one topic a line
+const EN_SHORTHAND: Record<string, string> = {
+  u: 'you', ya: 'you', yu: 'you', ur: 'your', urs: 'yours', yr: 'your', r: 'are', m: 'am', im: 'i am',
+  pls: 'please', plz: 'please', plss: 'please', plox: 'please', pleez: 'please', kindly: 'please',
+  wat: 'what', wht: 'what', wot: 'what', wut: 'what', whats: 'what is', wats: 'what is', watz: 'what is',
+  hw: 'how', hws: 'how is', whr: 'where', wher: 'where', wer: 'where', whrs: 'where is', wheres: 'where is',
+  wen: 'when', wn: 'when', whn: 'when', y: 'why', wy: 'why', hv: 'have', hav: 'have', hve: 'have',
+  cn: 'can', cud: 'could', shud: 'should', wud: 'would', wil: 'will', dnt: 'dont', cnt: 'cant', wnt: 'want',
+  nt: 'not', dint: 'didnt', didnt: 'didnt', hasnt: 'hasnt', havnt: 'havent', isnt: 'isnt',
+  abt: 'about', bout: 'about', b4: 'before', bcz: 'because', bcoz: 'because', coz: 'because', cuz: 'because',
+  cos: 'because', bc: 'because', n: 'and', nd: 'and', w: 'with', wid: 'with', frm: 'from',
+  thx: 'thanks', thnx: 'thanks', thnks: 'thanks', tnx: 'thanks', tx: 'thanks', ty: 'thank you', tq: 'thank you',
+  k: 'ok', kk: 'ok', okk: 'ok', okey: 'ok', ofc: 'of course', tho: 'though', btw: 'by the way',
+  asap: 'please', rn: 'now', tmrw: 'tomorrow', tmr: 'tomorrow', tmrrw: 'tomorrow', tomoro: 'tomorrow',
+  '2day': 'today', '2moro': 'tomorrow', '2morrow': 'tomorrow', yday: 'yesterday', yest: 'yesterday',
+  // shop words
+  pkg: 'package', pkge: 'package', pckg: 'package', pckge: 'package', pakage: 'package', parcle: 'parcel',
+  ord: 'order', ordr: 'order', oder: 'order', odr: 'order', orer: 'order', ordrs: 'orders',
+  acc: 'account', acct: 'account', accnt: 'account',
+  pwd: 'password', pswd: 'password', passwd: 'password', pw: 'password',
+  addr: 'address', adrs: 'address', adr: 'address', adress: 'address', addres: 'address',
+  pymt: 'payment', pmt: 'payment', pymnt: 'payment', paymt: 'payment',
+  dlvry: 'delivery', dlvr: 'deliver', delv: 'delivery', deliv: 'delivery', shpg: 'shipping', shpng: 'shipping',
+  rcvd: 'received', recd: 'received', rcv: 'receive', dlvd: 'delivered',
+  refnd: 'refund', rfnd: 'refund', rtn: 'return', rtrn: 'return', xchange: 'exchange', xchng: 'exchange',
+  exch: 'exchange', cncl: 'cancel', cancl: 'cancel', canc: 'cancel', inv: 'invoice', invc: 'invoice',
+  qty: 'quantity', amt: 'amount', msg: 'message', msgs: 'messages', txn: 'transaction', trxn: 'transaction',
+  ph: 'phone', mob: 'mobile', num: 'number', nos: 'numbers', info: 'information', pic: 'photo',
+  pics: 'photos', diff: 'different', prob: 'problem', probs: 'problems', pblm: 'problem', prblm: 'problem',
+  // abbreviations shops use
+  cod: 'pay cash on delivery', emi: 'pay in instalments', emis: 'pay in instalments', bnpl: 'pay later',
+  tnc: 'terms and conditions', tncs: 'terms and conditions',
+  faq: 'help', faqs: 'help', otp: 'verification code', eta: 'when will it arrive', awb: 'tracking number',
+  gc: 'gift card', cc: 'credit card', dob: 'date of birth', pobox: 'po box',
+};
+
+/** Multi-character shorthand that spans symbols ("T&C", "w/o"): applied before splitting words. */
+const EN_SYMBOL_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
+  [/\bt\s?&\s?c'?s?\b/g, ' terms and conditions '],
+  [/\bterms\s?&\s?conditions\b/g, ' terms and conditions '],
+  [/\bw\/o\b/g, ' without '],
+  [/\bw\/(?=\s|\w)/g, ' with '],
+  [/\ba\/c\b/g, ' account '],
+  [/\bc\.o\.d\.?(?=\s|$|[?!,])/g, ' cash on delivery '],
+  [/\bo\/s\b/g, ' out of stock '],
+  [/\bpo\s?box\b/g, ' pobox '],
+];
+
+/** "why" only where a question starts: "y is my card declined", not "y" as "yes". */
+const WHY_CONTEXT = /^(?:is|are|was|were|do|does|did|not|no|has|have|hasnt|havent|cant|wont|isnt|didnt|doesnt|my|the|so|u|you)$/;
+
+/** Chinese shorthand and chat forms → plain words (substring replacements). */
+const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
+  [/肿么|怎莫|咋个|咋/g, '怎么'],
+  [/神马|啥子|啥/g, '什么'],
+  [/木有|没木有|冇|米有|么有/g, '没有'],
+  [/肿么办/g, '怎么办'],
+  [/滴(?=[\p{Script=Han}])/gu, '的'],
+  [/酱紫/g, '这样子'],
+  [/造吗/g, '知道吗'],
+  [/伐/g, '吗'],
+];
+
+/** Lower case, NFKC, letters typed three times or more cut to two ("pleeeease" → "pleease"). */
+function fold(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+    .replace(/(\p{L})\1{2,}/gu, '$1$1');
+}
+
+/** SMS forms and shop abbreviations expanded to plain words; the rest of the text as typed (folded). */
+export function expandShorthand(text: string, locale: Locale): string {
+  let s = fold(text);
+  if (locale === 'zh' || /\p{Script=Han}/u.test(s)) {
+    for (const [re, rep] of ZH_SHORTHAND) s = s.replace(re, rep);
+  }
+  for (const [re, rep] of EN_SYMBOL_SHORTHAND) s = s.replace(re, rep);
+  const words = s.split(/(\s+|[^\p{L}\p{N}'_]+)/u);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!w || !/^[\p{L}\p{N}'_]+$/u.test(w)) continue;
+    const bare = w.replace(/'/g, '');
+    let rep: string | undefined = EN_SHORTHAND[bare];
+    if (bare === 'y') {
+      // the next word decides: "y is…", "y not", "y my order…"
+      let j = i + 1;
+      while (j < words.length && !/[\p{L}\p{N}]/u.test(words[j]!)) j++;
+      rep = j < words.length && WHY_CONTEXT.test(words[j]!) ? 'why' : undefined;
+    }
+    if (rep !== undefined) words[i] = rep;
+  }
+  return words.join('');
+}
+
+// ---------------------------------------------------------------------------------------
+// Entities
+
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
+const DATE_RE = new RegExp(
+  [
+    `\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\b`, // 3rd march, 3 march, 3rd of march
+    `\\b${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?\\b`, // march 3rd
+    '\\b\\d{1,2}[/.]\\d{1,2}(?:[/.]\\d{2,4})?\\b', // 12/03, 12.03.2026
+    `\\b(?:last|this|on|since|next)\\s+(?:${WEEKDAY}|week|month|weekend)\\b`,
+    `\\b(?:on|since|last)\\s+${MONTH}\\b`,
+    `\\b${WEEKDAY}\\b`,
+    '\\b(?:yesterday|today|tonight|tomorrow|day before yesterday)\\b',
+    '\\b(?:\\d+|a|one|two|three|four|five|six|ten|few|couple of)\\s+(?:days?|weeks?|months?)\\s+ago\\b',
+    '\\b\\d{1,2}(?:st|nd|rd|th)\\b', // "on the 3rd"
+    '(?:\\d{1,2}月\\d{1,2}[日号]|昨天|前天|上周|上个月|\\d+天前)',
+  ].join('|'),
+  'gu',
+);
+/** UK postcodes ("SW1A 1AA", "m1 1ae") and numbers after a postcode word. */
+const UK_POSTCODE = /\b[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}\b/g;
+const POSTCODE_AFTER_WORD = /\b(?:post\s?code|postal\s?code|zip(?:\s?code)?|pin\s?code|postcode)\s*[:#]?\s*([a-z]{0,2}\d[a-z0-9]{1,6}(?:\s\d[a-z]{2})?)\b/g;
+/** An order / invoice / tracking number: digits (4+), maybe with a # or a few letters in front. */
+const ORDER_NUMBER = /(?:#\s?[a-z]{0,4}[-_]?\d[\d-]{2,}[a-z0-9]*|\b[a-z]{0,4}[-_]?\d[\d-]{3,}[a-z0-9]*\b)/g;
+
+/** Money amounts ("$299", "£1500", "1,200 dollars"): never an order number. */
+const AMOUNT = /[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:dollars?|euros?|pounds?|usd|eur|gbp|bucks|yuan|rmb|cny|元|块)(?![a-z])/g;
+const YEAR = /^(?:19|20)\d\d$/;
+
+export function findEntities(folded: string): { text: string; entities: Entities } {
+  const entities: Entities = {};
+  let s = folded.replace(AMOUNT, ' ');
+  s = s.replace(POSTCODE_AFTER_WORD, (_m, code: string) => {
+    entities.postcode ??= code;
+    return ' postcode ';
+  });
+  s = s.replace(UK_POSTCODE, (m) => {
+    entities.postcode ??= m;
+    return ' postcode ';
+  });
+  s = s.replace(DATE_RE, (m) => {
+    entities.date ??= m.trim();
+    return ' ';
+  });
+  // "deliver to 75001": a number right after "to" a delivery verb is a postcode, not an order
+  s = s.replace(/\b((?:ship|deliver|send|post|dispatch)\w*\s+(?:to|in)\s+)(\d{4,6})\b/g, (_m, head: string, code: string) => {
+    entities.postcode ??= code;
+    return `${head} postcode `;
+  });
+  s = s.replace(ORDER_NUMBER, (m) => {
+    if (YEAR.test(m)) return ' ';
+    entities.orderNumber ??= m.replace(/^#\s?/, '');
+    return ' ';
+  });
+  return { text: s.replace(/\s+/g, ' ').trim(), entities };
+}
+
+// ---------------------------------------------------------------------------------------
+// Rules: what entities and typical shapes of a message mean
+
+/** The words added for a topic a rule recognised, per language. */
+const HINTS: Record<'track' | 'shipTo' | 'exchange', Record<Locale, string>> = {
+  track: { en: 'where is my order', zh: '我的订单到哪了' },
+  shipTo: { en: 'delivery options', zh: '配送方式' },
+  exchange: { en: 'exchange', zh: '换货' },
+};
+
+/** Words after "deliver to" that are not a place: the shopper's own address, a person, a thing. */
+const NOT_A_PLACE =
+  /^(?:my|me|our|us|your|you|a|an|the|this|that|another|other|different|new|same|wrong|old|his|her|their|them|him|someone|somebody|friend|home|house|office|work|address|door|doorstep|neighbou?rs?|locker|pickup|store|shop|po|pobox|you|it|which|what|where|who|all|any|every|each|other|outside|abroad|overseas|international\w*|countr\w*|postcode|change|check|track|get|be|and|or|for)\b/;
+const WHERE_WORDS =
+  /\b(?:where|status|track\w*|arriv\w*|came|come|coming|receiv\w*|delivered|yet|update|nothing|when|eta|reached|dispatch\w*|shipped|sent|still)\b/;
+const NOT_CAME =
+  /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
+
+export interface RuleContext {
+  locale: Locale;
+  /** Does the knowledge base know this word? (a place it knows is left to retrieval) */
+  known?: (word: string) => boolean;
+}
+
+/** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
+function withHint(s: string, hint: string): string {
+  return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
+}
+
+function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: string[]): string {
+  let s = text;
+  const { locale } = ctx;
+  if (locale === 'en') {
+    // "my parcel not came", "order never reached me" → "has not arrived"
+    s = s.replace(NOT_CAME, () => {
+      notes.push('not arrived');
+      return 'has not arrived';
+    });
+    // "do u deliver to leeds", "shipping to 75001?": a shipping question whatever the place
+    s = s.replace(
+      /\b((?:ship|deliver|send|post|dispatch)\w*)\s+(?:to|in|into)\s+([a-z][a-z .'-]{1,40}?)\s*(?=$|[?!.,]|\b(?:and|or|please|pls|thanks?|too|also|from|by|within|before|for|how|what|when)\b)/g,
+      (m, verb: string, place: string) => {
+        const where = place.trim().replace(/^the\s+(?=\S)/, '');
+        const words = where.split(/\s+/);
+        if (NOT_A_PLACE.test(where) || words.length > 3) return m;
+        // a question about the ways the shop delivers there; a place the knowledge base names
+        // stays (its article may name it), any other is left out
+        if (ctx.known && words.some((w) => ctx.known!(w))) {
+          notes.push('deliver to a place');
+          return `${m} ${HINTS.shipTo.en}`;
+        }
+        notes.push('deliver to a place');
+        entities.place ??= where;
+        return `${verb} ${HINTS.shipTo.en}`;
+      },
+    );
+    // a postcode on its own ("postcode SW1A 1AA", "75001?") or "deliver to <postcode>"
+    if (
+      entities.postcode &&
+      /^(?:(?:do|can|will)\s+(?:you|u)\s+)?(?:deliver\w*|ship\w*|send|post)?\s*(?:to|in)?\s*(?:postcode|the\s+postcode|my\s+postcode)?\s*(?:please)?$/.test(
+        s
+          .replace(/[?!.,]/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+    ) {
+      notes.push('postcode');
+      s = withHint(s.replace(/\bpostcode\b/g, ' '), HINTS.shipTo.en);
+    } else if (/\b(?:ship|deliver|send|post|dispatch)\w*\s+to\s+postcode\b/.test(s)) {
+      notes.push('deliver to a postcode');
+      s = s.replace(/\bto\s+postcode\b/, HINTS.shipTo.en);
+    }
+    // "in which cases can I ask for a refund", "am I eligible for my money back": the policy,
+    // not the request
+    if (
+      /\b(?:refund\w*|money back|reimburs\w*)\b/.test(s) &&
+      /\b(?:in (?:what|which) (?:cases?|situations?|circumstances)|under (?:what|which) (?:conditions|circumstances)|conditions?|eligib\w*|entitled|qualif\w*|policy|policies|guarantee|rules|deadline|time limit|window|until when|how (?:long|many days) (?:do|have) (?:i|we) (?:got |have |get )?to)\b/.test(
+        s,
+      )
+    ) {
+      notes.push('refund policy');
+      s = withHint(s, 'refund policy');
+    }
+    // "change to my other account", "go over to the business profile": switching accounts, not
+    // editing one ("change my account details")
+    s = s.replace(
+      /\b(?:change|changing|go|going|move|moving|swap|swapping|transfer|jump)\b(?=\s+(?:over\s+|back\s+)?(?:to|into)\s+(?:(?:a|an|the|my|another|other|different|new|second|separate|old|main|personal)\s+)?(?:\w+\s+){0,2}?(?:account|profile|login|user)\b)/,
+      () => {
+        notes.push('switch account');
+        return 'switch';
+      },
+    );
+    // "change my product", "swap the item": an exchange, unless it names an order, an address…
+    if (
+      /\b(?:change|swap|replace|exchange)\w*\b(?:\s+\S+){0,3}?\s+(?:product|item|size|colou?r|one|thing|shoes?|dress|shirt|jacket)\b/.test(s) &&
+      !/\b(?:order\w*|purchase\w*|cart|basket|address|account|name|e-?mail|password|payment|card|delivery|shipping|phone|number|subscription|newsletter|before|dispatch\w*|shipped)\b/.test(
+        s,
+      )
+    ) {
+      notes.push('exchange');
+      s = s.replace(/\b(?:change|swap|replace)\w*\b/, HINTS.exchange.en);
+    }
+  }
+  // an order number with "where", "status", "still nothing"… or on its own: where is my order
+  if (entities.orderNumber) {
+    const rest = s
+      .replace(/[^\p{L}\s]/gu, ' ')
+      .replace(/\b(?:order|my|no|number|num|id|ref|the|is|please|hi|hello|ok)\b/g, ' ')
+      .trim();
+    const whereZh = /(?:哪|物流|状态|到了吗|发货了吗|什么时候到|还没到|没收到|进度|查)/.test(s);
+    if ((locale === 'en' && (WHERE_WORDS.test(s) || rest === '')) || (locale === 'zh' && (whereZh || rest === ''))) {
+      notes.push('order number');
+      s = withHint(s, HINTS.track[locale]);
+    }
+  } else if (
+    entities.date &&
+    locale === 'en' &&
+    /\b(?:order\w*|bought|purchas\w*|paid)\b/.test(s) &&
+    /\b(?:still|nothing|not|never|yet|waiting|no sign)\b/.test(s)
+  ) {
+    // "ordered on 3rd march still nothing"
+    notes.push('ordered on a date, still waiting');
+    s = withHint(s, HINTS.track.en);
+  }
+  if (locale === 'zh') {
+    // "能寄到新加坡吗": a place after 寄到/送到/发到… whatever the place
+    s = s.replace(
+      /(寄|送|发|发货|配送|邮寄|快递|运)(到|往|去)([\p{Script=Han}]{2,5}?)(?=吗|嘛|么|呢|不|没|？|\?|$|，|,)/u,
+      (m, v: string, to: string, place: string) => {
+        if (/(?:哪|国外|海外|国际|我家|家里|公司|地址|门口|那里|这里|其他|别的|外国)/.test(place)) return m;
+        if (ctx.known?.(place)) return m;
+        entities.place ??= place;
+        notes.push('deliver to a place');
+        return `${v}${to} ${HINTS.shipTo.zh}`;
+      },
+    );
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------
+// Greetings and fillers
+
+const EN_LEAD =
+  /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
+const EN_TAIL =
+  /(?:\s*[,.!]*\s*(?:please|thanks?(?: you)?(?: (?:so|very) much)?|thank u|cheers|sir|madam|mam|team|asap|soon|urgent(?:ly)?|now|quickly|fast|help)\s*[.!?]*)+$/;
+const ZH_LEAD =
+  /^(?:(?:亲亲|亲爱的|亲|您好|你好|哈喽|哈啰|嗨|在吗|在不在|在么|有人吗|老板|掌柜|请问|麻烦问一下|麻烦|打扰一下|打扰了|问一下|咨询一下|我想问一下|我想问|想问一下|想问|hello|hi)[\s,，!！。~～?？]*)+/;
+const ZH_TAIL = /(?:[\s,，]*(?:谢谢|谢啦|多谢|感谢|急|急急急|快点|在线等|哦|哈)[\s!！。~～]*)+$/;
+
+/** Greetings, forms of address and fillers in front of (and thanks behind) the question. */
+export function stripFillers(text: string, locale: Locale): string {
+  const s = text.trim();
+  const stripped = locale === 'zh' ? s.replace(ZH_LEAD, '').replace(ZH_TAIL, '') : s.replace(EN_LEAD, '').replace(EN_TAIL, '');
+  return stripped.trim() || s;
+}
+
+// ---------------------------------------------------------------------------------------
+// Two questions in one message
+
+const EN_CLAUSE_BREAK =
+  /(?:[?!]+|\.(?=\s)|;)\s+|\s+(?:and also|also|plus|another thing|one more thing|and then|and|but)\s+(?=(?:how|what|when|where|why|which|can|could|do|does|did|is|are|will|would|should)\b)/;
+const ZH_CLAUSE_BREAK = /[?？!！。；;]+|(?:另外|还有|顺便问一下|顺便问下|顺便)/;
+
+function splitClauses(query: string, locale: Locale): string[] {
+  const parts = query
+    .split(locale === 'zh' ? ZH_CLAUSE_BREAK : EN_CLAUSE_BREAK)
+    .map((p) => (p ?? '').trim())
+    .filter((p) => (locale === 'zh' ? [...p.replace(/[\p{P}\s]/gu, '')].length >= 2 : p.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 2));
+  return parts.length >= 2 ? parts.slice(0, 3) : [query];
+}
+
+// ---------------------------------------------------------------------------------------
+// The rules' own words, typo-corrected: "can i speek to a humna" still asks for a person
+
+/** Words the rule matchers of rules.ts look for (a person, a complaint, anger). */
+// biome-ignore format: a word list
+const RULE_WORDS = [
+  'human', 'humans', 'person', 'people', 'agent', 'agents', 'operator', 'representative', 'someone', 'somebody',
+  'speak', 'talk', 'connect', 'transfer', 'manager', 'supervisor', 'customer', 'service', 'support', 'staff',
+  'complaint', 'complain', 'complaints', 'claim', 'grievance', 'unhappy', 'dissatisfied', 'disappointed',
+  'useless', 'terrible', 'horrible', 'ridiculous', 'unacceptable', 'furious', 'angry', 'pathetic', 'worst',
+];
+const RULE_WORD_SET = new Set(RULE_WORDS);
+
+/** Each rule word under itself and every form with one or two letters deleted (symmetric delete). */
+const RULE_WORD_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  const add = (key: string, w: string) => {
+    const l = m.get(key);
+    if (!l) m.set(key, [w]);
+    else if (!l.includes(w)) l.push(w);
+  };
+  for (const w of RULE_WORDS) {
+    add(w, w);
+    for (const d1 of deletions(w)) {
+      add(d1, w);
+      for (const d2 of deletions(d1)) add(d2, w);
+    }
+  }
+  return m;
+})();
+
+function deletions(w: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
+  return out;
+}
+
+/** Misspelt rule words corrected (words the knowledge base knows, and short words, stay as typed). */
+export function correctRuleWords(text: string, known?: (w: string) => boolean): string {
+  return text.replace(/\p{L}{4,}/gu, (w) => {
+    if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w)) return w;
+    const max = w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6;
+    const keys = [w, ...deletions(w)];
+    if (max >= 2) for (const d1 of deletions(w)) keys.push(...deletions(d1));
+    let best = w;
+    let bestCost = Infinity;
+    for (const key of keys) {
+      for (const r of RULE_WORD_INDEX.get(key) ?? []) {
+        const c = typoCost(w, r, max);
+        if (c < bestCost) {
+          best = r;
+          bestCost = c;
+        }
+      }
+    }
+    return best;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** The whole reading of one message. `ctx.known` lets the place rule leave known places alone. */
+export function readMessage(text: string, ctx: RuleContext): Reading {
+  const { locale } = ctx;
+  const notes: string[] = [];
+  const expanded = locale === 'en' ? correctRuleWords(expandShorthand(text, locale), ctx.known) : expandShorthand(text, locale);
+  if (expanded !== fold(text)) notes.push('shorthand');
+  const { text: withoutEntities, entities } = findEntities(expanded);
+  let query = stripFillers(withoutEntities, locale);
+  if (locale === 'zh') query = query.replace(/[吗嘛么呢吧啊呀][?？!！。.]*$/u, '');
+  query = applyRules(query, entities, ctx, notes);
+  query = query.replace(/\s+/g, ' ').trim();
+  const clauses = splitClauses(query, locale);
+  if (clauses.length > 1) notes.push('two questions');
+  return { expanded, query, clauses, entities, notes };
+}
