@@ -160,13 +160,14 @@ async function api(page: Page, method: string, path: string, body?: unknown): Pr
   );
 }
 
-/** Sets the demo site's reopen window through the Setup page; returns once a Worker must see it (TRUST_MS after the save). */
-async function setReopenWindow(agent: Page, days: number) {
+/** Sets the demo site's reopen window through the Setup page; returns the one it had, once every Worker must see the new one (TRUST_MS after the save). */
+async function setReopenWindow(agent: Page, days: number): Promise<number> {
   await agent.getByTestId('setup-button').click();
   const field = agent.getByTestId('setting-reopenWindowDays');
   await expect.poll(() => field.count(), { timeout: 15_000 }).toBe(1);
   // The labels card lists the site's labels (knowledge-base/sites/demo/site.json).
   expect(await agent.getByTestId('settings-label').allTextContents()).toContain('damaged×');
+  const before = Number(await field.inputValue());
   await field.fill(String(days));
   await agent.getByTestId('settings-labels').screenshot({ path: 'test-results/console-history-settings-labels.png' });
   await agent.getByTestId('settings-save').click();
@@ -174,6 +175,7 @@ async function setReopenWindow(agent: Page, days: number) {
   // Every isolate's settings cache checks the site version once its entry is TRUST_MS old (worker/catalog/site-cache.ts).
   const savedAt = Date.now();
   await expect.poll(() => Date.now() - savedAt, { timeout: TRUST_MS + 5_000, interval: 100 }).toBeGreaterThan(TRUST_MS + 100);
+  return before;
 }
 
 const focusedRowId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-conversation-id') ?? null);
@@ -317,7 +319,8 @@ describe('console history UI (history endpoints scripted over a real chat)', () 
 describe('issue 15: an agent finds and continues a closed chat (real server)', () => {
   it('a closed chat reopens to its agent when the shopper writes again; search opens it at the match; after the window the next conversation links it in the timeline', async () => {
     const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), CONSOLE_CONTEXT);
-    let windowChanged = false;
+    // The demo site is shared by the browser suite: its reopen window goes back to what it was.
+    let windowBefore: number | null = null;
     try {
       await signInAsDemoAgent(agent, baseUrl);
       const stamp = Date.now().toString(36);
@@ -418,8 +421,7 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
 
       // After the reopen window (0 days here: a closed chat is never reopened), writing again starts a
       // new conversation; its shopper panel lists the old one, one click away.
-      await setReopenWindow(agent, 0);
-      windowChanged = true;
+      windowBefore = await setReopenWindow(agent, 0);
       await closeMyChat(agent, chatId);
       // The history hears of the close in its next 200 ms batch. A message inside that batch starts the next
       // conversation, and HistoryFeed.flush records the ended one only along with messages of its own, so
@@ -465,9 +467,12 @@ describe('issue 15: an agent finds and continues a closed chat (real server)', (
       await closeMyChat(agent, chatId);
       expect(problems).toEqual([]);
     } finally {
-      if (windowChanged) {
+      if (windowBefore !== null) {
         const setup = await api(agent, 'GET', '/v1/agent/site');
-        await api(agent, 'PUT', '/v1/agent/site/settings', { settings: { ...setup.body.site, reopenWindowDays: 7 }, baseVersion: setup.body.version });
+        await api(agent, 'PUT', '/v1/agent/site/settings', {
+          settings: { ...setup.body.site, reopenWindowDays: windowBefore },
+          baseVersion: setup.body.version,
+        });
       }
       await close();
     }
