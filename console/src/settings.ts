@@ -92,4 +92,6 @@ export const SECTION_NAMES: Record<string, string> = {
   synonyms: "Your shop's words",
   outsideHoursWithAgentOnline: 'Outside hours with an agent online',
   serviceLevels: 'Service levels',
+  labels: 'Conversation labels',
+  reopenWindowDays: 'Reopen window',
 };

@@ -3,10 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AgentPresence, AgentProfile, CannedReply, ChatSummary } from '../../../protocol/agent.ts';
 import type { ConversationConnection } from '../conversation.ts';
 import { shopperName, stateLabel } from '../format.ts';
+import type { ChatFocus } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
 import { t } from '../i18n.ts';
 import { AssistPanel } from './AssistPanel.tsx';
 import { Composer } from './Composer.tsx';
+import { ConversationHistory } from './ConversationHistory.tsx';
 import { Modal } from './Modal.tsx';
 import { ShopperPanel } from './ShopperPanel.tsx';
 import { Transcript } from './Transcript.tsx';
@@ -19,11 +21,15 @@ interface ConversationViewProps {
   cannedReplies: CannedReply[];
   onLeave: () => void;
   toast: (text: string, tone?: 'info' | 'error') => void;
+  /** opened from history: which conversation of the chat window, and the message to show */
+  focus?: ChatFocus | null;
+  /** the site's labels, for the label picker */
+  siteLabels?: string[];
 }
 
 type Dialog = 'transfer' | 'close' | null;
 
-export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast }: ConversationViewProps) {
+export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast, focus = null, siteLabels = [] }: ConversationViewProps) {
   const chat = useSnapshot(connection);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [insertion, setInsertion] = useState<{ id: number; text: string } | null>(null);
@@ -32,6 +38,10 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
   const shopper = chat.shopper ?? summary?.shopper ?? null;
   const name = shopperName(shopper);
   const assignee = chat.assignedAgentId && chat.assignedAgentId !== me.id ? agents.find((agent) => agent.id === chat.assignedAgentId)?.name : undefined;
+
+  // Opened at one of the window's conversations: its first message (the transcript holds them all).
+  const startAt = focus?.at ?? null;
+  const startSeq = startAt === null ? null : (chat.messages.find((message) => message.at >= startAt)?.seq ?? null);
 
   const latestShopper = chat.messages.findLast((message) => message.author === 'shopper') ?? null;
 
@@ -127,6 +137,8 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
             shopperName={name}
             online={online}
             onDiscard={(id) => connection.discard(id)}
+            focusSeq={focus?.seq ?? startSeq}
+            highlight={focus?.seq != null}
           />
         )}
 
@@ -158,7 +170,15 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
         />
       </main>
 
-      <ShopperPanel shopper={shopper} summary={summary} rating={chat.rating} />
+      <ShopperPanel shopper={shopper} summary={summary} rating={chat.rating}>
+        <ConversationHistory
+          chatId={connection.conversationId}
+          conversationId={focus?.conversationId ?? null}
+          state={chat.state}
+          siteLabels={siteLabels}
+          toast={toast}
+        />
+      </ShopperPanel>
 
       {dialog === 'transfer' && (
         <TransferDialog

@@ -18,6 +18,7 @@ import { t } from '../i18n.ts';
 import { changedSections, errorUnder, getIn, type Path, pathKey, SECTION_NAMES, type SettingsErrors, setIn, validateSettings, WEEKDAYS } from '../settings.ts';
 import { setUnsavedWork } from '../unsaved.ts';
 import { WidgetFrame, widgetThemeStyle } from './WidgetFrame.tsx';
+import '../history.css';
 
 type Locale = 'en' | 'zh';
 const LOCALES: readonly Locale[] = ['en', 'zh'];
@@ -205,6 +206,7 @@ export function SettingsEditor({ setup, onSaved, toast }: SettingsEditorProps) {
       </div>
       <CannedRepliesEditor ctx={ctx} />
       <SynonymsEditor ctx={ctx} />
+      <ConversationLabelsEditor ctx={ctx} />
 
       <div class="save-bar" role="group" aria-label={t('se.saveGroup')}>
         <button type="submit" class="button primary" data-testid="settings-save" disabled={busy || !dirty}>
@@ -1064,5 +1066,73 @@ function SynonymsEditor({ ctx }: { ctx: Ctx }) {
       addLabel="+ Word"
       newRow={(locale) => ({ term: '', locale, means: '' })}
     />
+  );
+}
+
+/** Labels agents put on conversations (the list filters by them), and how long a closed chat can be reopened. */
+function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
+  const labels = ctx.draft.labels ?? [];
+  const [typed, setTyped] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  const path = ['labels'];
+  const add = () => {
+    const label = typed.trim();
+    if (!label) return;
+    if (!labels.some((own) => own.toLowerCase() === label.toLowerCase())) ctx.set(path, [...labels, label]);
+    setTyped('');
+  };
+  return (
+    <Card title={t('se.labels.title', { n: labels.length })} wide testId="settings-labels">
+      <p class="hint">{t('se.labels.hint')}</p>
+      {labels.length > 0 && (
+        <ul class="label-chips" aria-label={t('se.labels.list')} data-setting-path="labels" data-testid="settings-label-chips">
+          {labels.map((label, index) => (
+            <li key={`${index}:${label}`} class="label-chip" data-testid="settings-label">
+              {label}
+              <button
+                type="button"
+                aria-label={t('history.removeLabel', { label })}
+                onClick={() => {
+                  ctx.set(
+                    path,
+                    labels.filter((_, i) => i !== index),
+                  );
+                  inputRef.current?.focus();
+                }}
+              >
+                ×
+              </button>
+              <FieldError ctx={ctx} path={[...path, index]} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="field">
+        <label for={ctx.id(path)}>{t('se.labels.new')}</label>
+        <div class="row label-new">
+          <input
+            id={ctx.id(path)}
+            ref={inputRef}
+            value={typed}
+            maxLength={32}
+            data-testid="settings-label-input"
+            aria-invalid={ctx.error(path) ? true : undefined}
+            aria-describedby={describedBy(ctx, path)}
+            onInput={(event) => setTyped(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                add();
+              }
+            }}
+          />
+          <button type="button" class="button small" data-testid="settings-label-add" disabled={!typed.trim() || labels.length >= 50} onClick={add}>
+            {t('se.labels.add')}
+          </button>
+        </div>
+        {ctx.error(path) && !labels.some((_, index) => ctx.error([...path, index])) && <FieldError ctx={ctx} path={path} />}
+      </div>
+      <NumberField ctx={ctx} path={['reopenWindowDays']} label={t('se.reopen.label')} min={0} max={90} hint={t('se.reopen.hint')} />
+    </Card>
   );
 }

@@ -1,4 +1,5 @@
 /** The right panel: who the shopper is and where they are. Shopper-supplied text stays text. */
+import type { ComponentChildren } from 'preact';
 import type { ChatSummary, ProvenField, ShopperContext } from '../../../protocol/agent.ts';
 import { reasonLabel, safeHttpUrl } from '../format.ts';
 import { t } from '../i18n.ts';
@@ -7,6 +8,8 @@ interface ShopperPanelProps {
   shopper: ShopperContext | null;
   summary: ChatSummary | undefined;
   rating: { score: number; comment: string } | null;
+  /** more sections under the facts (labels, the shopper's timeline) */
+  children?: ComponentChildren;
 }
 
 /** Whether the shop's server proved a field, or the page only claimed it (README, identity verification). */
@@ -30,7 +33,7 @@ function Proof({ shopper, field }: { shopper: ShopperContext; field: ProvenField
   );
 }
 
-export function ShopperPanel({ shopper, summary, rating }: ShopperPanelProps) {
+export function ShopperPanel({ shopper, summary, rating, children }: ShopperPanelProps) {
   // Only the site's own pages become links: any URL can be claimed, and a link from the console invites a click.
   const link = shopper?.pageOnSite ? safeHttpUrl(shopper.pageUrl) : null;
   return (
@@ -107,6 +110,7 @@ export function ShopperPanel({ shopper, summary, rating }: ShopperPanelProps) {
           )}
         </dl>
       )}
+      {children}
     </aside>
   );
 }

@@ -10,7 +10,7 @@ import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover' | 'history';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -89,6 +89,15 @@ export function Sidebar(props: SidebarProps) {
               {t('nav.setup')}
             </button>
           )}
+          <button
+            type="button"
+            class={`button small ${props.page === 'history' ? 'is-current' : ''}`}
+            aria-current={props.page === 'history' ? 'page' : undefined}
+            data-testid="history-button"
+            onClick={() => props.onOpenPage('history')}
+          >
+            {t('nav.history')}
+          </button>
           <button
             type="button"
             class={`button small ${props.page === 'articles' ? 'is-current' : ''}`}

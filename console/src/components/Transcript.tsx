@@ -18,6 +18,10 @@ interface TranscriptProps {
   shopperName: string;
   online: boolean;
   onDiscard: (clientMsgId: string) => void;
+  /** a message to scroll to and highlight (a search hit) */
+  focusSeq?: number | null;
+  /** whether the focused message is marked as the match (not when it is only where a conversation starts) */
+  highlight?: boolean;
 }
 
 type Item = { kind: 'message'; message: TranscriptMessage } | { kind: 'note'; note: InternalNote } | { kind: 'pending'; item: PendingItem };
@@ -35,7 +39,7 @@ export function timeline(messages: TranscriptMessage[], notes: InternalNote[], p
   return items;
 }
 
-export function Transcript({ messages, notes, pending, shopperReadSeq, shopperName, online, onDiscard }: TranscriptProps) {
+export function Transcript({ messages, notes, pending, shopperReadSeq, shopperName, online, onDiscard, focusSeq = null, highlight = true }: TranscriptProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const items = timeline(messages, notes, pending);
@@ -45,6 +49,17 @@ export function Transcript({ messages, notes, pending, shopperReadSeq, shopperNa
     const element = scroller.current;
     if (element && stick.current) element.scrollTop = element.scrollHeight;
   }, [items.length]);
+
+  // Open at the message a search found, once it has arrived; then stop following new ones.
+  const found = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusSeq === null || found.current === focusSeq) return;
+    const element = scroller.current?.querySelector<HTMLElement>(`[data-seq="${focusSeq}"]`);
+    if (!element) return;
+    found.current = focusSeq;
+    stick.current = false;
+    element.scrollIntoView({ block: highlight ? 'center' : 'start' });
+  }, [focusSeq, items.length]);
 
   return (
     <div
@@ -64,7 +79,15 @@ export function Transcript({ messages, notes, pending, shopperReadSeq, shopperNa
         {items.map((item) => {
           switch (item.kind) {
             case 'message':
-              return <MessageItem key={`m${item.message.seq}`} message={item.message} shopperName={shopperName} readSeq={shopperReadSeq} />;
+              return (
+                <MessageItem
+                  key={`m${item.message.seq}`}
+                  message={item.message}
+                  shopperName={shopperName}
+                  readSeq={shopperReadSeq}
+                  found={highlight && item.message.seq === focusSeq}
+                />
+              );
             case 'note':
               return <NoteItem key={`n${item.note.id}`} note={item.note} />;
             case 'pending':
@@ -76,10 +99,11 @@ export function Transcript({ messages, notes, pending, shopperReadSeq, shopperNa
   );
 }
 
-function MessageItem({ message, shopperName, readSeq }: { message: TranscriptMessage; shopperName: string; readSeq: number }) {
+function MessageItem({ message, shopperName, readSeq, found }: { message: TranscriptMessage; shopperName: string; readSeq: number; found: boolean }) {
+  const foundProps = found ? { 'data-found': 'true', 'aria-current': 'true' as const } : {};
   if (message.author === 'system') {
     return (
-      <li class="msg msg-system" data-testid="transcript-message" data-author="system" data-seq={message.seq}>
+      <li class={`msg msg-system ${found ? 'is-found' : ''}`} data-testid="transcript-message" data-author="system" data-seq={message.seq} {...foundProps}>
         <span class="system-text">{message.text || systemText(message.system)}</span>
         <time dateTime={isoTime(message.at)}>{clockTime(message.at)}</time>
       </li>
@@ -89,7 +113,13 @@ function MessageItem({ message, shopperName, readSeq }: { message: TranscriptMes
   const bot = message.bot;
   const text = message.text || (bot?.kind === 'answer' ? bot.article.excerpt : '');
   return (
-    <li class={`msg msg-${message.author}`} data-testid="transcript-message" data-author={message.author} data-seq={message.seq}>
+    <li
+      class={`msg msg-${message.author} ${found ? 'is-found' : ''}`}
+      data-testid="transcript-message"
+      data-author={message.author}
+      data-seq={message.seq}
+      {...foundProps}
+    >
       <div class="msg-meta">
         <span class="msg-author">{author}</span>
         <time dateTime={isoTime(message.at)}>{clockTime(message.at)}</time>

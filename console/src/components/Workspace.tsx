@@ -8,6 +8,7 @@ import { chime, notify } from '../alerts.ts';
 import { fetchMe } from '../api.ts';
 import { ConversationConnection } from '../conversation.ts';
 import { oneLine, reasonLabel, shopperName } from '../format.ts';
+import { type ChatFocus, focusFromParams, historyHash, useSiteLabels } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
 import { loadAgentLocale, type MessageKey, t, useLocale } from '../i18n.ts';
 import { InboxConnection, type InboxEvent } from '../inbox.ts';
@@ -17,6 +18,7 @@ import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { FollowUpsPage } from './FollowUpsPage.tsx';
 import { HandoverAtLogin, HandoverPage } from './HandoverPage.tsx';
+import { HistoryPage } from './HistoryPage.tsx';
 import { KnowledgeGapsPage } from './KnowledgeGapsPage.tsx';
 import { ReportsPage } from './ReportsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
@@ -44,6 +46,10 @@ const CONVERSATION_ID = /^[0-9a-f-]{36}$/;
 interface Route {
   chat: string | null;
   page: WorkspacePage | null;
+  /** opened from history: the conversation and message to show (`#chat=<id>&c=<id>#<n>&seq=<n>`) */
+  focus?: ChatFocus | null;
+  /** the All conversations page's filter (`#conversations?…`) */
+  historyQuery?: string;
 }
 
 const PAGE_HASHES: Record<WorkspacePage, string> = {
@@ -53,13 +59,16 @@ const PAGE_HASHES: Record<WorkspacePage, string> = {
   reports: '#reports',
   'follow-ups': '#follow-ups',
   handover: '#handover',
+  history: '#conversations',
 };
 
-/** `#chat=<id>`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
+/** `#chat=<id>[&c=…&seq=…]`, `#conversations[?…]`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
 function routeFromHash(hash: string): Route | null {
   if (hash === '' || hash === '#') return { chat: null, page: null };
-  const match = /^#chat=([0-9a-f-]{36})$/.exec(hash);
-  if (match) return { chat: match[1]!, page: null };
+  const match = /^#chat=([0-9a-f-]{36})(&.*)?$/.exec(hash);
+  if (match) return { chat: match[1]!, page: null, focus: focusFromParams(new URLSearchParams(hash.slice(1)), match[1]!) };
+  const history = /^#\/?conversations(?:\?(.*))?$/.exec(hash);
+  if (history) return { chat: null, page: 'history', historyQuery: history[1] ?? '' };
   for (const [page, pageHash] of Object.entries(PAGE_HASHES) as [WorkspacePage, string][]) if (hash === pageHash) return { chat: null, page };
   return null;
 }
@@ -107,10 +116,13 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   const [page, setPage] = useState<WorkspacePage | null>(initialRoute.page);
   const pageRef = useRef(page);
   pageRef.current = page;
+  const [focus, setFocus] = useState<ChatFocus | null>(initialRoute.focus ?? null);
+  const [historyQuery, setHistoryQuery] = useState(initialRoute.historyQuery ?? '');
   const select = useCallback((conversationId: string | null) => {
     if (conversationId !== null && !CONVERSATION_ID.test(conversationId)) return;
     if (!confirmLeavingUnsavedWork()) return;
     setSelectedId(conversationId);
+    setFocus(null);
     setPage(null);
     const url = new URL(window.location.href);
     url.hash = conversationId ? `chat=${conversationId}` : '';
@@ -122,9 +134,19 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     if (!confirmLeavingUnsavedWork()) return;
     setArticleTarget(null);
     setSelectedId(null);
+    setFocus(null);
     setPage(next);
     const url = new URL(window.location.href);
-    url.hash = PAGE_HASHES[next];
+    url.hash = next === 'history' ? historyHash(historyQueryRef.current) : PAGE_HASHES[next];
+    window.history.replaceState(null, '', url.href);
+  }, []);
+  const historyQueryRef = useRef(historyQuery);
+  historyQueryRef.current = historyQuery;
+  // The list's filter and search live in the URL; a change replaces the entry, opening a row adds one (Back returns to the list).
+  const changeHistoryQuery = useCallback((query: string) => {
+    setHistoryQuery(query);
+    const url = new URL(window.location.href);
+    url.hash = historyHash(query);
     window.history.replaceState(null, '', url.href);
   }, []);
   useEffect(() => {
@@ -133,6 +155,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
       if (!route) return;
       setSelectedId(route.chat);
       setPage(route.page);
+      setFocus(route.focus ?? null);
+      if (route.historyQuery !== undefined) setHistoryQuery(route.historyQuery);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -250,6 +274,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   const presence: Exclude<AgentStatus, 'offline'> =
     inboxSnapshot.chosenStatus ?? (data?.agents.find((candidate) => candidate.id === me.id)?.status === 'away' ? 'away' : 'online');
 
+  const siteLabels = useSiteLabels(me.role === 'admin', (data as { labels?: unknown } | null)?.labels);
+
   // Setup is for site admins only (the server refuses it to others as well).
   const shownPage = page === 'setup' && me.role !== 'admin' ? null : page;
 
@@ -290,6 +316,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <SetupPage toast={addToast} />
       ) : shownPage === 'articles' ? (
         <ArticlesPage key={articleTarget ? JSON.stringify(articleTarget) : 'list'} me={me} initialTarget={articleTarget} toast={addToast} />
+      ) : shownPage === 'history' ? (
+        <HistoryPage query={historyQuery} onQuery={changeHistoryQuery} agents={data?.agents ?? []} siteLabels={siteLabels} />
       ) : shownPage === 'reports' ? (
         <ReportsPage me={me} />
       ) : shownPage === 'follow-ups' ? (
@@ -315,6 +343,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
           cannedReplies={data?.cannedReplies ?? []}
           onLeave={() => select(null)}
           toast={addToast}
+          focus={focus}
+          siteLabels={siteLabels}
         />
       ) : (
         <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
