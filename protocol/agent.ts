@@ -170,6 +170,8 @@ export type InboxOutbound =
       mine: ChatSummary[];
       tickets: OfflineTicket[];
       cannedReplies: CannedReply[];
+      /** The site's conversation labels (site settings `labels`). */
+      labels: string[];
     }
   /** One chat changed (a message, a page, an identify): apply to its queue entry or my-chats row. */
   | { v: 1; type: 'chat'; chat: ChatDelta }

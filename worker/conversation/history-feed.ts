@@ -74,8 +74,13 @@ export class HistoryFeed {
     const history = this.env.SITE_HISTORY.get(this.env.SITE_HISTORY.idFromName(this.record.siteId()));
     try {
       // Messages from before the current history conversation began belong to the one before it.
+      // The conversation that just ended is recorded as it ended, with its last messages if any
+      // were still waiting (a close and the next message can fall into the same batch).
       const earlier = messages.filter((message) => message.seq < fromSeq);
-      if (earlier.length && this.previous) await history.record({ siteId: this.record.siteId(), conversation: this.previous, messages: earlier, notes: [] });
+      if (this.previous) {
+        await history.record({ siteId: this.record.siteId(), conversation: this.previous, messages: earlier, notes: [] });
+        this.previous = null;
+      }
       await history.record({ siteId: this.record.siteId(), conversation: current, messages: messages.filter((message) => message.seq >= fromSeq), notes });
       this.failures = 0;
     } catch (error) {

@@ -19,6 +19,8 @@ export interface SharedInboxView {
   queue: QueueEntry[];
   tickets: OfflineTicket[];
   cannedReplies: SiteConfig['cannedReplies'];
+  /** The site's conversation labels, for every agent's label picker. */
+  labels: string[];
 }
 
 export class AgentConsoles {

@@ -71,6 +71,12 @@ export class InboxViews {
 
   private shared(closing?: WebSocket): SharedInboxView {
     const { chats, tickets } = this.tables;
-    return { agents: this.presence(closing), queue: chats.queue(), tickets: tickets.list(), cannedReplies: this.tables.site()?.cannedReplies ?? [] };
+    return {
+      agents: this.presence(closing),
+      queue: chats.queue(),
+      tickets: tickets.list(),
+      cannedReplies: this.tables.site()?.cannedReplies ?? [],
+      labels: this.tables.site()?.labels ?? [],
+    };
   }
 }
