@@ -1,5 +1,5 @@
 /**
- * The shop's own words, end to end: an owner adds "BNPL" = "pay later in instalments" on the
+ * The shop's own words, end to end: an owner adds "Spreadly" (a made-up instalment brand, in no lexicon) = "pay later in instalments" on the
  * Setup page; a shopper who then types the abbreviation is offered the payment article, with no
  * restart. Before the word is added the same message finds nothing to offer.
  */
@@ -39,19 +39,19 @@ describe("owner: the shop's own words", () => {
     try {
       await signInAsDemoAgent(agent, baseUrl);
       original = await siteSettings(agent);
-      expect(await articlesOffered(shopper, 'can I use BNPL')).not.toContain('Payment methods and currencies');
+      expect(await articlesOffered(shopper, 'can I use Spreadly')).not.toContain('Payment methods and currencies');
 
       await agent.getByTestId('setup-button').click();
       await expect.poll(() => agent.getByTestId('synonym-add').count(), { timeout: 15_000 }).toBe(1);
       await agent.getByTestId('synonym-add').click();
-      await agent.getByTestId('synonym-term').last().fill('BNPL');
+      await agent.getByTestId('synonym-term').last().fill('Spreadly');
       await agent.getByTestId('synonym-means').last().fill('pay later in instalments');
       await agent.getByTestId('settings-save').click();
       await expect.poll(() => agent.getByTestId('settings-dirty').textContent(), { timeout: 10_000 }).toBe('All changes saved');
-      expect((await siteSettings(agent)).site.synonyms).toEqual([{ locale: 'en', term: 'BNPL', means: 'pay later in instalments' }]);
+      expect((await siteSettings(agent)).site.synonyms).toEqual([{ locale: 'en', term: 'Spreadly', means: 'pay later in instalments' }]);
 
       // Saved settings reach new conversations within the cache's trust window: wait for it, don't sleep.
-      await expect.poll(() => articlesOffered(shopper, 'can I use BNPL'), { timeout: 15_000 }).toContain('Payment methods and currencies');
+      await expect.poll(() => articlesOffered(shopper, 'can I use Spreadly'), { timeout: 15_000 }).toContain('Payment methods and currencies');
       expect(problems).toEqual([]);
     } finally {
       if (original) {
