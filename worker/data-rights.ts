@@ -6,25 +6,22 @@
  */
 import type { AuditEntry, DataExport, DataSubject, ErasureResult } from '../protocol/index.ts';
 import type { Env } from './env.ts';
-
-const conversation = (env: Env, id: string) => env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
-const inbox = (env: Env, siteId: string) => env.SITE_INBOX.get(env.SITE_INBOX.idFromName(siteId));
-export const siteHistory = (env: Env, siteId: string) => env.SITE_HISTORY.get(env.SITE_HISTORY.idFromName(siteId));
+import { conversationStub, siteHistory, siteInbox } from './stubs.ts';
 
 /** The subject's conversations on this site. A conversation id is checked against the site by the chat itself. */
 async function subjectConversations(env: Env, siteId: string, subject: DataSubject): Promise<string[]> {
   const found = await siteHistory(env, siteId).findConversations(subject);
   if (!subject.conversationId) return found;
-  const exported = await conversation(env, subject.conversationId).siteOf();
+  const exported = await conversationStub(env, subject.conversationId).siteOf();
   return exported === siteId ? [...new Set([subject.conversationId, ...found])] : [];
 }
 
 export async function exportSubject(env: Env, siteId: string, subject: DataSubject, actor: string): Promise<DataExport> {
   const ids = await subjectConversations(env, siteId, subject);
-  const tickets = await inbox(env, siteId).subjectTickets(ids);
+  const tickets = await siteInbox(env, siteId).subjectTickets(ids);
   const conversations = await Promise.all(
     ids.map(async (id) => ({
-      ...(await conversation(env, id).exportData()),
+      ...(await conversationStub(env, id).exportData()),
       tickets: tickets.filter((ticket) => ticket.conversationId === id),
       attachments: [],
     })),
@@ -43,8 +40,8 @@ export async function exportSubject(env: Env, siteId: string, subject: DataSubje
 /** Erases the chats and the inbox's copies; the caller erases the history's and writes the audit line. */
 export async function eraseChats(env: Env, siteId: string, ids: readonly string[]): Promise<ErasureResult> {
   let messages = 0;
-  for (const id of ids) messages += (await conversation(env, id).erase()).messages;
-  const { tickets } = await inbox(env, siteId).eraseConversations([...ids]);
+  for (const id of ids) messages += (await conversationStub(env, id).erase()).messages;
+  const { tickets } = await siteInbox(env, siteId).eraseConversations([...ids]);
   return { conversations: ids.length, messages, tickets };
 }
 

@@ -4,18 +4,13 @@
  * both objects agree on, and the person who asked must be told.
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useFixedClock } from './clock.ts';
 import { createAgent, type InboxSocket, nextClientMsgId, openAgentChat, openAndHello, openInbox, say, type TestAgent, type VisitorSocket } from './sockets.ts';
 
 const MONDAY_MORNING = new Date('2030-01-07T10:00:00Z');
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(MONDAY_MORNING);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFixedClock(MONDAY_MORNING);
 
 const inboxStub = () => env.SITE_INBOX.get(env.SITE_INBOX.idFromName('demo'));
 const conversationStub = (id: string) => env.CONVERSATION.get(env.CONVERSATION.idFromName(id));

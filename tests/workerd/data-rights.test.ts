@@ -3,22 +3,17 @@
  * SiteHistory, read back from each object's storage; retention by age; the audit log.
  */
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import examples from '../../knowledge-base/dist/example-sites.json';
 import type { AuditEntry, ConversationListResponse, DataExport, ErasureResult, SearchResponse } from '../../protocol/index.ts';
 import { ADMIN_KEY, importSite } from './catalog-helpers.ts';
+import { useFixedClock } from './clock.ts';
 import { createAgent, openAndHello, say, type TestAgent, upgrade, WORKER_ORIGIN } from './sockets.ts';
 
 const MONDAY_MORNING = new Date('2030-01-07T10:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(MONDAY_MORNING);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFixedClock(MONDAY_MORNING);
 
 async function operator<T>(site: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const response = await SELF.fetch(`${WORKER_ORIGIN}/v1/admin/sites/${site}/data-rights${path}`, {

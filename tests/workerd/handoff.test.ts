@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import examples from '../../knowledge-base/dist/example-sites.json';
 import { importSite } from './catalog-helpers.ts';
+import { useFixedClock } from './clock.ts';
 import {
   agentUpgrade,
   createAgent,
@@ -22,13 +23,7 @@ import {
 const MONDAY_MORNING = new Date('2030-01-07T10:00:00Z');
 const SUNDAY = new Date('2030-01-06T12:00:00Z');
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(MONDAY_MORNING);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFixedClock(MONDAY_MORNING);
 
 function conversationStub(conversationId: string) {
   return env.CONVERSATION.get(env.CONVERSATION.idFromName(conversationId));

@@ -6,18 +6,13 @@
 import { SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationListResponse, SearchResponse, TimelineResponse } from '../../protocol/index.ts';
+import { useFixedClock } from './clock.ts';
 import { createAgent, type InboxSocket, loginAgain, openAgentChat, openAndHello, openInbox, say, type TestAgent, WORKER_ORIGIN } from './sockets.ts';
 
 const MONDAY_MORNING = new Date('2030-01-07T10:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(MONDAY_MORNING);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFixedClock(MONDAY_MORNING);
 
 async function api<T>(agent: TestAgent, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const response = await SELF.fetch(`${WORKER_ORIGIN}${path}`, {

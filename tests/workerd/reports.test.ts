@@ -4,9 +4,10 @@
  * from a low rating, and handover notes from one agent at another's next login.
  */
 import { SELF } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FollowUp, HandoverListResponse, ReportResponse } from '../../protocol/reports.ts';
 import { parseCsv } from '../../worker/reports/figures.ts';
+import { useFixedClock } from './clock.ts';
 import {
   createAgent,
   type InboxSocket,
@@ -26,13 +27,7 @@ import {
 const DAY = '2030-07-03';
 const at = (time: string, plusHours = 0) => new Date(Date.parse(`${DAY}T${time}Z`) + plusHours * 3_600_000);
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(at('07:00:00'));
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFixedClock(() => at('07:00:00'));
 
 function agentFetch(agent: TestAgent, path: string, init: { method?: string; body?: unknown; cookie?: string } = {}) {
   return SELF.fetch(`${WORKER_ORIGIN}${path}`, {

@@ -10,6 +10,7 @@ import type { Env } from '../env.ts';
 import type { ChatEvent } from '../inbox/service-desk.ts';
 import { type PhraseLocale, phrase } from '../phrases.ts';
 import { knowledgeFor } from '../sites.ts';
+import { siteInbox } from '../stubs.ts';
 import type { ChatRecord } from './chat-record.ts';
 import type { ChatSockets } from './chat-sockets.ts';
 import type { TranscriptStore } from './transcript-store.ts';
@@ -155,13 +156,13 @@ export class BotTurn {
   /** What the bot did, for the site's reports (worker/inbox/reports-store.ts). */
   private async report(event: ChatEvent): Promise<void> {
     const { env, record } = this.host;
-    await env.SITE_INBOX.get(env.SITE_INBOX.idFromName(record.siteId())).recordChatEvent(record.conversationId(), event);
+    await siteInbox(env, record.siteId()).recordChatEvent(record.conversationId(), event);
   }
 
   private async recordGap(question: string, reason: string): Promise<void> {
     if (!question.trim()) return;
     const { env, record } = this.host;
-    await env.SITE_INBOX.get(env.SITE_INBOX.idFromName(record.siteId())).recordKnowledgeGap({
+    await siteInbox(env, record.siteId()).recordKnowledgeGap({
       siteId: record.siteId(),
       locale: record.locale(),
       question,

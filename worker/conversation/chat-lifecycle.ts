@@ -12,6 +12,7 @@ import type { HandoffResult } from '../inbox/rpc-types.ts';
 import { type ConversationEffect, type ConversationEvent, conversationTransition, type InboxCall } from '../lifecycle.ts';
 import { type PhraseKey, phrase } from '../phrases.ts';
 import type { SiteConfig } from '../sites.ts';
+import { siteInbox } from '../stubs.ts';
 import type { ChatRecord } from './chat-record.ts';
 import type { ChatSockets } from './chat-sockets.ts';
 import type { TranscriptStore } from './transcript-store.ts';
@@ -155,7 +156,7 @@ export class ChatLifecycle {
   /** Calls the site's inbox. A handoff's answer becomes the next event. */
   private async callInbox(call: InboxCall, input: EffectInput): Promise<ConversationEvent | undefined> {
     const { record, env } = this.host;
-    const inbox = env.SITE_INBOX.get(env.SITE_INBOX.idFromName(record.siteId()));
+    const inbox = siteInbox(env, record.siteId());
     const conversationId = record.conversationId();
     switch (call.method) {
       case 'requestHandoff': {

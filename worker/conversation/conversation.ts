@@ -35,6 +35,7 @@ import { LifecycleError } from '../lifecycle.ts';
 import { phrase } from '../phrases.ts';
 import { findSite, type SiteConfig } from '../sites.ts';
 import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE } from '../sockets.ts';
+import { siteInbox } from '../stubs.ts';
 import { BotTurn } from './bot-turn.ts';
 import { ChatLifecycle } from './chat-lifecycle.ts';
 import { ChatRecord } from './chat-record.ts';
@@ -390,12 +391,12 @@ export class Conversation extends DurableObject<Env> {
         this.sockets.send(ws, { v: 1, type: 'ack', clientMsgId: frame.clientMsgId, seq: message.seq });
         this.sockets.broadcastMessage(message, ws);
         await this.lifecycle.startIdleTimer(message.at);
-        await this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.record.siteId())).recordAgentReply(this.record.conversationId(), message.at);
+        await siteInbox(this.env, this.record.siteId()).recordAgentReply(this.record.conversationId(), message.at);
         return;
       }
       case 'transfer': {
         // The inbox first: it refuses a transfer the row does not allow, and then nothing here changes.
-        const inbox = this.env.SITE_INBOX.get(this.env.SITE_INBOX.idFromName(this.record.siteId()));
+        const inbox = siteInbox(this.env, this.record.siteId());
         const result = await inbox.transfer(this.record.conversationId(), agent.agentId, frame.toAgentId);
         if (!result.ok) return this.sockets.send(ws, errorFrame(result.code, result.message));
         if (frame.note.trim()) {

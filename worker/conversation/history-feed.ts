@@ -9,6 +9,7 @@
 import type { InternalNote, TranscriptMessage } from '../../protocol/index.ts';
 import type { Env } from '../env.ts';
 import type { HistoryConversation, HistoryMessage, HistoryNote } from '../history/history-types.ts';
+import { siteHistory } from '../stubs.ts';
 import type { ChatRecord } from './chat-record.ts';
 
 const FLUSH_MS = 200;
@@ -71,7 +72,7 @@ export class HistoryFeed {
     const notes = this.notes.splice(0);
     const fromSeq = this.record.historyFromSeq();
     const current = this.summary();
-    const history = this.env.SITE_HISTORY.get(this.env.SITE_HISTORY.idFromName(this.record.siteId()));
+    const history = siteHistory(this.env, this.record.siteId());
     try {
       // Messages from before the current history conversation began belong to the one before it.
       // The conversation that just ended is recorded as it ended, with its last messages if any

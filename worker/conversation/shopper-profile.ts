@@ -8,6 +8,7 @@ import type { Env } from '../env.ts';
 import { checkIdentity } from '../identity.ts';
 import { isOriginAllowed, type SiteConfig } from '../sites.ts';
 import { errorFrame } from '../sockets.ts';
+import { siteInbox } from '../stubs.ts';
 import type { ChatRecord } from './chat-record.ts';
 import type { ChatSockets } from './chat-sockets.ts';
 import type { TranscriptStore } from './transcript-store.ts';
@@ -96,7 +97,7 @@ export class ShopperProfile {
     const { env, record } = this.host;
     const state = record.state();
     if (state !== 'queued' && state !== 'agent') return;
-    await env.SITE_INBOX.get(env.SITE_INBOX.idFromName(record.siteId())).updateChat(record.conversationId(), { shopper: record.shopper() });
+    await siteInbox(env, record.siteId()).updateChat(record.conversationId(), { shopper: record.shopper() });
   }
 
   /** The shopper's page as the page says it, and whether it is one of the site's own pages (any URL can be claimed). */

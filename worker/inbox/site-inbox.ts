@@ -31,6 +31,7 @@ import { FaultInjector } from '../fault-injection.ts';
 import { MetaStore } from '../meta-store.ts';
 import { findSite, type SiteConfig } from '../sites.ts';
 import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE, sendFrame } from '../sockets.ts';
+import { conversationStub } from '../stubs.ts';
 import { AgentConsoles } from './agent-consoles.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { handoffRoute, nextAgent } from './assignment-policy.ts';
@@ -515,6 +516,6 @@ export class SiteInbox extends DurableObject<Env> {
   }
 
   private conversation(conversationId: string) {
-    return this.env.CONVERSATION.get(this.env.CONVERSATION.idFromName(conversationId));
+    return conversationStub(this.env, conversationId);
   }
 }

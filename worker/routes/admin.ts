@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'hono/utils/buffer';
 import { agentCreateSchema } from '../../protocol/index.ts';
 import type { Env } from '../env.ts';
 import { findSite } from '../sites.ts';
+import { siteInbox } from '../stubs.ts';
 import { validationError } from './validation.ts';
 
 export const adminRoutes = new Hono<{ Bindings: Env }>();
@@ -24,14 +25,14 @@ adminRoutes.use('/v1/admin/*', requireAdminKey);
 adminRoutes.post('/v1/admin/sites/:site/agents', zValidator('json', agentCreateSchema, validationError), async (c) => {
   const siteId = c.req.param('site');
   if (!(await findSite(c.env, siteId))) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
-  const inbox = c.env.SITE_INBOX.get(c.env.SITE_INBOX.idFromName(siteId));
+  const inbox = siteInbox(c.env, siteId);
   return c.json(await inbox.upsertAgent(siteId, c.req.valid('json')), 201);
 });
 
 adminRoutes.get('/v1/admin/sites/:site/knowledge-gaps', async (c) => {
   const siteId = c.req.param('site');
   if (!(await findSite(c.env, siteId))) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
-  const inbox = c.env.SITE_INBOX.get(c.env.SITE_INBOX.idFromName(siteId));
+  const inbox = siteInbox(c.env, siteId);
   return c.json({ gaps: await inbox.knowledgeGaps() });
 });
 
@@ -39,6 +40,6 @@ adminRoutes.get('/v1/admin/sites/:site/knowledge-gaps', async (c) => {
 adminRoutes.get('/v1/admin/sites/:site/statistics', async (c) => {
   const siteId = c.req.param('site');
   if (!(await findSite(c.env, siteId))) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
-  const inbox = c.env.SITE_INBOX.get(c.env.SITE_INBOX.idFromName(siteId));
+  const inbox = siteInbox(c.env, siteId);
   return c.json({ chats: await inbox.chatStatistics() });
 });

@@ -15,6 +15,7 @@ import { CONVERSATION_HEADERS } from '../conversation/conversation.ts';
 import type { Env } from '../env.ts';
 import { INBOX_HEADERS } from '../inbox/rpc-types.ts';
 import { findSite } from '../sites.ts';
+import { conversationStub, siteInbox } from '../stubs.ts';
 import { validationError } from './validation.ts';
 
 export type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile; sessionVersion: number } };
@@ -22,10 +23,6 @@ export type AgentContext = { Bindings: Env; Variables: { agent: AgentProfile; se
 const DEFAULT_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 30;
 
 export const agentRoutes = new Hono<AgentContext>();
-
-function inbox(env: Env, siteId: string) {
-  return env.SITE_INBOX.get(env.SITE_INBOX.idFromName(siteId));
-}
 
 /**
  * The console is served by this Worker, so browsers calling the agent API come from our own
@@ -59,7 +56,7 @@ async function setSessionCookie(c: Context<AgentContext>, agentId: string, siteI
 async function sessionAgent(c: Context<AgentContext>): Promise<{ agent: AgentProfile; version: number } | null> {
   const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
   if (!session || !(await findSite(c.env, session.siteId))) return null;
-  const agent = await inbox(c.env, session.siteId).authenticate(session.agentId, session.version);
+  const agent = await siteInbox(c.env, session.siteId).authenticate(session.agentId, session.version);
   return agent ? { agent, version: session.version } : null;
 }
 
@@ -105,7 +102,7 @@ agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validat
   const failures = loginFailures(c);
   const addressWait = await failures.exhaustedFor();
   if (addressWait > 0) return tooManyAttempts(c, addressWait);
-  const result = (await findSite(c.env, site)) ? await inbox(c.env, site).login(site, email, password) : ({ outcome: 'invalid' } as const);
+  const result = (await findSite(c.env, site)) ? await siteInbox(c.env, site).login(site, email, password) : ({ outcome: 'invalid' } as const);
   if (result.outcome === 'throttled') return tooManyAttempts(c, result.retryAfterMs);
   if (result.outcome === 'invalid') {
     await failures.record();
@@ -117,7 +114,7 @@ agentRoutes.post('/v1/agent/login', zValidator('json', agentLoginSchema, validat
 
 agentRoutes.post('/v1/agent/logout', async (c) => {
   const session = await verifySession(c.env.SESSION_SECRET, getCookie(c, SESSION_COOKIE));
-  if (session && (await findSite(c.env, session.siteId))) await inbox(c.env, session.siteId).revokeSessions(session.agentId);
+  if (session && (await findSite(c.env, session.siteId))) await siteInbox(c.env, session.siteId).revokeSessions(session.agentId);
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
   return c.body(null, 204);
 });
@@ -127,18 +124,18 @@ agentRoutes.get('/v1/agent/me', requireSession, (c) => c.json({ agent: c.get('ag
 agentRoutes.post('/v1/agent/password', requireSession, zValidator('json', passwordChangeSchema, validationError), async (c) => {
   const agent = c.get('agent');
   const { currentPassword, newPassword } = c.req.valid('json');
-  const siteInbox = inbox(c.env, agent.site);
-  const changed = await siteInbox.changePassword(agent.id, currentPassword, newPassword);
+  const inbox = siteInbox(c.env, agent.site);
+  const changed = await inbox.changePassword(agent.id, currentPassword, newPassword);
   if (!changed) return c.json({ error: 'invalid_credentials', message: 'The current password is wrong.' }, 400);
   // Other sessions end with the old password; this one continues with a fresh cookie.
-  await setSessionCookie(c, agent.id, agent.site, await siteInbox.sessionVersion(agent.id));
+  await setSessionCookie(c, agent.id, agent.site, await inbox.sessionVersion(agent.id));
   return c.body(null, 204);
 });
 
 agentRoutes.post('/v1/agent/agents', requireAgent, zValidator('json', agentCreateSchema, validationError), async (c) => {
   const agent = c.get('agent');
   if (agent.role !== 'admin') return c.json({ error: 'forbidden', message: 'Only site admins can add agents.' }, 403);
-  const created = await inbox(c.env, agent.site).upsertAgent(agent.site, c.req.valid('json'));
+  const created = await siteInbox(c.env, agent.site).upsertAgent(agent.site, c.req.valid('json'));
   return c.json(created, 201);
 });
 
@@ -164,7 +161,7 @@ agentRoutes.get('/v1/agent/inbox', requireAgent, async (c) => {
   headers.set(INBOX_HEADERS.agentId, agent.id);
   headers.set(INBOX_HEADERS.siteId, agent.site);
   headers.set(INBOX_HEADERS.sessionVersion, String(c.get('sessionVersion')));
-  return inbox(c.env, agent.site).fetch(new Request(c.req.raw.url, { headers }));
+  return siteInbox(c.env, agent.site).fetch(new Request(c.req.raw.url, { headers }));
 });
 
 agentRoutes.get('/v1/agent/conversations/:conversationId', requireAgent, async (c) => {
@@ -174,7 +171,7 @@ agentRoutes.get('/v1/agent/conversations/:conversationId', requireAgent, async (
   const agent = c.get('agent');
   const sessionVersion = c.get('sessionVersion');
   // Remembered by the inbox before the socket opens, so a revocation from now on reaches it.
-  if (!(await inbox(c.env, agent.site).admitConversationSocket(agent.id, sessionVersion, conversationId))) {
+  if (!(await siteInbox(c.env, agent.site).admitConversationSocket(agent.id, sessionVersion, conversationId))) {
     return c.json({ error: 'unauthorized', message: 'Please log in.' }, 401);
   }
   const headers = new Headers(c.req.raw.headers);
@@ -183,6 +180,6 @@ agentRoutes.get('/v1/agent/conversations/:conversationId', requireAgent, async (
   headers.set(CONVERSATION_HEADERS.agentId, agent.id);
   headers.set(CONVERSATION_HEADERS.agentName, encodeURIComponent(agent.name));
   headers.set(CONVERSATION_HEADERS.sessionVersion, String(sessionVersion));
-  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(conversationId));
+  const stub = conversationStub(c.env, conversationId);
   return stub.fetch(new Request(c.req.raw.url, { headers }));
 });

@@ -6,8 +6,9 @@
 import { zValidator } from '@hono/zod-validator';
 import { type Context, Hono } from 'hono';
 import { type DataSubject, dataSubjectSchema } from '../../protocol/index.ts';
-import { eraseSubject, exportSubject, siteHistory } from '../data-rights.ts';
+import { eraseSubject, exportSubject } from '../data-rights.ts';
 import { findSite } from '../sites.ts';
+import { siteHistory } from '../stubs.ts';
 import { requireAdminKey } from './admin.ts';
 import { type AgentContext, requireAgent, requireSameOrigin } from './agent.ts';
 import { fieldValidationError } from './validation.ts';

@@ -6,6 +6,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { conversationFilterSchema, conversationIdParamSchema, labelsUpdateSchema, searchQuerySchema } from '../../protocol/index.ts';
 import { findSite } from '../sites.ts';
+import { siteHistory } from '../stubs.ts';
 import { type AgentContext, requireAgent, requireSameOrigin } from './agent.ts';
 import { fieldValidationError } from './validation.ts';
 
@@ -15,7 +16,7 @@ const invalidQuery = fieldValidationError('invalid_query');
 
 function history(c: { env: AgentContext['Bindings']; get(key: 'agent'): AgentContext['Variables']['agent'] }) {
   const site = c.get('agent').site;
-  return c.env.SITE_HISTORY.get(c.env.SITE_HISTORY.idFromName(site));
+  return siteHistory(c.env, site);
 }
 
 historyRoutes.get('/v1/agent/conversations', requireSameOrigin, requireAgent, zValidator('query', conversationFilterSchema, invalidQuery), async (c) =>

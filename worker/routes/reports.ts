@@ -12,6 +12,7 @@ import { followUpDoneSchema, followUpListSchema, handoverListSchema, handoverWri
 import type { Env } from '../env.ts';
 import type { ReportViewer } from '../inbox/service-desk.ts';
 import { findSite } from '../sites.ts';
+import { siteInbox } from '../stubs.ts';
 import { requireAdminKey } from './admin.ts';
 import { type AgentContext, requireAgent, requireSameOrigin } from './agent.ts';
 import { validationError } from './validation.ts';
@@ -27,10 +28,6 @@ function queryError(result: { success: boolean; error?: { issues: readonly Issue
   const issue = result.error.issues[0];
   const where = issue && issue.path.length ? `${issue.path.map(String).join('.')} ` : '';
   return c.json({ error: 'invalid_query', message: `${where}${issue?.message ?? 'is not valid'}`.trim() }, 400);
-}
-
-function inbox(env: Env, siteId: string) {
-  return env.SITE_INBOX.get(env.SITE_INBOX.idFromName(siteId));
 }
 
 function csvResponse(body: string, name: string): Response {
@@ -58,26 +55,26 @@ function viewerOf(c: Context<AgentContext>): ReportViewer {
 agentReports.get('/reports', zValidator('query', reportQuerySchema, queryError), async (c) => {
   const { from, to } = c.req.valid('query');
   const agent = c.get('agent');
-  return c.json(await inbox(c.env, agent.site).report(agent.site, { from, to, viewer: viewerOf(c) }));
+  return c.json(await siteInbox(c.env, agent.site).report(agent.site, { from, to, viewer: viewerOf(c) }));
 });
 
 agentReports.get('/reports.csv', zValidator('query', reportQuerySchema, queryError), async (c) => {
   const { from, to, table = 'figures' } = c.req.valid('query');
   const agent = c.get('agent');
-  const csv = await inbox(c.env, agent.site).reportCsv(agent.site, { from, to, table, viewer: viewerOf(c) });
+  const csv = await siteInbox(c.env, agent.site).reportCsv(agent.site, { from, to, table, viewer: viewerOf(c) });
   return csvResponse(csv, `kefu-${agent.site}-${table}-${from}-${to}`);
 });
 
 agentReports.get('/follow-ups', zValidator('query', followUpListSchema, queryError), async (c) => {
   const { status = 'open' } = c.req.valid('query');
-  return c.json({ followUps: await inbox(c.env, c.get('agent').site).followUps(status) });
+  return c.json({ followUps: await siteInbox(c.env, c.get('agent').site).followUps(status) });
 });
 
 const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 agentReports.post('/follow-ups/:id/done', zValidator('param', idParam, queryError), zValidator('json', followUpDoneSchema, validationError), async (c) => {
   const agent = c.get('agent');
-  const done = await inbox(c.env, agent.site).markFollowUpDone(c.req.valid('param').id, agent.id, c.req.valid('json').note);
+  const done = await siteInbox(c.env, agent.site).markFollowUpDone(c.req.valid('param').id, agent.id, c.req.valid('json').note);
   if (!done) return c.json({ error: 'not_found', message: 'No open follow-up with that id.' }, 404);
   return c.body(null, 204);
 });
@@ -85,12 +82,12 @@ agentReports.post('/follow-ups/:id/done', zValidator('param', idParam, queryErro
 agentReports.get('/handover-notes', zValidator('query', handoverListSchema, queryError), async (c) => {
   const agent = c.get('agent');
   const { q, view = 'all' } = c.req.valid('query');
-  return c.json(await inbox(c.env, agent.site).handoverNotes(agent.site, agent.id, { query: q, sinceLastSession: view === 'since-last-session' }));
+  return c.json(await siteInbox(c.env, agent.site).handoverNotes(agent.site, agent.id, { query: q, sinceLastSession: view === 'since-last-session' }));
 });
 
 agentReports.post('/handover-notes', zValidator('json', handoverWriteSchema, validationError), async (c) => {
   const agent = c.get('agent');
-  const id = await inbox(c.env, agent.site).writeHandoverNote(agent.site, agent.id, c.req.valid('json').text);
+  const id = await siteInbox(c.env, agent.site).writeHandoverNote(agent.site, agent.id, c.req.valid('json').text);
   return c.json({ id }, 201);
 });
 
@@ -98,7 +95,7 @@ const readSchema = z.strictObject({ ids: z.array(z.number().int().positive()).mi
 
 agentReports.post('/handover-notes/read', zValidator('json', readSchema, validationError), async (c) => {
   const agent = c.get('agent');
-  await inbox(c.env, agent.site).markHandoverRead(agent.id, c.req.valid('json').ids);
+  await siteInbox(c.env, agent.site).markHandoverRead(agent.id, c.req.valid('json').ids);
   return c.body(null, 204);
 });
 
@@ -118,14 +115,14 @@ adminReports.get('/:site/reports', zValidator('query', reportQuerySchema, queryE
   const siteId = await knownSite(c);
   if (!siteId) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
   const { from, to } = c.req.valid('query');
-  return c.json(await inbox(c.env, siteId).report(siteId, { from, to, viewer: { kind: 'key' } }));
+  return c.json(await siteInbox(c.env, siteId).report(siteId, { from, to, viewer: { kind: 'key' } }));
 });
 
 adminReports.get('/:site/reports.csv', zValidator('query', reportQuerySchema, queryError), async (c) => {
   const siteId = await knownSite(c);
   if (!siteId) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
   const { from, to, table = 'figures' } = c.req.valid('query');
-  const csv = await inbox(c.env, siteId).reportCsv(siteId, { from, to, table, viewer: { kind: 'key' } });
+  const csv = await siteInbox(c.env, siteId).reportCsv(siteId, { from, to, table, viewer: { kind: 'key' } });
   return csvResponse(csv, `kefu-${siteId}-${table}-${from}-${to}`);
 });
 

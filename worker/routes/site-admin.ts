@@ -32,15 +32,13 @@ import { defaultSiteSettings } from '../catalog/default-settings.ts';
 import { renderMarkdown } from '../catalog/markdown.ts';
 import { catalogOf, forgetSite } from '../catalog/site-cache.ts';
 import type { CatalogResult } from '../catalog/site-catalog.ts';
-import type { Env } from '../env.ts';
 import { findSite, isSiteId, knowledgeFor } from '../sites.ts';
+import { siteInbox } from '../stubs.ts';
 import { requireAdminKey } from './admin.ts';
 import { type AgentContext, requireAgent, requireSameOrigin } from './agent.ts';
 import { fieldValidationError, validationError } from './validation.ts';
 
 export const siteAdminRoutes = new Hono<AgentContext>();
-
-const inbox = (env: Env, siteId: string) => env.SITE_INBOX.get(env.SITE_INBOX.idFromName(siteId));
 
 const requireAdmin = createMiddleware<AgentContext>(async (c, next) => {
   if (c.get('agent').role !== 'admin') return c.json({ error: 'forbidden', message: 'Only site admins can change the help centre and settings.' }, 403);
@@ -186,7 +184,7 @@ siteAdminRoutes.post('/v1/agent/assist', requireSameOrigin, requireAgent, zValid
 
 siteAdminRoutes.get('/v1/agent/knowledge-gaps', requireSameOrigin, requireAgent, async (c) => {
   const site = c.get('agent').site;
-  const [gaps, kb] = await Promise.all([inbox(c.env, site).knowledgeGaps(), knowledgeFor(c.env, site)]);
+  const [gaps, kb] = await Promise.all([siteInbox(c.env, site).knowledgeGaps(), knowledgeFor(c.env, site)]);
   return c.json({
     gaps: gaps.map((gap) => {
       const locale = gap.locale === 'zh' ? 'zh' : 'en';
@@ -205,12 +203,12 @@ siteAdminRoutes.post(
   async (c) => {
     const agent = c.get('agent');
     const gapId = Number(c.req.valid('param').id);
-    const siteInbox = inbox(c.env, agent.site);
-    const gap = await siteInbox.knowledgeGap(gapId);
+    const inbox = siteInbox(c.env, agent.site);
+    const gap = await inbox.knowledgeGap(gapId);
     if (!gap) return c.json({ error: 'not_found', message: 'No such knowledge gap (it may be solved already).' }, 404);
     const { articleId, locale } = c.req.valid('json');
     const result = served(agent.site, await settle(catalogOf(c.env, agent.site).addExampleQuestion(locale, articleId, gap.question, agent.email)));
-    if (result.ok) await siteInbox.solveKnowledgeGap(gapId);
+    if (result.ok) await inbox.solveKnowledgeGap(gapId);
     return reply(c, result);
   },
 );
@@ -241,7 +239,7 @@ siteAdminRoutes.post('/v1/admin/sites', requireAdminKey, zValidator('json', site
   const created = await settle<{ version: number }>(catalogOf(c.env, input.id).createSite(settings));
   if (!created.ok) return reply(c, created);
   forgetSite(input.id);
-  const admin = await inbox(c.env, input.id).upsertAgent(input.id, {
+  const admin = await siteInbox(c.env, input.id).upsertAgent(input.id, {
     email: input.adminEmail,
     name: input.adminName ?? input.adminEmail.split('@')[0]!,
     role: 'admin',

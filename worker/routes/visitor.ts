@@ -11,6 +11,7 @@ import { CONVERSATION_HEADERS } from '../conversation/conversation.ts';
 import type { Env } from '../env.ts';
 import { signResumeToken, verifyResumeToken } from '../resume-token.ts';
 import { findSite, isOriginAllowed } from '../sites.ts';
+import { conversationStub } from '../stubs.ts';
 
 export const visitorRoutes = new Hono<{ Bindings: Env }>();
 
@@ -78,6 +79,6 @@ visitorRoutes.get('/v1/visitor', async (c) => {
   headers.set(CONVERSATION_HEADERS.resumeToken, resumeToken);
   headers.set(CONVERSATION_HEADERS.tokenVersion, String(tokenVersion));
   headers.delete(CONVERSATION_HEADERS.agentId);
-  const stub = c.env.CONVERSATION.get(c.env.CONVERSATION.idFromName(conversationId));
+  const stub = conversationStub(c.env, conversationId);
   return stub.fetch(new Request(c.req.raw.url, { headers }));
 });
