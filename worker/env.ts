@@ -3,6 +3,7 @@ import type { Conversation } from './conversation/conversation.ts';
 import type { SiteHistory } from './history/site-history.ts';
 import type { SiteInbox } from './inbox/site-inbox.ts';
 import type { IpRateLimiter } from './ip-rate-limiter.ts';
+import type { SiteWebhooks } from './webhooks/site-webhooks.ts';
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
 export interface Env {
@@ -13,6 +14,8 @@ export interface Env {
   SITE_CATALOG: DurableObjectNamespace<SiteCatalog>;
   /** One per site: every conversation, for agents to list, search and label (worker/history). */
   SITE_HISTORY: DurableObjectNamespace<SiteHistory>;
+  /** One per site: webhook endpoints, the delivery queue and its log (worker/webhooks). */
+  SITE_WEBHOOKS: DurableObjectNamespace<SiteWebhooks>;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;
@@ -36,4 +39,8 @@ export interface Env {
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR?: string;
   /** "on" only in the workerd tests: lets a test make calls between the objects fail (worker/fault-injection.ts). */
   FAULT_INJECTION?: string;
+  /** "true" only in local development and tests: webhook endpoints may be http:// and on this machine. */
+  ALLOW_HTTP_WEBHOOKS?: string;
+  /** Tests only: the first webhook retry delay in ms (the whole schedule scales with it); 30000 when unset. */
+  WEBHOOK_RETRY_BASE_MS?: string;
 }

@@ -14,12 +14,14 @@ import { historyRoutes } from './routes/history.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
 import { visitorRoutes } from './routes/visitor.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export { SiteCatalog } from './catalog/site-catalog.ts';
 export { Conversation } from './conversation/conversation.ts';
 export { SiteHistory } from './history/site-history.ts';
 export { SiteInbox } from './inbox/site-inbox.ts';
 export { IpRateLimiter } from './ip-rate-limiter.ts';
+export { SiteWebhooks } from './webhooks/site-webhooks.ts';
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -45,6 +47,7 @@ app.route('/', agentRoutes);
 app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
+app.route('/', webhookRoutes);
 
 app.notFound((c) => c.json({ error: 'not_found', message: 'Not found.' }, 404));
 

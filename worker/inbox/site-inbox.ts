@@ -25,6 +25,7 @@ import {
   type ShopperContext,
 } from '../../protocol/index.ts';
 import type { FollowUp, HandoverListResponse, ReportResponse, ReportTable } from '../../protocol/reports.ts';
+import type { WebhookEventType } from '../../protocol/webhooks.ts';
 import { isWithinBusinessHours } from '../business-hours.ts';
 import type { Env } from '../env.ts';
 import { FaultInjector } from '../fault-injection.ts';
@@ -32,6 +33,7 @@ import { MetaStore } from '../meta-store.ts';
 import { findSite, type SiteConfig } from '../sites.ts';
 import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE, sendFrame } from '../sockets.ts';
 import { conversationStub } from '../stubs.ts';
+import { WebhookEvents } from '../webhooks/webhook-events.ts';
 import { AgentConsoles } from './agent-consoles.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { handoffRoute, nextAgent } from './assignment-policy.ts';
@@ -69,6 +71,8 @@ export class SiteInbox extends DurableObject<Env> {
   private readonly chatDeltas = new ChatDeltaCoalescer((conversationId) => this.views.sendChatDelta(conversationId));
   private readonly faults: FaultInjector;
   private readonly desk: ServiceDesk;
+  /** Events for the site's webhooks, sent on only when an endpoint listens (../webhooks/webhook-events.ts). */
+  private readonly webhooks: WebhookEvents;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,6 +87,7 @@ export class SiteInbox extends DurableObject<Env> {
     this.loginThrottle = new LoginThrottle(sql);
     this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
     this.desk = new ServiceDesk(sql);
+    this.webhooks = new WebhookEvents(ctx, env, this.meta);
     const tables = { agents: this.agents, chats: this.chats, tickets: this.tickets, consoles: this.consoles };
     this.views = new InboxViews({ ...tables, site: () => this.currentSite });
     this.rows = new ChatRowLifecycle({
@@ -168,6 +173,7 @@ export class SiteInbox extends DurableObject<Env> {
     if (route === 'offline') {
       await this.rows.apply(id, { type: 'handoff_offline' }, { now, request });
       this.desk.handedOff(request, 'offline', now);
+      this.emitHandoff(request, 'offline', null, now);
       return { outcome: 'offline', promisedReplyTime: site.promisedReplyTime[request.shopper.locale] ?? site.promisedReplyTime.en ?? '' };
     }
     await this.rows.apply(id, { type: 'handoff_queued' }, { now, request });
@@ -178,8 +184,10 @@ export class SiteInbox extends DurableObject<Env> {
     if (agentId) {
       await this.rows.apply(id, { type: 'assign', agentId, by: 'handoff' }, { now });
       this.desk.reports.taken(id, agentId, now);
+      this.emitHandoff(request, 'assigned', agentId, now);
       return { outcome: 'assigned', agentId, agentName: this.agents.profile(agentId)?.name ?? 'Agent' };
     }
+    this.emitHandoff(request, 'queued', null, now);
     await this.notifyQueuePositions(id);
     const position = this.views.queuePosition(id);
     return { outcome: 'queued', position, estimatedWaitSeconds: this.views.estimatedWait(position) };
@@ -215,9 +223,11 @@ export class SiteInbox extends DurableObject<Env> {
   async release(conversationId: string, outcome: ReleaseOutcome): Promise<void> {
     this.faults.check('release');
     await this.refreshSite();
-    if (this.chats.get(conversationId)?.state === (outcome === 'closed' ? 'closed' : 'bot')) return;
+    const row = this.chats.get(conversationId);
+    if (row?.state === (outcome === 'closed' ? 'closed' : 'bot')) return;
     await this.rows.apply(conversationId, { type: 'release', outcome }, { now: Date.now() });
     this.desk.reports.released(conversationId, outcome, Date.now());
+    if (outcome === 'closed') this.emitWebhook({ type: 'conversation.closed', data: { conversationId, agentId: row?.agent_id ?? null } });
   }
 
   async recordRating(conversationId: string, score: number, comment: string): Promise<void> {
@@ -225,6 +235,7 @@ export class SiteInbox extends DurableObject<Env> {
     this.chats.recordRating(conversationId, score, comment, Date.now());
     this.desk.rated(conversationId, score, comment, Date.now());
     this.views.broadcastSnapshots();
+    this.emitWebhook({ type: 'rating.created', data: { conversationId, score, hasComment: comment.trim().length > 0 } });
   }
 
   async createTicket(ticket: { siteId: string; conversationId: string; email: string; message: string; locale: 'en' | 'zh' }): Promise<number> {
@@ -232,6 +243,7 @@ export class SiteInbox extends DurableObject<Env> {
     const id = this.tickets.create(ticket, Date.now());
     this.desk.reports.ticketCreated(id, ticket.conversationId, Date.now());
     this.views.broadcastSnapshots();
+    this.emitWebhook({ type: 'ticket.created', data: { ticketId: id, conversationId: ticket.conversationId, locale: ticket.locale } });
     return id;
   }
 
@@ -240,6 +252,7 @@ export class SiteInbox extends DurableObject<Env> {
     await this.bindSite(gap.siteId);
     this.gaps.record(gap, Date.now());
     this.desk.reports.gapAsked(gap.locale, gap.question, Date.now());
+    this.emitWebhook({ type: 'gap.recorded', data: { locale: gap.locale, question: gap.question.slice(0, 500), reason: gap.reason } });
   }
 
   async knowledgeGaps(limit = 50) {
@@ -271,6 +284,12 @@ export class SiteInbox extends DurableObject<Env> {
     this.desk.followUps.anonymize(conversationIds);
     this.views.broadcastSnapshots();
     return { tickets };
+  }
+
+  /** SiteWebhooks, after its endpoints changed: the events some endpoint listens to. */
+  async setWebhookEvents(siteId: string, events: WebhookEventType[]): Promise<void> {
+    await this.bindSite(siteId);
+    this.webhooks.setSubscribed(events);
   }
 
   /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
@@ -396,6 +415,7 @@ export class SiteInbox extends DurableObject<Env> {
       case 'resolve_ticket':
         this.tickets.resolve(frame.ticketId);
         this.desk.reports.ticketAnswered(frame.ticketId, Date.now());
+        this.emitWebhook({ type: 'ticket.updated', data: { ticketId: frame.ticketId, status: 'resolved', agentId } });
         return this.views.broadcastSnapshots();
       case 'claim':
         return this.claim(ws, agentId, frame.conversationId);
@@ -488,6 +508,18 @@ export class SiteInbox extends DurableObject<Env> {
     const earliest = this.agents.earliestDisconnect();
     if (!this.currentSite || earliest === null) return;
     await this.ctx.storage.setAlarm(earliest + this.currentSite.agentGraceSeconds * 1000);
+  }
+
+  // ---- webhooks -------------------------------------------------------------------------
+
+  /** After this object's own change: queued for the site's webhooks without waiting (webhook-events.ts). */
+  private emitWebhook(event: Parameters<WebhookEvents['emit']>[1]): void {
+    this.webhooks.emit(this.meta.get('siteId'), event);
+  }
+
+  private emitHandoff(request: HandoffRequest, outcome: HandoffResult['outcome'], agentId: string | null, at: number): void {
+    const data = { conversationId: request.conversationId, reason: request.reason, outcome, agentId, locale: request.shopper.locale };
+    this.webhooks.emit(this.meta.get('siteId'), { type: 'conversation.handoff', data }, at);
   }
 
   // ---- the site -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover' | 'history';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover' | 'history' | 'webhooks';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -128,6 +128,17 @@ export function Sidebar(props: SidebarProps) {
               {t(page === 'reports' ? 'nav.reports' : page === 'follow-ups' ? 'nav.followUps' : 'nav.handover')}
             </button>
           ))}
+          {me.role === 'admin' && (
+            <button
+              type="button"
+              class={`button small ${props.page === 'webhooks' ? 'is-current' : ''}`}
+              aria-current={props.page === 'webhooks' ? 'page' : undefined}
+              data-testid="webhooks-button"
+              onClick={() => props.onOpenPage('webhooks')}
+            >
+              {t('nav.webhooks')}
+            </button>
+          )}
         </div>
         <LanguagePicker agentId={me.id} />
         {props.notice}

@@ -25,6 +25,7 @@ import { SetupPage } from './SetupPage.tsx';
 import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
 import { type Toast, Toasts } from './Toasts.tsx';
+import { WebhooksPage } from './WebhooksPage.tsx';
 
 interface WorkspaceProps {
   agent: AgentProfile;
@@ -60,6 +61,7 @@ const PAGE_HASHES: Record<WorkspacePage, string> = {
   'follow-ups': '#follow-ups',
   handover: '#handover',
   history: '#conversations',
+  webhooks: '#webhooks',
 };
 
 /** `#chat=<id>[&c=…&seq=…]`, `#conversations[?…]`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
@@ -276,8 +278,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   const siteLabels = useSiteLabels(me.role === 'admin', (data as { labels?: unknown } | null)?.labels);
 
-  // Setup is for site admins only (the server refuses it to others as well).
-  const shownPage = page === 'setup' && me.role !== 'admin' ? null : page;
+  // Setup and webhooks are for site admins only (the server refuses them to others as well).
+  const shownPage = (page === 'setup' || page === 'webhooks') && me.role !== 'admin' ? null : page;
 
   return (
     <div class="workspace">
@@ -324,6 +326,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <FollowUpsPage toast={addToast} onOpenChat={select} />
       ) : shownPage === 'handover' ? (
         <HandoverPage toast={addToast} />
+      ) : shownPage === 'webhooks' ? (
+        <WebhooksPage toast={addToast} />
       ) : shownPage === 'gaps' ? (
         <KnowledgeGapsPage
           me={me}
