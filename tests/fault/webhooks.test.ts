@@ -152,7 +152,15 @@ describe('signed webhooks against a real receiver', () => {
 
     const expectedTypes = ['conversation.handoff', 'conversation.closed', 'rating.created', 'ping'];
     const successes = () => receiver.received.filter((entry) => entry.path === '/flaky' && entry.answered === 200);
-    await expect.poll(() => successes().map((entry) => entry.type).sort(), { timeout: 30_000, interval: 100 }).toEqual([...expectedTypes].sort());
+    await expect
+      .poll(
+        () =>
+          successes()
+            .map((entry) => entry.type)
+            .sort(),
+        { timeout: 30_000, interval: 100 },
+      )
+      .toEqual([...expectedTypes].sort());
 
     // The log agrees: every delivery delivered after three attempts, nothing pending.
     const log = await admin<{ deliveries: WebhookDelivery[] }>(server, 'GET', `/demo/webhooks/${endpointId}/deliveries`);

@@ -184,7 +184,12 @@ describe('events', () => {
       ['ticket.created', 'pending', 0, NOON],
     ]);
     const [handoff, ticket] = queued.map((row) => JSON.parse(row.body) as WebhookPayload);
-    expect(handoff).toMatchObject({ type: 'conversation.handoff', site, createdAt: NOON, data: { conversationId: welcome.conversationId, outcome: 'offline', reason: 'requested_human' } });
+    expect(handoff).toMatchObject({
+      type: 'conversation.handoff',
+      site,
+      createdAt: NOON,
+      data: { conversationId: welcome.conversationId, outcome: 'offline', reason: 'requested_human' },
+    });
     expect(ticket).toMatchObject({ type: 'ticket.created', site, data: { conversationId: welcome.conversationId, locale: 'en' } });
     expect(handoff!.id).toMatch(/^evt_[0-9a-f]{24}$/);
     // Minimal data: neither the shopper's e-mail nor what they wrote leaves in the payload.
