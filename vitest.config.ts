@@ -32,6 +32,8 @@ export default defineConfig({
                 PUBLIC_ORIGIN: 'http://kefu.test',
                 IDENTITY_SECRETS: JSON.stringify({ 'lantern-tea': 'workerd-identity-secret' }),
                 FAULT_INJECTION: 'on',
+                // The production rule for webhook URLs (https, public hosts), whatever .dev.vars says.
+                ALLOW_HTTP_WEBHOOKS: 'false',
               },
             },
           }),

@@ -6,7 +6,7 @@
  */
 import type { AuditEntry, DataExport, DataSubject, ErasureResult } from '../protocol/index.ts';
 import type { Env } from './env.ts';
-import { conversationStub, siteHistory, siteInbox } from './stubs.ts';
+import { conversationStub, siteHistory, siteInbox, siteWebhooks } from './stubs.ts';
 
 /** The subject's conversations on this site. A conversation id is checked against the site by the chat itself. */
 async function subjectConversations(env: Env, siteId: string, subject: DataSubject): Promise<string[]> {
@@ -37,11 +37,12 @@ export async function exportSubject(env: Env, siteId: string, subject: DataSubje
   return { subject, site: siteId, generatedAt: new Date().toISOString(), conversations };
 }
 
-/** Erases the chats and the inbox's copies; the caller erases the history's and writes the audit line. */
+/** Erases the chats, the inbox's copies and webhook deliveries about them; the caller erases the history's and writes the audit line. */
 export async function eraseChats(env: Env, siteId: string, ids: readonly string[]): Promise<ErasureResult> {
   let messages = 0;
   for (const id of ids) messages += (await conversationStub(env, id).erase()).messages;
   const { tickets } = await siteInbox(env, siteId).eraseConversations([...ids]);
+  await siteWebhooks(env, siteId).eraseConversations([...ids]);
   return { conversations: ids.length, messages, tickets };
 }
 

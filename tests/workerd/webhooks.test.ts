@@ -3,7 +3,7 @@
  * addresses, known events, at most 10), who may (admins and the key, not agents), the secret's
  * life, and where events go: queued after the chat's own change, only for a site with a
  * listening endpoint, never sent from the chat's path; retried by the alarm and failed after
- * 24 h. The delivery to a real receiver is tests/fault/webhooks.test.ts.
+ * 24 h; erased with the shopper's chat. The delivery to a real receiver is tests/fault/webhooks.test.ts.
  */
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
@@ -233,5 +233,10 @@ describe('events', () => {
       'could not connect',
       'could not connect',
     ]);
+
+    // Erasing the shopper's chat takes its deliveries out of the queue and the log.
+    const erased = await keyCall('POST', `/${site}/data-rights/erase`, { conversationId: welcome.conversationId });
+    expect(erased).toMatchObject({ status: 200, body: { conversations: 1 } });
+    expect(await storedDeliveries(site)).toEqual([]);
   });
 });

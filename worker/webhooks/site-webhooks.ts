@@ -144,6 +144,11 @@ export class SiteWebhooks extends DurableObject<Env> {
     return queued;
   }
 
+  /** Data rights: deliveries about erased chats leave the queue and the log (worker/data-rights.ts). */
+  async eraseConversations(conversationIds: string[]): Promise<number> {
+    return this.store.deleteForConversations(conversationIds);
+  }
+
   /** Sends what is due, records each outcome, and sets the alarm for the next due delivery. */
   async alarm(): Promise<void> {
     const base = retryBaseMs(this.env.WEBHOOK_RETRY_BASE_MS);

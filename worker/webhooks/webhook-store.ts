@@ -227,6 +227,13 @@ export class WebhookStore {
       .map(toDelivery);
   }
 
+  /** Erasure: every delivery about these chats goes, pending ones included. Returns how many. */
+  deleteForConversations(conversationIds: readonly string[]): number {
+    let deleted = 0;
+    for (const id of conversationIds) deleted += this.sql.exec(`DELETE FROM deliveries WHERE json_extract(body, '$.data.conversationId') = ?`, id).rowsWritten;
+    return deleted;
+  }
+
   /** Finished deliveries older than `before` leave the log (their bodies with them). */
   prune(before: number): void {
     this.sql.exec(`DELETE FROM deliveries WHERE status != 'pending' AND created_at < ?`, before);
