@@ -90,6 +90,7 @@ describe('the Webhooks page', () => {
         )
         .toMatch(/^ping\s*delivered\s*1/);
       expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.screenshot({ path: 'test-results/console-webhooks.png', fullPage: true });
 
       await endpoint.getByRole('button', { name: 'Delete' }).click();
       await page.getByRole('alert').getByRole('button', { name: 'Yes' }).click();

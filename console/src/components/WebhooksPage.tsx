@@ -110,7 +110,7 @@ function NewEndpointForm({ events, onCreated }: { events: readonly WebhookEventT
 
   return (
     <form
-      class="card"
+      class="card webhook-form"
       data-testid="webhook-new"
       onSubmit={(event) => {
         event.preventDefault();
