@@ -222,13 +222,24 @@ describe('events', () => {
     ]);
     expect(await runInDurableObject(stub, (_instance: SiteWebhooks, state) => state.storage.getAlarm())).toBeNull();
 
-    // An admin sends one again: pending, a fresh window, attempts from zero, same id.
+    // An admin pauses the endpoint and sends one again: pending, a fresh window, attempts from
+    // zero, same id; it waits while the endpoint is paused and goes when it is resumed.
     const endpointId = ((made.body as unknown as WebhookSecretResponse).endpoint as { id: string }).id;
+    expect((await keyCall('PUT', `/${site}/webhooks/${endpointId}`, { enabled: false })).status).toBe(200);
     const resent = await keyCall('POST', `/${site}/webhooks/${endpointId}/deliveries/${handoff!.id}/resend`);
     expect(resent.body as unknown as WebhookDelivery).toMatchObject({ id: handoff!.id, status: 'pending', attempts: 0, event: 'conversation.handoff' });
+    expect(await runDurableObjectAlarm(stub)).toBe(false);
+    expect((await keyCall('PUT', `/${site}/webhooks/${endpointId}`, { enabled: true })).status).toBe(200);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    rows = await storedDeliveries(site);
+    expect(rows.map((row) => [row.type, row.status, row.attempts])).toEqual([
+      ['conversation.handoff', 'pending', 1],
+      ['ticket.created', 'failed', 3],
+    ]);
     expect((await keyCall('POST', `/${site}/webhooks/${endpointId}/deliveries/evt_000000000000000000000000/resend`)).status).toBe(404);
     const log = (await keyCall('GET', `/${site}/webhooks/${endpointId}/deliveries`)).body as unknown as { deliveries: WebhookDelivery[] };
     expect(log.deliveries.find((delivery) => delivery.id === handoff!.id)!.log.map((attempt) => attempt.error)).toEqual([
+      'could not connect',
       'could not connect',
       'could not connect',
       'could not connect',

@@ -83,6 +83,8 @@ export class SiteWebhooks extends DurableObject<Env> {
     if (problem) return { ok: false, status: 400, error: 'invalid_body', message: problem };
     this.store.update(id, change);
     await this.tellInbox(siteId);
+    // Resumed: what waited while it was paused is due again.
+    await this.scheduleAlarm();
     return { ok: true, value: this.store.endpoint(id)! };
   }
 

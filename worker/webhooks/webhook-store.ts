@@ -13,6 +13,8 @@ import type {
 } from '../../protocol/webhooks.ts';
 
 /** Attempts kept per delivery for the console's log (the count goes on). */
+/** A paused endpoint keeps its deliveries until it is resumed; a test ping goes regardless. */
+const SENDABLE = "(e.enabled = 1 OR d.type = 'ping')";
 const ATTEMPT_LOG_ROWS = 20;
 
 interface EndpointRow extends Record<string, SqlStorageValue> {
@@ -155,12 +157,12 @@ export class WebhookStore {
     return queued;
   }
 
-  /** Pending deliveries whose time has come, oldest first, with their endpoint's URL and secret. */
+  /** Pending deliveries whose time has come, oldest first, with their endpoint's URL and secret. A paused endpoint's wait (pings still go). */
   due(now: number, limit: number): DueDelivery[] {
     return this.sql
       .exec<DeliveryRow & { url: string; secret: string }>(
         `SELECT d.*, e.url, e.secret FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at LIMIT ?`,
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND ${SENDABLE} ORDER BY d.next_attempt_at LIMIT ?`,
         now,
         limit,
       )
@@ -179,7 +181,11 @@ export class WebhookStore {
 
   /** The earliest next attempt of any pending delivery, for the alarm. */
   nextDue(): number | null {
-    return this.sql.exec<{ at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`).one().at;
+    return this.sql
+      .exec<{ at: number | null }>(
+        `SELECT MIN(d.next_attempt_at) AS at FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.status = 'pending' AND ${SENDABLE}`,
+      )
+      .one().at;
   }
 
   /** One attempt's outcome: delivered, retried at `nextAttemptAt`, or failed for good (`nextAttemptAt` null). */
