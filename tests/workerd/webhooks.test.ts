@@ -11,7 +11,7 @@ import type { WebhookDelivery, WebhookListResponse, WebhookPayload, WebhookSecre
 import { siteWebhooks } from '../../worker/stubs.ts';
 import type { SiteWebhooks } from '../../worker/webhooks/site-webhooks.ts';
 import { useFixedClock } from './clock.ts';
-import { openAndHello, WORKER_ORIGIN } from './sockets.ts';
+import { createAgent, openAndHello, openInbox, say, WORKER_ORIGIN } from './sockets.ts';
 
 // Sunday 7 July 2030, noon UTC: in the future, so alarms never fire unless a test runs them.
 const NOON = Date.parse('2030-07-07T12:00:00Z');
@@ -161,6 +161,35 @@ describe('events', () => {
       deliveries: state.storage.sql.exec('SELECT COUNT(*) AS n FROM deliveries').one().n,
     }));
     expect(untouched).toEqual({ site: [], deliveries: 0 });
+  });
+
+  it('gap.recorded and ticket.updated carry the question and the ticket, nothing of the shopper', async () => {
+    const site = await newSite();
+    expect((await keyCall('POST', `/${site}/webhooks`, { url: 'https://crm.example/kefu', events: ['gap.recorded', 'ticket.updated'] })).status).toBe(201);
+    // A site with no articles cannot answer: the question is a gap, and nobody is online.
+    const { socket } = await openAndHello({ site });
+    await say(socket, 'Can I pay for my teapot with gold coins?');
+    await socket.waitFor('state', (frame) => frame.state === 'offline');
+    socket.send({ v: 1, type: 'offline_ticket', email: 'coins@example.com', message: 'Please reply about gold coins' });
+    await socket.waitFor('message', (frame) => frame.message.system?.event === 'ticket');
+    socket.close();
+
+    const agent = await createAgent(site, 'Resolver');
+    const inbox = await openInbox(agent);
+    const snapshot = await inbox.waitFor('inbox', (frame) => frame.tickets.length === 1);
+    const ticketId = snapshot.tickets[0]!.id;
+    inbox.send({ v: 1, type: 'resolve_ticket', ticketId });
+    await inbox.waitFor('inbox', (frame) => frame.tickets.some((ticket) => ticket.id === ticketId && ticket.resolved));
+    inbox.close();
+
+    await expect.poll(async () => (await storedDeliveries(site)).map((row) => row.type)).toEqual(['gap.recorded', 'ticket.updated']);
+    const [gap, updated] = (await storedDeliveries(site)).map((row) => JSON.parse(row.body) as WebhookPayload);
+    expect(gap!.data).toEqual({
+      locale: 'en',
+      question: 'Can I pay for my teapot with gold coins?',
+      reason: expect.stringMatching(/^(low_confidence|out_of_scope)$/),
+    });
+    expect(updated!.data).toEqual({ ticketId, status: 'resolved', agentId: agent.id });
   });
 
   it('are queued after the chat changed, never sent from its path; the alarm retries with backoff and gives up after 24 h', async () => {
