@@ -16,6 +16,7 @@ import { confirmLeavingUnsavedWork } from '../unsaved.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
 import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
+import { DataRightsPage } from './DataRightsPage.tsx';
 import { FollowUpsPage } from './FollowUpsPage.tsx';
 import { HandoverAtLogin, HandoverPage } from './HandoverPage.tsx';
 import { HistoryPage } from './HistoryPage.tsx';
@@ -24,6 +25,7 @@ import { ReportsPage } from './ReportsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
 import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
+import { TicketsPage } from './TicketsPage.tsx';
 import { type Toast, Toasts } from './Toasts.tsx';
 
 interface WorkspaceProps {
@@ -50,6 +52,8 @@ interface Route {
   focus?: ChatFocus | null;
   /** the All conversations page's filter (`#conversations?…`) */
   historyQuery?: string;
+  /** the ticket open on the Tickets page (`#tickets/<ref>`) */
+  ticketRef?: string | null;
 }
 
 const PAGE_HASHES: Record<WorkspacePage, string> = {
@@ -60,6 +64,8 @@ const PAGE_HASHES: Record<WorkspacePage, string> = {
   'follow-ups': '#follow-ups',
   handover: '#handover',
   history: '#conversations',
+  tickets: '#tickets',
+  'data-rights': '#data-rights',
 };
 
 /** `#chat=<id>[&c=…&seq=…]`, `#conversations[?…]`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
@@ -67,6 +73,8 @@ function routeFromHash(hash: string): Route | null {
   if (hash === '' || hash === '#') return { chat: null, page: null };
   const match = /^#chat=([0-9a-f-]{36})(&.*)?$/.exec(hash);
   if (match) return { chat: match[1]!, page: null, focus: focusFromParams(new URLSearchParams(hash.slice(1)), match[1]!) };
+  const ticket = /^#tickets\/([a-z0-9-]{3,80})$/.exec(hash);
+  if (ticket) return { chat: null, page: 'tickets', ticketRef: ticket[1]! };
   const history = /^#\/?conversations(?:\?(.*))?$/.exec(hash);
   if (history) return { chat: null, page: 'history', historyQuery: history[1] ?? '' };
   for (const [page, pageHash] of Object.entries(PAGE_HASHES) as [WorkspacePage, string][]) if (hash === pageHash) return { chat: null, page };
@@ -118,6 +126,15 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   pageRef.current = page;
   const [focus, setFocus] = useState<ChatFocus | null>(initialRoute.focus ?? null);
   const [historyQuery, setHistoryQuery] = useState(initialRoute.historyQuery ?? '');
+  const [ticketRef, setTicketRef] = useState<string | null>(initialRoute.ticketRef ?? null);
+  const openTicket = useCallback((ref: string | null) => {
+    setTicketRef(ref);
+    setPage('tickets');
+    setSelectedId(null);
+    const url = new URL(window.location.href);
+    url.hash = ref ? `tickets/${ref}` : 'tickets';
+    window.history.pushState(null, '', url.href);
+  }, []);
   const select = useCallback((conversationId: string | null) => {
     if (conversationId !== null && !CONVERSATION_ID.test(conversationId)) return;
     if (!confirmLeavingUnsavedWork()) return;
@@ -136,6 +153,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     setSelectedId(null);
     setFocus(null);
     setPage(next);
+    setTicketRef(null);
     const url = new URL(window.location.href);
     url.hash = next === 'history' ? historyHash(historyQueryRef.current) : PAGE_HASHES[next];
     window.history.replaceState(null, '', url.href);
@@ -156,6 +174,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
       setSelectedId(route.chat);
       setPage(route.page);
       setFocus(route.focus ?? null);
+      setTicketRef(route.ticketRef ?? null);
       if (route.historyQuery !== undefined) setHistoryQuery(route.historyQuery);
     };
     window.addEventListener('hashchange', onHash);
@@ -234,7 +253,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   useEffect(() => {
     if (resolving.size === 0 || !data) return;
-    const open = new Set(data.tickets.filter((ticket) => !ticket.resolved).map((ticket) => ticket.id));
+    const open = new Set(data.tickets.filter((ticket) => ticket.status !== 'solved').map((ticket) => ticket.id));
     setResolving((set) => new Set([...set].filter((id) => open.has(id))));
   }, [data]);
 
@@ -277,7 +296,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   const siteLabels = useSiteLabels(me.role === 'admin', (data as { labels?: unknown } | null)?.labels);
 
   // Setup is for site admins only (the server refuses it to others as well).
-  const shownPage = page === 'setup' && me.role !== 'admin' ? null : page;
+  const shownPage = (page === 'setup' || page === 'data-rights') && me.role !== 'admin' ? null : page;
 
   return (
     <div class="workspace">
@@ -306,6 +325,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         onClaim={claim}
         onSelect={select}
         onResolve={resolveTicket}
+        onOpenTicket={openTicket}
         onOpenTeam={() => setTeamOpen(true)}
         page={shownPage}
         onOpenPage={openPage}
@@ -322,6 +342,10 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <ReportsPage me={me} />
       ) : shownPage === 'follow-ups' ? (
         <FollowUpsPage toast={addToast} onOpenChat={select} />
+      ) : shownPage === 'tickets' ? (
+        <TicketsPage me={me} agents={data?.agents ?? []} openRef={ticketRef} onOpen={openTicket} onOpenChat={select} toast={addToast} />
+      ) : shownPage === 'data-rights' ? (
+        <DataRightsPage toast={addToast} />
       ) : shownPage === 'handover' ? (
         <HandoverPage toast={addToast} />
       ) : shownPage === 'gaps' ? (
@@ -345,6 +369,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
           toast={addToast}
           focus={focus}
           siteLabels={siteLabels}
+          onOpenTicket={openTicket}
         />
       ) : (
         <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
