@@ -8,8 +8,8 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import examples from '../../knowledge-base/dist/example-sites.json';
 import type { DataExport, ShopperTicket, TicketDetail, TicketListResponse } from '../../protocol/index.ts';
-import { ADMIN_KEY, importSite } from './catalog-helpers.ts';
 import { Tickets } from '../../worker/inbox/tickets.ts';
+import { ADMIN_KEY, importSite } from './catalog-helpers.ts';
 import { useFixedClock } from './clock.ts';
 import { createAgent, LOCAL_ORIGIN, loginAgain, openAndHello, openInbox, say, type TestAgent, WORKER_ORIGIN } from './sockets.ts';
 
@@ -79,7 +79,13 @@ describe('ticket life cycle and due times', () => {
     const byTitle = Object.fromEntries(listed.body.tickets.map((ticket) => [ticket.title, ticket]));
     const now = MONDAY_MORNING.getTime();
     // Offline question: ticketReplyHours (24); complaint: complaintCloseHours (48); order: the site's own 2 h.
-    expect(byTitle['Where is my parcel?']).toMatchObject({ kind: 'question', source: 'offline', status: 'open', dueAt: now + 24 * HOUR, email: 'pat@example.com' });
+    expect(byTitle['Where is my parcel?']).toMatchObject({
+      kind: 'question',
+      source: 'offline',
+      status: 'open',
+      dueAt: now + 24 * HOUR,
+      email: 'pat@example.com',
+    });
     expect(byTitle['Mug arrived broken']).toMatchObject({ kind: 'complaint', source: 'chat', dueAt: now + 48 * HOUR });
     expect(byTitle['Warehouse: check stock of the blue teapot']).toMatchObject({
       kind: 'order',
@@ -171,7 +177,13 @@ describe("the shopper's side and who may touch a ticket", () => {
     const seen = await asShopper<{ tickets: ShopperTicket[] }>(token, 'GET', '/v1/visitor/tickets');
     expect(seen.status).toBe(200);
     expect(seen.body.tickets).toEqual([
-      { ref: mine!.ref, title: 'Where is my parcel?', status: 'solved', updatedAt: expect.any(Number), messages: [{ at: MONDAY_MORNING.getTime(), text: 'Where is my parcel?' }] },
+      {
+        ref: mine!.ref,
+        title: 'Where is my parcel?',
+        status: 'solved',
+        updatedAt: expect.any(Number),
+        messages: [{ at: MONDAY_MORNING.getTime(), text: 'Where is my parcel?' }],
+      },
     ]);
     expect(JSON.stringify(seen.body)).not.toContain('courier');
 
@@ -234,7 +246,10 @@ describe('data rights', () => {
     await asShopper(shopper.welcome.token, 'POST', `/v1/visitor/tickets/${ticket!.ref}/messages`, { text: 'My Zanzibar address is 5 Quux Lane' });
 
     const operator = (path: string, init: RequestInit = {}) =>
-      SELF.fetch(`${WORKER_ORIGIN}/v1/admin/sites/demo/data-rights${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' } });
+      SELF.fetch(`${WORKER_ORIGIN}/v1/admin/sites/demo/data-rights${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      });
     const exported = (await (await operator(`/export?conversationId=${conversationId}`)).json()) as DataExport;
     const [exportedTicket] = exported.conversations[0]!.tickets;
     expect(exportedTicket!.comments.map((c) => c.text)).toEqual(['Called Zanzibar depot', 'My Zanzibar address is 5 Quux Lane']);
@@ -268,8 +283,12 @@ describe('migration', () => {
       sql.exec(`CREATE TABLE tickets (
         id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, email TEXT NOT NULL,
         message TEXT NOT NULL, locale TEXT NOT NULL, created_at INTEGER NOT NULL, resolved INTEGER NOT NULL DEFAULT 0)`);
-      sql.exec("INSERT INTO tickets (conversation_id, email, message, locale, created_at, resolved) VALUES ('c1', 'a@example.com', 'Old question', 'en', 1000, 0)");
-      sql.exec("INSERT INTO tickets (conversation_id, email, message, locale, created_at, resolved) VALUES ('c2', 'b@example.com', 'Old answered', 'zh', 2000, 1)");
+      sql.exec(
+        "INSERT INTO tickets (conversation_id, email, message, locale, created_at, resolved) VALUES ('c1', 'a@example.com', 'Old question', 'en', 1000, 0)",
+      );
+      sql.exec(
+        "INSERT INTO tickets (conversation_id, email, message, locale, created_at, resolved) VALUES ('c2', 'b@example.com', 'Old answered', 'zh', 2000, 1)",
+      );
       const store = new Tickets(sql);
       new Tickets(sql); // a second start changes nothing
       return store.list({ status: 'all' }).map((row) => [row.title, row.status, row.kind, row.source, row.due_at, row.updated_at]);

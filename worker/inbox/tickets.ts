@@ -145,7 +145,11 @@ export class Tickets {
   }
 
   /** Changes the named fields; `resolved` follows the status for the reports of old. */
-  set(id: number, fields: { status?: TicketStatus; priority?: TicketPriority; kind?: TicketKind; assignee_id?: string | null; due_at?: number }, now: number): void {
+  set(
+    id: number,
+    fields: { status?: TicketStatus; priority?: TicketPriority; kind?: TicketKind; assignee_id?: string | null; due_at?: number },
+    now: number,
+  ): void {
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     if (fields.status) entries.push(['resolved', fields.status === 'solved' ? 1 : 0]);
     entries.push(['updated_at', now]);
@@ -192,7 +196,11 @@ export class Tickets {
     );
   }
 
-  log(ticketId: number, entry: { actor: string; actorName?: string | null; action: TicketActivity['action']; from?: string | null; to?: string | null }, now: number): void {
+  log(
+    ticketId: number,
+    entry: { actor: string; actorName?: string | null; action: TicketActivity['action']; from?: string | null; to?: string | null },
+    now: number,
+  ): void {
     this.sql.exec(
       'INSERT INTO ticket_activity (ticket_id, at, actor, actor_name, action, from_value, to_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ticketId,

@@ -77,12 +77,12 @@ ticketRoutes.post('/v1/agent/tickets/:ref/comments', requireSameOrigin, requireA
 // ---- shoppers (the widget, cross-origin from the shop's pages) -------------------------------
 
 const shopperCors = cors({
-    origin: async (origin, c) => {
-      const site = await findSite(c.env as Env, c.req.query('site'));
-      return site && isOriginAllowed(site, origin, c.env as Env) ? origin : null;
-    },
-    allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Authorization', 'Content-Type'],
+  origin: async (origin, c) => {
+    const site = await findSite(c.env as Env, c.req.query('site'));
+    return site && isOriginAllowed(site, origin, c.env as Env) ? origin : null;
+  },
+  allowMethods: ['GET', 'POST'],
+  allowHeaders: ['Authorization', 'Content-Type'],
   maxAge: 600,
 });
 ticketRoutes.use('/v1/visitor/tickets', shopperCors);
@@ -94,7 +94,8 @@ async function shopper(c: Context<AgentContext>): Promise<{ siteId: string; conv
   const site = await findSite(c.env, siteId);
   if (!site || !siteId) return c.json({ error: 'unknown_site', message: 'Unknown site.' }, 404);
   const origin = c.req.header('Origin') ?? (c.req.header('Sec-Fetch-Site') === 'same-origin' ? new URL(c.req.url).origin : undefined);
-  if (!isOriginAllowed(site, origin, c.env)) return c.json({ error: 'origin_not_allowed', message: 'This page is not allowed to open chats for this site.' }, 403);
+  if (!isOriginAllowed(site, origin, c.env))
+    return c.json({ error: 'origin_not_allowed', message: 'This page is not allowed to open chats for this site.' }, 403);
   const token = /^Bearer (.+)$/.exec(c.req.header('Authorization') ?? '')?.[1];
   const claims = await verifyResumeToken(c.env.RESUME_TOKEN_SECRET, token, siteId);
   // A token the shopper shut down (kefu('shutdown')) no longer reads anything.
