@@ -6,6 +6,6 @@ export default defineConfig({
     outDir: 'dist/public/widget',
     emptyOutDir: false,
     target: 'es2019',
-    lib: { entry: 'widget/tickets/tickets.ts', formats: ['iife'], name: 'kefuTickets', fileName: () => 'tickets.js' },
+    lib: { entry: 'widget/tickets/tickets.ts', formats: ['iife'], name: 'kefuTicketsChunk', fileName: () => 'tickets.js' },
   },
 });

@@ -60,7 +60,7 @@ function storedToken(site: string): string | null {
   }
 }
 
-export function mountTickets(host: HTMLElement, locale: Locale): void {
+function mountTickets(host: HTMLElement, locale: Locale): void {
   const boot = (window as unknown as { __kefuBoot?: KefuBoot }).__kefuBoot;
   const token = boot && storedToken(boot.site);
   if (!boot || !token || host.dataset.tk) return;

@@ -3,6 +3,7 @@
  * one ticket's detail: status, assignee and priority to change, internal comments, the shopper's
  * messages and the activity log, with a link to the chat's transcript. Everything typed is text.
  */
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, AgentProfile } from '../../../protocol/agent.ts';
 import {
@@ -243,7 +244,7 @@ function TicketView({ ticketRef, agents, onOpen, onOpenChat, toast }: TicketsPag
       )}
       <div class="filters">
         <Picker
-          id="ticket-status"
+          id="ticket-edit-status"
           label={t('tickets.status')}
           value={ticket.status}
           disabled={saving}
@@ -256,7 +257,7 @@ function TicketView({ ticketRef, agents, onOpen, onOpenChat, toast }: TicketsPag
           ))}
         </Picker>
         <Picker
-          id="ticket-priority"
+          id="ticket-edit-priority"
           label={t('tickets.priorityLabel')}
           value={ticket.priority}
           disabled={saving}
@@ -269,7 +270,7 @@ function TicketView({ ticketRef, agents, onOpen, onOpenChat, toast }: TicketsPag
           ))}
         </Picker>
         <Picker
-          id="ticket-assignee"
+          id="ticket-edit-assignee"
           label={t('tickets.assignee')}
           value={ticket.assigneeId ?? ''}
           disabled={saving}
@@ -327,7 +328,7 @@ function TicketView({ ticketRef, agents, onOpen, onOpenChat, toast }: TicketsPag
   );
 }
 
-function Picker(props: { id: string; label: string; value: string; disabled: boolean; onChange: (value: string) => void; children: preact.ComponentChildren }) {
+function Picker(props: { id: string; label: string; value: string; disabled: boolean; onChange: (value: string) => void; children: ComponentChildren }) {
   return (
     <div class="field inline">
       <label for={props.id}>{props.label}</label>
