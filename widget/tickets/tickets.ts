@@ -67,12 +67,6 @@ function mountTickets(host: HTMLElement, locale: Locale): void {
   host.dataset.tk = '1';
   const options = { ...boot, token };
   const words = WORDS[locale] ?? WORDS.en;
-  const root = host.getRootNode();
-  if (root instanceof ShadowRoot && !root.querySelector('style[data-tk]')) {
-    const style = element('style', { textContent: CSS });
-    style.dataset.tk = '';
-    root.append(style);
-  }
 
   const call = async (path: string, body?: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> => {
     const url = new URL(`../v1/visitor/tickets${path}`, options.base);
@@ -120,7 +114,15 @@ function mountTickets(host: HTMLElement, locale: Locale): void {
       const tickets = ok && Array.isArray(data.tickets) ? (data.tickets as ShopperTicket[]) : [];
       // The latest request only: the panel is small.
       const latest = tickets.reduce<ShopperTicket | null>((best, ticket) => (!best || ticket.updatedAt > best.updatedAt ? ticket : best), null);
-      host.replaceChildren(...(latest ? [view(latest)] : []));
+      if (!latest) return;
+      // Its stylesheet goes into the widget's shadow root, once, and only when there is something to show.
+      const root = host.getRootNode();
+      if (root instanceof ShadowRoot && !root.querySelector('style[data-tk]')) {
+        const style = element('style', { textContent: CSS });
+        style.dataset.tk = '';
+        root.append(style);
+      }
+      host.replaceChildren(view(latest));
     })
     .catch(() => {
       // No tickets view when the server cannot be reached: the chat itself still works.
