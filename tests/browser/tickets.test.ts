@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import type { DataExport } from '../../protocol/index.ts';
 import { useChromium } from '../support/chromium.ts';
-import { openAgentAndShopper, signInAsDemoAgent } from '../support/demo-console.ts';
+import { openAgentAndShopper, seriousAxeViolations, signInAsDemoAgent } from '../support/demo-console.ts';
 
 const baseUrl = inject('kefuBaseUrl');
 const getBrowser = useChromium();
@@ -33,7 +33,8 @@ async function setPrivacyLink(agent: Page, url: string | undefined): Promise<num
 
 describe('tickets and data rights in the console and the widget', () => {
   it('ticket from a chat → solved → the returning shopper sees it and writes → the agent sees it; then export and erase', async () => {
-    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), { acceptDownloads: true });
+    // bypassCSP only so the test can inject axe-core; the console itself needs no exception.
+    const { agent, shopper, problems, close } = await openAgentAndShopper(getBrowser(), { acceptDownloads: true, bypassCSP: true });
     try {
       await signInAsDemoAgent(agent, baseUrl);
       expect(await setPrivacyLink(agent, PRIVACY_URL)).toBe(200);
@@ -84,6 +85,7 @@ describe('tickets and data rights in the console and the widget', () => {
       await agent.reload();
       await expect.poll(() => agent.getByTestId('ticket-comment-shopper').textContent(), { timeout: 15_000 }).toContain(`Any news on the teapot? ${stamp}`);
       expect(await agent.locator('.ticket-badges').first().getByTestId('ticket-status').textContent()).toBe('Open');
+      expect(await seriousAxeViolations(agent)).toEqual([]);
 
       // Data rights: find the shopper by the conversation, download the export, erase with confirmation.
       await agent.getByTestId('data-rights-button').click();
@@ -107,6 +109,7 @@ describe('tickets and data rights in the console and the widget', () => {
         .poll(() => agent.getByTestId('data-rights-erased').textContent(), { timeout: 10_000 })
         .toMatch(/^Erased 1 conversations, \d+ messages and 1 tickets\.$/);
       await expect.poll(() => agent.getByTestId('data-rights-audit').textContent()).toContain('erasure · found by conversationId');
+      expect(await seriousAxeViolations(agent)).toEqual([]);
       // Found again: no message and no ticket is held (the emptied chat still answers to its id).
       await agent.getByTestId('data-rights-find').click();
       await expect.poll(() => agent.getByTestId('data-rights-summary').textContent(), { timeout: 10_000 }).toMatch(/ 0 messages, 0 tickets\.$/);
