@@ -96,6 +96,10 @@ export class Tickets {
       CREATE INDEX IF NOT EXISTS ticket_activity_by_ticket ON ticket_activity (ticket_id, id);
     `);
     this.migrate();
+    sql.exec(`
+      CREATE INDEX IF NOT EXISTS tickets_by_conversation ON tickets (conversation_id);
+      CREATE INDEX IF NOT EXISTS tickets_by_due ON tickets (status, due_at);
+    `);
   }
 
   /** Brings a table from before work orders up to date; a no-op once done. */
@@ -114,7 +118,6 @@ export class Tickets {
       UPDATE tickets SET title = substr(message, 1, 80) WHERE title = '';
       UPDATE tickets SET due_at = created_at + ${DAY_MS} WHERE due_at IS NULL;
       UPDATE tickets SET updated_at = created_at WHERE updated_at IS NULL;
-      CREATE INDEX IF NOT EXISTS tickets_by_conversation ON tickets (conversation_id);
     `);
   }
 
