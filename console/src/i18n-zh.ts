@@ -20,7 +20,7 @@ export const zh: Record<MessageKey, string> = {
   'nav.away': '离开',
   'nav.queue': '排队',
   'nav.mine': '我的会话',
-  'nav.tickets': '离线工单',
+  'nav.tickets': '未解决工单',
   'nav.nobodyWaiting': '没有人在等待。',
   'nav.noChats': '没有分配给你的会话。',
   'nav.noTickets': '没有未处理的工单。',

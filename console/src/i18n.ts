@@ -26,7 +26,7 @@ const en = {
   'nav.away': 'Away',
   'nav.queue': 'Queue',
   'nav.mine': 'My chats',
-  'nav.tickets': 'Offline tickets',
+  'nav.tickets': 'Open tickets',
   'nav.nobodyWaiting': 'Nobody is waiting.',
   'nav.noChats': 'No chats assigned to you.',
   'nav.noTickets': 'No open tickets.',

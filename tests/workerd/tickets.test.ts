@@ -8,6 +8,7 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import examples from '../../knowledge-base/dist/example-sites.json';
 import type { DataExport, ShopperTicket, TicketDetail, TicketListResponse } from '../../protocol/index.ts';
+import { MAX_SHOPPER_MESSAGES } from '../../worker/inbox/ticket-desk.ts';
 import { Tickets } from '../../worker/inbox/tickets.ts';
 import { ADMIN_KEY, importSite } from './catalog-helpers.ts';
 import { useFixedClock } from './clock.ts';
@@ -201,6 +202,12 @@ describe("the shopper's side and who may touch a ticket", () => {
       ['shopper', 'status', 'solved', 'open', MONDAY_MORNING.getTime() + 3 * HOUR],
     ]);
     expect((await asShopper(token, 'POST', `/v1/visitor/tickets/${mine!.ref}/messages`, { text: '   ' })).status).toBe(400);
+    // A script cannot fill a ticket: after MAX_SHOPPER_MESSAGES the next one is refused, and nothing is added.
+    for (let i = 1; i < MAX_SHOPPER_MESSAGES; i++) await asShopper(token, 'POST', `/v1/visitor/tickets/${mine!.ref}/messages`, { text: `more ${i}` });
+    const over = await asShopper<{ error: string }>(token, 'POST', `/v1/visitor/tickets/${mine!.ref}/messages`, { text: 'one too many' });
+    expect([over.status, over.body.error]).toEqual([429, 'too_many_messages']);
+    const full = (await call<{ ticket: TicketDetail }>(ana, 'GET', `/v1/agent/tickets/${mine!.ref}`)).body.ticket;
+    expect(full.comments.filter((c) => c.author === 'shopper')).toHaveLength(MAX_SHOPPER_MESSAGES);
     expect((await asShopper('forged.token', 'GET', '/v1/visitor/tickets')).status).toBe(401);
   });
 
@@ -228,6 +235,16 @@ describe("the shopper's side and who may touch a ticket", () => {
     expect((await asShopper(teaShopper.welcome.token, 'POST', `/v1/visitor/tickets/${ref}/messages`, { text: 'x' }, 'lantern-tea')).status).toBe(403);
     expect((await asShopper(owner.welcome.token, 'GET', '/v1/visitor/tickets', undefined, 'lantern-tea')).status).toBe(401);
     teaShopper.socket.close();
+    // The widget on the shop's own pages asks first (CORS): only the site's origins are answered.
+    const preflight = (site: string, origin: string) =>
+      SELF.fetch(`${WORKER_ORIGIN}/v1/visitor/tickets?site=${site}`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      });
+    const allowed = await preflight('lantern-tea', 'https://lanterntea.example');
+    expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe('https://lanterntea.example');
+    expect(allowed.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization');
+    expect((await preflight('demo', 'https://evil.example')).headers.get('Access-Control-Allow-Origin')).toBeNull();
     // Unchanged after all that.
     const after = (await call<{ ticket: TicketDetail }>(ana, 'GET', `/v1/agent/tickets/${ref}`)).body.ticket;
     expect([after.status, after.comments.length]).toEqual(['open', 0]);

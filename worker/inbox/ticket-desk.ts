@@ -20,6 +20,8 @@ import type { AgentDirectory } from './agent-directory.ts';
 import { type TicketRow, Tickets } from './tickets.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
+/** A shopper's messages on one ticket: enough for any real case, and a ceiling for a script. */
+export const MAX_SHOPPER_MESSAGES = 50;
 
 /** Hours a ticket of this kind has (site settings serviceLevels). */
 export function ticketDueHours(site: SiteConfig, kind: TicketKind): number {
@@ -35,7 +37,7 @@ export function parseTicketRef(ref: string): { siteId: string; id: number } {
   return { siteId: ref.slice(0, dash), id: Number(ref.slice(dash + 1)) };
 }
 
-export type TicketOutcome<T> = { ok: true; value: T } | { ok: false; status: 403 | 404 | 400; error: string; message: string };
+export type TicketOutcome<T> = { ok: true; value: T } | { ok: false; status: 403 | 404 | 400 | 429; error: string; message: string };
 
 const NOT_FOUND = { ok: false, status: 404, error: 'not_found', message: 'No such ticket.' } as const;
 
@@ -146,6 +148,9 @@ export class TicketDesk {
     const row = this.store.get(id);
     if (!row) return NOT_FOUND;
     if (row.conversation_id !== conversationId) return { ok: false, status: 403, error: 'forbidden', message: 'This ticket belongs to another conversation.' };
+    if (this.store.comments(id, 'shopper').length >= MAX_SHOPPER_MESSAGES) {
+      return { ok: false, status: 429, error: 'too_many_messages', message: 'This request has many messages already; we will reply soon.' };
+    }
     this.store.addComment(id, { author: 'shopper', text }, now);
     this.store.log(id, { actor: 'shopper', action: 'shopper_message' }, now);
     const reopened = row.status === 'solved';
