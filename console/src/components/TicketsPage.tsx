@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, AgentProfile } from '../../../protocol/agent.ts';
 import {
+  TICKET_KINDS,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketActivity,
@@ -266,6 +267,19 @@ function TicketView({ ticketRef, agents, onOpen, onOpenChat, toast }: TicketsPag
           {TICKET_PRIORITIES.map((value) => (
             <option key={value} value={value}>
               {t(`tickets.priority.${value}`)}
+            </option>
+          ))}
+        </Picker>
+        <Picker
+          id="ticket-edit-kind"
+          label={t('chatTickets.kind')}
+          value={ticket.kind}
+          disabled={saving}
+          onChange={(kind) => change({ kind: kind as TicketUpdate['kind'] })}
+        >
+          {TICKET_KINDS.map((value) => (
+            <option key={value} value={value}>
+              {t(`tickets.kind.${value}`)}
             </option>
           ))}
         </Picker>
