@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PROTOCOL_VERSION } from './limits.ts';
 import type { SiteConfig } from './site-config.ts';
+import type { TicketSummary } from './tickets.ts';
 import { CONTROL_CHARACTERS, type ConversationState, clientMsgIdSchema, type ErrorCode, messageTextSchema, type TranscriptMessage } from './visitor.ts';
 
 const version = z.literal(PROTOCOL_VERSION);
@@ -137,16 +138,6 @@ export interface ChatDelta {
   shopper: ShopperContext;
 }
 
-export interface OfflineTicket {
-  id: number;
-  conversationId: string;
-  email: string;
-  message: string;
-  createdAt: number;
-  resolved: boolean;
-  locale: 'en' | 'zh';
-}
-
 export interface AgentPresence {
   id: string;
   name: string;
@@ -168,7 +159,10 @@ export type InboxOutbound =
       agents: AgentPresence[];
       queue: QueueEntry[];
       mine: ChatSummary[];
-      tickets: OfflineTicket[];
+      /** Unsolved tickets, overdue first. */
+      tickets: TicketSummary[];
+      /** Unsolved tickets due today in the site's time zone. */
+      ticketsDueToday: number;
       cannedReplies: CannedReply[];
       /** The site's conversation labels (site settings `labels`). */
       labels: string[];

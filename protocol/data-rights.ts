@@ -9,7 +9,8 @@
  * A shopper is found by the shop's user id, by e-mail, or by one conversation id.
  */
 import { z } from 'zod';
-import type { InternalNote, OfflineTicket, ShopperContext } from './agent.ts';
+import type { InternalNote, ShopperContext } from './agent.ts';
+import type { TicketDetail } from './tickets.ts';
 import type { TranscriptMessage } from './visitor.ts';
 
 export const dataSubjectSchema = z
@@ -33,7 +34,8 @@ export interface ExportedConversation {
   rating: { score: number; comment: string } | null;
   transcript: TranscriptMessage[];
   notes: InternalNote[];
-  tickets: OfflineTicket[];
+  /** With their comments (the shopper's messages among them) and activity. */
+  tickets: TicketDetail[];
   /** Files attached in the chat (none yet: attachments are not built). */
   attachments: never[];
 }

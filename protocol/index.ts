@@ -9,4 +9,5 @@ export * from './limits.ts';
 export * from './parse.ts';
 export * from './site-admin.ts';
 export * from './site-config.ts';
+export * from './tickets.ts';
 export * from './visitor.ts';

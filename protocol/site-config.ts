@@ -4,6 +4,7 @@
  * with the field and reason instead of misbehaving in production.
  */
 import { z } from 'zod';
+import { TICKET_KINDS } from './tickets.ts';
 
 export const LocaleSchema = z.enum(['en', 'zh']);
 
@@ -138,8 +139,18 @@ export const SiteConfigSchema = z
         ticketReplyHours: z.number().int().min(1).max(720).default(24),
         /** Shift handover notes are kept this many days. */
         handoverRetentionDays: z.number().int().min(1).max(3650).default(90),
+        /**
+         * A ticket is due this many hours after it is opened, per kind. A kind not listed: complaints
+         * use complaintCloseHours, the others ticketReplyHours.
+         */
+        ticketDueHours: z.partialRecord(z.enum(TICKET_KINDS), z.number().int().min(1).max(720)).default({}),
       })
-      .default({ takenWithinSeconds: 10, takenShareTarget: 0.9, complaintCloseHours: 48, ticketReplyHours: 24, handoverRetentionDays: 90 }),
+      .default({ takenWithinSeconds: 10, takenShareTarget: 0.9, complaintCloseHours: 48, ticketReplyHours: 24, handoverRetentionDays: 90, ticketDueHours: {} }),
+    /** The shop's privacy notice (https), linked from the widget. */
+    privacyNoticeUrl: z
+      .url({ protocol: /^https$/, error: 'the privacy notice must be an https:// address' })
+      .max(500)
+      .optional(),
     /** The widget's look. Text on the launcher and header is black or white, whichever reads better on `color`. */
     theme: z
       .strictObject({

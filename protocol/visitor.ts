@@ -174,6 +174,8 @@ export interface WidgetConfig {
   locales: ('en' | 'zh')[];
   defaultLocale: 'en' | 'zh';
   theme: { color: string; position: 'right' | 'left'; launcherLabel: Partial<Record<'en' | 'zh', string>> };
+  /** The shop's privacy notice (https), linked from the widget. */
+  privacy?: string;
 }
 
 export type ConversationState = 'bot' | 'queued' | 'agent' | 'closed' | 'offline';

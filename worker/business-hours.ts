@@ -30,3 +30,27 @@ export function isWithinBusinessHours(hours: BusinessHours, at: Date): boolean {
   // "HH:MM" strings compare correctly as text.
   return hours.weekly[day].some(([from, to]) => time >= from && time < to);
 }
+
+/** The instants the site's local day around `at` starts and ends (a 23- or 25-hour day on a clock change). */
+export function localDayBounds(timezone: string, at: Date): { start: number; end: number } {
+  const midnight = (date: string): number => {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    const wall = Date.UTC(year, month - 1, day);
+    // The zone's offset near that midnight, asked twice in case the first guess crossed a clock change.
+    let guess = wall;
+    for (let i = 0; i < 2; i++) guess = wall - offsetAt(timezone, guess);
+    return guess;
+  };
+  const today = localParts(timezone, at).date;
+  const start = midnight(today);
+  const next = localParts(timezone, new Date(start + 26 * 60 * 60 * 1000)).date;
+  return { start, end: midnight(next) };
+}
+
+/** Local wall time minus UTC at an instant, in ms. */
+function offsetAt(timezone: string, at: number): number {
+  const { date, time } = localParts(timezone, new Date(at));
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  return Date.UTC(year, month - 1, day, hour, minute) - Math.floor(at / 60_000) * 60_000;
+}

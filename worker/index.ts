@@ -13,6 +13,7 @@ import { dataRightsRoutes } from './routes/data-rights.ts';
 import { historyRoutes } from './routes/history.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
+import { ticketRoutes } from './routes/tickets.ts';
 import { visitorRoutes } from './routes/visitor.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -43,6 +44,7 @@ app.use('/v1/*', async (c, next) => {
 app.route('/', visitorRoutes);
 app.route('/', historyRoutes);
 app.route('/', dataRightsRoutes);
+app.route('/', ticketRoutes);
 app.route('/', agentRoutes);
 app.route('/', reportRoutes);
 app.route('/', adminRoutes);

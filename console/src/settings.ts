@@ -94,4 +94,5 @@ export const SECTION_NAMES: Record<string, string> = {
   serviceLevels: 'Service levels',
   labels: 'Conversation labels',
   reopenWindowDays: 'Reopen window',
+  privacyNoticeUrl: 'Privacy notice link',
 };

@@ -21,6 +21,8 @@ import { buildKnowledgeBase, renderMarkdown } from '../../knowledge-base/build/c
 import { launchChromium } from '../support/chromium.ts';
 import {
   adminCreateAgent,
+  agentHeaders,
+  localOrigin,
   loginAgent,
   nextClientMsgId,
   openAgentChat,
@@ -637,4 +639,120 @@ describe('XSS in the owner side: the article editor, its preview, Try the bot an
       await context.close();
     }
   }, 150_000);
+});
+
+describe('XSS in ticket fields: titles, teams, comments and the shopper’s messages in the console and the widget', () => {
+  it('shows every payload as inert text on the Tickets page, the ticket detail and the returning shopper’s ticket view', async () => {
+    const problems: string[] = [];
+    const agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const { cookie } = await loginAgent(baseUrl, 'demo', demoAgent.email, demoAgent.password);
+      const headers = { ...agentHeaders(baseUrl, cookie), 'content-type': 'application/json' };
+      const shopper = await openShopper(baseUrl);
+      shopper.socket.close();
+      const { conversationId, token } = shopper.welcome;
+
+      // One ticket per payload that fits a title (one line, at most 200 characters), with a team when it fits 40.
+      const titled = PAYLOADS.filter((payload) => payload.trim().length > 0 && payload.trim().length <= 200 && !/[\p{Cc}\u2028\u2029]/u.test(payload));
+      let lastRef = '';
+      for (const payload of titled) {
+        const team = payload.trim().length <= 40 ? payload : undefined;
+        const response = await fetch(`${baseUrl}/v1/agent/tickets`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ conversationId, title: payload, team }),
+        });
+        expect(response.status, payload).toBe(201);
+        lastRef = ((await response.json()) as { ticket: { ref: string } }).ticket.ref;
+      }
+      // Every payload as internal comments and as the shopper's messages on the latest ticket.
+      const texts = pack(PAYLOADS, 1500);
+      for (const text of texts) {
+        const comment = await fetch(`${baseUrl}/v1/agent/tickets/${lastRef}/comments`, { method: 'POST', headers, body: JSON.stringify({ text }) });
+        expect(comment.status).toBe(201);
+        const message = await fetch(`${baseUrl}/v1/visitor/tickets/${lastRef}/messages?site=demo`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, Origin: localOrigin(baseUrl), 'content-type': 'application/json' },
+          body: JSON.stringify({ text }),
+        });
+        expect(message.status).toBe(201);
+      }
+
+      // ---- the console: the list, then the ticket ------------------------------------------
+      const agentPage = await agentContext.newPage();
+      guard(agentPage, problems, 'console');
+      await agentContext.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+      await agentPage.goto(`${baseUrl}/console/?site=demo`);
+      await agentPage.getByTestId('login-email').fill(demoAgent.email);
+      await agentPage.getByTestId('login-password').fill(demoAgent.password);
+      await agentPage.getByTestId('login-submit').click();
+      await expect.poll(() => agentPage.getByTestId('queue-count').count(), { timeout: 15_000 }).toBe(1);
+      const consoleBefore = await inspectDom(agentPage, null);
+      await agentPage.getByTestId('tickets-button').click();
+      await expect.poll(() => agentPage.getByTestId('ticket-row').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(titled.length);
+      const listed = new Set(await agentPage.getByTestId('ticket-link').allTextContents());
+      const titlesShown = titled.filter((payload) => listed.has(payload.trim())).length;
+      const consoleList = await inspectDom(agentPage, null);
+      await agentPage.locator(`[data-ticket-ref="${lastRef}"]`).getByTestId('ticket-link').click();
+      await expect.poll(() => agentPage.getByTestId('ticket-comment-shopper').count(), { timeout: 15_000 }).toBe(texts.length);
+      const shopperShown = (await agentPage.getByTestId('ticket-comment-shopper').locator('.preserve-lines').allTextContents()).filter(
+        (text, i) => text === texts[i],
+      ).length;
+      const commentsShown = (await agentPage.getByTestId('ticket-comment-agent').locator('.preserve-lines').allTextContents()).filter(
+        (text, i) => text === texts[i],
+      ).length;
+      const consoleDetail = await inspectDom(agentPage, null);
+
+      // ---- the widget: first as a new shopper (the baseline), then the same shopper's browser comes back
+      const baselineContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const baselinePage = await baselineContext.newPage();
+      await baselinePage.goto(`${baseUrl}/`);
+      await baselinePage.locator('kefu-widget .launcher').click();
+      await expect.poll(() => baselinePage.locator('kefu-widget .status').getAttribute('data-status'), { timeout: 15_000 }).toBe('online');
+      const widgetBefore = await inspectDom(baselinePage, 'kefu-widget');
+      await baselineContext.close();
+      const shopperPage = await shopperContext.newPage();
+      guard(shopperPage, problems, 'widget');
+      await shopperContext.route('**/xss-beacon/**', (route) => route.fulfill({ status: 404, body: '' }));
+      await shopperContext.addInitScript((saved) => localStorage.setItem('kefu:demo:token', JSON.stringify(saved)), token);
+      await shopperPage.goto(`${baseUrl}/`);
+      await shopperPage.locator('kefu-widget .launcher').click();
+      const view = shopperPage.locator('kefu-widget .tk');
+      await expect.poll(() => view.count(), { timeout: 15_000 }).toBe(1);
+      const lastTitle = titled[titled.length - 1]!.trim();
+      const widgetTitleShown = ((await view.locator('h3').textContent()) ?? '').includes(lastTitle);
+      const widgetMessages = await view.locator('.tk-msgs li').allTextContents();
+      await sleep(1000);
+      const widget = await inspectDom(shopperPage, 'kefu-widget');
+
+      printTable('Ticket fields: payloads in the console and the widget', [
+        { figure: 'tickets titled with a payload', value: titled.length },
+        { figure: 'titles shown as the exact text (console list)', value: titlesShown },
+        { figure: 'comments / shopper messages shown exactly (console)', value: `${commentsShown} / ${shopperShown} of ${texts.length}` },
+        { figure: 'widget: title and last messages shown as text', value: `${widgetTitleShown} / ${widgetMessages.length}` },
+        { figure: 'scripts run / dialogs / beacons', value: problems.length },
+        {
+          figure: 'on* attributes / javascript: URLs',
+          value: `${[...consoleList.handlers, ...consoleDetail.handlers, ...widget.handlers].length} / ${[...consoleList.jsUrls, ...consoleDetail.jsUrls, ...widget.jsUrls].length}`,
+        },
+      ]);
+      expect(problems).toEqual([]);
+      for (const report of [consoleList, consoleDetail, widget]) {
+        expect(report.handlers).toEqual([]);
+        expect(report.jsUrls).toEqual([]);
+      }
+      expect(newDangerous(consoleBefore, consoleList)).toEqual({});
+      expect(newDangerous(consoleBefore, consoleDetail)).toEqual({});
+      // The ticket view's own stylesheet, and nothing else.
+      expect(newDangerous(widgetBefore, widget)).toEqual({ STYLE: 1 });
+      expect(titlesShown).toBe(titled.length);
+      expect([commentsShown, shopperShown]).toEqual([texts.length, texts.length]);
+      expect(widgetTitleShown).toBe(true);
+      expect(widgetMessages).toEqual(texts.slice(-3));
+    } finally {
+      await agentContext.close();
+      await shopperContext.close();
+    }
+  }, 180_000);
 });

@@ -41,6 +41,14 @@ describe('site.json validation names the file, the field and the reason', () => 
       { cannedReplies: [{ shortcut: 'Hello There', locale: 'en', text: 'Hi' }] },
       /"cannedReplies\.0\.shortcut": shortcuts are lower-case/,
     ],
+    [
+      'a privacy notice over plain http',
+      { privacyNoticeUrl: 'http://shop.example/privacy' },
+      /"privacyNoticeUrl": the privacy notice must be an https:\/\/ address/,
+    ],
+    ['a privacy notice that is a script', { privacyNoticeUrl: 'javascript:alert(1)' }, /"privacyNoticeUrl": the privacy notice must be an https:\/\/ address/],
+    ['a ticket due time of 0 hours', { serviceLevels: { ticketDueHours: { order: 0 } } }, /"serviceLevels\.ticketDueHours\.order"/],
+    ['a ticket due time for an unknown kind', { serviceLevels: { ticketDueHours: { parcel: 5 } } }, /"serviceLevels\.ticketDueHours/],
   ])('rejects %s', (_name, change, expected) => {
     const result = buildKnowledgeBase(
       siteWith({ ...validSite, locales: ['en'], greeting: { en: 'Hi{name}!' }, ...change, ...(_name.includes('greeting') ? { locales: ['en', 'zh'] } : {}) }),

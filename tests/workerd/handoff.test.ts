@@ -306,7 +306,8 @@ describe('offline tickets and business hours', () => {
     expect(snapshot.tickets.find((ticket) => ticket.conversationId === welcome.conversationId)).toMatchObject({
       email: 'shopper@example.com',
       message: 'My parcel never came, order MM-654321.',
-      resolved: false,
+      status: 'open',
+      source: 'offline',
     });
     socket.close();
     inbox.close();

@@ -179,7 +179,8 @@ describe('events', () => {
     const snapshot = await inbox.waitFor('inbox', (frame) => frame.tickets.length === 1);
     const ticketId = snapshot.tickets[0]!.id;
     inbox.send({ v: 1, type: 'resolve_ticket', ticketId });
-    await inbox.waitFor('inbox', (frame) => frame.tickets.some((ticket) => ticket.id === ticketId && ticket.resolved));
+    // The snapshot lists unsolved tickets only: a solved one leaves it.
+    await inbox.waitFor('inbox', (frame) => !frame.tickets.some((ticket) => ticket.id === ticketId));
     inbox.close();
 
     await expect.poll(async () => (await storedDeliveries(site)).map((row) => row.type)).toEqual(['gap.recorded', 'ticket.updated']);
@@ -189,7 +190,9 @@ describe('events', () => {
       question: 'Can I pay for my teapot with gold coins?',
       reason: expect.stringMatching(/^(low_confidence|out_of_scope)$/),
     });
-    expect(updated!.data).toEqual({ ticketId, status: 'resolved', agentId: agent.id });
+    expect(updated!.data).toMatchObject({ ticketId, ref: `${site}-${ticketId}`, status: 'solved', source: 'offline', kind: expect.any(String) });
+    // The ticket's facts, never the shopper's e-mail or words.
+    expect(JSON.stringify(updated)).not.toMatch(/coins@example\.com|gold coins/);
   });
 
   it('are queued after the chat changed, never sent from its path; the alarm retries with backoff and gives up after 24 h', async () => {

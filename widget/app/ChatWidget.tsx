@@ -119,6 +119,7 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
               })}
             </p>
           )}
+          {connection.hasConversation && <div ref={connection.showTickets} />}
           <ol class="messages" ref={listRef} aria-label={phrases.messages} tabIndex={0}>
             {snapshot.messages.map((message) => (
               <MessageItem
@@ -171,6 +172,12 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
               {phrases.send}
             </button>
           </form>
+          {/* An https address: the settings schema allows nothing else. */}
+          {config?.privacy && (
+            <a class="pv" href={config.privacy} target="_blank" rel="noreferrer">
+              {phrases.privacy}
+            </a>
+          )}
         </section>
       )}
       <button

@@ -129,6 +129,21 @@ export class ChatConnection {
     this.setStatus('idle');
   }
 
+  /**
+   * A returning shopper's tickets, drawn into `host` by a script loaded only now (widget/tickets,
+   * which reads the site and token itself). An arrow, so it is a stable Preact ref.
+   */
+  showTickets = (host: HTMLElement | null): void => {
+    if (!host) return;
+    const w = window as unknown as { kefuTickets?: (host: HTMLElement, locale: string) => void };
+    const mount = () => w.kefuTickets!(host, this.locale);
+    if (w.kefuTickets) return mount();
+    const script = document.createElement('script');
+    script.src = `${this.options.base}tickets.js`;
+    script.onload = mount;
+    document.head.append(script);
+  };
+
   /** True when this browser already has a conversation worth reconnecting to. */
   get hasConversation(): boolean {
     return this.load<string>('token') !== null;

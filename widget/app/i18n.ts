@@ -32,6 +32,7 @@ const phrases = {
     ratingLabel: 'Rate {score} out of 5',
     ratingComment: 'Anything you would like to add? (optional)',
     sendRating: 'Send rating',
+    privacy: 'Privacy notice',
   },
   zh: {
     launcherOpen: '在线客服',
@@ -63,6 +64,7 @@ const phrases = {
     ratingLabel: '评 {score} 分（满分 5 分）',
     ratingComment: '还有什么想告诉我们的吗？（选填）',
     sendRating: '提交评价',
+    privacy: '隐私声明',
   },
 } satisfies Record<WidgetLocale, Record<string, string>>;
 

@@ -183,6 +183,11 @@ export class Conversation extends DurableObject<Env> {
     await this.lifecycle.apply({ type: 'agent_assigned', ...agent });
   }
 
+  /** Whether a resume token of this version still opens this chat (kefu('shutdown') raises the version). */
+  async acceptsToken(version: number): Promise<boolean> {
+    return version >= this.record.tokenVersion();
+  }
+
   /** The site the chat belongs to (null: no shopper ever opened it). */
   async siteOf(): Promise<string | null> {
     return this.record.knownSite();

@@ -3,7 +3,7 @@
  * snapshot. A snapshot's shared part (presence, queue, tickets, canned replies) is built once
  * per change and each agent's frame once, however many consoles the agent has open.
  */
-import type { AgentPresence, AgentProfile, ChatSummary, InboxOutbound, OfflineTicket, QueueEntry } from '../../protocol/index.ts';
+import type { AgentPresence, AgentProfile, ChatSummary, InboxOutbound, QueueEntry, TicketSummary } from '../../protocol/index.ts';
 import type { SiteConfig } from '../sites.ts';
 import { sendFrame } from '../sockets.ts';
 
@@ -17,7 +17,8 @@ export interface AgentAttachment {
 export interface SharedInboxView {
   agents: AgentPresence[];
   queue: QueueEntry[];
-  tickets: OfflineTicket[];
+  tickets: TicketSummary[];
+  ticketsDueToday: number;
   cannedReplies: SiteConfig['cannedReplies'];
   /** The site's conversation labels, for every agent's label picker. */
   labels: string[];

@@ -11,12 +11,12 @@ import type { AgentDirectory } from './agent-directory.ts';
 import { estimatedWaitSeconds } from './assignment-policy.ts';
 import { queueLastMessage, queueShopper } from './chat-deltas.ts';
 import type { ChatRows } from './chat-rows.ts';
-import type { Tickets } from './tickets.ts';
+import type { TicketDesk } from './ticket-desk.ts';
 
 export interface InboxTables {
   agents: AgentDirectory;
   chats: ChatRows;
-  tickets: Tickets;
+  tickets: TicketDesk;
   consoles: AgentConsoles;
   /** The site's settings as last loaded (canned replies). */
   site(): SiteConfig | null;
@@ -71,10 +71,12 @@ export class InboxViews {
 
   private shared(closing?: WebSocket): SharedInboxView {
     const { chats, tickets } = this.tables;
+    const ticketView = tickets.inboxView(this.tables.site(), Date.now());
     return {
       agents: this.presence(closing),
       queue: chats.queue(),
-      tickets: tickets.list(),
+      tickets: ticketView.tickets,
+      ticketsDueToday: ticketView.dueToday,
       cannedReplies: this.tables.site()?.cannedReplies ?? [],
       labels: this.tables.site()?.labels ?? [],
     };

@@ -6,7 +6,8 @@
  *   assignment-policy.ts priority, queue order, routing, round robin, wait estimate (pure)
  *   agent-consoles.ts   console sockets, one snapshot per change
  *   inbox-views.ts      presence, snapshots, deltas, queue position and wait
- *   tickets.ts, knowledge-gaps.ts, login-throttle.ts, session-revocation.ts, chat-deltas.ts
+ *   ticket-desk.ts      work orders (tickets.ts holds their tables)
+ *   knowledge-gaps.ts, login-throttle.ts, session-revocation.ts, chat-deltas.ts
  *   chat-row-lifecycle.ts every change of a chat's row, through ../lifecycle.ts
  *
  * Every state change that matters runs synchronously on SQLite between awaits, so two agents
@@ -20,9 +21,14 @@ import {
   CloseCode,
   type InboxInbound,
   inboxInboundSchema,
-  type OfflineTicket,
   parseFrame,
   type ShopperContext,
+  type ShopperTicket,
+  type TicketCreate,
+  type TicketDetail,
+  type TicketListQuery,
+  type TicketListResponse,
+  type TicketUpdate,
 } from '../../protocol/index.ts';
 import type { FollowUp, HandoverListResponse, ReportResponse, ReportTable } from '../../protocol/reports.ts';
 import type { WebhookEventType } from '../../protocol/webhooks.ts';
@@ -47,7 +53,7 @@ import type { HandoffRequest, HandoffResult, LoginResult, ReleaseOutcome, Transf
 import { INBOX_HEADERS } from './rpc-types.ts';
 import { type ChatEvent, type ReportRequest, ServiceDesk } from './service-desk.ts';
 import { AgentSocketRegistry, type RevocationCloseCode } from './session-revocation.ts';
-import { Tickets } from './tickets.ts';
+import { TicketDesk, type TicketOutcome } from './ticket-desk.ts';
 
 export type { HandoffRequest, HandoffResult, LoginResult, TransferResult } from './rpc-types.ts';
 export { INBOX_HEADERS } from './rpc-types.ts';
@@ -61,7 +67,7 @@ export class SiteInbox extends DurableObject<Env> {
   private readonly meta: MetaStore;
   private readonly agents: AgentDirectory;
   private readonly chats: ChatRows;
-  private readonly tickets: Tickets;
+  private readonly tickets: TicketDesk;
   private readonly gaps: KnowledgeGaps;
   private readonly consoles: AgentConsoles;
   private readonly agentSockets: AgentSocketRegistry;
@@ -80,7 +86,7 @@ export class SiteInbox extends DurableObject<Env> {
     this.meta = new MetaStore(sql);
     this.agents = new AgentDirectory(sql, () => this.meta.get('siteId'));
     this.chats = new ChatRows(sql);
-    this.tickets = new Tickets(sql);
+    this.tickets = new TicketDesk(sql, this.agents);
     this.gaps = new KnowledgeGaps(sql);
     this.consoles = new AgentConsoles(ctx);
     this.agentSockets = new AgentSocketRegistry(sql);
@@ -238,13 +244,80 @@ export class SiteInbox extends DurableObject<Env> {
     this.emitWebhook({ type: 'rating.created', data: { conversationId, score, hasComment: comment.trim().length > 0 } });
   }
 
+  /** The offline form's ticket (a complaint when the chat was handed off as one). */
   async createTicket(ticket: { siteId: string; conversationId: string; email: string; message: string; locale: 'en' | 'zh' }): Promise<number> {
-    await this.bindSite(ticket.siteId);
-    const id = this.tickets.create(ticket, Date.now());
-    this.desk.reports.ticketCreated(id, ticket.conversationId, Date.now());
-    this.views.broadcastSnapshots();
-    this.emitWebhook({ type: 'ticket.created', data: { ticketId: id, conversationId: ticket.conversationId, locale: ticket.locale } });
+    const site = await this.bindSite(ticket.siteId);
+    const now = Date.now();
+    const complaint = this.chats.get(ticket.conversationId)?.reason === 'complaint';
+    const id = this.tickets.createOffline(site, { ...ticket, complaint }, now);
+    this.desk.reports.ticketCreated(id, ticket.conversationId, now);
+    this.ticketCreated(site, id);
     return id;
+  }
+
+  // ---- work orders (ticket-desk.ts; routes/tickets.ts checks the site and the conversation) ----
+
+  async listTickets(siteId: string, agentId: string, query: TicketListQuery): Promise<TicketListResponse> {
+    return this.tickets.list(await this.bindSite(siteId), agentId, query, Date.now());
+  }
+
+  async ticket(siteId: string, id: number): Promise<TicketDetail | null> {
+    return this.tickets.detail(await this.bindSite(siteId), id, Date.now());
+  }
+
+  /** An agent opens a ticket from a chat of this site (the router checked the chat's site). */
+  async openTicket(siteId: string, agentId: string, input: TicketCreate): Promise<TicketOutcome<TicketDetail>> {
+    const site = await this.bindSite(siteId);
+    // The shopper as the inbox last saw them (a chat that never reached a person has no row: no e-mail).
+    const row = this.chats.get(input.conversationId);
+    const shopper = row ? (JSON.parse(row.shopper) as ShopperContext) : null;
+    const contact = { email: shopper?.email ?? '', locale: shopper?.locale ?? site.defaultLocale ?? site.locales[0] ?? 'en' };
+    const created = this.tickets.createFromChat(site, agentId, { ...input, ...contact }, Date.now());
+    if (!created.ok) return created;
+    return { ok: true, value: this.ticketCreated(site, created.value) };
+  }
+
+  async updateTicket(siteId: string, agentId: string, id: number, update: TicketUpdate): Promise<TicketOutcome<TicketDetail>> {
+    const site = await this.bindSite(siteId);
+    const now = Date.now();
+    const updated = this.tickets.update(site, agentId, id, update, now);
+    if (!updated.ok) return updated;
+    if (update.status === 'solved' && updated.value.statusBefore !== 'solved') this.desk.reports.ticketAnswered(id, now);
+    return { ok: true, value: this.ticketUpdated(site, id) };
+  }
+
+  async commentTicket(siteId: string, agentId: string, id: number, text: string): Promise<TicketDetail | null> {
+    const site = await this.bindSite(siteId);
+    return this.tickets.comment(agentId, id, text, Date.now()) ? this.ticketUpdated(site, id) : null;
+  }
+
+  /** The shopper's tickets: those of their own conversation only. */
+  async shopperTickets(siteId: string, conversationId: string): Promise<ShopperTicket[]> {
+    return this.tickets.forShopper(await this.bindSite(siteId), conversationId);
+  }
+
+  async shopperTicketMessage(siteId: string, conversationId: string, id: number, text: string): Promise<TicketOutcome<ShopperTicket>> {
+    const site = await this.bindSite(siteId);
+    const written = this.tickets.shopperMessage(conversationId, id, text, Date.now());
+    if (!written.ok) return written;
+    this.ticketUpdated(site, id);
+    return { ok: true, value: this.tickets.shopperView(site, this.tickets.store.get(id)!) };
+  }
+
+  /** The one place a ticket is created (offline form or from a chat): consoles hear of it (and webhooks, ticket.created). */
+  private ticketCreated(site: SiteConfig, id: number): TicketDetail {
+    this.views.broadcastSnapshots();
+    const ticket = this.tickets.detail(site, id, Date.now())!;
+    this.emitWebhook({ type: 'ticket.created', data: ticketWebhookData(ticket) });
+    return ticket;
+  }
+
+  /** The one place a ticket's change lands (status, assignee, priority, kind, a comment, the shopper's message): webhooks' ticket.updated. */
+  private ticketUpdated(site: SiteConfig, id: number): TicketDetail {
+    this.views.broadcastSnapshots();
+    const ticket = this.tickets.detail(site, id, Date.now())!;
+    this.emitWebhook({ type: 'ticket.updated', data: ticketWebhookData(ticket) });
+    return ticket;
   }
 
   /** A question the knowledge base could not answer, counted per normalised wording. */
@@ -272,14 +345,16 @@ export class SiteInbox extends DurableObject<Env> {
     return this.chats.statistics();
   }
 
-  /** Data rights: the chats' offline tickets. */
-  async subjectTickets(conversationIds: string[]): Promise<OfflineTicket[]> {
-    return this.tickets.forConversations(conversationIds);
+  /** Data rights: the chats' tickets with their comments and activity. */
+  async subjectTickets(conversationIds: string[]): Promise<TicketDetail[]> {
+    const site = await this.refreshSite();
+    if (!site) return [];
+    return this.tickets.store.forConversations(conversationIds).map((row) => this.tickets.detail(site, row.id, Date.now())!);
   }
 
   /** Erasure: the chats' tickets go and their rows keep only anonymous figures. */
   async eraseConversations(conversationIds: string[]): Promise<{ tickets: number }> {
-    const tickets = this.tickets.deleteFor(conversationIds);
+    const tickets = this.tickets.store.deleteFor(conversationIds);
     this.chats.anonymize(conversationIds);
     this.desk.followUps.anonymize(conversationIds);
     this.views.broadcastSnapshots();
@@ -412,11 +487,12 @@ export class SiteInbox extends DurableObject<Env> {
       case 'presence':
         this.agents.setAway(agentId, frame.status === 'away');
         return this.afterQueueChange();
-      case 'resolve_ticket':
-        this.tickets.resolve(frame.ticketId);
-        this.desk.reports.ticketAnswered(frame.ticketId, Date.now());
-        this.emitWebhook({ type: 'ticket.updated', data: { ticketId: frame.ticketId, status: 'resolved', agentId } });
-        return this.views.broadcastSnapshots();
+      case 'resolve_ticket': {
+        // The sidebar's quick "Resolve": the same change as setting the status to solved.
+        const site = this.currentSite;
+        if (site) await this.updateTicket(site.id, agentId, frame.ticketId, { status: 'solved' });
+        return;
+      }
       case 'claim':
         return this.claim(ws, agentId, frame.conversationId);
     }
@@ -550,4 +626,10 @@ export class SiteInbox extends DurableObject<Env> {
   private conversation(conversationId: string) {
     return conversationStub(this.env, conversationId);
   }
+}
+
+/** What ticket.created and ticket.updated carry: the ticket's facts, never the shopper's e-mail or words. */
+function ticketWebhookData(ticket: TicketDetail) {
+  const { id, ref, conversationId, kind, team, status, priority, assigneeId, source, locale, createdAt, updatedAt, dueAt, overdue } = ticket;
+  return { ticketId: id, ref, conversationId, kind, team, status, priority, assigneeId, source, locale, createdAt, updatedAt, dueAt, overdue };
 }

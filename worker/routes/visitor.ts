@@ -47,10 +47,10 @@ visitorRoutes.get('/v1/widget/config', async (c) => {
   if (!isOriginAllowed(site, origin, c.env)) {
     return c.json({ error: 'origin_not_allowed', message: 'This page is not allowed to open chats for this site.' }, 403);
   }
-  const { name, locales, defaultLocale, theme } = site;
+  const { name, locales, defaultLocale, theme, privacyNoticeUrl } = site;
   // Short: a saved look (colour, launcher label) must reach newly opened widgets within seconds.
   c.header('Cache-Control', 'public, max-age=1');
-  return c.json({ name, locales, defaultLocale: defaultLocale ?? locales[0], theme } satisfies WidgetConfig);
+  return c.json({ name, locales, defaultLocale: defaultLocale ?? locales[0], theme, privacy: privacyNoticeUrl } satisfies WidgetConfig);
 });
 
 visitorRoutes.get('/v1/visitor', async (c) => {

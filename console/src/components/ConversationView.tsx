@@ -7,6 +7,7 @@ import type { ChatFocus } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
 import { t } from '../i18n.ts';
 import { AssistPanel } from './AssistPanel.tsx';
+import { ChatTickets } from './ChatTickets.tsx';
 import { Composer } from './Composer.tsx';
 import { ConversationHistory } from './ConversationHistory.tsx';
 import { Modal } from './Modal.tsx';
@@ -25,11 +26,24 @@ interface ConversationViewProps {
   focus?: ChatFocus | null;
   /** the site's labels, for the label picker */
   siteLabels?: string[];
+  /** opens a ticket on the Tickets page */
+  onOpenTicket?: (ref: string) => void;
 }
 
 type Dialog = 'transfer' | 'close' | null;
 
-export function ConversationView({ connection, me, agents, summary, cannedReplies, onLeave, toast, focus = null, siteLabels = [] }: ConversationViewProps) {
+export function ConversationView({
+  connection,
+  me,
+  agents,
+  summary,
+  cannedReplies,
+  onLeave,
+  toast,
+  focus = null,
+  siteLabels = [],
+  onOpenTicket = () => {},
+}: ConversationViewProps) {
   const chat = useSnapshot(connection);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [insertion, setInsertion] = useState<{ id: number; text: string } | null>(null);
@@ -178,6 +192,7 @@ export function ConversationView({ connection, me, agents, summary, cannedReplie
           siteLabels={siteLabels}
           toast={toast}
         />
+        <ChatTickets conversationId={connection.conversationId} onOpenTicket={onOpenTicket} toast={toast} />
       </ShopperPanel>
 
       {dialog === 'transfer' && (

@@ -10,6 +10,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import type { SiteSetupResponse } from '../../../protocol/agent.ts';
 import type { SiteSettingsResponse } from '../../../protocol/site-admin.ts';
 import type { SiteConfig } from '../../../protocol/site-config.ts';
+import { TICKET_KINDS } from '../../../protocol/tickets.ts';
 import { phrasesFor } from '../../../widget/app/i18n.ts';
 import { LauncherIcon } from '../../../widget/app/LauncherIcon.tsx';
 import { ApiError, featureError, saveSiteSettings } from '../api.ts';
@@ -282,9 +283,11 @@ interface TextFieldProps {
   lang?: string;
   maxLength?: number;
   placeholder?: string;
+  /** An emptied box removes the setting (an optional one, e.g. a link). */
+  optional?: boolean;
 }
 
-function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeholder }: TextFieldProps) {
+function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeholder, optional }: TextFieldProps) {
   const value = (getIn(ctx.draft, path) as string | undefined) ?? '';
   const common = {
     id: ctx.id(path),
@@ -300,7 +303,8 @@ function TextField({ ctx, path, label, hint, multiline, lang, maxLength, placeho
   // An emptied per-language text is removed, so the schema says which language is missing.
   const onInput = (event: Event) => {
     const text = (event.currentTarget as HTMLInputElement).value;
-    ctx.set(path, text === '' && typeof path[path.length - 1] === 'string' && LOCALES.includes(path[path.length - 1] as Locale) ? undefined : text);
+    const perLocale = typeof path[path.length - 1] === 'string' && LOCALES.includes(path[path.length - 1] as Locale);
+    ctx.set(path, text.trim() === '' && (optional || perLocale) ? undefined : text);
   };
   return (
     <div class="field">
@@ -470,6 +474,15 @@ function General({ ctx }: { ctx: Ctx }) {
         <p class="hint">{t('se.for-shoppers-whose-page-and-browser-say')}</p>
       </div>
       <PerLocale ctx={ctx} path={['greeting']} label={t('se.greeting')} multiline hint={t('se.the-first-message-of-every-chat-name-bec')} />
+      <TextField
+        ctx={ctx}
+        path={['privacyNoticeUrl']}
+        label={t('se.privacy.label')}
+        hint={t('se.privacy.hint')}
+        maxLength={500}
+        placeholder="https://shop.example/privacy"
+        optional
+      />
     </Card>
   );
 }
@@ -826,7 +839,43 @@ function ServiceLevels({ ctx }: { ctx: Ctx }) {
         hint={t('se.what-the-promised-reply-time-says-as-a-n')}
       />
       <NumberField ctx={ctx} path={['serviceLevels', 'handoverRetentionDays']} label={t('se.keep-handover-notes-days')} min={1} max={3650} />
+      <TicketDueHours ctx={ctx} />
     </Card>
+  );
+}
+
+/** Hours per ticket kind; an empty box falls back to the complaint or reply time (protocol/site-config.ts). */
+function TicketDueHours({ ctx }: { ctx: Ctx }) {
+  return (
+    <fieldset class="picker" data-testid="setting-ticketDueHours">
+      <legend>{t('se.ticketDue.label')}</legend>
+      <p class="hint">{t('se.ticketDue.hint')}</p>
+      {TICKET_KINDS.map((kind) => {
+        const path = ['serviceLevels', 'ticketDueHours', kind];
+        const value = getIn(ctx.draft, path);
+        return (
+          <div class="field inline" key={kind}>
+            <label for={ctx.id(path)}>{t(`tickets.kind.${kind}`)}</label>
+            <input
+              id={ctx.id(path)}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={720}
+              class="number-input"
+              value={typeof value === 'number' && Number.isFinite(value) ? String(value) : ''}
+              data-setting-path={pathKey(path)}
+              aria-invalid={ctx.error(path) ? true : undefined}
+              onInput={(event) => {
+                const raw = event.currentTarget.value.trim();
+                ctx.set(path, raw === '' ? undefined : Number(raw));
+              }}
+            />
+            <FieldError ctx={ctx} path={path} />
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }
 

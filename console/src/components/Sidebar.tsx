@@ -1,7 +1,8 @@
 /** The left column: who I am and my presence, then the queue, my chats and offline tickets. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentProfile, AgentStatus, ChatSummary, OfflineTicket, QueueEntry } from '../../../protocol/agent.ts';
+import type { AgentProfile, AgentStatus, ChatSummary, QueueEntry } from '../../../protocol/agent.ts';
+import type { TicketSummary } from '../../../protocol/tickets.ts';
 import { type AlertPermission, isMuted, notificationPermission, requestNotificationPermission, setMuted } from '../alerts.ts';
 import { dateTime, elapsed, elapsedWords, isoTime, oneLine, priorityBadge, reasonLabel, shopperName, stateLabel } from '../format.ts';
 import { useNow } from '../hooks.ts';
@@ -10,7 +11,7 @@ import type { InboxData } from '../inbox.ts';
 import type { LinkStatus } from '../socket.ts';
 
 /** The pages that can take the place of the conversation. */
-export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover' | 'history' | 'webhooks';
+export type WorkspacePage = 'setup' | 'articles' | 'gaps' | 'reports' | 'follow-ups' | 'handover' | 'history' | 'tickets' | 'data-rights' | 'webhooks';
 
 interface SidebarProps {
   me: AgentProfile;
@@ -24,6 +25,7 @@ interface SidebarProps {
   onClaim: (conversationId: string) => void;
   onSelect: (conversationId: string) => void;
   onResolve: (ticketId: number) => void;
+  onOpenTicket: (ref: string | null) => void;
   onOpenTeam: () => void;
   page: WorkspacePage | null;
   onOpenPage: (page: WorkspacePage) => void;
@@ -32,6 +34,14 @@ interface SidebarProps {
   notice?: ComponentChildren;
 }
 
+const PAGE_LABELS = {
+  tickets: 'nav.ticketsPage',
+  reports: 'nav.reports',
+  'follow-ups': 'nav.followUps',
+  handover: 'nav.handover',
+  'data-rights': 'nav.dataRights',
+} as const;
+
 /** Past this, the waiting time turns amber so the oldest chats stand out. */
 const LONG_WAIT_MS = 2 * 60_000;
 
@@ -39,7 +49,8 @@ export function Sidebar(props: SidebarProps) {
   useLocale();
   const { me, data, linkStatus, presence } = props;
   const queue = data ? [...data.queue].sort((a, b) => a.priority - b.priority || a.queuedAt - b.queuedAt) : [];
-  const tickets = data ? data.tickets.filter((ticket) => !ticket.resolved).sort((a, b) => a.createdAt - b.createdAt) : [];
+  // The server sends unsolved tickets, overdue first, then by due time.
+  const tickets = data?.tickets ?? [];
 
   return (
     <nav class="sidebar" aria-label={t('sidebar.inbox')}>
@@ -116,7 +127,7 @@ export function Sidebar(props: SidebarProps) {
           >
             {t('nav.gaps')}
           </button>
-          {(['reports', 'follow-ups', 'handover'] as const).map((page) => (
+          {(['tickets', 'reports', 'follow-ups', 'handover', ...(me.role === 'admin' ? (['data-rights'] as const) : [])] as const).map((page) => (
             <button
               key={page}
               type="button"
@@ -125,7 +136,7 @@ export function Sidebar(props: SidebarProps) {
               data-testid={`${page}-button`}
               onClick={() => props.onOpenPage(page)}
             >
-              {t(page === 'reports' ? 'nav.reports' : page === 'follow-ups' ? 'nav.followUps' : 'nav.handover')}
+              {t(PAGE_LABELS[page])}
             </button>
           ))}
           {me.role === 'admin' && (
@@ -181,10 +192,15 @@ export function Sidebar(props: SidebarProps) {
           <h2 id="tickets-heading" class="section-title">
             {t('nav.tickets')} <span class="count">{tickets.length}</span>
           </h2>
+          {data && (
+            <p class="muted small" data-testid="sidebar-due-today">
+              {t('tickets.dueToday', { n: data.ticketsDueToday ?? 0 })}
+            </p>
+          )}
           {data && tickets.length === 0 ? (
             <p class="muted small">{t('nav.noTickets')}</p>
           ) : (
-            <Tickets tickets={tickets} resolving={props.resolving} onResolve={props.onResolve} />
+            <Tickets tickets={tickets} resolving={props.resolving} onResolve={props.onResolve} onOpen={props.onOpenTicket} />
           )}
         </section>
       </div>
@@ -294,23 +310,37 @@ function MyChats({ chats, selectedId, onSelect }: { chats: ChatSummary[]; select
   );
 }
 
-function Tickets({ tickets, resolving, onResolve }: { tickets: OfflineTicket[]; resolving: ReadonlySet<number>; onResolve: (id: number) => void }) {
+function Tickets(props: { tickets: TicketSummary[]; resolving: ReadonlySet<number>; onResolve: (id: number) => void; onOpen: (ref: string) => void }) {
+  const { tickets, resolving, onResolve, onOpen } = props;
   return (
     <ul class="entry-list" data-testid="tickets">
       {tickets.map((ticket) => (
-        <li key={ticket.id} class="entry ticket" data-testid="ticket" data-ticket-id={ticket.id}>
-          <span class="entry-name ticket-email">{ticket.email}</span>
+        <li key={ticket.id} class={`entry ticket ${ticket.overdue ? 'is-overdue' : ''}`} data-testid="ticket" data-ticket-id={ticket.id}>
+          <div class="entry-top">
+            <a
+              class="entry-name"
+              href={`#tickets/${ticket.ref}`}
+              onClick={(event) => {
+                event.preventDefault();
+                onOpen(ticket.ref);
+              }}
+            >
+              {ticket.title || ticket.email}
+            </a>
+            {ticket.overdue && <span class="badge badge-danger">{t('tickets.overdue')}</span>}
+          </div>
           <p class="entry-reason">
-            <time dateTime={isoTime(ticket.createdAt)}>{dateTime(ticket.createdAt)}</time> ·{' '}
+            {ticket.email && <span class="ticket-email">{ticket.email} · </span>}
+            <time dateTime={isoTime(ticket.dueAt)}>{t('tickets.due', { at: dateTime(ticket.dueAt) })}</time> ·{' '}
             <span lang={ticket.locale}>{ticket.locale === 'zh' ? '中文' : 'English'}</span>
           </p>
-          <p class="ticket-message">{ticket.message}</p>
+          {ticket.message && <p class="ticket-message">{ticket.message}</p>}
           <button
             type="button"
             class="button small"
             data-testid="resolve-ticket"
             disabled={resolving.has(ticket.id)}
-            aria-label={t('sidebar.resolveFrom', { email: ticket.email })}
+            aria-label={t('sidebar.resolveFrom', { email: ticket.email || ticket.title })}
             onClick={() => onResolve(ticket.id)}
           >
             {resolving.has(ticket.id) ? t('sidebar.resolving') : t('sidebar.resolve')}

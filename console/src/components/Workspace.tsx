@@ -16,6 +16,7 @@ import { confirmLeavingUnsavedWork } from '../unsaved.ts';
 import type { ArticleTarget } from './ArticleEditor.tsx';
 import { ArticlesPage } from './ArticlesPage.tsx';
 import { ConversationView } from './ConversationView.tsx';
+import { DataRightsPage } from './DataRightsPage.tsx';
 import { FollowUpsPage } from './FollowUpsPage.tsx';
 import { HandoverAtLogin, HandoverPage } from './HandoverPage.tsx';
 import { HistoryPage } from './HistoryPage.tsx';
@@ -24,6 +25,7 @@ import { ReportsPage } from './ReportsPage.tsx';
 import { SetupPage } from './SetupPage.tsx';
 import { Sidebar, type WorkspacePage } from './Sidebar.tsx';
 import { TeamDialog } from './TeamDialog.tsx';
+import { TicketsPage } from './TicketsPage.tsx';
 import { type Toast, Toasts } from './Toasts.tsx';
 import { WebhooksPage } from './WebhooksPage.tsx';
 
@@ -51,6 +53,8 @@ interface Route {
   focus?: ChatFocus | null;
   /** the All conversations page's filter (`#conversations?…`) */
   historyQuery?: string;
+  /** the ticket open on the Tickets page (`#tickets/<ref>`) */
+  ticketRef?: string | null;
 }
 
 const PAGE_HASHES: Record<WorkspacePage, string> = {
@@ -62,6 +66,8 @@ const PAGE_HASHES: Record<WorkspacePage, string> = {
   handover: '#handover',
   history: '#conversations',
   webhooks: '#webhooks',
+  tickets: '#tickets',
+  'data-rights': '#data-rights',
 };
 
 /** `#chat=<id>[&c=…&seq=…]`, `#conversations[?…]`, `#setup`, `#articles`, `#knowledge-gaps` or nothing; null for any other hash (e.g. an in-page anchor). */
@@ -69,6 +75,8 @@ function routeFromHash(hash: string): Route | null {
   if (hash === '' || hash === '#') return { chat: null, page: null };
   const match = /^#chat=([0-9a-f-]{36})(&.*)?$/.exec(hash);
   if (match) return { chat: match[1]!, page: null, focus: focusFromParams(new URLSearchParams(hash.slice(1)), match[1]!) };
+  const ticket = /^#tickets\/([a-z0-9-]{3,80})$/.exec(hash);
+  if (ticket) return { chat: null, page: 'tickets', ticketRef: ticket[1]! };
   const history = /^#\/?conversations(?:\?(.*))?$/.exec(hash);
   if (history) return { chat: null, page: 'history', historyQuery: history[1] ?? '' };
   for (const [page, pageHash] of Object.entries(PAGE_HASHES) as [WorkspacePage, string][]) if (hash === pageHash) return { chat: null, page };
@@ -120,6 +128,15 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
   pageRef.current = page;
   const [focus, setFocus] = useState<ChatFocus | null>(initialRoute.focus ?? null);
   const [historyQuery, setHistoryQuery] = useState(initialRoute.historyQuery ?? '');
+  const [ticketRef, setTicketRef] = useState<string | null>(initialRoute.ticketRef ?? null);
+  const openTicket = useCallback((ref: string | null) => {
+    setTicketRef(ref);
+    setPage('tickets');
+    setSelectedId(null);
+    const url = new URL(window.location.href);
+    url.hash = ref ? `tickets/${ref}` : 'tickets';
+    window.history.pushState(null, '', url.href);
+  }, []);
   const select = useCallback((conversationId: string | null) => {
     if (conversationId !== null && !CONVERSATION_ID.test(conversationId)) return;
     if (!confirmLeavingUnsavedWork()) return;
@@ -138,6 +155,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
     setSelectedId(null);
     setFocus(null);
     setPage(next);
+    setTicketRef(null);
     const url = new URL(window.location.href);
     url.hash = next === 'history' ? historyHash(historyQueryRef.current) : PAGE_HASHES[next];
     window.history.replaceState(null, '', url.href);
@@ -158,6 +176,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
       setSelectedId(route.chat);
       setPage(route.page);
       setFocus(route.focus ?? null);
+      setTicketRef(route.ticketRef ?? null);
       if (route.historyQuery !== undefined) setHistoryQuery(route.historyQuery);
     };
     window.addEventListener('hashchange', onHash);
@@ -236,7 +255,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   useEffect(() => {
     if (resolving.size === 0 || !data) return;
-    const open = new Set(data.tickets.filter((ticket) => !ticket.resolved).map((ticket) => ticket.id));
+    const open = new Set(data.tickets.filter((ticket) => ticket.status !== 'solved').map((ticket) => ticket.id));
     setResolving((set) => new Set([...set].filter((id) => open.has(id))));
   }, [data]);
 
@@ -278,8 +297,8 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
 
   const siteLabels = useSiteLabels(me.role === 'admin', (data as { labels?: unknown } | null)?.labels);
 
-  // Setup and webhooks are for site admins only (the server refuses them to others as well).
-  const shownPage = (page === 'setup' || page === 'webhooks') && me.role !== 'admin' ? null : page;
+  // Setup, data rights and webhooks are for site admins only (the server refuses them to others as well).
+  const shownPage = (page === 'setup' || page === 'data-rights' || page === 'webhooks') && me.role !== 'admin' ? null : page;
 
   return (
     <div class="workspace">
@@ -308,6 +327,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         onClaim={claim}
         onSelect={select}
         onResolve={resolveTicket}
+        onOpenTicket={openTicket}
         onOpenTeam={() => setTeamOpen(true)}
         page={shownPage}
         onOpenPage={openPage}
@@ -324,6 +344,10 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
         <ReportsPage me={me} />
       ) : shownPage === 'follow-ups' ? (
         <FollowUpsPage toast={addToast} onOpenChat={select} />
+      ) : shownPage === 'tickets' ? (
+        <TicketsPage me={me} agents={data?.agents ?? []} openRef={ticketRef} onOpen={openTicket} onOpenChat={select} toast={addToast} />
+      ) : shownPage === 'data-rights' ? (
+        <DataRightsPage toast={addToast} />
       ) : shownPage === 'handover' ? (
         <HandoverPage toast={addToast} />
       ) : shownPage === 'webhooks' ? (
@@ -349,6 +373,7 @@ export function Workspace({ agent, onSignOut }: WorkspaceProps) {
           toast={addToast}
           focus={focus}
           siteLabels={siteLabels}
+          onOpenTicket={openTicket}
         />
       ) : (
         <main id="conversation" class="empty-state" tabIndex={-1} data-testid="no-conversation">
