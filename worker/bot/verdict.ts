@@ -104,14 +104,23 @@ export interface RankingSummary {
   terms: readonly string[];
   /** words in the message; absent → read as bare as its terms */
   words?: number;
-  top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'>>;
+  top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'> & Partial<Pick<ScoredArticle, 'phrase'>>>;
 }
 
 export type AnswerRule = 'confident match' | 'clear winner' | 'exact phrasing';
 
+/**
+ * The phrase model (all of every article's phrasings at once) ranks the top article first too.
+ * Absent posteriors (a hand-made ranking) count as agreeing.
+ */
+export function phrasesAgree(top: ReadonlyArray<Partial<Pick<ScoredArticle, 'phrase'>>>): boolean {
+  const p1 = top[0]?.phrase;
+  return p1 === undefined || top.every((t) => (t.phrase ?? 0) <= p1);
+}
+
 /** Why the top article may be given as an answer, or null. Part of rankingVerdict(). */
 export function answerRule(
-  r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'>> },
+  r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'> & Partial<Pick<ScoredArticle, 'phrase'>>> },
   T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> &
     Partial<Pick<Thresholds, 'MIN_MARGIN_ANSWER'>> = DEFAULT_BOT_OPTIONS.thresholds,
 ): AnswerRule | null {
@@ -126,9 +135,13 @@ export function answerRule(
   // and no other article has such a question: the shop wrote this phrasing for this article.
   // It must still lead the ranking a little: with 70 phrasings an article, a short generic one
   // ("money back") can be an exact match while the rest of the evidence points elsewhere.
-  // One-word messages ("refund") stay suggestions: they are too vague to answer.
+  // One-word messages ("refund") stay suggestions: they are too vague to answer. And the
+  // article's other phrasings must agree (the phrase model ranks it first): a two-word phrasing
+  // one article happens to own ("delivery options" written under placing an order) is not
+  // evidence against everything the other articles' phrasings say.
   const exact = (a: Pick<ScoredArticle, 'similarity'> | undefined) => (a?.similarity ?? 0) >= 0.999;
-  if (r.terms.length >= 2 && r.coverage >= 0.999 && r.margin >= T.EXACT_MIN_MARGIN && exact(r.top[0]) && !exact(r.top[1])) return 'exact phrasing';
+  if (r.terms.length >= 2 && r.coverage >= 0.999 && r.margin >= T.EXACT_MIN_MARGIN && exact(r.top[0]) && !exact(r.top[1]) && phrasesAgree(r.top))
+    return 'exact phrasing';
   return null;
 }
 
@@ -150,7 +163,7 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   if (r.top.length === 0) return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
   const r1 = r.top[0]!.rank;
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
-  if (r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER) {
+  if (r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
     const alternatives = r.top
       .slice(1)
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
