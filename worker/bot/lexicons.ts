@@ -124,5 +124,17 @@ export const RULE_WORDS = [
   'speak', 'talk', 'connect', 'transfer', 'manager', 'supervisor', 'customer', 'service', 'support', 'staff',
   'complaint', 'complain', 'complaints', 'claim', 'grievance', 'unhappy', 'dissatisfied', 'disappointed',
   'useless', 'terrible', 'horrible', 'ridiculous', 'unacceptable', 'furious', 'angry', 'pathetic', 'worst',
+  // the words the reading's own rules look for (understand.ts: switching accounts, an exchange,
+  // delivering to a place, the refund policy, an order number with "where")
+  'another', 'account', 'profile', 'switch', 'change', 'deliver', 'delivery', 'shipping', 'order',
+  'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
 ];
+
+/**
+ * "2" and "4" typed for "to" and "for" ("how 2 change my address", "waiting 4 my refund"): only
+ * before a word that can follow them, never before what a number counts ("2 items", "4 days").
+ */
+export const TO_CONTEXT =
+  /^(?:my|me|the|a|an|another|other|u|you|your|ur|us|him|her|them|this|that|it|be|get|do|make|go|see|know|check|change|switch|swap|cancel|pay|buy|order|return|track|talk|speak|chat|contact|reach|send|ship|deliver|use|add|update|reset|create|open|close|delete|remove|sign|log|login|find|ask|receive|set|edit|modify|exchange|leave|write|subscribe|unsubscribe|apply|redeem|enter|claim|download|recover|arrive|come|take|wait|someone|somebody|human|agent|person|customer|where|what|how)$/;
+export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|these|those|it|free|ages|sure|real|now|later|delivery|shipping|what|how)$/;
 

@@ -25,10 +25,12 @@ import {
   EN_SHORTHAND,
   EN_SYMBOL_SHORTHAND,
   EN_TAIL,
+  FOR_CONTEXT,
   HINTS,
   NOT_A_PLACE,
   NOT_CAME,
   RULE_WORDS,
+  TO_CONTEXT,
   WHERE_WORDS,
   WHY_CONTEXT,
   ZH_LEAD,
@@ -85,11 +87,13 @@ export function expandShorthand(text: string, locale: Locale): string {
     if (!w || !/^[\p{L}\p{N}'_]+$/u.test(w)) continue;
     const bare = w.replace(/'/g, '');
     let rep: string | undefined = EN_SHORTHAND[bare];
-    if (bare === 'y') {
-      // the next word decides: "y is…", "y not", "y my order…"
+    if (bare === 'y' || bare === '2' || bare === '4') {
+      // the next word decides: "y is…", "y not", "y my order…"; "2 my address", not "2 items"
       let j = i + 1;
       while (j < words.length && !/[\p{L}\p{N}]/u.test(words[j]!)) j++;
-      rep = j < words.length && WHY_CONTEXT.test(words[j]!) ? 'why' : undefined;
+      const next = words[j] ?? '';
+      if (bare === 'y') rep = WHY_CONTEXT.test(next) ? 'why' : undefined;
+      else rep = (bare === '2' ? TO_CONTEXT : FOR_CONTEXT).test(next) ? (bare === '2' ? 'to' : 'for') : undefined;
     }
     if (rep !== undefined) words[i] = rep;
   }
