@@ -32,6 +32,8 @@ export interface Thresholds {
   readonly PROBABLY: number;
   readonly PROBABLY_MIN_COVERAGE: number;
   readonly PROBABLY_MAX_ALTERNATIVES: number;
+  readonly KEYWORD_MIN_MARGIN: number;
+  readonly KEYWORD_MIN_CONFIDENCE: number;
   readonly SUGGEST: number;
   readonly SUGGEST_RATIO: number;
   readonly OUT_OF_SCOPE: number;
@@ -120,6 +122,8 @@ export const THRESHOLDS: Thresholds = Object.freeze({
   PROBABLY: 0.72,
   PROBABLY_MIN_COVERAGE: 0.4,
   PROBABLY_MAX_ALTERNATIVES: 2,
+  KEYWORD_MIN_MARGIN: 0.3,
+  KEYWORD_MIN_CONFIDENCE: 0.4,
   SUGGEST: 0.35,
   SUGGEST_RATIO: 0.5,
   OUT_OF_SCOPE: 0.34,

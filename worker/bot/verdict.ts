@@ -102,6 +102,8 @@ export interface RankingSummary {
   coverage: number;
   margin: number;
   terms: readonly string[];
+  /** the terms the knowledge base has never seen (absent: not known, and no keyword rule) */
+  unknownTerms?: readonly string[];
   /** words in the message; absent → read as bare as its terms */
   words?: number;
   top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'> & Partial<Pick<ScoredArticle, 'phrase'>>>;
@@ -173,6 +175,26 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
     // word only one article is about ("invoice pls") is answered.
     const bare = r.terms.length < 2 && (r.words ?? 0) < 3;
     if (!bare || alternatives.length === 0) return { action: 'answer', rule: 'probably', alternatives };
+  }
+  // A keyword question ("cancellation fee", "refund status pls"): two to four words, every one
+  // known and every one in the top article, which leads and which the phrase model ranks first
+  // too. Short messages score lower confidence than they deserve (less text to match), so the
+  // band takes them from a lower confidence.
+  if (
+    r.terms.length >= 2 &&
+    r.terms.length <= 4 &&
+    r.unknownTerms?.length === 0 &&
+    r.coverage >= 0.999 &&
+    r.margin >= T.KEYWORD_MIN_MARGIN &&
+    r.confidence >= T.KEYWORD_MIN_CONFIDENCE &&
+    phrasesAgree(r.top)
+  ) {
+    const alternatives = r.top
+      .slice(1)
+      .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
+      .slice(0, T.PROBABLY_MAX_ALTERNATIVES)
+      .map((t) => t.articleId);
+    return { action: 'answer', rule: 'probably', alternatives };
   }
   if (r.confidence >= T.SUGGEST && r.coverage >= T.OUT_OF_SCOPE) {
     const articleIds = r.top
