@@ -14,9 +14,9 @@ import { detectLocale, type Locale, normalizeForRules, tokenize } from './text.t
 import { type Reading, readMessage } from './understand.ts';
 import { rankingVerdict, type ScoredArticle } from './verdict.ts';
 
-export type { HandoffReason, ScoredArticle };
 export type { AnswerRule, ConfidenceFeatures, RankingSummary, RankingVerdict } from './verdict.ts';
 export { answerRule, confidenceFeatures, confidenceOf, featureVector, rankingVerdict } from './verdict.ts';
+export type { HandoffReason, ScoredArticle };
 
 /** Always attached, so the agent console can show why the bot did what it did. */
 export interface DecisionScores {
@@ -71,14 +71,12 @@ export interface DecideContext {
   history?: readonly HistoryEntry[];
 }
 
-
 // ---------------------------------------------------------------------------------------
 
 function pickKnowledge(kb: SiteKnowledge | Knowledge, locale: Locale): Knowledge | undefined {
   if ('index' in kb) return kb;
   return kb.locales[locale] ?? (kb.defaultLocale ? kb.locales[kb.defaultLocale] : undefined) ?? Object.values(kb.locales)[0];
 }
-
 
 function notHelpfulStreak(history: readonly HistoryEntry[] | undefined): number {
   let n = 0;
@@ -158,7 +156,7 @@ function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Dec
 export function decide(text: string, context: DecideContext, options: BotOptions = DEFAULT_BOT_OPTIONS): Decision {
   const locale = detectLocale(text, context.locale);
   const k = pickKnowledge(context.kb, locale);
-  const reading = readMessage(text, { locale: k?.locale ?? locale, known: k ? knownWord(k) : undefined });
+  const reading = readMessage(text, { locale: k?.locale ?? locale, known: k ? knownWord(k) : undefined, typoMinLen: options.params.typoMinLen });
   // The rules read the message with its shorthand spelt out ("pls connect me to a human").
   const norm = normalizeForRules(reading.expanded);
   const sent = sentiment(text, locale);

@@ -44,7 +44,6 @@ export const EN_SHORTHAND: Record<string, string> = {
   gc: 'gift card', cc: 'credit card', dob: 'date of birth', pobox: 'po box',
 };
 
-
 /** Multi-character shorthand that spans symbols ("T&C", "w/o"): applied before splitting words. */
 export const EN_SYMBOL_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
   [/\bt\s?&\s?c'?s?\b/g, ' terms and conditions '],
@@ -57,10 +56,8 @@ export const EN_SYMBOL_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
   [/\bpo\s?box\b/g, ' pobox '],
 ];
 
-
 /** "why" only where a question starts: "y is my card declined", not "y" as "yes". */
 export const WHY_CONTEXT = /^(?:is|are|was|were|do|does|did|not|no|has|have|hasnt|havent|cant|wont|isnt|didnt|doesnt|my|the|so|u|you)$/;
-
 
 /** Chinese shorthand and chat forms → plain words (substring replacements). */
 export const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
@@ -74,7 +71,6 @@ export const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
   [/伐/g, '吗'],
 ];
 
-
 /** The words added for a topic a rule recognised, per language. */
 export const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Locale, string>> = {
   track: { en: 'where is my order', zh: '我的订单到哪了' },
@@ -83,39 +79,30 @@ export const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Lo
   exchange: { en: 'exchange', zh: '换货' },
 };
 
-
 /** Country names (English): general knowledge, not any shop's wording. A shop's own country reads as abroad too; rare in a question. */
 export const COUNTRIES =
   /^(?:the\s+)?(?:usa|us|u\.s\.?a?\.?|america|united states|canada|mexico|brazil|argentina|chile|australia|new zealand|japan|china|hong kong|taiwan|korea|south korea|singapore|malaysia|india|pakistan|indonesia|thailand|vietnam|philippines|uae|dubai|saudi arabia|israel|turkey|russia|ukraine|poland|germany|france|spain|portugal|italy|ireland|iceland|norway|sweden|denmark|finland|netherlands|holland|belgium|luxembourg|switzerland|austria|czechia|czech republic|hungary|romania|greece|croatia|south africa|nigeria|kenya|egypt|morocco|europe|asia|africa|the eu|eu|abroad)$/;
-
 
 /** Words after "deliver to" that are not a place: the shopper's own address, a person, a thing. */
 export const NOT_A_PLACE =
   /^(?:my|me|our|us|your|you|a|an|the|this|that|another|other|different|new|same|wrong|old|his|her|their|them|him|someone|somebody|friend|home|house|office|work|address|door|doorstep|neighbou?rs?|locker|pickup|store|shop|po|pobox|you|it|which|what|where|who|all|any|every|each|other|outside|abroad|overseas|international\w*|countr\w*|postcode|change|check|track|get|be|and|or|for)\b/;
 
-
 export const WHERE_WORDS =
   /\b(?:where|status|track\w*|arriv\w*|came|come|coming|receiv\w*|delivered|yet|update|nothing|when|eta|reached|dispatch\w*|shipped|sent|still)\b/;
-
 
 export const NOT_CAME =
   /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
 
-
 export const EN_LEAD =
   /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
-
 
 export const EN_TAIL =
   /(?:\s*[,.!]*\s*(?:please|thanks?(?: you)?(?: (?:so|very) much)?|thank u|cheers|sir|madam|mam|team|asap|soon|urgent(?:ly)?|now|quickly|fast|help)\s*[.!?]*)+$/;
 
-
 export const ZH_LEAD =
   /^(?:(?:亲亲|亲爱的|亲|您好|你好|哈喽|哈啰|嗨|在吗|在不在|在么|有人吗|老板|掌柜|请问|麻烦问一下|麻烦|打扰一下|打扰了|问一下|咨询一下|我想问一下|我想问|想问一下|想问|hello|hi)[\s,，!！。~～?？]*)+/;
 
-
 export const ZH_TAIL = /(?:[\s,，]*(?:谢谢|谢啦|多谢|感谢|急|急急急|快点|在线等|哦|哈)[\s!！。~～]*)+$/;
-
 
 /** Words the rule matchers of rules.ts look for (a person, a complaint, anger). */
 // biome-ignore format: a word list
@@ -124,8 +111,15 @@ export const RULE_WORDS = [
   'speak', 'talk', 'connect', 'transfer', 'manager', 'supervisor', 'customer', 'service', 'support', 'staff',
   'complaint', 'complain', 'complaints', 'claim', 'grievance', 'unhappy', 'dissatisfied', 'disappointed',
   'useless', 'terrible', 'horrible', 'ridiculous', 'unacceptable', 'furious', 'angry', 'pathetic', 'worst',
-  // the words the reading's own rules look for (understand.ts: switching accounts, an exchange,
-  // delivering to a place, the refund policy, an order number with "where")
+];
+
+/**
+ * The words the reading's own rules look for (understand.ts: switching accounts, an exchange,
+ * delivering to a place, the refund policy, an order number with "where"). Corrected like
+ * RULE_WORDS, but only from the length retrieval's typo correction starts at (typoMinLen).
+ */
+// biome-ignore format: a word list
+export const TOPIC_RULE_WORDS = [
   'another', 'account', 'profile', 'switch', 'change', 'deliver', 'delivery', 'shipping', 'order',
   'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
 ];
@@ -137,4 +131,3 @@ export const RULE_WORDS = [
 export const TO_CONTEXT =
   /^(?:my|me|the|a|an|another|other|u|you|your|ur|us|him|her|them|this|that|it|be|get|do|make|go|see|know|check|change|switch|swap|cancel|pay|buy|order|return|track|talk|speak|chat|contact|reach|send|ship|deliver|use|add|update|reset|create|open|close|delete|remove|sign|log|login|find|ask|receive|set|edit|modify|exchange|leave|write|subscribe|unsubscribe|apply|redeem|enter|claim|download|recover|arrive|come|take|wait|someone|somebody|human|agent|person|customer|where|what|how)$/;
 export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|these|those|it|free|ages|sure|real|now|later|delivery|shipping|what|how)$/;
-

@@ -117,4 +117,3 @@ export function retrieve(k: Knowledge, text: string, locale: Locale, options: Bo
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
   return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words };
 }
-

@@ -18,7 +18,7 @@
  * The rule matchers of rules.ts (asking for a person, anger, complaint, smalltalk) read the
  * shorthand-expanded message; retrieval reads `query` (or each of `clauses`).
  */
-import type { Locale } from './text.ts';
+
 import {
   COUNTRIES,
   EN_LEAD,
@@ -31,12 +31,14 @@ import {
   NOT_CAME,
   RULE_WORDS,
   TO_CONTEXT,
+  TOPIC_RULE_WORDS,
   WHERE_WORDS,
   WHY_CONTEXT,
   ZH_LEAD,
   ZH_SHORTHAND,
   ZH_TAIL,
 } from './lexicons.ts';
+import type { Locale } from './text.ts';
 import { typoCost } from './typo.ts';
 
 export interface Entities {
@@ -87,17 +89,26 @@ export function expandShorthand(text: string, locale: Locale): string {
     if (!w || !/^[\p{L}\p{N}'_]+$/u.test(w)) continue;
     const bare = w.replace(/'/g, '');
     let rep: string | undefined = EN_SHORTHAND[bare];
-    if (bare === 'y' || bare === '2' || bare === '4') {
-      // the next word decides: "y is…", "y not", "y my order…"; "2 my address", not "2 items"
+    if (bare === 'y') {
+      // the next word decides: "y is…", "y not", "y my order…"
       let j = i + 1;
       while (j < words.length && !/[\p{L}\p{N}]/u.test(words[j]!)) j++;
-      const next = words[j] ?? '';
-      if (bare === 'y') rep = WHY_CONTEXT.test(next) ? 'why' : undefined;
-      else rep = (bare === '2' ? TO_CONTEXT : FOR_CONTEXT).test(next) ? (bare === '2' ? 'to' : 'for') : undefined;
+      rep = j < words.length && WHY_CONTEXT.test(words[j]!) ? 'why' : undefined;
     }
     if (rep !== undefined) words[i] = rep;
   }
-  return words.join('');
+  return expandDigitWords(words.join(''));
+}
+
+/**
+ * "2" and "4" typed for "to" and "for" ("how 2 change my address", "waiting 4 my refund"), where
+ * the next word can follow them (lexicons.ts: TO_CONTEXT, FOR_CONTEXT): never "2 items", "4 days".
+ * readMessage applies it again once typos are corrected ("2 swich" → "2 switch" → "to switch").
+ */
+export function expandDigitWords(text: string): string {
+  return text.replace(/(^|[^\p{L}\p{N}])([24])\s+(\p{L}+)/gu, (m, head: string, digit: string, next: string) =>
+    (digit === '2' ? TO_CONTEXT : FOR_CONTEXT).test(next) ? `${head}${digit === '2' ? 'to' : 'for'} ${next}` : m,
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -165,6 +176,8 @@ export interface RuleContext {
   locale: Locale;
   /** Does the knowledge base know this word? (a place it knows is left to retrieval) */
   known?: (word: string) => boolean;
+  /** words shorter than this are not corrected to a topic word (the bot's typoMinLen; default 5) */
+  typoMinLen?: number;
 }
 
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
@@ -316,7 +329,8 @@ function splitClauses(query: string, locale: Locale): string[] {
 // ---------------------------------------------------------------------------------------
 // The rules' own words, typo-corrected: "can i speek to a humna" still asks for a person
 
-const RULE_WORD_SET = new Set(RULE_WORDS);
+const RULE_WORD_SET = new Set([...RULE_WORDS, ...TOPIC_RULE_WORDS]);
+const TOPIC_RULE_WORD_SET = new Set(TOPIC_RULE_WORDS);
 
 /** Each rule word under itself and every form with one or two letters deleted (symmetric delete). */
 const RULE_WORD_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
@@ -326,7 +340,7 @@ const RULE_WORD_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
     if (!l) m.set(key, [w]);
     else if (!l.includes(w)) l.push(w);
   };
-  for (const w of RULE_WORDS) {
+  for (const w of RULE_WORD_SET) {
     add(w, w);
     for (const d1 of deletions(w)) {
       add(d1, w);
@@ -343,7 +357,7 @@ function deletions(w: string): string[] {
 }
 
 /** Misspelt rule words corrected (words the knowledge base knows, and short words, stay as typed). */
-export function correctRuleWords(text: string, known?: (w: string) => boolean): string {
+export function correctRuleWords(text: string, known?: (w: string) => boolean, topicMinLen = 5): string {
   return text.replace(/\p{L}{4,}/gu, (w) => {
     if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w)) return w;
     const max = w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6;
@@ -353,6 +367,7 @@ export function correctRuleWords(text: string, known?: (w: string) => boolean): 
     let bestCost = Infinity;
     for (const key of keys) {
       for (const r of RULE_WORD_INDEX.get(key) ?? []) {
+        if (w.length < topicMinLen && TOPIC_RULE_WORD_SET.has(r)) continue;
         const c = typoCost(w, r, max);
         if (c < bestCost) {
           best = r;
@@ -370,7 +385,8 @@ export function correctRuleWords(text: string, known?: (w: string) => boolean): 
 export function readMessage(text: string, ctx: RuleContext): Reading {
   const { locale } = ctx;
   const notes: string[] = [];
-  const expanded = locale === 'en' ? correctRuleWords(expandShorthand(text, locale), ctx.known) : expandShorthand(text, locale);
+  const expanded =
+    locale === 'en' ? expandDigitWords(correctRuleWords(expandShorthand(text, locale), ctx.known, ctx.typoMinLen)) : expandShorthand(text, locale);
   if (expanded !== fold(text)) notes.push('shorthand');
   const { text: withoutEntities, entities } = findEntities(expanded);
   let query = stripFillers(withoutEntities, locale);

@@ -205,4 +205,3 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   }
   return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
 }
-
