@@ -32,6 +32,8 @@ export interface Thresholds {
   readonly PROBABLY: number;
   readonly PROBABLY_MIN_COVERAGE: number;
   readonly PROBABLY_MAX_ALTERNATIVES: number;
+  readonly KEYWORD_MIN_MARGIN: number;
+  readonly KEYWORD_MIN_CONFIDENCE: number;
   readonly SUGGEST: number;
   readonly SUGGEST_RATIO: number;
   readonly OUT_OF_SCOPE: number;
@@ -102,6 +104,13 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
  *             overall precision ≥ 95%, the band's answers counted as answers, with
  *             ANSWER searched with it (0.88: dev right 64.4%, precision 96.2%, CLINC false
  *             answers 3.0% on the 200 dev rows).
+ *             The band (and an exact phrasing) also needs the phrase model to rank the same
+ *             article first (phrasesAgree in verdict.ts).
+ *  - keyword  a keyword question ("cancellation fee"): 2–4 terms, all known to the knowledge
+ *             base and all in the top article, a ranking margin ≥ KEYWORD_MIN_MARGIN, confidence
+ *             ≥ KEYWORD_MIN_CONFIDENCE and the phrase model agreeing: answered in the band. Chosen
+ *             with the band on the dev split (Bitext intent-detection dev, CLINC oos train+val),
+ *             for the most answered right with precision ≥ 96% and ≤ 3% off-topic answers there.
  *  - suggest  when confidence ≥ SUGGEST (top ≤ 3 articles within SUGGEST_RATIO of the best).
  *             SUGGEST is a product choice, not a tuned optimum. With the refitted model, 0.35
  *             offers chips for 8.5% of CLINC's off-topic questions and keeps Bitext's "right
@@ -120,6 +129,8 @@ export const THRESHOLDS: Thresholds = Object.freeze({
   PROBABLY: 0.72,
   PROBABLY_MIN_COVERAGE: 0.4,
   PROBABLY_MAX_ALTERNATIVES: 2,
+  KEYWORD_MIN_MARGIN: 0.3,
+  KEYWORD_MIN_CONFIDENCE: 0.4,
   SUGGEST: 0.35,
   SUGGEST_RATIO: 0.5,
   OUT_OF_SCOPE: 0.34,

@@ -18,6 +18,26 @@
  * The rule matchers of rules.ts (asking for a person, anger, complaint, smalltalk) read the
  * shorthand-expanded message; retrieval reads `query` (or each of `clauses`).
  */
+
+import {
+  COUNTRIES,
+  EN_LEAD,
+  EN_SHORTHAND,
+  EN_SYMBOL_SHORTHAND,
+  EN_TAIL,
+  FOR_CONTEXT,
+  HINTS,
+  NOT_A_PLACE,
+  NOT_CAME,
+  RULE_WORDS,
+  TO_CONTEXT,
+  TOPIC_RULE_WORDS,
+  WHERE_WORDS,
+  WHY_CONTEXT,
+  ZH_LEAD,
+  ZH_SHORTHAND,
+  ZH_TAIL,
+} from './lexicons.ts';
 import type { Locale } from './text.ts';
 import { typoCost } from './typo.ts';
 
@@ -46,70 +66,6 @@ export interface Reading {
 
 // ---------------------------------------------------------------------------------------
 // Shorthand: SMS forms and shop abbreviations, per language
-
-/** One word → its plain form. Whole words only, after lower-casing. */
-// biome-ignore format: a word table packed by topic, one topic a line
-const EN_SHORTHAND: Record<string, string> = {
-  u: 'you', ya: 'you', yu: 'you', ur: 'your', urs: 'yours', yr: 'your', r: 'are', m: 'am', im: 'i am',
-  pls: 'please', plz: 'please', plss: 'please', plox: 'please', pleez: 'please', kindly: 'please',
-  wat: 'what', wht: 'what', wot: 'what', wut: 'what', whats: 'what is', wats: 'what is', watz: 'what is',
-  hw: 'how', hws: 'how is', whr: 'where', wher: 'where', wer: 'where', whrs: 'where is', wheres: 'where is',
-  wen: 'when', wn: 'when', whn: 'when', y: 'why', wy: 'why', hv: 'have', hav: 'have', hve: 'have',
-  cn: 'can', cud: 'could', shud: 'should', wud: 'would', wil: 'will', dnt: 'dont', cnt: 'cant', wnt: 'want',
-  nt: 'not', dint: 'didnt', didnt: 'didnt', hasnt: 'hasnt', havnt: 'havent', isnt: 'isnt',
-  abt: 'about', bout: 'about', b4: 'before', bcz: 'because', bcoz: 'because', coz: 'because', cuz: 'because',
-  cos: 'because', bc: 'because', n: 'and', nd: 'and', w: 'with', wid: 'with', frm: 'from',
-  thx: 'thanks', thnx: 'thanks', thnks: 'thanks', tnx: 'thanks', tx: 'thanks', ty: 'thank you', tq: 'thank you',
-  k: 'ok', kk: 'ok', okk: 'ok', okey: 'ok', ofc: 'of course', tho: 'though', btw: 'by the way',
-  asap: 'please', rn: 'now', tmrw: 'tomorrow', tmr: 'tomorrow', tmrrw: 'tomorrow', tomoro: 'tomorrow',
-  '2day': 'today', '2moro': 'tomorrow', '2morrow': 'tomorrow', yday: 'yesterday', yest: 'yesterday',
-  // shop words
-  pkg: 'package', pkge: 'package', pckg: 'package', pckge: 'package', pakage: 'package', parcle: 'parcel',
-  ord: 'order', ordr: 'order', oder: 'order', odr: 'order', orer: 'order', ordrs: 'orders',
-  acc: 'account', acct: 'account', accnt: 'account',
-  pwd: 'password', pswd: 'password', passwd: 'password', pw: 'password',
-  addr: 'address', adrs: 'address', adr: 'address', adress: 'address', addres: 'address',
-  pymt: 'payment', pmt: 'payment', pymnt: 'payment', paymt: 'payment',
-  dlvry: 'delivery', dlvr: 'deliver', delv: 'delivery', deliv: 'delivery', shpg: 'shipping', shpng: 'shipping',
-  rcvd: 'received', recd: 'received', rcv: 'receive', dlvd: 'delivered',
-  refnd: 'refund', rfnd: 'refund', rtn: 'return', rtrn: 'return', xchange: 'exchange', xchng: 'exchange',
-  exch: 'exchange', cncl: 'cancel', cancl: 'cancel', canc: 'cancel', inv: 'invoice', invc: 'invoice',
-  qty: 'quantity', amt: 'amount', msg: 'message', msgs: 'messages', txn: 'transaction', trxn: 'transaction',
-  ph: 'phone', mob: 'mobile', num: 'number', nos: 'numbers', info: 'information', pic: 'photo',
-  pics: 'photos', diff: 'different', prob: 'problem', probs: 'problems', pblm: 'problem', prblm: 'problem',
-  // abbreviations shops use
-  cod: 'pay cash on delivery', emi: 'pay in instalments', emis: 'pay in instalments', bnpl: 'pay later',
-  tnc: 'terms and conditions', tncs: 'terms and conditions',
-  faq: 'help', faqs: 'help', otp: 'verification code', eta: 'when will it arrive', awb: 'tracking number',
-  gc: 'gift card', cc: 'credit card', dob: 'date of birth', pobox: 'po box',
-};
-
-/** Multi-character shorthand that spans symbols ("T&C", "w/o"): applied before splitting words. */
-const EN_SYMBOL_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
-  [/\bt\s?&\s?c'?s?\b/g, ' terms and conditions '],
-  [/\bterms\s?&\s?conditions\b/g, ' terms and conditions '],
-  [/\bw\/o\b/g, ' without '],
-  [/\bw\/(?=\s|\w)/g, ' with '],
-  [/\ba\/c\b/g, ' account '],
-  [/\bc\.o\.d\.?(?=\s|$|[?!,])/g, ' cash on delivery '],
-  [/\bo\/s\b/g, ' out of stock '],
-  [/\bpo\s?box\b/g, ' pobox '],
-];
-
-/** "why" only where a question starts: "y is my card declined", not "y" as "yes". */
-const WHY_CONTEXT = /^(?:is|are|was|were|do|does|did|not|no|has|have|hasnt|havent|cant|wont|isnt|didnt|doesnt|my|the|so|u|you)$/;
-
-/** Chinese shorthand and chat forms → plain words (substring replacements). */
-const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
-  [/肿么|怎莫|咋个|咋/g, '怎么'],
-  [/神马|啥子|啥/g, '什么'],
-  [/木有|没木有|冇|米有|么有/g, '没有'],
-  [/肿么办/g, '怎么办'],
-  [/滴(?=[\p{Script=Han}])/gu, '的'],
-  [/酱紫/g, '这样子'],
-  [/造吗/g, '知道吗'],
-  [/伐/g, '吗'],
-];
 
 /** Lower case, NFKC, letters typed three times or more cut to two ("pleeeease" → "pleease"). */
 function fold(text: string): string {
@@ -141,7 +97,18 @@ export function expandShorthand(text: string, locale: Locale): string {
     }
     if (rep !== undefined) words[i] = rep;
   }
-  return words.join('');
+  return expandDigitWords(words.join(''));
+}
+
+/**
+ * "2" and "4" typed for "to" and "for" ("how 2 change my address", "waiting 4 my refund"), where
+ * the next word can follow them (lexicons.ts: TO_CONTEXT, FOR_CONTEXT): never "2 items", "4 days".
+ * readMessage applies it again once typos are corrected ("2 swich" → "2 switch" → "to switch").
+ */
+export function expandDigitWords(text: string): string {
+  return text.replace(/(^|[^\p{L}\p{N}])([24])\s+(\p{L}+)/gu, (m, head: string, digit: string, next: string) =>
+    (digit === '2' ? TO_CONTEXT : FOR_CONTEXT).test(next) ? `${head}${digit === '2' ? 'to' : 'for'} ${next}` : m,
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -205,30 +172,12 @@ export function findEntities(folded: string): { text: string; entities: Entities
 // ---------------------------------------------------------------------------------------
 // Rules: what entities and typical shapes of a message mean
 
-/** The words added for a topic a rule recognised, per language. */
-const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Locale, string>> = {
-  track: { en: 'where is my order', zh: '我的订单到哪了' },
-  shipTo: { en: 'delivery options', zh: '配送方式' },
-  abroad: { en: 'international shipping countries customs', zh: '国际配送 国家 海关' },
-  exchange: { en: 'exchange', zh: '换货' },
-};
-
-/** Country names (English): general knowledge, not any shop's wording. A shop's own country reads as abroad too; rare in a question. */
-const COUNTRIES =
-  /^(?:the\s+)?(?:usa|us|u\.s\.?a?\.?|america|united states|canada|mexico|brazil|argentina|chile|australia|new zealand|japan|china|hong kong|taiwan|korea|south korea|singapore|malaysia|india|pakistan|indonesia|thailand|vietnam|philippines|uae|dubai|saudi arabia|israel|turkey|russia|ukraine|poland|germany|france|spain|portugal|italy|ireland|iceland|norway|sweden|denmark|finland|netherlands|holland|belgium|luxembourg|switzerland|austria|czechia|czech republic|hungary|romania|greece|croatia|south africa|nigeria|kenya|egypt|morocco|europe|asia|africa|the eu|eu|abroad)$/;
-
-/** Words after "deliver to" that are not a place: the shopper's own address, a person, a thing. */
-const NOT_A_PLACE =
-  /^(?:my|me|our|us|your|you|a|an|the|this|that|another|other|different|new|same|wrong|old|his|her|their|them|him|someone|somebody|friend|home|house|office|work|address|door|doorstep|neighbou?rs?|locker|pickup|store|shop|po|pobox|you|it|which|what|where|who|all|any|every|each|other|outside|abroad|overseas|international\w*|countr\w*|postcode|change|check|track|get|be|and|or|for)\b/;
-const WHERE_WORDS =
-  /\b(?:where|status|track\w*|arriv\w*|came|come|coming|receiv\w*|delivered|yet|update|nothing|when|eta|reached|dispatch\w*|shipped|sent|still)\b/;
-const NOT_CAME =
-  /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
-
 export interface RuleContext {
   locale: Locale;
   /** Does the knowledge base know this word? (a place it knows is left to retrieval) */
   known?: (word: string) => boolean;
+  /** words shorter than this are not corrected to a topic word (the bot's typoMinLen; default 5) */
+  typoMinLen?: number;
 }
 
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
@@ -355,14 +304,6 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
 // ---------------------------------------------------------------------------------------
 // Greetings and fillers
 
-const EN_LEAD =
-  /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
-const EN_TAIL =
-  /(?:\s*[,.!]*\s*(?:please|thanks?(?: you)?(?: (?:so|very) much)?|thank u|cheers|sir|madam|mam|team|asap|soon|urgent(?:ly)?|now|quickly|fast|help)\s*[.!?]*)+$/;
-const ZH_LEAD =
-  /^(?:(?:亲亲|亲爱的|亲|您好|你好|哈喽|哈啰|嗨|在吗|在不在|在么|有人吗|老板|掌柜|请问|麻烦问一下|麻烦|打扰一下|打扰了|问一下|咨询一下|我想问一下|我想问|想问一下|想问|hello|hi)[\s,，!！。~～?？]*)+/;
-const ZH_TAIL = /(?:[\s,，]*(?:谢谢|谢啦|多谢|感谢|急|急急急|快点|在线等|哦|哈)[\s!！。~～]*)+$/;
-
 /** Greetings, forms of address and fillers in front of (and thanks behind) the question. */
 export function stripFillers(text: string, locale: Locale): string {
   const s = text.trim();
@@ -388,15 +329,8 @@ function splitClauses(query: string, locale: Locale): string[] {
 // ---------------------------------------------------------------------------------------
 // The rules' own words, typo-corrected: "can i speek to a humna" still asks for a person
 
-/** Words the rule matchers of rules.ts look for (a person, a complaint, anger). */
-// biome-ignore format: a word list
-const RULE_WORDS = [
-  'human', 'humans', 'person', 'people', 'agent', 'agents', 'operator', 'representative', 'someone', 'somebody',
-  'speak', 'talk', 'connect', 'transfer', 'manager', 'supervisor', 'customer', 'service', 'support', 'staff',
-  'complaint', 'complain', 'complaints', 'claim', 'grievance', 'unhappy', 'dissatisfied', 'disappointed',
-  'useless', 'terrible', 'horrible', 'ridiculous', 'unacceptable', 'furious', 'angry', 'pathetic', 'worst',
-];
-const RULE_WORD_SET = new Set(RULE_WORDS);
+const RULE_WORD_SET = new Set([...RULE_WORDS, ...TOPIC_RULE_WORDS]);
+const TOPIC_RULE_WORD_SET = new Set(TOPIC_RULE_WORDS);
 
 /** Each rule word under itself and every form with one or two letters deleted (symmetric delete). */
 const RULE_WORD_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
@@ -406,7 +340,7 @@ const RULE_WORD_INDEX: ReadonlyMap<string, readonly string[]> = (() => {
     if (!l) m.set(key, [w]);
     else if (!l.includes(w)) l.push(w);
   };
-  for (const w of RULE_WORDS) {
+  for (const w of RULE_WORD_SET) {
     add(w, w);
     for (const d1 of deletions(w)) {
       add(d1, w);
@@ -423,7 +357,7 @@ function deletions(w: string): string[] {
 }
 
 /** Misspelt rule words corrected (words the knowledge base knows, and short words, stay as typed). */
-export function correctRuleWords(text: string, known?: (w: string) => boolean): string {
+export function correctRuleWords(text: string, known?: (w: string) => boolean, topicMinLen = 5): string {
   return text.replace(/\p{L}{4,}/gu, (w) => {
     if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w)) return w;
     const max = w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6;
@@ -433,6 +367,7 @@ export function correctRuleWords(text: string, known?: (w: string) => boolean): 
     let bestCost = Infinity;
     for (const key of keys) {
       for (const r of RULE_WORD_INDEX.get(key) ?? []) {
+        if (w.length < topicMinLen && TOPIC_RULE_WORD_SET.has(r)) continue;
         const c = typoCost(w, r, max);
         if (c < bestCost) {
           best = r;
@@ -450,7 +385,8 @@ export function correctRuleWords(text: string, known?: (w: string) => boolean): 
 export function readMessage(text: string, ctx: RuleContext): Reading {
   const { locale } = ctx;
   const notes: string[] = [];
-  const expanded = locale === 'en' ? correctRuleWords(expandShorthand(text, locale), ctx.known) : expandShorthand(text, locale);
+  const expanded =
+    locale === 'en' ? expandDigitWords(correctRuleWords(expandShorthand(text, locale), ctx.known, ctx.typoMinLen)) : expandShorthand(text, locale);
   if (expanded !== fold(text)) notes.push('shorthand');
   const { text: withoutEntities, entities } = findEntities(expanded);
   let query = stripFillers(withoutEntities, locale);

@@ -93,6 +93,27 @@ describe('answerRule: when the top article may be given outright', () => {
     expect(answerRule({ ...base, coverage: 0.9 })).toBeNull();
   });
 
+  it('needs the phrase model to agree: an exact phrasing the other phrasings point away from is not an answer', () => {
+    expect(
+      answerRule({
+        ...base,
+        top: [
+          { similarity: 1, phrase: 0.7 },
+          { similarity: 0.7, phrase: 0.2 },
+        ],
+      }),
+    ).toBe('exact phrasing');
+    expect(
+      answerRule({
+        ...base,
+        top: [
+          { similarity: 1, phrase: 0.2 },
+          { similarity: 0.7, phrase: 0.7 },
+        ],
+      }),
+    ).toBeNull();
+  });
+
   it('never answers a one-word message outright: "refund" is a choice of chips', () => {
     expect(answerRule({ ...base, terms: ['refund'] })).toBeNull();
     expect(ask('refund').action).toBe('suggest');

@@ -54,10 +54,10 @@ describe('bot options: settings are passed in, never changed in place', () => {
 
   it('decide() follows the thresholds it is given, and only for that call', () => {
     const q = 'How do I reset my password?';
-    const strict = botOptions({ thresholds: { ANSWER: 2, CLEAR_COVERAGE: 2, EXACT_MIN_MARGIN: 2, PROBABLY: 2 } });
+    const strict = botOptions({ thresholds: { ANSWER: 2, CLEAR_COVERAGE: 2, EXACT_MIN_MARGIN: 2, PROBABLY: 2, KEYWORD_MIN_MARGIN: 2 } });
     expect(decide(q, { kb, locale: 'en' }).action).toBe('answer');
     expect(decide(q, { kb, locale: 'en' }, strict).action).toBe('suggest');
-    const never = botOptions({ thresholds: { ANSWER: 2, CLEAR_COVERAGE: 2, EXACT_MIN_MARGIN: 2, PROBABLY: 2, SUGGEST: 2 } });
+    const never = botOptions({ thresholds: { ANSWER: 2, CLEAR_COVERAGE: 2, EXACT_MIN_MARGIN: 2, PROBABLY: 2, KEYWORD_MIN_MARGIN: 2, SUGGEST: 2 } });
     expect(decide(q, { kb, locale: 'en' }, never)).toMatchObject({ action: 'handoff', reason: 'low_confidence' });
     expect(decide(q, { kb, locale: 'en' }).action).toBe('answer');
   });
@@ -120,6 +120,24 @@ describe('rankingVerdict: the rule decide() applies to a ranking, and eval --tun
     expect(rankingVerdict(ranking(), { ...THRESHOLDS, SUGGEST: 0.7 })).toEqual({ action: 'handoff', reason: 'low_confidence' });
   });
 
+  it('answers in the band only when the phrase model ranks the same article first', () => {
+    const likely = ranking({ confidence: 0.8, coverage: 0.8, margin: 0.3 });
+    expect(rankingVerdict(likely)).toMatchObject({ action: 'answer', rule: 'probably', alternatives: ['b', 'd'] });
+    const top = likely.top.map((t, i) => ({ ...t, phrase: i === 1 ? 0.6 : 0.2 }));
+    expect(rankingVerdict({ ...likely, top })).toMatchObject({ action: 'suggest' });
+  });
+
+  it('answers a keyword question (2-4 known words, all in the top article) from a lower confidence', () => {
+    const keywords = ranking({ confidence: 0.5, coverage: 1, margin: 0.35, unknownTerms: [] });
+    expect(rankingVerdict(keywords)).toMatchObject({ action: 'answer', rule: 'probably' });
+    // a word the shop never uses, a word the article lacks, a narrow lead or five words: chips
+    expect(rankingVerdict({ ...keywords, unknownTerms: ['paris'] }).action).toBe('suggest');
+    expect(rankingVerdict({ ...keywords, coverage: 0.9 }).action).toBe('suggest');
+    expect(rankingVerdict({ ...keywords, margin: 0.2 }).action).toBe('suggest');
+    expect(rankingVerdict({ ...keywords, terms: ['a', 'b', 'c', 'd', 'e'] }).action).toBe('suggest');
+    expect(rankingVerdict(keywords, { ...THRESHOLDS, KEYWORD_MIN_MARGIN: 0.5 }).action).toBe('suggest');
+  });
+
   it('agrees with decide() on the decision’s own scores', () => {
     const questions = [
       'How do I reset my password?',
@@ -128,6 +146,8 @@ describe('rankingVerdict: the rule decide() applies to a ranking, and eval --tun
       'how do volcanoes erupt',
       'can you recommend a good pizza recipe',
       'do you ship abroad',
+      'cancellation fee',
+      'gift card balance',
     ];
     for (const q of questions) {
       const d = decide(q, { kb, locale: 'en' });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
 import { type Decision, decide, loadSiteKnowledge, type SiteKnowledge } from '../../../worker/bot/index.ts';
-import { expandShorthand, findEntities, readMessage, stripFillers } from '../../../worker/bot/understand.ts';
+import { expandDigitWords, expandShorthand, findEntities, readMessage, stripFillers } from '../../../worker/bot/understand.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
@@ -41,6 +41,16 @@ describe('shorthand: SMS forms and shop abbreviations', () => {
     expect(expandShorthand('where are ur T&C', 'en')).toContain('terms and conditions');
     expect(expandShorthand('where are the t & cs', 'en')).toContain('terms and conditions');
     expect(expandShorthand('my pkg is late', 'en')).toBe('my package is late');
+  });
+
+  it('reads "2" and "4" as "to" and "for" only before a word that can follow them', () => {
+    expect(expandShorthand('how 2 change my address', 'en')).toBe('how to change my address');
+    expect(expandShorthand('still waiting 4 my money', 'en')).toBe('still waiting for my money');
+    expect(expandShorthand('is there a way 2 get it faster', 'en')).toBe('is there a way to get it faster');
+    // a count stays a count
+    expect(expandShorthand('I ordered 2 mugs in size 4', 'en')).toBe('I ordered 2 mugs in size 4'.toLowerCase());
+    expect(expandShorthand('it took 4 days', 'en')).toBe('it took 4 days');
+    expect(expandDigitWords('sent back 2 pairs 4 weeks ago')).toBe('sent back 2 pairs 4 weeks ago');
   });
 
   it('cuts letters typed three times or more', () => {
@@ -127,6 +137,15 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('I want a refund').query).not.toContain('policy');
   });
 
+  it("reads the rules' own words through typos and SMS forms", () => {
+    // "2" before a misspelt verb is read once the verb is corrected
+    expect(en('how do i swich 2 anothr acc').query).toBe('how do i switch to another account');
+    expect(en('can i chnage 2 my othr profile').notes).toContain('switch account');
+    expect(topic(ask('how do i swich 2 anothr acc'))).toBe('switch-account');
+    // a short word is not forced onto a topic word
+    expect(en('my dog ate it').query).toBe('my dog ate it');
+  });
+
   it('changing a product (not an order) is an exchange', () => {
     expect(en('I want to change my product').query).toContain('exchange');
     expect(en('can I change the size on my order').query).not.toContain('exchange');
@@ -175,8 +194,25 @@ describe('decide on noisy messages (demo shop)', () => {
     ['invoice pls', 'invoices'],
     ['I want to change my product', 'exchanges'],
     ['order 48213 where', 'track-order'],
+    ['waiting 4 my refnd', 'refund-status'],
   ])('%s → %s', (text, id) => {
     expect(topic(ask(text))).toBe(id);
+  });
+});
+
+describe('keyword questions: a few words, as typed into a search box (demo shop)', () => {
+  it.each([
+    ['cancellation fee', 'cancellation-fee'],
+    ['gift card balance', 'gift-cards'],
+    ['size chart', 'size-guide'],
+    ['card declined', 'payment-problems'],
+    ['newsletter unsubscribe', 'newsletter'],
+  ])('%s → %s', (text, id) => {
+    expect(ask(text)).toMatchObject({ action: 'answer', articleId: id });
+  });
+
+  it('off-topic keywords are not answered', () => {
+    for (const text of ['weather tomorrow', 'book flight paris', 'pizza recipe']) expect(ask(text).action, text).not.toBe('answer');
   });
 });
 

@@ -1,0 +1,133 @@
+/**
+ * The word lists the reading of a message uses (understand.ts), as data: shorthand and
+ * abbreviations per language, the words a rule adds for the topic it recognised, places,
+ * greetings and fillers, and the words the rule matchers look for. Written from how people
+ * type in shop chats in general (our own examples in tests/unit/bot/understand.test.ts),
+ * never from evaluation text.
+ */
+import type { Locale } from './text.ts';
+
+/** One word → its plain form. Whole words only, after lower-casing. */
+// biome-ignore format: a word table packed by topic, one topic a line
+export const EN_SHORTHAND: Record<string, string> = {
+  u: 'you', ya: 'you', yu: 'you', ur: 'your', urs: 'yours', yr: 'your', r: 'are', m: 'am', im: 'i am',
+  pls: 'please', plz: 'please', plss: 'please', plox: 'please', pleez: 'please', kindly: 'please',
+  wat: 'what', wht: 'what', wot: 'what', wut: 'what', whats: 'what is', wats: 'what is', watz: 'what is',
+  hw: 'how', hws: 'how is', whr: 'where', wher: 'where', wer: 'where', whrs: 'where is', wheres: 'where is',
+  wen: 'when', wn: 'when', whn: 'when', y: 'why', wy: 'why', hv: 'have', hav: 'have', hve: 'have',
+  cn: 'can', cud: 'could', shud: 'should', wud: 'would', wil: 'will', dnt: 'dont', cnt: 'cant', wnt: 'want',
+  nt: 'not', dint: 'didnt', didnt: 'didnt', hasnt: 'hasnt', havnt: 'havent', isnt: 'isnt',
+  abt: 'about', bout: 'about', b4: 'before', bcz: 'because', bcoz: 'because', coz: 'because', cuz: 'because',
+  cos: 'because', bc: 'because', n: 'and', nd: 'and', w: 'with', wid: 'with', frm: 'from',
+  thx: 'thanks', thnx: 'thanks', thnks: 'thanks', tnx: 'thanks', tx: 'thanks', ty: 'thank you', tq: 'thank you',
+  k: 'ok', kk: 'ok', okk: 'ok', okey: 'ok', ofc: 'of course', tho: 'though', btw: 'by the way',
+  asap: 'please', rn: 'now', tmrw: 'tomorrow', tmr: 'tomorrow', tmrrw: 'tomorrow', tomoro: 'tomorrow',
+  '2day': 'today', '2moro': 'tomorrow', '2morrow': 'tomorrow', yday: 'yesterday', yest: 'yesterday',
+  // shop words
+  pkg: 'package', pkge: 'package', pckg: 'package', pckge: 'package', pakage: 'package', parcle: 'parcel',
+  ord: 'order', ordr: 'order', oder: 'order', odr: 'order', orer: 'order', ordrs: 'orders',
+  acc: 'account', acct: 'account', accnt: 'account',
+  pwd: 'password', pswd: 'password', passwd: 'password', pw: 'password',
+  addr: 'address', adrs: 'address', adr: 'address', adress: 'address', addres: 'address',
+  pymt: 'payment', pmt: 'payment', pymnt: 'payment', paymt: 'payment',
+  dlvry: 'delivery', dlvr: 'deliver', delv: 'delivery', deliv: 'delivery', shpg: 'shipping', shpng: 'shipping',
+  rcvd: 'received', recd: 'received', rcv: 'receive', dlvd: 'delivered',
+  refnd: 'refund', rfnd: 'refund', rtn: 'return', rtrn: 'return', xchange: 'exchange', xchng: 'exchange',
+  exch: 'exchange', cncl: 'cancel', cancl: 'cancel', canc: 'cancel', inv: 'invoice', invc: 'invoice',
+  qty: 'quantity', amt: 'amount', msg: 'message', msgs: 'messages', txn: 'transaction', trxn: 'transaction',
+  ph: 'phone', mob: 'mobile', num: 'number', nos: 'numbers', info: 'information', pic: 'photo',
+  pics: 'photos', diff: 'different', prob: 'problem', probs: 'problems', pblm: 'problem', prblm: 'problem',
+  // abbreviations shops use
+  cod: 'pay cash on delivery', emi: 'pay in instalments', emis: 'pay in instalments', bnpl: 'pay later',
+  tnc: 'terms and conditions', tncs: 'terms and conditions',
+  faq: 'help', faqs: 'help', otp: 'verification code', eta: 'when will it arrive', awb: 'tracking number',
+  gc: 'gift card', cc: 'credit card', dob: 'date of birth', pobox: 'po box',
+};
+
+/** Multi-character shorthand that spans symbols ("T&C", "w/o"): applied before splitting words. */
+export const EN_SYMBOL_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
+  [/\bt\s?&\s?c'?s?\b/g, ' terms and conditions '],
+  [/\bterms\s?&\s?conditions\b/g, ' terms and conditions '],
+  [/\bw\/o\b/g, ' without '],
+  [/\bw\/(?=\s|\w)/g, ' with '],
+  [/\ba\/c\b/g, ' account '],
+  [/\bc\.o\.d\.?(?=\s|$|[?!,])/g, ' cash on delivery '],
+  [/\bo\/s\b/g, ' out of stock '],
+  [/\bpo\s?box\b/g, ' pobox '],
+];
+
+/** "why" only where a question starts: "y is my card declined", not "y" as "yes". */
+export const WHY_CONTEXT = /^(?:is|are|was|were|do|does|did|not|no|has|have|hasnt|havent|cant|wont|isnt|didnt|doesnt|my|the|so|u|you)$/;
+
+/** Chinese shorthand and chat forms → plain words (substring replacements). */
+export const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
+  [/肿么|怎莫|咋个|咋/g, '怎么'],
+  [/神马|啥子|啥/g, '什么'],
+  [/木有|没木有|冇|米有|么有/g, '没有'],
+  [/肿么办/g, '怎么办'],
+  [/滴(?=[\p{Script=Han}])/gu, '的'],
+  [/酱紫/g, '这样子'],
+  [/造吗/g, '知道吗'],
+  [/伐/g, '吗'],
+];
+
+/** The words added for a topic a rule recognised, per language. */
+export const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Locale, string>> = {
+  track: { en: 'where is my order', zh: '我的订单到哪了' },
+  shipTo: { en: 'delivery options', zh: '配送方式' },
+  abroad: { en: 'international shipping countries customs', zh: '国际配送 国家 海关' },
+  exchange: { en: 'exchange', zh: '换货' },
+};
+
+/** Country names (English): general knowledge, not any shop's wording. A shop's own country reads as abroad too; rare in a question. */
+export const COUNTRIES =
+  /^(?:the\s+)?(?:usa|us|u\.s\.?a?\.?|america|united states|canada|mexico|brazil|argentina|chile|australia|new zealand|japan|china|hong kong|taiwan|korea|south korea|singapore|malaysia|india|pakistan|indonesia|thailand|vietnam|philippines|uae|dubai|saudi arabia|israel|turkey|russia|ukraine|poland|germany|france|spain|portugal|italy|ireland|iceland|norway|sweden|denmark|finland|netherlands|holland|belgium|luxembourg|switzerland|austria|czechia|czech republic|hungary|romania|greece|croatia|south africa|nigeria|kenya|egypt|morocco|europe|asia|africa|the eu|eu|abroad)$/;
+
+/** Words after "deliver to" that are not a place: the shopper's own address, a person, a thing. */
+export const NOT_A_PLACE =
+  /^(?:my|me|our|us|your|you|a|an|the|this|that|another|other|different|new|same|wrong|old|his|her|their|them|him|someone|somebody|friend|home|house|office|work|address|door|doorstep|neighbou?rs?|locker|pickup|store|shop|po|pobox|you|it|which|what|where|who|all|any|every|each|other|outside|abroad|overseas|international\w*|countr\w*|postcode|change|check|track|get|be|and|or|for)\b/;
+
+export const WHERE_WORDS =
+  /\b(?:where|status|track\w*|arriv\w*|came|come|coming|receiv\w*|delivered|yet|update|nothing|when|eta|reached|dispatch\w*|shipped|sent|still)\b/;
+
+export const NOT_CAME =
+  /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
+
+export const EN_LEAD =
+  /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
+
+export const EN_TAIL =
+  /(?:\s*[,.!]*\s*(?:please|thanks?(?: you)?(?: (?:so|very) much)?|thank u|cheers|sir|madam|mam|team|asap|soon|urgent(?:ly)?|now|quickly|fast|help)\s*[.!?]*)+$/;
+
+export const ZH_LEAD =
+  /^(?:(?:亲亲|亲爱的|亲|您好|你好|哈喽|哈啰|嗨|在吗|在不在|在么|有人吗|老板|掌柜|请问|麻烦问一下|麻烦|打扰一下|打扰了|问一下|咨询一下|我想问一下|我想问|想问一下|想问|hello|hi)[\s,，!！。~～?？]*)+/;
+
+export const ZH_TAIL = /(?:[\s,，]*(?:谢谢|谢啦|多谢|感谢|急|急急急|快点|在线等|哦|哈)[\s!！。~～]*)+$/;
+
+/** Words the rule matchers of rules.ts look for (a person, a complaint, anger). */
+// biome-ignore format: a word list
+export const RULE_WORDS = [
+  'human', 'humans', 'person', 'people', 'agent', 'agents', 'operator', 'representative', 'someone', 'somebody',
+  'speak', 'talk', 'connect', 'transfer', 'manager', 'supervisor', 'customer', 'service', 'support', 'staff',
+  'complaint', 'complain', 'complaints', 'claim', 'grievance', 'unhappy', 'dissatisfied', 'disappointed',
+  'useless', 'terrible', 'horrible', 'ridiculous', 'unacceptable', 'furious', 'angry', 'pathetic', 'worst',
+];
+
+/**
+ * The words the reading's own rules look for (understand.ts: switching accounts, an exchange,
+ * delivering to a place, the refund policy, an order number with "where"). Corrected like
+ * RULE_WORDS, but only from the length retrieval's typo correction starts at (typoMinLen).
+ */
+// biome-ignore format: a word list
+export const TOPIC_RULE_WORDS = [
+  'another', 'account', 'profile', 'switch', 'change', 'deliver', 'delivery', 'shipping', 'order',
+  'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
+];
+
+/**
+ * "2" and "4" typed for "to" and "for" ("how 2 change my address", "waiting 4 my refund"): only
+ * before a word that can follow them, never before what a number counts ("2 items", "4 days").
+ */
+export const TO_CONTEXT =
+  /^(?:my|me|the|a|an|another|other|u|you|your|ur|us|him|her|them|this|that|it|be|get|do|make|go|see|know|check|change|switch|swap|cancel|pay|buy|order|return|track|talk|speak|chat|contact|reach|send|ship|deliver|use|add|update|reset|create|open|close|delete|remove|sign|log|login|find|ask|receive|set|edit|modify|exchange|leave|write|subscribe|unsubscribe|apply|redeem|enter|claim|download|recover|arrive|come|take|wait|someone|somebody|human|agent|person|customer|where|what|how)$/;
+export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|these|those|it|free|ages|sure|real|now|later|delivery|shipping|what|how)$/;
