@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { InternalNote, OfflineTicket, ShopperContext } from './agent.ts';
+import type { ExportedAttachment } from './attachments.ts';
 import type { TranscriptMessage } from './visitor.ts';
 
 export const dataSubjectSchema = z
@@ -34,8 +35,8 @@ export interface ExportedConversation {
   transcript: TranscriptMessage[];
   notes: InternalNote[];
   tickets: OfflineTicket[];
-  /** Files attached in the chat (none yet: attachments are not built). */
-  attachments: never[];
+  /** Files sent in the chat, by either side (the bytes are fetched through the agent's session link). */
+  attachments: ExportedAttachment[];
 }
 
 export interface DataExport {

@@ -13,6 +13,8 @@ export interface Env {
   SITE_CATALOG: DurableObjectNamespace<SiteCatalog>;
   /** One per site: every conversation, for agents to list, search and label (worker/history). */
   SITE_HISTORY: DurableObjectNamespace<SiteHistory>;
+  /** Photos and PDFs sent in chats, keyed <site>/<conversation>/<attachment> (worker/attachments). */
+  ATTACHMENTS: R2Bucket;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;
