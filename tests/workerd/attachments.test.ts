@@ -97,7 +97,7 @@ describe('upload and download', () => {
     expect(upload.body.attachment).toMatchObject({ name: 'broken mug.jpg', type: 'image/jpeg' });
     const live = await socket.waitFor('message', (frame) => frame.message.attachment?.id === upload.body.attachment.id);
     expect(live.message).toMatchObject({ author: 'shopper', text: 'broken mug.jpg', seq: upload.body.seq });
-    expect(live.message.attachment!.url).toMatch(new RegExp(`^/v1/attachments/${welcome.conversationId}/${upload.body.attachment.id}\\?t=`));
+    expect(live.message.attachment!.url).toMatch(new RegExp(`^\\.\\./v1/attachments/${welcome.conversationId}/${upload.body.attachment.id}\\?t=`));
 
     const [key] = await storedKeys(`demo/${welcome.conversationId}/`);
     expect(key).toBe(`demo/${welcome.conversationId}/${upload.body.attachment.id}`);

@@ -19,7 +19,12 @@ export async function verifyFileToken(env: Env, token: string | null | undefined
   return claims && claims.f === conversationId && typeof claims.s === 'string' ? claims.s : null;
 }
 
-export const attachmentPath = (conversationId: string, attachmentId: string) => `/v1/attachments/${conversationId}/${attachmentId}`;
+/**
+ * Relative to the widget's and the console's folders (`/widget/`, `/console/`), so each client
+ * resolves it against its own kefu address (the widget runs on the shop's origin). From the root,
+ * `../v1/…` is `/v1/…` too.
+ */
+export const attachmentPath = (conversationId: string, attachmentId: string) => `../v1/attachments/${conversationId}/${attachmentId}`;
 
 /**
  * The Conversation's links: one token per conversation, kept in memory and renewed when half its
