@@ -47,11 +47,11 @@ function openChat(): Promise<string> {
   });
 }
 
-function padded(head: Uint8Array, size: number, fill: number): Uint8Array {
+function padded(head: Uint8Array<ArrayBuffer>, size: number, fill: number): Uint8Array<ArrayBuffer> {
   return concat(head, new Uint8Array(Math.max(0, size - head.length)).fill(fill));
 }
 
-async function run(kind: string, count: number, bytes: Uint8Array, name: string) {
+async function run(kind: string, count: number, bytes: Uint8Array<ArrayBuffer>, name: string) {
   const tokens: string[] = [];
   for (let i = 0; i < Math.ceil(count / PER_CHAT); i++) tokens.push(await openChat());
   const latencies: number[] = [];

@@ -36,7 +36,7 @@ const CORPUS = readFileSync('tests/fixtures/xss/payloads.txt', 'utf8')
 /** Ten files a minute per side of a chat: ten names for the shopper, ten for the agent. */
 const NAMES = [...MADE_FOR_NAMES, ...CORPUS].slice(0, 20);
 
-async function shopperUpload(token: string, bytes: Uint8Array, name: string, init: { headers?: Record<string, string> } = {}) {
+async function shopperUpload(token: string, bytes: Uint8Array<ArrayBuffer>, name: string, init: { headers?: Record<string, string> } = {}) {
   return fetch(`${baseUrl}/v1/attachments?site=demo&name=${encodeURIComponent(name)}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, Origin: localOrigin(baseUrl), ...init.headers },
