@@ -60,6 +60,7 @@ export function AttachButton({ conversationId, blocked }: { conversationId: stri
         type="file"
         class="visually-hidden"
         data-testid="attach-input"
+        aria-label={t('attach.button')}
         accept="image/jpeg,image/png,image/webp,image/gif,application/pdf"
         tabIndex={-1}
         onChange={(event) => {
