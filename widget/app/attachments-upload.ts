@@ -59,9 +59,15 @@ export function upload(input: HTMLInputElement, chat: ChatConnection): void {
   const request = new XMLHttpRequest();
   request.open('POST', url.href);
   request.setRequestHeader('Authorization', `Bearer ${token}`);
-  const progress = (percent: number) => show(t.uploading.replace('{name}', name).replace('{percent}', String(percent)));
+  // The notice is a live region: progress is told in steps of ten, not every event.
+  let shown = -1;
+  const progress = (percent: number) => {
+    if (percent - shown < 10 && percent !== 0) return;
+    shown = percent;
+    show(t.uploading.replace('{name}', name).replace('{percent}', String(percent)));
+  };
   request.upload.onprogress = (event) => {
-    if (event.lengthComputable) progress(Math.min(99, Math.floor((event.loaded / event.total) * 100)));
+    if (event.lengthComputable) progress(Math.min(90, Math.floor((event.loaded / event.total) * 10) * 10));
   };
   request.onload = () => {
     if (request.status >= 200 && request.status < 300) return show(null);

@@ -7,7 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { AttachmentRef } from '../../../protocol/index.ts';
 import { ApiError } from '../api.ts';
 import { uploadAttachment } from '../attachments.ts';
-import { t } from '../i18n.ts';
+import { type MessageKey, t } from '../i18n.ts';
 
 export function AttachmentView({ attachment }: { attachment: AttachmentRef }) {
   // The link is relative to /console/ (../v1/…), as the Worker writes it.
@@ -38,6 +38,20 @@ export function AttachmentView({ attachment }: { attachment: AttachmentRef }) {
   );
 }
 
+/** The server's refusal in the console's language (its own message is English). */
+const REFUSALS: Record<string, MessageKey> = {
+  unsupported_type: 'attach.error.unsupportedType',
+  not_an_image: 'attach.error.notAnImage',
+  file_too_large: 'attach.error.tooLarge',
+  empty_file: 'attach.error.empty',
+  rate_limited: 'attach.error.rateLimited',
+};
+function refusalText(error: unknown): string {
+  if (!(error instanceof ApiError)) return t('attach.failedGeneric');
+  const key = REFUSALS[error.code];
+  return key ? t(key) : error.message;
+}
+
 type UploadState = { kind: 'idle' } | { kind: 'sending'; name: string; percent: number } | { kind: 'failed'; name: string; message: string };
 
 export function AttachButton({ conversationId, blocked }: { conversationId: string; blocked: string | null }) {
@@ -50,7 +64,7 @@ export function AttachButton({ conversationId, blocked }: { conversationId: stri
       await uploadAttachment(conversationId, file, (percent) => setState({ kind: 'sending', name, percent }));
       setState({ kind: 'idle' });
     } catch (error) {
-      setState({ kind: 'failed', name, message: error instanceof ApiError ? error.message : t('attach.failedGeneric') });
+      setState({ kind: 'failed', name, message: refusalText(error) });
     }
   };
   return (
