@@ -79,6 +79,9 @@ describe('files in chat', () => {
       expect(file.suggestedFilename()).toBe('returns-label.pdf');
       expect(readFileSync((await file.path())!, 'latin1')).toContain('%PDF-1.4');
 
+      await agent.screenshot({ path: 'test-results/attachments-agent.png' });
+      await shopper.screenshot({ path: 'test-results/attachments-shopper.png' });
+
       expect(problems).toEqual([]);
     } finally {
       await close();

@@ -167,7 +167,7 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
                 if (event.key === 'Enter' && !event.shiftKey) submit(event);
               }}
             />
-            <label>
+            <label class="icon-button">
               +
               <input
                 type="file"
@@ -261,7 +261,7 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
           {file ? (
             // A photo (thumbnail named by its alt text; opens larger in a new tab) or a PDF by name (the server makes it a download).
             <a href={href} target="_blank">
-              {file.type.startsWith('i') ? <img src={href} alt={file.name} /> : file.name}
+              {file.type > 'b' ? <img src={href} alt={file.name} /> : file.name}
             </a>
           ) : (
             message.text
