@@ -19,9 +19,9 @@
  *   attachments and SQLite, so the object can sleep; the constructor only runs DDL.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { AttachmentRef } from '../../protocol/index.ts';
 import {
   type AgentConversationInbound,
+  type AttachmentRef,
   agentConversationInboundSchema,
   CloseCode,
   type ExportedConversation,
