@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { InternalNote, ShopperContext } from './agent.ts';
+import type { ExportedAttachment } from './attachments.ts';
 import type { TicketDetail } from './tickets.ts';
 import type { TranscriptMessage } from './visitor.ts';
 
@@ -36,8 +37,8 @@ export interface ExportedConversation {
   notes: InternalNote[];
   /** With their comments (the shopper's messages among them) and activity. */
   tickets: TicketDetail[];
-  /** Files attached in the chat (none yet: attachments are not built). */
-  attachments: never[];
+  /** Files sent in the chat, by either side (the bytes are fetched through the agent's session link). */
+  attachments: ExportedAttachment[];
 }
 
 export interface DataExport {

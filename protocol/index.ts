@@ -1,6 +1,7 @@
 /** The one source of truth for kefu's wire format. */
 
 export * from './agent.ts';
+export * from './attachments.ts';
 export * from './client.ts';
 export * from './conversation-sync.ts';
 export * from './data-rights.ts';

@@ -4,6 +4,7 @@
  * with the field and reason instead of misbehaving in production.
  */
 import { z } from 'zod';
+import { ATTACHMENT_MAX_BYTES_CEILING, DEFAULT_ATTACHMENT_MAX_BYTES } from './attachments.ts';
 import { TICKET_KINDS } from './tickets.ts';
 
 export const LocaleSchema = z.enum(['en', 'zh']);
@@ -91,6 +92,12 @@ export const SiteConfigSchema = z
         newConversationsPerIpPerHour: z.number().int().min(1).max(100_000).default(60),
       })
       .default({ newConversationsPerIpPerHour: 60 }),
+    /** Photos and PDFs in chat: the largest file either side may send, in bytes. */
+    attachments: z
+      .strictObject({
+        maxBytes: z.number().int().min(1024).max(ATTACHMENT_MAX_BYTES_CEILING).default(DEFAULT_ATTACHMENT_MAX_BYTES),
+      })
+      .default({ maxBytes: DEFAULT_ATTACHMENT_MAX_BYTES }),
     /** The shop's own words, e.g. "COD" = "cash on delivery": the bot reads a message that uses one as if it also said what it means. */
     synonyms: z
       .array(

@@ -7,6 +7,7 @@
  * only reads them, and the widget must not pay for a validator in its bundle.
  */
 import { z } from 'zod';
+import type { AttachmentRef } from './attachments.ts';
 import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './limits.ts';
 
 // A lone surrogate cannot be stored or shown faithfully; refuse it rather than mangle it.
@@ -223,6 +224,8 @@ export interface TranscriptMessage {
   agentName?: string;
   bot?: BotPayload;
   system?: SystemPayload;
+  /** A photo or PDF; `text` is then its file name (protocol/attachments.ts). */
+  attachment?: AttachmentRef;
 }
 
 export type ErrorCode =

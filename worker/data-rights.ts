@@ -23,7 +23,6 @@ export async function exportSubject(env: Env, siteId: string, subject: DataSubje
     ids.map(async (id) => ({
       ...(await conversationStub(env, id).exportData()),
       tickets: tickets.filter((ticket) => ticket.conversationId === id),
-      attachments: [],
     })),
   );
   await siteHistory(env, siteId).audit({

@@ -16,6 +16,8 @@ export interface Env {
   SITE_HISTORY: DurableObjectNamespace<SiteHistory>;
   /** One per site: webhook endpoints, the delivery queue and its log (worker/webhooks). */
   SITE_WEBHOOKS: DurableObjectNamespace<SiteWebhooks>;
+  /** Photos and PDFs sent in chats, keyed <site>/<conversation>/<attachment> (worker/attachments). */
+  ATTACHMENTS: R2Bucket;
   ASSETS: Fetcher;
   /** HMAC key for shoppers' resume tokens. A secret in production; `.dev.vars` locally. */
   RESUME_TOKEN_SECRET: string;

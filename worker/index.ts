@@ -9,6 +9,7 @@ import type { Env } from './env.ts';
 import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { dataRightsRoutes } from './routes/data-rights.ts';
 import { historyRoutes } from './routes/history.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -42,6 +43,7 @@ app.use('/v1/*', async (c, next) => {
 });
 
 app.route('/', visitorRoutes);
+app.route('/', attachmentRoutes);
 app.route('/', historyRoutes);
 app.route('/', dataRightsRoutes);
 app.route('/', ticketRoutes);

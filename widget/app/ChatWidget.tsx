@@ -168,6 +168,16 @@ export function ChatWidget({ connection, phrases, locale, config, open, onToggle
                 if (event.key === 'Enter' && !event.shiftKey) submit(event);
               }}
             />
+            <label class="icon-button">
+              +
+              <input
+                type="file"
+                class="sr-only"
+                accept="image/*,.pdf"
+                aria-label={phrases.attach}
+                onChange={(event) => connection.attach(event.currentTarget)}
+              />
+            </label>
             <button type="submit" class="send" disabled={!draft.trim()}>
               {phrases.send}
             </button>
@@ -227,6 +237,9 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
     );
   }
   const bot = message.bot;
+  const file = message.attachment;
+  // File links are kefu's, not the shop's: relative to the widget's own folder.
+  const href = file && (window as unknown as { __kefuBoot: { base: string } }).__kefuBoot.base + file.url;
   return (
     <li class={`message ${message.author}`} data-seq={message.seq} data-author={message.author}>
       {message.author === 'agent' && message.agentName && <span class="author">{message.agentName}</span>}
@@ -251,7 +264,16 @@ function MessageItem({ message, phrases, feedback, seen, onFeedback, onChoose }:
           )}
         </ArticleContent>
       ) : (
-        <p class="text">{message.text}</p>
+        <p class="text">
+          {file ? (
+            // A photo (thumbnail named by its alt text; opens larger in a new tab) or a PDF by name (the server makes it a download).
+            <a href={href} target="_blank">
+              {file.type > 'b' ? <img src={href} alt={file.name} /> : file.name}
+            </a>
+          ) : (
+            message.text
+          )}
+        </p>
       )}
       {bot?.kind === 'suggest' && <Chips items={bot.suggestions} onChoose={onChoose} />}
       {bot?.kind === 'answer' && bot.alternatives?.length ? <Chips label={phrases.notQuite} items={bot.alternatives} onChoose={onChoose} /> : null}

@@ -63,14 +63,15 @@ export class ChatConnection {
   private agentTyping = false;
   private readByAgent = 0;
   private rated = false;
-  private notice: string | null = null;
+  /** Public for attachments.js, which shows upload progress and errors here. */
+  notice: string | null = null;
   private readonly listeners = new Set<(snapshot: ChatSnapshot) => void>();
   private readonly eventListeners = new Set<(event: ChatEvent) => void>();
   private identity: Identity | null = null;
-  private locale: 'en' | 'zh';
+  locale: 'en' | 'zh';
   private retryPendingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: ConnectionOptions) {
+  constructor(readonly options: ConnectionOptions) {
     this.sync = new ConversationSync(this.load<PendingMessage[]>('outbox') ?? [], (items) => this.save('outbox', items));
     this.locale = options.locale;
   }
@@ -166,6 +167,17 @@ export class ChatConnection {
 
   chooseArticle(articleId: string, title: string): void {
     this.enqueue({ clientMsgId: newClientMsgId(), text: title, articleId });
+  }
+
+  /**
+   * The file picked in `input`: attachments.js (a chunk of its own, from the browser's cache after
+   * the first time) uploads it and shows its progress as the notice.
+   */
+  attach(input: HTMLInputElement): void {
+    const script = document.createElement('script');
+    script.src = `${this.options.base}attachments.js`;
+    script.onload = () => (window as unknown as { kefuAttachments: typeof import('./attachments-upload.ts') }).kefuAttachments.upload(input, this);
+    document.head.appendChild(script);
   }
 
   sendFeedback(seq: number, helpful: boolean): void {
@@ -365,12 +377,12 @@ export class ChatConnection {
     this.publish();
   }
 
-  private publish(): void {
+  publish(): void {
     const snapshot = this.snapshot();
     for (const listener of this.listeners) listener(snapshot);
   }
 
-  private load<T>(key: string): T | null {
+  load<T>(key: string): T | null {
     try {
       const raw = this.options.storage?.getItem(`kefu:${this.options.site}:${key}`);
       return raw ? (JSON.parse(raw) as T) : null;

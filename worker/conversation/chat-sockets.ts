@@ -11,6 +11,7 @@ import {
   type TranscriptMessage,
   type VisitorOutbound,
 } from '../../protocol/index.ts';
+import type { FileLinks } from '../attachments/file-links.ts';
 import { closeSocket, sendFrame } from '../sockets.ts';
 import type { TranscriptStore } from './transcript-store.ts';
 
@@ -25,6 +26,8 @@ export class ChatSockets {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly store: TranscriptStore,
+    /** Adds the signed link to a file's message on its way out (await links.ready() before replaying). */
+    private readonly links: FileLinks,
   ) {}
 
   accept(ws: WebSocket, attachment: SocketAttachment): void {
@@ -48,7 +51,7 @@ export class ChatSockets {
 
   /** A stored message goes to every ready socket, shoppers and agents alike, except `skip` (it got an ack). */
   broadcastMessage(message: TranscriptMessage, skip?: WebSocket): void {
-    const frame = JSON.stringify({ v: 1, type: 'message', message } satisfies VisitorOutbound);
+    const frame = JSON.stringify({ v: 1, type: 'message', message: this.links.withLink(message) } satisfies VisitorOutbound);
     for (const ws of this.ctx.getWebSockets()) if (ws !== skip && this.attachment(ws)?.ready) sendFrame(ws, frame);
   }
 
@@ -63,10 +66,10 @@ export class ChatSockets {
   /** Sends what the client missed, or the whole transcript when it claims a future or is too far behind. */
   replay(ws: WebSocket, clientLastSeq: number, lastSeq: number): void {
     if (clientLastSeq > lastSeq || lastSeq - clientLastSeq > MAX_REPLAY_MESSAGES) {
-      sendFrame(ws, { v: 1, type: 'resync', messages: this.store.after(0), lastSeq });
+      sendFrame(ws, { v: 1, type: 'resync', messages: this.store.after(0).map((message) => this.links.withLink(message)), lastSeq });
       return;
     }
-    for (const message of this.store.after(clientLastSeq)) sendFrame(ws, { v: 1, type: 'message', message });
+    for (const message of this.store.after(clientLastSeq)) sendFrame(ws, { v: 1, type: 'message', message: this.links.withLink(message) });
   }
 
   closeVisitors(code: number, reason: string): void {

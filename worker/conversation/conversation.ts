@@ -21,6 +21,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   type AgentConversationInbound,
+  type AttachmentRef,
   agentConversationInboundSchema,
   CloseCode,
   type ExportedConversation,
@@ -29,6 +30,9 @@ import {
   type VisitorInbound,
   visitorInboundSchema,
 } from '../../protocol/index.ts';
+import { deleteConversationFiles } from '../attachments/attachment-store.ts';
+import { FileLinks } from '../attachments/file-links.ts';
+import type { UploadAuthor } from '../attachments/upload.ts';
 import type { Env } from '../env.ts';
 import { FaultInjector } from '../fault-injection.ts';
 import { LifecycleError } from '../lifecycle.ts';
@@ -37,6 +41,7 @@ import { findSite, type SiteConfig } from '../sites.ts';
 import { answerClose, errorFrame, INTERNAL_ERROR_MESSAGE } from '../sockets.ts';
 import { siteInbox } from '../stubs.ts';
 import { BotTurn } from './bot-turn.ts';
+import { ChatAttachments } from './chat-attachments.ts';
 import { ChatLifecycle } from './chat-lifecycle.ts';
 import { ChatRecord } from './chat-record.ts';
 import { type AgentAttachment, ChatSockets, type SocketAttachment, type VisitorAttachment } from './chat-sockets.ts';
@@ -82,6 +87,8 @@ export class Conversation extends DurableObject<Env> {
   private readonly shopper: ShopperProfile;
   private readonly history: HistoryFeed;
   private readonly faults: FaultInjector;
+  private readonly links: FileLinks;
+  private readonly files: ChatAttachments;
   private readonly actions = new ActionBucket(SHOPPER_ACTION_BURST, SHOPPER_ACTIONS_PER_SECOND);
   private readonly typing = new TypingRelay();
 
@@ -91,7 +98,11 @@ export class Conversation extends DurableObject<Env> {
     this.record = new ChatRecord(ctx.storage.sql);
     this.history = new HistoryFeed(env, ctx, this.record, () => this.store.bySeq(1)?.at ?? Date.now());
     this.store = new TranscriptStore(ctx.storage.sql, this.history);
-    this.sockets = new ChatSockets(ctx, this.store);
+    this.links = new FileLinks(env, () => {
+      const siteId = this.record.knownSite();
+      return siteId ? { siteId, conversationId: this.record.conversationId() } : null;
+    });
+    this.sockets = new ChatSockets(ctx, this.store, this.links);
     const parts = { env, record: this.record, store: this.store, sockets: this.sockets, site: () => this.site() };
     this.shopper = new ShopperProfile({ ...parts, takeActionToken: () => this.actions.take(), changed: () => this.history.changed() });
     this.bot = new BotTurn({
@@ -100,6 +111,12 @@ export class Conversation extends DurableObject<Env> {
       switchLocale: (locale) => this.shopper.set({ ...this.record.shopper(), locale }),
     });
     this.lifecycle = new ChatLifecycle({ ...parts, storage: ctx.storage, botReply: (text) => this.bot.reply(text) });
+    this.files = new ChatAttachments({
+      ...parts,
+      links: this.links,
+      lifecycle: this.lifecycle,
+      isRevoked: (agentId, sessionVersion) => this.isRevoked(agentId, sessionVersion),
+    });
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -193,9 +210,20 @@ export class Conversation extends DurableObject<Env> {
     return this.record.knownSite();
   }
 
+  /** Files (worker/attachments/upload.ts): may this sender add one now? */
+  async admitUpload(siteId: string, author: UploadAuthor, clientMsgId?: string) {
+    return this.files.admit(siteId, author, clientMsgId);
+  }
+
+  /** A file is in R2: store its message and show it. */
+  async addAttachment(siteId: string, author: UploadAuthor, attachment: AttachmentRef, clientMsgId?: string) {
+    return this.files.add(siteId, author, attachment, clientMsgId);
+  }
+
   /** The shopper's data as the chat holds it (data-rights export). */
-  async exportData(): Promise<Omit<ExportedConversation, 'tickets' | 'attachments'>> {
+  async exportData(): Promise<Omit<ExportedConversation, 'tickets'>> {
     return {
+      attachments: this.files.list(),
       conversationId: this.record.conversationId(),
       state: this.record.state(),
       shopper: this.record.shopper(),
@@ -209,6 +237,9 @@ export class Conversation extends DurableObject<Env> {
   async erase(): Promise<{ messages: number }> {
     this.sockets.closeVisitors(CloseCode.shutdown, 'Chat ended');
     this.sockets.closeAgents(() => true, CloseCode.shutdown, 'Chat erased');
+    // The files first: if R2 fails, the erasure throws with the transcript still there, and a rerun finishes it.
+    const siteId = this.record.knownSite();
+    if (siteId) await deleteConversationFiles(this.env, siteId, this.record.conversationId());
     this.history.clear();
     const messages = this.store.clear();
     this.record.erase();
@@ -342,6 +373,7 @@ export class Conversation extends DurableObject<Env> {
     }
     if (isNew) this.shopper.greet(site);
     await this.shopper.recordVisit(hello);
+    await this.links.ready();
     const lastSeq = this.store.lastSeq();
     const state = this.record.state();
     this.sockets.send(ws, {
@@ -361,7 +393,10 @@ export class Conversation extends DurableObject<Env> {
   // ---- agent frames ---------------------------------------------------------------------
 
   private async onAgentFrame(ws: WebSocket, agent: AgentAttachment, frame: AgentConversationInbound): Promise<void> {
-    if (frame.type === 'hello') return this.welcomeAgent(ws, agent, frame.lastSeq);
+    if (frame.type === 'hello') {
+      await this.links.ready();
+      return this.welcomeAgent(ws, agent, frame.lastSeq);
+    }
     if (!agent.ready) return this.sockets.send(ws, errorFrame('hello_required', 'Send a hello frame first.'));
 
     switch (frame.type) {

@@ -3,7 +3,7 @@
  * and internal notes (kept apart so the shopper's transcript stays gapless and never holds them).
  * The chat's other state is in its meta table (chat-record.ts).
  */
-import type { Author, BotPayload, InternalNote, SystemPayload, TranscriptMessage } from '../../protocol/index.ts';
+import type { AttachmentRef, Author, BotPayload, InternalNote, SystemPayload, TranscriptMessage } from '../../protocol/index.ts';
 
 export type NewMessage = Omit<TranscriptMessage, 'seq' | 'at'>;
 
@@ -51,10 +51,11 @@ export class TranscriptStore {
   /** Stores a message with the next seq. Inside a single-threaded object MAX+1 stays gapless. */
   insert(message: NewMessage): TranscriptMessage {
     const at = Date.now();
-    const extra: { bot?: BotPayload; system?: SystemPayload; agentName?: string } = {};
+    const extra: { bot?: BotPayload; system?: SystemPayload; agentName?: string; attachment?: AttachmentRef } = {};
     if (message.bot) extra.bot = message.bot;
     if (message.system) extra.system = message.system;
     if (message.agentName) extra.agentName = message.agentName;
+    if (message.attachment) extra.attachment = message.attachment;
     const row = this.sql
       .exec<{ seq: number }>(
         `INSERT INTO messages (seq, at, author, text, client_msg_id, payload)

@@ -7,6 +7,7 @@ import type { ChatFocus } from '../history.ts';
 import { useSnapshot } from '../hooks.ts';
 import { t } from '../i18n.ts';
 import { AssistPanel } from './AssistPanel.tsx';
+import { AttachButton } from './Attachments.tsx';
 import { ChatTickets } from './ChatTickets.tsx';
 import { Composer } from './Composer.tsx';
 import { ConversationHistory } from './ConversationHistory.tsx';
@@ -172,6 +173,7 @@ export function ConversationView({
           onInsert={(text) => setInsertion((current) => ({ id: (current?.id ?? 0) + 1, text }))}
         />
 
+        <AttachButton conversationId={connection.conversationId} blocked={messageBlocked} />
         <Composer
           insertion={insertion}
           messageBlocked={messageBlocked}

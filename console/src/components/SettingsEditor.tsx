@@ -328,6 +328,7 @@ function NumberField({
   min,
   max,
   step = 1,
+  scale = 1,
 }: {
   ctx: Ctx;
   path: Path;
@@ -336,8 +337,11 @@ function NumberField({
   min?: number;
   max?: number;
   step?: number;
+  /** The stored value is this many times the one shown (bytes stored, MB shown). */
+  scale?: number;
 }) {
-  const value = getIn(ctx.draft, path);
+  const stored = getIn(ctx.draft, path);
+  const value = typeof stored === 'number' ? stored / scale : stored;
   return (
     <div class="field">
       <label for={ctx.id(path)}>{label}</label>
@@ -357,7 +361,7 @@ function NumberField({
         // An empty or unparseable box stays visible to the schema as "not a number", never as 0.
         onInput={(event) => {
           const raw = event.currentTarget.value.trim();
-          ctx.set(path, raw === '' ? Number.NaN : Number(raw));
+          ctx.set(path, raw === '' ? Number.NaN : Math.round(Number(raw) * scale));
         }}
       />
       {hint && (
@@ -1182,6 +1186,16 @@ function ConversationLabelsEditor({ ctx }: { ctx: Ctx }) {
         {ctx.error(path) && !labels.some((_, index) => ctx.error([...path, index])) && <FieldError ctx={ctx} path={path} />}
       </div>
       <NumberField ctx={ctx} path={['reopenWindowDays']} label={t('se.reopen.label')} min={0} max={90} hint={t('se.reopen.hint')} />
+      <NumberField
+        ctx={ctx}
+        path={['attachments', 'maxBytes']}
+        label={t('se.attachments.label')}
+        min={1}
+        max={25}
+        step={0.5}
+        scale={1024 * 1024}
+        hint={t('se.attachments.hint')}
+      />
     </Card>
   );
 }

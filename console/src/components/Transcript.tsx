@@ -9,6 +9,7 @@ import type { BotPayload, SystemPayload, TranscriptMessage } from '../../../prot
 import type { PendingItem } from '../conversation.ts';
 import { clockTime, confidence, isoTime, reasonLabel, stateLabel } from '../format.ts';
 import { t } from '../i18n.ts';
+import { AttachmentView } from './Attachments.tsx';
 
 interface TranscriptProps {
   messages: TranscriptMessage[];
@@ -124,7 +125,7 @@ function MessageItem({ message, shopperName, readSeq, found }: { message: Transc
         <span class="msg-author">{author}</span>
         <time dateTime={isoTime(message.at)}>{clockTime(message.at)}</time>
       </div>
-      {text && <p class="msg-text">{text}</p>}
+      {message.attachment ? <AttachmentView attachment={message.attachment} /> : text && <p class="msg-text">{text}</p>}
       {bot && <BotDetail bot={bot} />}
       {message.author === 'agent' && (
         <span class="receipt" data-testid="receipt" data-receipt={message.seq <= readSeq ? 'read' : 'sent'}>
