@@ -36,4 +36,6 @@ export interface Env {
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR?: string;
   /** "on" only in the workerd tests: lets a test make calls between the objects fail (worker/fault-injection.ts). */
   FAULT_INJECTION?: string;
+  /** "on" only in the load and fault servers: GET /v1/diagnostics/... (worker/routes/diagnostics.ts). */
+  DIAGNOSTICS?: string;
 }

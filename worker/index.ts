@@ -10,6 +10,7 @@ import { isOwnHost } from './public-origin.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { dataRightsRoutes } from './routes/data-rights.ts';
+import { diagnosticsRoutes } from './routes/diagnostics.ts';
 import { historyRoutes } from './routes/history.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
@@ -45,6 +46,7 @@ app.route('/', agentRoutes);
 app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
+app.route('/', diagnosticsRoutes);
 
 app.notFound((c) => c.json({ error: 'not_found', message: 'Not found.' }, 404));
 
