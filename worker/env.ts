@@ -45,4 +45,6 @@ export interface Env {
   ALLOW_HTTP_WEBHOOKS?: string;
   /** Tests only: the first webhook retry delay in ms (the whole schedule scales with it); 30000 when unset. */
   WEBHOOK_RETRY_BASE_MS?: string;
+  /** "on" only in the load and fault servers: GET /v1/diagnostics/... (worker/routes/diagnostics.ts). */
+  DIAGNOSTICS?: string;
 }

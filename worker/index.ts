@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { dataRightsRoutes } from './routes/data-rights.ts';
+import { diagnosticsRoutes } from './routes/diagnostics.ts';
 import { historyRoutes } from './routes/history.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { siteAdminRoutes } from './routes/site-admin.ts';
@@ -52,6 +53,7 @@ app.route('/', reportRoutes);
 app.route('/', adminRoutes);
 app.route('/', siteAdminRoutes);
 app.route('/', webhookRoutes);
+app.route('/', diagnosticsRoutes);
 
 app.notFound((c) => c.json({ error: 'not_found', message: 'Not found.' }, 404));
 

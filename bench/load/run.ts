@@ -1,22 +1,46 @@
 /**
- * npm run bench:load -- --shoppers 1000 --minutes 5 [--url http://127.0.0.1:8787] [--ramp 60]
- *                       [--interval 10] [--json] [--pgid <wrangler process group>]
+ * npm run bench:load -- --shoppers 1000 --minutes 10 [--url http://127.0.0.1:8787 --pgid <group>]
+ *                       [--ramp 60] [--interval 10] [--no-deflate] [--json]
+ * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1]   (idle shoppers: see idle.ts)
  *
  * Ramps N concurrent shoppers against `wrangler dev` (its own, started on a free 127.0.0.1
  * port with throwaway storage, unless --url names a running one). Each shopper asks a shop
  * question every `interval` seconds on average (uniform 0.5-1.5 × interval), at most one
  * unanswered question at a time, and counts the bot's reply. It prints:
  * connections held, messages sent, bot replies received, errors, p50/p95/p99 send → bot reply,
- * and the RSS of the runtime (the workerd processes under the wrangler process group, from
- * /proc/<pid>/status VmRSS; with --url pass --pgid to get it). At the end every shopper's
+ * overall and for every minute (by the minute a question was sent), and each minute's memory and
+ * CPU: the RSS of the runtime that runs kefu and, apart, of wrangler's dev-only proxy in front of
+ * it (from /proc; with --url pass --pgid to get them), the CPU share of runtime, proxy and load
+ * generator, and the generator's own event-loop delay (a busy generator inflates the tail it
+ * measures). Clients offer permessage-deflate as browsers do; --no-deflate turns that off. At the end every shopper's
  * transcript is compared with the server's replay: "lost" counts messages sent but not
  * stored, acked but missing, or questions the bot never answered.
  * Bounded: sending stops at --minutes; draining and checking have their own time limits.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { inBatches, killHard, printFigures, question, startFaultServer, workerdRss } from '../../tests/fault/harness.ts';
-import { type Backoff, fetchServerTranscript, percentile, ShopperClient, sleep, verifyAgainstServer } from '../../tests/support/kefu-client.ts';
+import {
+  cpuMs,
+  inBatches,
+  killHard,
+  printFigures,
+  printTable,
+  question,
+  startFaultServer,
+  workerdMemory,
+  workerdProcesses,
+} from '../../tests/fault/harness.ts';
+import {
+  type Backoff,
+  clientErrorCount,
+  fetchServerTranscript,
+  percentile,
+  ShopperClient,
+  sleep,
+  verifyAgainstServer,
+} from '../../tests/support/kefu-client.ts';
 import type { WranglerServer } from '../../tests/support/wrangler-dev.ts';
+import { printIdleReport, runIdle } from './idle.ts';
 
 export interface LoadOptions {
   shoppers: number;
@@ -31,6 +55,29 @@ export interface LoadOptions {
   intervalSeconds?: number;
   /** Print progress every 10 s. */
   progress?: boolean;
+  /** Clients offer permessage-deflate, as browsers do (default true). */
+  deflate?: boolean;
+}
+
+/** One minute of the run; questions count in the minute they were sent. */
+export interface MinuteRow {
+  minute: number;
+  held: number;
+  sent: number;
+  replies: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  runtimeMb: number;
+  devProxyMb: number;
+  /** CPU used in the minute, in % of one core. */
+  runtimeCpu: number;
+  devProxyCpu: number;
+  generatorCpu: number;
+  /** The load generator's event-loop delay, p99 ms: its own lateness is part of what it measures. */
+  generatorLagP99: number;
 }
 
 export interface LoadReport {
@@ -47,7 +94,11 @@ export interface LoadReport {
   lost: number;
   lostDetail: string[];
   latencyMs: { p50: number; p95: number; p99: number; max: number };
-  runtimeRssMb: { processes: number; start: number; peak: number; end: number } | null;
+  /** The runtime that runs kefu (not wrangler's dev proxy, reported apart). */
+  runtimeRssMb: { start: number; peak: number; end: number } | null;
+  devProxyRssMb: { start: number; peak: number; end: number } | null;
+  perMinute: MinuteRow[];
+  deflate: boolean;
   loadGeneratorRssMb: number;
   reconnects: number;
   elapsedSeconds: number;
@@ -68,13 +119,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let server: WranglerServer | null = null;
   const baseUrl = options.url ?? (server = await startFaultServer()).baseUrl;
   const pgid = server?.process.pid ?? options.pgid;
-  const rss = () => (pgid ? workerdRss(pgid) : null);
-  const rssStart = rss();
-  let rssPeak = rssStart?.totalMb ?? 0;
+  const port = Number(new URL(baseUrl).port);
+  const memory = () => (pgid ? workerdMemory(pgid, port) : null);
+  const memoryStart = memory();
+  const peak = { runtime: memoryStart?.runtimeMb ?? 0, devProxy: memoryStart?.devProxyMb ?? 0 };
+  const deflate = options.deflate ?? true;
 
   const shoppers: ShopperClient[] = [];
   const outstanding = new Map<ShopperClient, Question[]>();
   const latencies: number[] = [];
+  /** Latencies by the minute their question was sent. */
+  const minuteLatencies: number[][] = [];
+  const minuteSent: number[] = [];
   let botReplies = 0;
   let counter = 0;
   let heldMin = Number.POSITIVE_INFINITY;
@@ -88,14 +144,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const queue = outstanding.get(shopper)!;
     // At most one unanswered question: a shopper waits for the bot before asking again.
     if (queue.length === 0 && shopper.welcomed) {
-      queue.push({ clientMsgId: shopper.send(question((counter += 1))), sentAt: Date.now() });
+      const sentAt = Date.now();
+      queue.push({ clientMsgId: shopper.send(question((counter += 1))), sentAt });
+      const minute = Math.floor((sentAt - begin) / 60_000);
+      minuteSent[minute] = (minuteSent[minute] ?? 0) + 1;
     }
     const next = intervalMs * (0.5 + Math.random());
     if (Date.now() + next < sendUntil) timers.push(setTimeout(() => ask(shopper), next));
   };
 
   for (let index = 0; index < options.shoppers; index += 1) {
-    const shopper = new ShopperClient({ baseUrl, backoff: BACKOFF, name: `shopper ${index}`, welcomeTimeoutMs: 30_000 });
+    const shopper = new ShopperClient({ baseUrl, backoff: BACKOFF, name: `shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate });
     shoppers.push(shopper);
     outstanding.set(shopper, []);
     shopper.on('message', (message) => {
@@ -106,7 +165,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       if (!first || seq === undefined || message.seq < seq) return;
       queue.shift();
       botReplies += 1;
-      latencies.push(Date.now() - first.sentAt);
+      const latency = Date.now() - first.sentAt;
+      latencies.push(latency);
+      (minuteLatencies[Math.floor((first.sentAt - begin) / 60_000)] ??= []).push(latency);
     });
     const startAt = (rampMs * index) / options.shoppers;
     timers.push(
@@ -117,14 +178,50 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     );
   }
 
+  // Every minute: that minute's memory, CPU and the generator's event-loop delay.
+  const minuteRows: Omit<MinuteRow, 'sent' | 'replies' | 'p50' | 'p95' | 'p99' | 'max'>[] = [];
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const cpu = () => {
+    const processes = pgid ? workerdProcesses(pgid, port) : { runtime: [], devProxy: [] };
+    const total = (list: { pid: number }[]) => list.reduce((sum, process) => sum + cpuMs(process.pid), 0);
+    return { runtime: total(processes.runtime), devProxy: total(processes.devProxy), generator: cpuMs(process.pid), at: Date.now() };
+  };
+  let cpuBefore = cpu();
+  let errorsBefore = 0;
+  const closeMinute = () => {
+    const now = memory();
+    const cpuNow = cpu();
+    const share = (used: number) => Math.round((100 * used) / Math.max(1, cpuNow.at - cpuBefore.at));
+    const errorsNow = sum(shoppers, clientErrorCount);
+    minuteRows.push({
+      minute: minuteRows.length + 1,
+      held: shoppers.filter((shopper) => shopper.welcomed).length,
+      errors: errorsNow - errorsBefore,
+      runtimeMb: Math.round(now?.runtimeMb ?? 0),
+      devProxyMb: Math.round(now?.devProxyMb ?? 0),
+      runtimeCpu: share(cpuNow.runtime - cpuBefore.runtime),
+      devProxyCpu: share(cpuNow.devProxy - cpuBefore.devProxy),
+      generatorCpu: share(cpuNow.generator - cpuBefore.generator),
+      generatorLagP99: Math.round(lag.percentile(99) / 1e6),
+    });
+    lag.reset();
+    cpuBefore = cpuNow;
+    errorsBefore = errorsNow;
+  };
+  const minuteTimer = setInterval(closeMinute, 60_000);
+
   const sampler = setInterval(() => {
-    const now = rss();
-    if (now) rssPeak = Math.max(rssPeak, now.totalMb);
+    const now = memory();
+    if (now) {
+      peak.runtime = Math.max(peak.runtime, now.runtimeMb);
+      peak.devProxy = Math.max(peak.devProxy, now.devProxyMb);
+    }
     const held = shoppers.filter((shopper) => shopper.welcomed).length;
     if (Date.now() - begin > rampMs + 5000) heldMin = Math.min(heldMin, held);
     if (options.progress && Math.round((Date.now() - begin) / 1000) % 10 === 0) {
       console.error(
-        `[load] t=${Math.round((Date.now() - begin) / 1000)}s held=${held} sent=${sum(shoppers, (s) => s.counters.sent)} replies=${botReplies} p95=${Math.round(percentile(latencies.slice(-2000), 95))}ms rss=${now ? Math.round(now.totalMb) : '?'}MB`,
+        `[load] t=${Math.round((Date.now() - begin) / 1000)}s held=${held} sent=${sum(shoppers, (s) => s.counters.sent)} replies=${botReplies} p95=${Math.round(percentile(latencies.slice(-2000), 95))}ms runtime=${now ? Math.round(now.runtimeMb) : '?'}MB proxy=${now ? Math.round(now.devProxyMb) : '?'}MB`,
       );
     }
   }, 1000);
@@ -137,8 +234,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const drainUntil = Date.now() + 30_000;
     while (Date.now() < drainUntil && [...outstanding.values()].some((queue) => queue.length > 0)) await sleep(200);
     clearInterval(sampler);
+    clearInterval(minuteTimer);
+    // The last, partial minute (if the run is not a whole number of minutes) still gets its row.
+    if (minuteRows.length < Math.ceil(durationMs / 60_000)) closeMinute();
+    lag.disable();
     const held = shoppers.filter((shopper) => shopper.welcomed).length;
-    const rssEnd = rss();
+    const memoryEnd = memory();
 
     // Lost: compare every shopper with the server's replay.
     const lostDetail: string[] = [];
@@ -182,13 +283,28 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       lost: lostDetail.length + unanswered,
       lostDetail: lostDetail.slice(0, 20),
       latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: Math.max(0, ...latencies) },
-      runtimeRssMb: rssStart && rssEnd ? { processes: rssEnd.processes, start: rssStart.totalMb, peak: rssPeak, end: rssEnd.totalMb } : null,
+      runtimeRssMb: memoryStart && memoryEnd ? { start: memoryStart.runtimeMb, peak: peak.runtime, end: memoryEnd.runtimeMb } : null,
+      devProxyRssMb: memoryStart && memoryEnd ? { start: memoryStart.devProxyMb, peak: peak.devProxy, end: memoryEnd.devProxyMb } : null,
+      perMinute: minuteRows.map((row, index) => {
+        const values = minuteLatencies[index] ?? [];
+        return {
+          ...row,
+          sent: minuteSent[index] ?? 0,
+          replies: values.length,
+          p50: percentile(values, 50),
+          p95: percentile(values, 95),
+          p99: percentile(values, 99),
+          max: Math.max(0, ...values),
+        };
+      }),
+      deflate,
       loadGeneratorRssMb: process.memoryUsage().rss / 1024 / 1024,
       reconnects: sum(shoppers, (shopper) => shopper.counters.reconnects),
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {
     clearInterval(sampler);
+    clearInterval(minuteTimer);
     for (const timer of timers) clearTimeout(timer);
     for (const shopper of shoppers) shopper.stop();
     if (server) await killHard(server);
@@ -197,24 +313,53 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
 export function printLoadReport(report: LoadReport): void {
   const mb = (value: number) => `${Math.round(value)} MB`;
-  printFigures(`load: ${report.shoppers} shoppers, ${report.minutes} min, one question per shopper every ~10 s`, {
-    'connections held (end / min after ramp)': `${report.connectionsHeldAtEnd} / ${report.connectionsHeldMin}`,
-    'messages sent': report.messagesSent,
-    'bot replies received': report.botReplies,
-    'questions unanswered': report.unanswered,
-    errors: report.errors,
-    lost: report.lost,
-    'send → bot reply p50 (ms)': report.latencyMs.p50,
-    'send → bot reply p95 (ms)': report.latencyMs.p95,
-    'send → bot reply p99 (ms)': report.latencyMs.p99,
-    'send → bot reply max (ms)': report.latencyMs.max,
-    'runtime RSS start / peak / end': report.runtimeRssMb
-      ? `${mb(report.runtimeRssMb.start)} / ${mb(report.runtimeRssMb.peak)} / ${mb(report.runtimeRssMb.end)} (${report.runtimeRssMb.processes} workerd)`
-      : 'n/a (pass --pgid)',
-    'load generator RSS': mb(report.loadGeneratorRssMb),
-    reconnects: report.reconnects,
-    'elapsed s': report.elapsedSeconds,
-  });
+  const range = (value: { start: number; peak: number; end: number } | null) =>
+    value ? `${mb(value.start)} / ${mb(value.peak)} / ${mb(value.end)}` : 'n/a (pass --pgid)';
+  const perConversation =
+    report.runtimeRssMb && report.connectionsHeldAtEnd
+      ? `${Math.round(((report.runtimeRssMb.peak - report.runtimeRssMb.start) * 1024) / report.connectionsHeldAtEnd)} KB`
+      : 'n/a';
+  printFigures(
+    `load: ${report.shoppers} shoppers, ${report.minutes} min, one question per shopper every ~10 s${report.deflate ? '' : ', no permessage-deflate'}`,
+    {
+      'connections held (end / min after ramp)': `${report.connectionsHeldAtEnd} / ${report.connectionsHeldMin}`,
+      'messages sent': report.messagesSent,
+      'bot replies received': report.botReplies,
+      'questions unanswered': report.unanswered,
+      errors: report.errors,
+      lost: report.lost,
+      'send → bot reply p50 (ms)': report.latencyMs.p50,
+      'send → bot reply p95 (ms)': report.latencyMs.p95,
+      'send → bot reply p99 (ms)': report.latencyMs.p99,
+      'send → bot reply max (ms)': report.latencyMs.max,
+      'runtime RSS start / peak / end': range(report.runtimeRssMb),
+      'runtime RSS per live conversation (peak - start)': perConversation,
+      'dev proxy RSS start / peak / end (wrangler dev only)': range(report.devProxyRssMb),
+      'load generator RSS': mb(report.loadGeneratorRssMb),
+      reconnects: report.reconnects,
+      'elapsed s': report.elapsedSeconds,
+    },
+  );
+  printTable(
+    "load: every minute (questions by the minute they were sent; RSS at the minute's end; CPU in % of one core)",
+    report.perMinute.map((row) => ({
+      min: row.minute,
+      held: row.held,
+      sent: row.sent,
+      replies: row.replies,
+      'p50 ms': row.p50,
+      'p95 ms': row.p95,
+      'p99 ms': row.p99,
+      'max ms': row.max,
+      errors: row.errors,
+      'runtime MB': row.runtimeMb,
+      'proxy MB': row.devProxyMb,
+      'runtime cpu': row.runtimeCpu,
+      'proxy cpu': row.devProxyCpu,
+      'generator cpu': row.generatorCpu,
+      'generator lag p99 ms': row.generatorLagP99,
+    })),
+  );
   if (report.errors) printFigures('load: errors', report.errorDetail);
   if (report.lostDetail.length) console.log(`load: lost (first ${report.lostDetail.length}):\n  ${report.lostDetail.join('\n  ')}`);
 }
@@ -223,8 +368,13 @@ function sum<T>(items: readonly T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0);
 }
 
-function parseArgs(argv: string[]): LoadOptions & { json: boolean } {
-  const options: LoadOptions & { json: boolean } = { shoppers: 1000, minutes: 5, json: false, progress: true };
+function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number; idleSeconds?: number; talk?: number } {
+  const options: LoadOptions & { json: boolean; idle?: number; idleSeconds?: number; talk?: number } = {
+    shoppers: 1000,
+    minutes: 10,
+    json: false,
+    progress: true,
+  };
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index];
     const value = () => {
@@ -239,6 +389,10 @@ function parseArgs(argv: string[]): LoadOptions & { json: boolean } {
     else if (flag === '--ramp') options.rampSeconds = Number(value());
     else if (flag === '--interval') options.intervalSeconds = Number(value());
     else if (flag === '--json') options.json = true;
+    else if (flag === '--no-deflate') options.deflate = false;
+    else if (flag === '--idle') options.idle = Number(value());
+    else if (flag === '--idle-seconds') options.idleSeconds = Number(value());
+    else if (flag === '--talk') options.talk = Number(value());
     else if (flag === '--quiet') options.progress = false;
     else throw new Error(`unknown flag ${flag}`);
   }
@@ -249,8 +403,22 @@ function parseArgs(argv: string[]): LoadOptions & { json: boolean } {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const options = parseArgs(process.argv.slice(2));
-  const report = await runLoad(options);
-  if (options.json) console.log(JSON.stringify(report, null, 2));
-  else printLoadReport(report);
+  if (options.idle) {
+    const report = await runIdle({
+      shoppers: options.idle,
+      idleSeconds: options.idleSeconds,
+      talkFraction: options.talk,
+      rampSeconds: options.rampSeconds,
+      deflate: options.deflate,
+      url: options.url,
+      pgid: options.pgid,
+    });
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    else printIdleReport(report);
+  } else {
+    const report = await runLoad(options);
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    else printLoadReport(report);
+  }
   process.exit(0);
 }

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWrangler, type WranglerServer } from '../support/wrangler-dev.ts';
 
-export const FAULT_VARS = { BUSINESS_HOURS_OVERRIDE: 'open', NEW_CONVERSATION_LIMIT_OVERRIDE: '1000000' };
+// DIAGNOSTICS lets the benches and tests ask a Conversation which wake-up answers (routes/diagnostics.ts).
+export const FAULT_VARS = { BUSINESS_HOURS_OVERRIDE: 'open', NEW_CONVERSATION_LIMIT_OVERRIDE: '1000000', DIAGNOSTICS: 'on' };
 
 export function tempPersistDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `kefu-${label}-`));
@@ -50,11 +51,41 @@ export function processGroup(pgid: number): GroupProcess[] {
   return found;
 }
 
-/** RSS of the workerd processes under a wrangler process group, in MB. */
-export function workerdRss(pgid: number): { processes: number; totalMb: number; largestMb: number } {
+/**
+ * Memory of the workerd processes under a wrangler process group, in MB. `wrangler dev` runs two:
+ * the runtime that runs kefu, and a dev-only proxy in front of it that owns the public port (and a
+ * copy of every socket). Only the first exists in production, so the two are reported apart.
+ */
+export function workerdProcesses(pgid: number, publicPort: number): { runtime: GroupProcess[]; devProxy: GroupProcess[] } {
   const workerd = processGroup(pgid).filter((process) => process.command.includes('workerd'));
-  const sizes = workerd.map((process) => process.rssKb / 1024);
-  return { processes: workerd.length, totalMb: sizes.reduce((a, b) => a + b, 0), largestMb: Math.max(0, ...sizes) };
+  const isProxy = (process: GroupProcess) => commandLine(process.pid).includes(`--socket-addr=entry=127.0.0.1:${publicPort}`);
+  return { runtime: workerd.filter((process) => !isProxy(process)), devProxy: workerd.filter(isProxy) };
+}
+
+/** RSS in MB of the runtime and of the dev proxy (see workerdProcesses). */
+export function workerdMemory(pgid: number, publicPort: number): { runtimeMb: number; devProxyMb: number } {
+  const { runtime, devProxy } = workerdProcesses(pgid, publicPort);
+  const mb = (processes: GroupProcess[]) => processes.reduce((total, process) => total + process.rssKb / 1024, 0);
+  return { runtimeMb: mb(runtime), devProxyMb: mb(devProxy) };
+}
+
+/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat; 100 ticks a second). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
 }
 
 /** kill -9 of the whole group (npx, wrangler, esbuild and every workerd), then waits until none is left. */

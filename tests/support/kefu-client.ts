@@ -123,6 +123,14 @@ function wsUrl(baseUrl: string, path: string): URL {
 
 // ---- counters -------------------------------------------------------------------------------
 
+/** Error frames, failed connects and closes nobody asked for, so far: what a load run counts as errors. */
+export function clientErrorCount(client: ConversationClient): number {
+  const { counters } = client;
+  const frames = Object.values(counters.errors).reduce((a, b) => a + b, 0);
+  const connects = Object.values(counters.connectErrors).reduce((a, b) => a + b, 0);
+  return frames + connects + Math.max(0, counters.closes - counters.connectFailures - counters.drops);
+}
+
 export interface ClientCounters {
   /** Socket opening attempts (first one included). */
   connectAttempts: number;
@@ -214,6 +222,8 @@ export interface ClientOptions {
   rateLimitRetryMs?: number;
   /** Give up on an attempt with no welcome after this long. Default 10 s. */
   welcomeTimeoutMs?: number;
+  /** Offer permessage-deflate as browsers do (default true); false measures sockets without it. */
+  perMessageDeflate?: boolean;
   /** Label for messages and logs. */
   name?: string;
 }
@@ -264,6 +274,7 @@ export abstract class ConversationClient extends EventEmitter {
       backoff: options.backoff ?? WIDGET_BACKOFF,
       rateLimitRetryMs: options.rateLimitRetryMs ?? 1000,
       welcomeTimeoutMs: options.welcomeTimeoutMs ?? 10_000,
+      perMessageDeflate: options.perMessageDeflate ?? true,
     };
   }
 
@@ -390,7 +401,11 @@ export abstract class ConversationClient extends EventEmitter {
     this.timeline.connectAttempts.push(Date.now());
     let welcomedHere = false;
     let failure: string | null = null;
-    const ws = new WebSocket(this.url(), { headers: { Origin: this.options.origin, ...this.headers() }, handshakeTimeout: this.options.welcomeTimeoutMs });
+    const ws = new WebSocket(this.url(), {
+      headers: { Origin: this.options.origin, ...this.headers() },
+      handshakeTimeout: this.options.welcomeTimeoutMs,
+      perMessageDeflate: this.options.perMessageDeflate,
+    });
     this.ws = ws;
     this.welcomeTimer = setTimeout(() => {
       if (this.ws === ws && !this.welcomed) {

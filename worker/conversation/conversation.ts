@@ -92,6 +92,9 @@ export class Conversation extends DurableObject<Env> {
   private readonly actions = new ActionBucket(SHOPPER_ACTION_BURST, SHOPPER_ACTIONS_PER_SECOND);
   private readonly typing = new TypingRelay();
 
+  /** Which wake-up of this object is answering: a new value after every eviction (diagnostics only). */
+  private readonly instance = { id: crypto.randomUUID(), constructedAt: Date.now() };
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.faults = new FaultInjector(env.FAULT_INJECTION === 'on');
@@ -245,6 +248,21 @@ export class Conversation extends DurableObject<Env> {
     this.record.erase();
     await this.ctx.storage.deleteAlarm();
     return { messages };
+  }
+
+  /**
+   * Diagnostics (DIAGNOSTICS=on, load and fault servers only): which wake-up of the object answers,
+   * and the sockets it holds. A changed instance id while a socket stayed open proves the object
+   * was evicted (hibernated) and woke again.
+   */
+  async diagnostics(): Promise<{ instanceId: string; constructedAt: number; sockets: number; lastSeq: number; state: string }> {
+    return {
+      instanceId: this.instance.id,
+      constructedAt: this.instance.constructedAt,
+      sockets: this.ctx.getWebSockets().length,
+      lastSeq: this.store.lastSeq(),
+      state: this.record.state(),
+    };
   }
 
   /** Test-only (FAULT_INJECTION=on): the next `times` calls of `method` fail. */
