@@ -20,9 +20,11 @@ export class HistoryBench extends DurableObject {
       this.ctx.storage.transactionSync(() => {
         for (const { conversation, messages } of records) {
           this.directory.upsert(conversation, messages);
-          this.index.addMessages(conversation.id, messages);
+          this.index.queueMessages(conversation.id, messages);
           this.directory.markIndexed(conversation.id, messages.at(-1)?.seq ?? 0, 0, null);
         }
+        // As SiteHistory does: the queued documents go into the index in batches.
+        while (this.index.indexQueued() > 0);
       });
       return Response.json({ ok: true });
     }

@@ -3,7 +3,7 @@
  * English and Chinese, filtered, labelled, only within the agent's own site; and a closed chat
  * the shopper writes into again: reopened within the site's window, a new linked conversation after it.
  */
-import { SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationListResponse, SearchResponse, TimelineResponse } from '../../protocol/index.ts';
 import { useFixedClock } from './clock.ts';
@@ -51,6 +51,34 @@ describe('search', () => {
     const marked = hit!.snippet.marks.map(([from, to]) => hit!.snippet.text.slice(from, to).toLowerCase());
     expect(marked).toEqual(['refund']);
     expect(hit!.conversation.conversationId).toBe(welcome.conversationId);
+    socket.close();
+  });
+
+  it("indexes the shopper's words in batches, without waiting for a search, and never the bot's article text", async () => {
+    const { socket, welcome } = await openAndHello();
+    const asked = await say(socket, 'How do I return something I bought?');
+    const answer = await socket.waitFor('message', (frame) => frame.message.author === 'bot' && frame.message.seq > asked);
+    expect(answer.message.bot?.kind).toBe('answer');
+    // The queue empties on its own (a batch a second), not only when someone searches.
+    const history = env.SITE_HISTORY.get(env.SITE_HISTORY.idFromName('demo'));
+    await expect
+      .poll(
+        () =>
+          runInDurableObject(history, (_instance, state) => ({
+            queued: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM search_queue').one().n,
+            indexed: state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM search_docs WHERE conversation_id = ?', welcome.conversationId).one().n,
+          })),
+        { timeout: 10_000 },
+      )
+      .toEqual({ queued: 0, indexed: 1 });
+    // A word only the answer's article has (not the start of any word the shopper wrote): the chat is not found by it.
+    const askedWords = 'how do i return something i bought'.split(' ');
+    const articleWord = answer.message.text
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .find((word) => word.length >= 5 && !askedWords.some((mine) => mine.startsWith(word) || word.startsWith(mine)));
+    expect(articleWord).toBeDefined();
+    expect((await search(ana, articleWord!)).body.hits.some((hit) => hit.conversationId === welcome.conversationId)).toBe(false);
     socket.close();
   });
 

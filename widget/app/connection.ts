@@ -131,19 +131,22 @@ export class ChatConnection {
   }
 
   /**
-   * A returning shopper's tickets, drawn into `host` by a script loaded only now (widget/tickets,
-   * which reads the site and token itself). An arrow, so it is a stable Preact ref.
+   * A returning shopper's tickets, drawn into `host` by widget/tickets (a chunk of its own, which
+   * reads the site and token itself). An arrow, so it is a stable Preact ref.
    */
   showTickets = (host: HTMLElement | null): void => {
-    if (!host) return;
-    const w = window as unknown as { kefuTickets?: (host: HTMLElement, locale: string) => void };
-    const mount = () => w.kefuTickets!(host, this.locale);
-    if (w.kefuTickets) return mount();
-    const script = document.createElement('script');
-    script.src = `${this.options.base}tickets.js`;
-    script.onload = mount;
-    document.head.append(script);
+    if (host) this.chunk<(host: HTMLElement, locale: string) => void>('tickets', 'kefuTickets', (mount) => mount(host, this.locale));
   };
+
+  /** A rarely used part of the widget (tickets.js, attachments.js), loaded on first use only: `use` gets the global it defines. */
+  private chunk<T>(name: string, global: string, use: (chunk: T) => void): void {
+    const w = window as unknown as Record<string, T>;
+    if (w[global]) return use(w[global]);
+    const script = document.createElement('script');
+    script.src = `${this.options.base}${name}.js`;
+    script.onload = () => use(w[global]!);
+    document.head.append(script);
+  }
 
   /** True when this browser already has a conversation worth reconnecting to. */
   get hasConversation(): boolean {
@@ -169,15 +172,9 @@ export class ChatConnection {
     this.enqueue({ clientMsgId: newClientMsgId(), text: title, articleId });
   }
 
-  /**
-   * The file picked in `input`: attachments.js (a chunk of its own, from the browser's cache after
-   * the first time) uploads it and shows its progress as the notice.
-   */
+  /** The file picked in `input`: attachments.js uploads it and shows its progress as the notice. */
   attach(input: HTMLInputElement): void {
-    const script = document.createElement('script');
-    script.src = `${this.options.base}attachments.js`;
-    script.onload = () => (window as unknown as { kefuAttachments: typeof import('./attachments-upload.ts') }).kefuAttachments.upload(input, this);
-    document.head.appendChild(script);
+    this.chunk<typeof import('./attachments-upload.ts')>('attachments', 'kefuAttachments', (chunk) => chunk.upload(input, this));
   }
 
   sendFeedback(seq: number, helpful: boolean): void {

@@ -17,9 +17,12 @@ import type { HistoryRecord } from './history-types.ts';
 import { SearchIndex } from './search-index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Queued messages are indexed this long after the first of them arrived (search-index.ts says why). */
+const INDEX_AFTER_MS = 1000;
 
 export class SiteHistory extends DurableObject<Env> {
   private retentionScheduled = false;
+  private indexTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly directory: ConversationDirectory;
   private readonly index: SearchIndex;
   private readonly auditLog: AuditLog;
@@ -31,6 +34,8 @@ export class SiteHistory extends DurableObject<Env> {
     this.index = new SearchIndex(ctx.storage.sql);
     this.auditLog = new AuditLog(ctx.storage.sql);
     this.meta = new MetaStore(ctx.storage.sql, 'history_meta');
+    // Documents queued before a restart are indexed without waiting for the next message.
+    if (this.index.queued() > 0) this.scheduleIndexing();
   }
 
   /** A Conversation's news: its current summary, and messages and notes not reported before. */
@@ -44,8 +49,13 @@ export class SiteHistory extends DurableObject<Env> {
     const notes = record.notes.filter((note) => note.id > (before?.indexed_note ?? 0));
     this.ctx.storage.transactionSync(() => {
       this.directory.upsert(conversation, messages);
-      this.index.addMessages(conversation.id, messages);
-      this.index.addNotes(conversation.id, notes);
+      // The bot's answers are the help centre's own articles, the same text in thousands of chats:
+      // indexing them made every merge heavy and found nothing an agent looks for.
+      this.index.queueMessages(
+        conversation.id,
+        messages.filter((message) => message.author !== 'bot'),
+      );
+      this.index.queueNotes(conversation.id, notes);
       const shopperChanged =
         !before || before.shopper_name !== (conversation.shopper.name ?? null) || before.shopper_email !== (conversation.shopper.email ?? null);
       const shopperDoc = shopperChanged
@@ -53,6 +63,20 @@ export class SiteHistory extends DurableObject<Env> {
         : (before?.shopper_doc ?? null);
       this.directory.markIndexed(conversation.id, messages.at(-1)?.seq ?? 0, notes.at(-1)?.id ?? 0, shopperDoc);
     });
+    if (this.index.queued() > 0) this.scheduleIndexing();
+  }
+
+  /** One batch of the queued documents into the index; another is scheduled while some remain. */
+  private indexNow(): void {
+    const remaining = this.ctx.storage.transactionSync(() => this.index.indexQueued());
+    if (remaining > 0) this.scheduleIndexing();
+  }
+
+  private scheduleIndexing(): void {
+    this.indexTimer ??= setTimeout(() => {
+      this.indexTimer = null;
+      this.indexNow();
+    }, INDEX_AFTER_MS);
   }
 
   async list(filter: ConversationFilter): Promise<ConversationListResponse> {
@@ -60,6 +84,8 @@ export class SiteHistory extends DurableObject<Env> {
   }
 
   async search(query: string, limit: number): Promise<SearchResponse> {
+    // What was queued is searchable at once: an agent never misses the newest messages.
+    while (this.index.queued() > 0) this.ctx.storage.transactionSync(() => this.index.indexQueued());
     return { hits: this.index.search(query, limit, (ids) => this.directory.items(ids)) };
   }
 
