@@ -8,6 +8,7 @@ import type { AuditEntry, DataExport, DataSubject, ErasureResult } from '../../.
 import { formatDateTime, t, useLocale } from '../i18n.ts';
 import { eraseSubject, exportSubject, fetchAudit } from '../tickets-api.ts';
 import { Modal } from './Modal.tsx';
+import { PageHead } from './PageHead.tsx';
 
 type Field = 'userId' | 'email' | 'conversationId';
 type Toast = (text: string, tone?: 'info' | 'error') => void;
@@ -92,14 +93,9 @@ export function DataRightsPage({ toast }: { toast: Toast }) {
 
   return (
     <main id="main-content" ref={mainRef} class="page" tabIndex={-1} aria-labelledby="data-rights-title" data-testid="data-rights-page">
-      <div class="page-head">
-        <div class="page-head-text">
-          <h1 id="data-rights-title" class="page-title">
-            {t('dataRights.title')}
-          </h1>
-          <p class="muted">{t('dataRights.intro')}</p>
-        </div>
-      </div>
+      <PageHead id="data-rights-title" title={t('dataRights.title')}>
+        <p class="muted">{t('dataRights.intro')}</p>
+      </PageHead>
       <form class="filters" onSubmit={find}>
         <div class="field inline">
           <label for="data-rights-field">{t('dataRights.findBy')}</label>

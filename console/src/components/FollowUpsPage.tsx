@@ -7,6 +7,7 @@ import type { FollowUp } from '../../../protocol/reports.ts';
 import { formatDateTime, t, useLocale } from '../i18n.ts';
 import { fetchFollowUps, markFollowUpDone } from '../reports-api.ts';
 import { Modal } from './Modal.tsx';
+import { PageHead } from './PageHead.tsx';
 
 type Status = 'open' | 'done' | 'all';
 type Load = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; items: FollowUp[] };
@@ -30,17 +31,9 @@ export function FollowUpsPage({ toast, onOpenChat }: { toast: (text: string, ton
 
   return (
     <main id="main-content" ref={mainRef} class="page" tabIndex={-1} aria-labelledby="follow-ups-title" data-testid="follow-ups-page">
-      <div class="page-head">
-        <div class="page-head-text">
-          <h1 id="follow-ups-title" class="page-title">
-            {t('followUps.title')}
-          </h1>
-          <p class="muted">{t('followUps.intro')}</p>
-        </div>
-        <button type="button" class="button small" onClick={refresh}>
-          {t('common.refresh')}
-        </button>
-      </div>
+      <PageHead id="follow-ups-title" title={t('followUps.title')} onRefresh={refresh}>
+        <p class="muted">{t('followUps.intro')}</p>
+      </PageHead>
       <fieldset class="segmented">
         <legend>{t('followUps.show')}</legend>
         {(['open', 'done', 'all'] as const).map((value) => (

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { HandoverNote } from '../../../protocol/reports.ts';
 import { formatDateTime, t, useLocale } from '../i18n.ts';
 import { fetchHandoverNotes, markHandoverRead, writeHandoverNote } from '../reports-api.ts';
+import { PageHead } from './PageHead.tsx';
 
 export function HandoverPage({ toast }: { toast: (text: string, tone?: 'info' | 'error') => void }) {
   useLocale();
@@ -33,14 +34,9 @@ export function HandoverPage({ toast }: { toast: (text: string, tone?: 'info' | 
 
   return (
     <main id="main-content" ref={mainRef} class="page" tabIndex={-1} aria-labelledby="handover-title" data-testid="handover-page">
-      <div class="page-head">
-        <div class="page-head-text">
-          <h1 id="handover-title" class="page-title">
-            {t('handover.title')}
-          </h1>
-          {retentionDays !== null && <p class="muted">{t('handover.intro', { days: retentionDays })}</p>}
-        </div>
-      </div>
+      <PageHead id="handover-title" title={t('handover.title')}>
+        {retentionDays !== null && <p class="muted">{t('handover.intro', { days: retentionDays })}</p>}
+      </PageHead>
       <form
         class="stack"
         onSubmit={(event) => {

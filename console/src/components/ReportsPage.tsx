@@ -10,6 +10,7 @@ import type { Compared, ReportFigures, ReportResponse, ReportTable } from '../..
 import { currentLocale, formatDay, formatNumber, formatPercent, formatSeconds, type MessageKey, t, useLocale } from '../i18n.ts';
 import type { ChartSpec } from '../report-charts.ts';
 import { fetchReport, reportCsvUrl } from '../reports-api.ts';
+import { PageHead } from './PageHead.tsx';
 
 type Preset = 'today' | '7' | '30' | 'custom';
 type Load = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; report: ReportResponse };
@@ -118,15 +119,10 @@ export function ReportsPage({ me }: { me: AgentProfile }) {
 
   return (
     <main id="main-content" ref={mainRef} class="page reports-page" tabIndex={-1} aria-labelledby="reports-title" data-testid="reports-page">
-      <div class="page-head">
-        <div class="page-head-text">
-          <h1 id="reports-title" class="page-title">
-            {t('nav.reports')}
-          </h1>
-          <p class="muted">{t('reports.intro', { zone: report?.timezone ?? zone ?? '…' })}</p>
-          {me.role !== 'admin' && <p class="muted small">{t('reports.scopeAgent')}</p>}
-        </div>
-      </div>
+      <PageHead id="reports-title" title={t('nav.reports')}>
+        <p class="muted">{t('reports.intro', { zone: report?.timezone ?? zone ?? '…' })}</p>
+        {me.role !== 'admin' && <p class="muted small">{t('reports.scopeAgent')}</p>}
+      </PageHead>
 
       <form
         class="report-range"

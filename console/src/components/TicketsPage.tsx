@@ -18,6 +18,7 @@ import {
 } from '../../../protocol/tickets.ts';
 import { formatDateTime, isMessageKey, t, useLocale } from '../i18n.ts';
 import { commentOnTicket, fetchTicket, fetchTickets, updateTicket } from '../tickets-api.ts';
+import { PageHead } from './PageHead.tsx';
 
 type Toast = (text: string, tone?: 'info' | 'error') => void;
 type StatusFilter = 'unsolved' | 'open' | 'pending' | 'solved' | 'all';
@@ -61,17 +62,9 @@ function TicketList({ me, agents, onOpen }: TicketsPageProps) {
 
   return (
     <>
-      <div class="page-head">
-        <div class="page-head-text">
-          <h1 id="tickets-title" class="page-title">
-            {t('tickets.title')}
-          </h1>
-          <p class="muted">{t('tickets.intro')}</p>
-        </div>
-        <button type="button" class="button small" onClick={refresh}>
-          {t('common.refresh')}
-        </button>
-      </div>
+      <PageHead id="tickets-title" title={t('tickets.title')} onRefresh={refresh}>
+        <p class="muted">{t('tickets.intro')}</p>
+      </PageHead>
       <div class="filters">
         <div class="field inline">
           <label for="ticket-status-filter">{t('tickets.status')}</label>

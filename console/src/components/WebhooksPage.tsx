@@ -18,6 +18,7 @@ import {
   rotateWebhookSecret,
   updateWebhook,
 } from '../webhooks-api.ts';
+import { PageHead } from './PageHead.tsx';
 
 type Toast = (text: string, tone?: 'info' | 'error') => void;
 type Load = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; list: WebhookListResponse };
@@ -44,17 +45,9 @@ export function WebhooksPage({ toast }: { toast: Toast }) {
 
   return (
     <main id="main-content" ref={mainRef} class="page" tabIndex={-1} aria-labelledby="webhooks-title" data-testid="webhooks-page">
-      <div class="page-head">
-        <div class="page-head-text">
-          <h1 id="webhooks-title" class="page-title">
-            {t('webhooks.title')}
-          </h1>
-          <p class="muted">{t('webhooks.intro')}</p>
-        </div>
-        <button type="button" class="button small" onClick={refresh}>
-          {t('common.refresh')}
-        </button>
-      </div>
+      <PageHead id="webhooks-title" title={t('webhooks.title')} onRefresh={refresh}>
+        <p class="muted">{t('webhooks.intro')}</p>
+      </PageHead>
       {load.phase === 'loading' && (
         <p class="muted" role="status">
           {t('common.loading')}
