@@ -11,9 +11,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { killHard, printTable, tempPersistDir, removeDir, workerdMemory } from '../../tests/fault/harness.ts';
-import { freePort } from '../../tests/support/wrangler-dev.ts';
+import { killHard, printTable, removeDir, tempPersistDir, workerdMemory } from '../../tests/fault/harness.ts';
 import { sleep } from '../../tests/support/kefu-client.ts';
+import { freePort } from '../../tests/support/wrangler-dev.ts';
 
 interface Step {
   deflate: boolean;
@@ -27,8 +27,31 @@ async function measure(total: number, step: number, deflate: boolean): Promise<S
   const persistDir = tempPersistDir('floor');
   const child = spawn(
     join(process.cwd(), 'node_modules', '.bin', 'wrangler'),
-    ['dev', '-c', 'bench/workerd/socket-floor.toml', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    { stdio: 'ignore', detached: true, env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: join(process.cwd(), '.config'), CI: 'true' } },
+    [
+      'dev',
+      '-c',
+      'bench/workerd/socket-floor.toml',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistDir,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: 'ignore',
+      detached: true,
+      env: {
+        ...process.env,
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        WRANGLER_SEND_METRICS: 'false',
+        XDG_CONFIG_HOME: join(process.cwd(), '.config'),
+        CI: 'true',
+      },
+    },
   );
   const sockets: WebSocket[] = [];
   try {
