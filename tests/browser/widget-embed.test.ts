@@ -210,7 +210,8 @@ describe('accessibility', () => {
     const pageOverflow = () => page.evaluate(() => getComputedStyle(document.documentElement).overflow);
     await expect.poll(pageOverflow).toBe('hidden');
     await page.screenshot({ path: 'test-results/widget-390x844.png' });
-    await page.locator('kefu-widget .icon-button').click();
+    // The close button (the attach control beside the reply box is an icon-button too, but a label).
+    await page.locator('kefu-widget button.icon-button').click();
     await expect.poll(pageOverflow).not.toBe('hidden');
     await context.close();
   });

@@ -3,8 +3,8 @@
  * - hostile file names (the XSS corpus and a few made for names) sent by the shopper and by the
  *   agent, shown in the widget and the console in real Chromium: text only, nothing runs;
  * - path traversal in the download URL and in the name: never outside the conversation's files;
- * - oversized uploads (declared, and streamed without a length): refused, nothing stored, and
- *   the server answers the next upload as usual.
+ * - an upload over the limit by its Content-Length: refused, nothing stored, and the server
+ *   answers the next upload as usual (a streamed one: tests/workerd/attachments.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -207,36 +207,19 @@ describe('path traversal', () => {
 });
 
 describe('oversized uploads', () => {
-  it('refuses a file over the limit, declared or streamed, stores nothing, and takes the next upload', async () => {
+  // A body streamed without a length is refused at the limit too: tests/workerd/attachments.test.ts
+  // sends it to the runtime directly. Through wrangler's dev proxy an early 413 to a body still
+  // being streamed can leave the client writing into a proxy that has stopped reading.
+  it('refuses a file over the limit by its Content-Length, stores nothing, and takes the next upload', async () => {
     const { socket, welcome } = await openShopper(baseUrl);
     const limit = 10 * 1024 * 1024;
     const declared = await shopperUpload(welcome.token, new Uint8Array(limit + 1).fill(0x41), 'huge.pdf');
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: 'file_too_large' });
-    // No Content-Length: the server counts as it reads and stops at the limit.
-    const chunk = new Uint8Array(1024 * 1024).fill(0x25);
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= 12) return controller.close();
-        sent += 1;
-        controller.enqueue(chunk);
-      },
-    });
-    const streamed = await fetch(`${baseUrl}/v1/attachments?site=demo&name=stream.pdf`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${welcome.token}`, Origin: localOrigin(baseUrl) },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit);
-    expect(streamed.status).toBe(413);
     expect(await exportedAttachments(welcome.conversationId)).toEqual([]);
     expect((await shopperUpload(welcome.token, png(), 'fine.png')).status).toBe(201);
     expect((await exportedAttachments(welcome.conversationId)).map((file) => file.name)).toEqual(['fine.png']);
-    printTable('oversized uploads', [
-      { case: 'Content-Length over the limit', status: declared.status },
-      { case: `streamed, no length (${sent} MB offered of 12)`, status: streamed.status },
-    ]);
+    printTable('oversized uploads', [{ case: 'Content-Length over the limit', status: declared.status }]);
     socket.close();
   });
 });
