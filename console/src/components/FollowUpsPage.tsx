@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { FollowUp } from '../../../protocol/reports.ts';
 import { formatDateTime, t, useLocale } from '../i18n.ts';
 import { fetchFollowUps, markFollowUpDone } from '../reports-api.ts';
+import { LoadStatus } from './LoadStatus.tsx';
 import { Modal } from './Modal.tsx';
 import { PageHead } from './PageHead.tsx';
 
@@ -43,16 +44,7 @@ export function FollowUpsPage({ toast, onOpenChat }: { toast: (text: string, ton
           </label>
         ))}
       </fieldset>
-      {load.phase === 'loading' && (
-        <p class="muted" role="status">
-          {t('common.loading')}
-        </p>
-      )}
-      {load.phase === 'error' && (
-        <p class="form-error" role="alert">
-          {load.message}
-        </p>
-      )}
+      <LoadStatus load={load} />
       {load.phase === 'ready' &&
         (load.items.length === 0 ? (
           <p class="muted">{t('followUps.empty')}</p>

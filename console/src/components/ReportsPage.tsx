@@ -10,6 +10,7 @@ import type { Compared, ReportFigures, ReportResponse, ReportTable } from '../..
 import { currentLocale, formatDay, formatNumber, formatPercent, formatSeconds, type MessageKey, t, useLocale } from '../i18n.ts';
 import type { ChartSpec } from '../report-charts.ts';
 import { fetchReport, reportCsvUrl } from '../reports-api.ts';
+import { LoadStatus } from './LoadStatus.tsx';
 import { PageHead } from './PageHead.tsx';
 
 type Preset = 'today' | '7' | '30' | 'custom';
@@ -153,16 +154,7 @@ export function ReportsPage({ me }: { me: AgentProfile }) {
         )}
       </form>
 
-      {load.phase === 'loading' && (
-        <p class="muted" role="status">
-          {t('common.loading')}
-        </p>
-      )}
-      {load.phase === 'error' && (
-        <p class="form-error" role="alert">
-          {t('reports.error', { message: load.message })}
-        </p>
-      )}
+      <LoadStatus load={load} errorText={(message) => t('reports.error', { message })} />
       {report && <Report report={report} />}
     </main>
   );

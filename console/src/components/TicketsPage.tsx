@@ -18,6 +18,7 @@ import {
 } from '../../../protocol/tickets.ts';
 import { formatDateTime, isMessageKey, t, useLocale } from '../i18n.ts';
 import { commentOnTicket, fetchTicket, fetchTickets, updateTicket } from '../tickets-api.ts';
+import { LoadStatus } from './LoadStatus.tsx';
 import { PageHead } from './PageHead.tsx';
 
 type Toast = (text: string, tone?: 'info' | 'error') => void;
@@ -97,16 +98,7 @@ function TicketList({ me, agents, onOpen }: TicketsPageProps) {
           </select>
         </div>
       </div>
-      {load.phase === 'loading' && (
-        <p class="muted" role="status">
-          {t('common.loading')}
-        </p>
-      )}
-      {load.phase === 'error' && (
-        <p class="form-error" role="alert">
-          {load.message}
-        </p>
-      )}
+      <LoadStatus load={load} />
       {load.phase === 'ready' && (
         <>
           <p class="muted" data-testid="tickets-due-today">

@@ -18,6 +18,7 @@ import {
   rotateWebhookSecret,
   updateWebhook,
 } from '../webhooks-api.ts';
+import { LoadStatus } from './LoadStatus.tsx';
 import { PageHead } from './PageHead.tsx';
 
 type Toast = (text: string, tone?: 'info' | 'error') => void;
@@ -48,16 +49,7 @@ export function WebhooksPage({ toast }: { toast: Toast }) {
       <PageHead id="webhooks-title" title={t('webhooks.title')} onRefresh={refresh}>
         <p class="muted">{t('webhooks.intro')}</p>
       </PageHead>
-      {load.phase === 'loading' && (
-        <p class="muted" role="status">
-          {t('common.loading')}
-        </p>
-      )}
-      {load.phase === 'error' && (
-        <p class="form-error" role="alert">
-          {load.message}
-        </p>
-      )}
+      <LoadStatus load={load} />
       {list && (
         <>
           {list.endpoints.length < list.limit ? (
