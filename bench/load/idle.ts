@@ -1,5 +1,5 @@
 /**
- * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1] [--ramp 125] [--no-deflate]
+ * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1] [--ramp 125] [--no-deflate] [--direct]
  *
  * Idle shoppers: most who open the widget never type. N shoppers connect and stay silent; after
  * --idle-seconds (more than workerd's 10 s eviction of idle objects) the runtime's memory is read
@@ -8,9 +8,11 @@
  * evicted and woke. Then a fraction of the shoppers (the sample first) ask one question each at
  * the same moment: p50/p95/p99 send → bot reply, and their transcripts are checked against the
  * server's replay (nothing lost, seq gapless across the eviction).
- * Memory is the runtime that runs kefu; wrangler's dev-only proxy is reported apart.
+ * Memory is the runtime that runs kefu; wrangler's dev-only proxy is reported apart. --direct
+ * connects the shoppers to the runtime itself: the dev proxy holds about 6 file descriptors per
+ * socket, so on a machine with `ulimit -n` 20,000 it, not kefu, gives out near 3,300 sockets.
  */
-import { inBatches, killHard, printFigures, printTable, question, startFaultServer, workerdMemory } from '../../tests/fault/harness.ts';
+import { inBatches, killHard, printFigures, printTable, question, runtimeEntryUrl, startFaultServer, workerdMemory } from '../../tests/fault/harness.ts';
 import { clientErrorCount, fetchServerTranscript, percentile, ShopperClient, sleep, verifyAgainstServer } from '../../tests/support/kefu-client.ts';
 import type { WranglerServer } from '../../tests/support/wrangler-dev.ts';
 
@@ -21,6 +23,8 @@ export interface IdleOptions {
   talkFraction?: number;
   rampSeconds?: number;
   deflate?: boolean;
+  /** Shoppers connect to the runtime itself, past wrangler's dev proxy (see runtimeEntryUrl). */
+  direct?: boolean;
   url?: string;
   pgid?: number;
   /** Conversations asked for their wake-up before and after the idle time (default 20). */
@@ -39,6 +43,7 @@ export interface IdlePhase {
 export interface IdleReport {
   shoppers: number;
   deflate: boolean;
+  direct: boolean;
   idleSeconds: number;
   phases: IdlePhase[];
   eviction: { sampled: number; evicted: number; socketsOpenThroughout: number };
@@ -69,6 +74,8 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
   const baseUrl = options.url ?? (server = await startFaultServer()).baseUrl;
   const pgid = server?.process.pid ?? options.pgid;
   const port = Number(new URL(baseUrl).port);
+  const direct = !!(options.direct && pgid);
+  const socketUrl = direct ? await runtimeEntryUrl(pgid!, port) : baseUrl;
   const shoppers: ShopperClient[] = [];
   const phases: IdlePhase[] = [];
   let baseline = 0;
@@ -93,7 +100,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
   try {
     measure('before any shopper');
     for (let index = 0; index < options.shoppers; index += 1) {
-      shoppers.push(new ShopperClient({ baseUrl, name: `idle shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate }));
+      shoppers.push(new ShopperClient({ baseUrl: socketUrl, name: `idle shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate }));
     }
     // Ramp: connect at an even pace, then wait for every welcome (bounded).
     for (let index = 0; index < shoppers.length; index += 1) {
@@ -146,6 +153,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
     return {
       shoppers: options.shoppers,
       deflate,
+      direct,
       idleSeconds,
       phases,
       eviction: { sampled: sample.length, evicted, socketsOpenThroughout },
@@ -170,7 +178,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
 
 export function printIdleReport(report: IdleReport): void {
   printTable(
-    `idle: ${report.shoppers} connected shoppers, silent for ${report.idleSeconds} s${report.deflate ? '' : ', no permessage-deflate'} (runtime = the workerd that runs kefu; proxy = wrangler dev's own, not in production)`,
+    `idle: ${report.shoppers} connected shoppers, silent for ${report.idleSeconds} s${report.deflate ? '' : ', no permessage-deflate'}${report.direct ? ', straight to the runtime (no dev proxy)' : ''} (runtime = the workerd that runs kefu; proxy = wrangler dev's own, not in production)`,
     report.phases.map((phase) => ({
       phase: phase.phase,
       held: phase.held,

@@ -1,6 +1,6 @@
 /**
  * npm run bench:load -- --shoppers 1000 --minutes 10 [--url http://127.0.0.1:8787 --pgid <group>]
- *                       [--ramp 60] [--interval 10] [--no-deflate] [--json]
+ *                       [--ramp 60] [--interval 10] [--no-deflate] [--direct] [--profile out.cpuprofile] [--json]
  * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1]   (idle shoppers: see idle.ts)
  *
  * Ramps N concurrent shoppers against `wrangler dev` (its own, started on a free 127.0.0.1
@@ -12,11 +12,16 @@
  * CPU: the RSS of the runtime that runs kefu and, apart, of wrangler's dev-only proxy in front of
  * it (from /proc; with --url pass --pgid to get them), the CPU share of runtime, proxy and load
  * generator, and the generator's own event-loop delay (a busy generator inflates the tail it
- * measures). Clients offer permessage-deflate as browsers do; --no-deflate turns that off. At the end every shopper's
+ * measures). Clients offer permessage-deflate as browsers do; --no-deflate turns that off. --direct
+ * connects the shoppers to the runtime itself, past the dev proxy (runtimeEntryUrl). Through the
+ * runtime's inspector it also reads the isolate's JS heap every minute, and --profile records a CPU
+ * profile from the end of the ramp to the end of sending and prints its busy stretches (no chat on
+ * the thread is answered during one) and the functions in them (inspector.ts). At the end every shopper's
  * transcript is compared with the server's replay: "lost" counts messages sent but not
  * stored, acked but missing, or questions the bot never answered.
  * Bounded: sending stops at --minutes; draining and checking have their own time limits.
  */
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
@@ -26,6 +31,7 @@ import {
   printFigures,
   printTable,
   question,
+  runtimeEntryUrl,
   startFaultServer,
   workerdMemory,
   workerdProcesses,
@@ -39,8 +45,9 @@ import {
   sleep,
   verifyAgainstServer,
 } from '../../tests/support/kefu-client.ts';
-import type { WranglerServer } from '../../tests/support/wrangler-dev.ts';
+import { freePort, type WranglerServer } from '../../tests/support/wrangler-dev.ts';
 import { printIdleReport, runIdle } from './idle.ts';
+import { type BusyStretch, busyStretches, RuntimeInspector, selfTimes } from './inspector.ts';
 
 export interface LoadOptions {
   shoppers: number;
@@ -57,6 +64,10 @@ export interface LoadOptions {
   progress?: boolean;
   /** Clients offer permessage-deflate, as browsers do (default true). */
   deflate?: boolean;
+  /** Shoppers connect to the runtime itself, past wrangler's dev proxy (needs the process group). */
+  direct?: boolean;
+  /** Write a CPU profile of the runtime (after the ramp) to this file and print its busy stretches. */
+  profile?: string;
 }
 
 /** One minute of the run; questions count in the minute they were sent. */
@@ -78,6 +89,8 @@ export interface MinuteRow {
   generatorCpu: number;
   /** The load generator's event-loop delay, p99 ms: its own lateness is part of what it measures. */
   generatorLagP99: number;
+  /** Used JS heap of the isolate that runs kefu, at the minute's end (only when this bench started the server). */
+  jsHeapMb?: number;
 }
 
 export interface LoadReport {
@@ -97,8 +110,12 @@ export interface LoadReport {
   /** The runtime that runs kefu (not wrangler's dev proxy, reported apart). */
   runtimeRssMb: { start: number; peak: number; end: number } | null;
   devProxyRssMb: { start: number; peak: number; end: number } | null;
+  /** Used JS heap of the isolate (Worker and every Durable Object), before the first shopper and at the end. */
+  jsHeapMb: { start: number; end: number } | null;
+  profile: { file: string; seconds: number; busyPercent: number; stretches: BusyStretch[]; self: Array<{ fn: string; ms: number }> } | null;
   perMinute: MinuteRow[];
   deflate: boolean;
+  direct: boolean;
   loadGeneratorRssMb: number;
   reconnects: number;
   elapsedSeconds: number;
@@ -117,9 +134,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const rampMs = (options.rampSeconds ?? Math.min(60, (durationMs / 1000) * 0.2)) * 1000;
   const intervalMs = (options.intervalSeconds ?? 10) * 1000;
   let server: WranglerServer | null = null;
-  const baseUrl = options.url ?? (server = await startFaultServer()).baseUrl;
+  const inspectorPort = options.url ? undefined : await freePort();
+  const baseUrl = options.url ?? (server = await startFaultServer({ inspectorPort })).baseUrl;
   const pgid = server?.process.pid ?? options.pgid;
   const port = Number(new URL(baseUrl).port);
+  // Any /v1 request runs the isolate, which the inspector needs to answer.
+  const inspector = inspectorPort ? await RuntimeInspector.connect(inspectorPort, () => fetch(new URL('/v1/health', baseUrl))) : null;
+  const jsHeapStart = inspector ? await inspector.heapUsedMb() : null;
+  const direct = !!(options.direct && pgid);
+  const socketUrl = direct ? await runtimeEntryUrl(pgid!, port) : baseUrl;
   const memory = () => (pgid ? workerdMemory(pgid, port) : null);
   const memoryStart = memory();
   const peak = { runtime: memoryStart?.runtimeMb ?? 0, devProxy: memoryStart?.devProxyMb ?? 0 };
@@ -154,7 +177,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
 
   for (let index = 0; index < options.shoppers; index += 1) {
-    const shopper = new ShopperClient({ baseUrl, backoff: BACKOFF, name: `shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate });
+    const shopper = new ShopperClient({ baseUrl: socketUrl, backoff: BACKOFF, name: `shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate });
     shoppers.push(shopper);
     outstanding.set(shopper, []);
     shopper.on('message', (message) => {
@@ -205,6 +228,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       generatorCpu: share(cpuNow.generator - cpuBefore.generator),
       generatorLagP99: Math.round(lag.percentile(99) / 1e6),
     });
+    const row = minuteRows.at(-1)!;
+    void inspector
+      ?.heapUsedMb()
+      .then((mb) => (row.jsHeapMb = Math.round(mb)))
+      .catch(() => undefined);
     lag.reset();
     cpuBefore = cpuNow;
     errorsBefore = errorsNow;
@@ -226,9 +254,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
   }, 1000);
 
+  let profileWritten: LoadReport['profile'] = null;
   try {
+    if (options.profile && inspector) {
+      await sleep(Math.max(0, begin + rampMs - Date.now()));
+      await inspector.startProfile();
+    }
     await sleep(Math.max(0, sendUntil - Date.now()));
     sending = false;
+    if (options.profile && inspector) {
+      const profile = await inspector.stopProfile();
+      writeFileSync(options.profile, JSON.stringify(profile));
+      const seconds = (profile.endTime - profile.startTime) / 1e6;
+      const busyMs = selfTimes(profile, Number.POSITIVE_INFINITY).reduce((total, entry) => total + entry.ms, 0);
+      profileWritten = {
+        file: options.profile,
+        seconds: Math.round(seconds),
+        busyPercent: Math.round(busyMs / (seconds * 10)),
+        stretches: busyStretches(profile, 50),
+        self: selfTimes(profile, 15),
+      };
+    }
     for (const timer of timers) clearTimeout(timer);
     // Drain: last questions answered (bounded).
     const drainUntil = Date.now() + 30_000;
@@ -240,6 +286,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     lag.disable();
     const held = shoppers.filter((shopper) => shopper.welcomed).length;
     const memoryEnd = memory();
+    const jsHeapEnd = inspector ? await inspector.heapUsedMb() : null;
 
     // Lost: compare every shopper with the server's replay.
     const lostDetail: string[] = [];
@@ -285,6 +332,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: Math.max(0, ...latencies) },
       runtimeRssMb: memoryStart && memoryEnd ? { start: memoryStart.runtimeMb, peak: peak.runtime, end: memoryEnd.runtimeMb } : null,
       devProxyRssMb: memoryStart && memoryEnd ? { start: memoryStart.devProxyMb, peak: peak.devProxy, end: memoryEnd.devProxyMb } : null,
+      jsHeapMb: jsHeapStart !== null && jsHeapEnd !== null ? { start: jsHeapStart, end: jsHeapEnd } : null,
+      profile: profileWritten,
       perMinute: minuteRows.map((row, index) => {
         const values = minuteLatencies[index] ?? [];
         return {
@@ -298,6 +347,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         };
       }),
       deflate,
+      direct,
       loadGeneratorRssMb: process.memoryUsage().rss / 1024 / 1024,
       reconnects: sum(shoppers, (shopper) => shopper.counters.reconnects),
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
@@ -307,6 +357,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     clearInterval(minuteTimer);
     for (const timer of timers) clearTimeout(timer);
     for (const shopper of shoppers) shopper.stop();
+    inspector?.close();
     if (server) await killHard(server);
   }
 }
@@ -320,7 +371,7 @@ export function printLoadReport(report: LoadReport): void {
       ? `${Math.round(((report.runtimeRssMb.peak - report.runtimeRssMb.start) * 1024) / report.connectionsHeldAtEnd)} KB`
       : 'n/a';
   printFigures(
-    `load: ${report.shoppers} shoppers, ${report.minutes} min, one question per shopper every ~10 s${report.deflate ? '' : ', no permessage-deflate'}`,
+    `load: ${report.shoppers} shoppers, ${report.minutes} min, one question per shopper every ~10 s${report.deflate ? '' : ', no permessage-deflate'}${report.direct ? ', straight to the runtime (no dev proxy)' : ''}`,
     {
       'connections held (end / min after ramp)': `${report.connectionsHeldAtEnd} / ${report.connectionsHeldMin}`,
       'messages sent': report.messagesSent,
@@ -335,6 +386,11 @@ export function printLoadReport(report: LoadReport): void {
       'runtime RSS start / peak / end': range(report.runtimeRssMb),
       'runtime RSS per live conversation (peak - start)': perConversation,
       'dev proxy RSS start / peak / end (wrangler dev only)': range(report.devProxyRssMb),
+      'JS heap of the isolate start / end': report.jsHeapMb ? `${mb(report.jsHeapMb.start)} / ${mb(report.jsHeapMb.end)}` : 'n/a',
+      'JS heap per live conversation (end - start)':
+        report.jsHeapMb && report.connectionsHeldAtEnd
+          ? `${Math.round(((report.jsHeapMb.end - report.jsHeapMb.start) * 1024) / report.connectionsHeldAtEnd)} KB`
+          : 'n/a',
       'load generator RSS': mb(report.loadGeneratorRssMb),
       reconnects: report.reconnects,
       'elapsed s': report.elapsedSeconds,
@@ -358,8 +414,26 @@ export function printLoadReport(report: LoadReport): void {
       'proxy cpu': row.devProxyCpu,
       'generator cpu': row.generatorCpu,
       'generator lag p99 ms': row.generatorLagP99,
+      'JS heap MB': row.jsHeapMb ?? '',
     })),
   );
+  if (report.profile) {
+    const profile = report.profile;
+    console.log(
+      `\nload: CPU profile of the runtime's isolate, ${profile.seconds} s after the ramp, written to ${profile.file}: JS busy ${profile.busyPercent}% of the time; ${profile.stretches.length} busy stretches of 50 ms or more`,
+    );
+    printTable(
+      'load: the longest busy stretches (no chat on the thread is answered meanwhile; functions by ms on the stack)',
+      [...profile.stretches]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 15)
+        .map((stretch) => ({ 's into profile': Math.round(stretch.at / 1000), ms: stretch.ms, functions: stretch.top.join(', ') })),
+    );
+    printTable(
+      'load: self time by function over the profile',
+      profile.self.map((entry) => ({ function: entry.fn, ms: entry.ms })),
+    );
+  }
   if (report.errors) printFigures('load: errors', report.errorDetail);
   if (report.lostDetail.length) console.log(`load: lost (first ${report.lostDetail.length}):\n  ${report.lostDetail.join('\n  ')}`);
 }
@@ -390,6 +464,8 @@ function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number
     else if (flag === '--interval') options.intervalSeconds = Number(value());
     else if (flag === '--json') options.json = true;
     else if (flag === '--no-deflate') options.deflate = false;
+    else if (flag === '--direct') options.direct = true;
+    else if (flag === '--profile') options.profile = value();
     else if (flag === '--idle') options.idle = Number(value());
     else if (flag === '--idle-seconds') options.idleSeconds = Number(value());
     else if (flag === '--talk') options.talk = Number(value());
@@ -410,6 +486,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       talkFraction: options.talk,
       rampSeconds: options.rampSeconds,
       deflate: options.deflate,
+      direct: options.direct,
       url: options.url,
       pgid: options.pgid,
     });

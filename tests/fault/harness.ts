@@ -3,10 +3,10 @@
  * hours open, no per-IP cap on new conversations), a hard kill of its whole process group,
  * the runtime's memory, a table printer and a few waiting helpers.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWrangler, type WranglerServer } from '../support/wrangler-dev.ts';
+import { startWrangler, type WranglerOptions, type WranglerServer } from '../support/wrangler-dev.ts';
 
 // DIAGNOSTICS lets the benches and tests ask a Conversation which wake-up answers (routes/diagnostics.ts).
 export const FAULT_VARS = { BUSINESS_HOURS_OVERRIDE: 'open', NEW_CONVERSATION_LIMIT_OVERRIDE: '1000000', DIAGNOSTICS: 'on' };
@@ -20,8 +20,8 @@ export function removeDir(dir: string): void {
 }
 
 /** wrangler dev on 127.0.0.1 with the fault vars; pass port and persistDir to restart "the same" server. */
-export function startFaultServer(options: { port?: number; persistDir?: string; vars?: Record<string, string> } = {}): Promise<WranglerServer> {
-  return startWrangler({ port: options.port, persistDir: options.persistDir, vars: { ...FAULT_VARS, ...options.vars } });
+export function startFaultServer(options: WranglerOptions = {}): Promise<WranglerServer> {
+  return startWrangler({ ...options, vars: { ...FAULT_VARS, ...options.vars } });
 }
 
 export interface GroupProcess {
@@ -67,6 +67,43 @@ export function workerdMemory(pgid: number, publicPort: number): { runtimeMb: nu
   const { runtime, devProxy } = workerdProcesses(pgid, publicPort);
   const mb = (processes: GroupProcess[]) => processes.reduce((total, process) => total + process.rssKb / 1024, 0);
   return { runtimeMb: mb(runtime), devProxyMb: mb(devProxy) };
+}
+
+/**
+ * The runtime's own entry address, behind wrangler's dev proxy. The runtime listens on a random
+ * port it reports only to wrangler, so this reads its listening sockets from /proc (Linux) and
+ * keeps the one that serves kefu's static files. Benches use it to measure kefu without the dev
+ * proxy, which production does not have and which holds about 6 file descriptors per socket.
+ */
+export async function runtimeEntryUrl(pgid: number, publicPort: number): Promise<string> {
+  const inodes = new Set<string>();
+  for (const runtime of workerdProcesses(pgid, publicPort).runtime) {
+    for (const fd of readdirSync(`/proc/${runtime.pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${runtime.pid}/fd/${fd}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode) inodes.add(inode);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  // /proc/net/tcp rows: sl local_address rem_address st … inode; st 0A is LISTEN, the address is hex.
+  const ports = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((row) => row.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A' && inodes.has(fields[9] ?? ''))
+    .map((fields) => Number.parseInt(fields[1]!.split(':')[1]!, 16));
+  for (const port of ports) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/widget/loader.js`, { signal: AbortSignal.timeout(3000) });
+      if (response.ok) return `http://127.0.0.1:${port}`;
+    } catch {
+      // the inspector or another internal port
+    }
+  }
+  throw new Error(`no runtime entry among the runtime's listening ports ${ports.join(', ')}`);
 }
 
 /** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat; 100 ticks a second). */

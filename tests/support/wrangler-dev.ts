@@ -31,7 +31,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startWrangler(options: { port?: number; persistDir?: string; vars?: Record<string, string> } = {}): Promise<WranglerServer> {
+export interface WranglerOptions {
+  port?: number;
+  persistDir?: string;
+  vars?: Record<string, string>;
+  /** Opens the runtime's V8 inspector on this 127.0.0.1 port (benches read the heap and profile through it). */
+  inspectorPort?: number;
+}
+
+export async function startWrangler(options: WranglerOptions = {}): Promise<WranglerServer> {
   const port = options.port ?? (await freePort());
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'kefu-wrangler-'));
   // The package's own binary, not npx: the fault suite restarts the runtime 20 times.
@@ -48,6 +56,7 @@ export async function startWrangler(options: { port?: number; persistDir?: strin
       '--show-interactive-dev-session=false',
       '--log-level',
       'warn',
+      ...(options.inspectorPort ? ['--inspector-port', String(options.inspectorPort)] : []),
       ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
     ],
     {
