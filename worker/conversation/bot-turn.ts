@@ -29,20 +29,23 @@ export interface BotTurnHost {
 export class BotTurn {
   constructor(private readonly host: BotTurnHost) {}
 
-  /** The shopper's message, answered; reported to the site's figures after the answer, so the report adds no delay before it. */
+  /**
+   * The shopper's message, answered; reported to the site's figures after the answer, so the
+   * report adds no delay before it, and in one call with the answer's own event (one RPC a turn).
+   */
   async reply(text: string): Promise<void> {
     const at = Date.now();
-    await this.answerMessage(text);
-    await this.report({ kind: 'message', at });
+    const answered = await this.answerMessage(text);
+    await this.report(...answered, { kind: 'message', at });
   }
 
-  private async answerMessage(text: string): Promise<void> {
+  private async answerMessage(text: string): Promise<ChatEvent[]> {
     await this.settleSuggestions();
     const kb = await knowledgeFor(this.host.env, this.host.record.siteId());
-    if (!kb) return;
+    if (!kb) return [];
     const decision = decide(text, { kb, locale: this.host.record.locale(), history: this.host.record.history() });
     if (decision.scores.locale !== this.host.record.locale()) this.host.switchLocale(decision.scores.locale);
-    await this.act(decision, text);
+    return this.act(decision, text);
   }
 
   /** After a chosen chip was stored as the shopper's message. */
@@ -56,34 +59,40 @@ export class BotTurn {
   /** "Helpful" teaches, "not helpful" is a gap and gets the next best answer, or a person. */
   async feedback(answer: ArticleCard, helpful: boolean): Promise<void> {
     const at = Date.now();
-    await this.followFeedback(answer, helpful);
-    await this.report({ kind: 'feedback', helpful, at });
+    const answered = await this.followFeedback(answer, helpful);
+    await this.report(...answered, { kind: 'feedback', helpful, at });
   }
 
-  private async followFeedback(answer: ArticleCard, helpful: boolean): Promise<void> {
+  /** The events of a follow-up answer, if one was given. */
+  private async followFeedback(answer: ArticleCard, helpful: boolean): Promise<ChatEvent[]> {
     const { record } = this.host;
     const history = record.history();
     record.pushHistory({ kind: 'feedback', helpful, articleId: answer.id });
     // A chosen chip marked helpful teaches the article a phrasing; "not helpful" forgets it.
     if (helpful) await this.proposeChosenPhrasing();
     else record.setChosenSuggestion(null);
-    if (helpful || record.state() !== 'bot') return;
+    if (helpful || record.state() !== 'bot') return [];
     const asked = [...history].reverse().find((entry) => entry.kind === 'bot' && entry.action === 'answer');
     const question = asked?.kind === 'bot' ? asked.query : undefined;
     await this.recordGap(question ?? answer.title, 'not_helpful');
     const kb = await knowledgeFor(this.host.env, record.siteId());
     const followUp = kb ? onFeedback(false, { kb, locale: record.locale(), history }) : null;
-    if (followUp) await this.act(followUp, question ?? '');
-    else await this.host.handOff('not_helpful_twice', '');
+    if (followUp) return this.act(followUp, question ?? '');
+    await this.host.handOff('not_helpful_twice', '');
+    return [];
   }
 
-  private async act(decision: Decision, query: string): Promise<void> {
+  /** Says what the decision calls for; returns the events to report (an answer's), for the caller's one report. */
+  private async act(decision: Decision, query: string): Promise<ChatEvent[]> {
     const { record, store, sockets } = this.host;
     const locale = decision.scores.locale;
     switch (decision.action) {
       case 'answer': {
         const article = await this.article(decision.articleId, locale);
-        if (!article) return this.host.handOff('low_confidence', query);
+        if (!article) {
+          await this.host.handOff('low_confidence', query);
+          return [];
+        }
         record.pushHistory({ kind: 'bot', action: 'answer', articleId: article.id, query });
         const articles = await Promise.all((decision.alternatives ?? []).map((id) => this.article(id, locale)));
         const alternatives = articles.flatMap((a) => (a ? [{ id: a.id, title: a.title }] : []));
@@ -93,8 +102,7 @@ export class BotTurn {
           const bot = { kind: 'answer' as const, article, confidence, reason: decision.reason, askFeedback: true, alternatives };
           sockets.broadcastMessage(store.insert({ author: 'bot', text: `${article.title}\n${article.excerpt}`, bot }));
         }
-        await this.report({ kind: 'answer', at: Date.now() });
-        return;
+        return [{ kind: 'answer', at: Date.now() }];
       }
       case 'suggest': {
         const articles = await Promise.all(decision.articleIds.map((id) => this.article(id, locale)));
@@ -103,19 +111,20 @@ export class BotTurn {
         sockets.broadcastMessage(
           store.insert({ author: 'bot', text: phrase(locale, 'suggest'), bot: { kind: 'suggest', suggestions, reason: decision.reason } }),
         );
-        return;
+        return [];
       }
       case 'smalltalk': {
         record.pushHistory({ kind: 'bot', action: 'smalltalk', query });
         const text = smalltalkReply(decision.kind, locale, record.shopper().name);
         sockets.broadcastMessage(store.insert({ author: 'bot', text, bot: { kind: 'smalltalk', reason: decision.reason } }));
-        return;
+        return [];
       }
       case 'handoff':
         record.pushHistory({ kind: 'bot', action: 'handoff', query });
         // Unsure or unmatched questions are what the knowledge base should grow by.
         if (decision.reason === 'low_confidence' || decision.reason === 'out_of_scope') await this.recordGap(query, decision.reason);
-        return this.host.handOff(decision.reason, query);
+        await this.host.handOff(decision.reason, query);
+        return [];
     }
   }
 
@@ -154,9 +163,9 @@ export class BotTurn {
   }
 
   /** What the bot did, for the site's reports (worker/inbox/reports-store.ts). */
-  private async report(event: ChatEvent): Promise<void> {
+  private async report(...events: ChatEvent[]): Promise<void> {
     const { env, record } = this.host;
-    await siteInbox(env, record.siteId()).recordChatEvent(record.conversationId(), event);
+    await siteInbox(env, record.siteId()).recordChatEvents(record.conversationId(), events);
   }
 
   private async recordGap(question: string, reason: string): Promise<void> {

@@ -135,7 +135,7 @@ export class ReportsStore {
 
   /** The shopper wrote (or acted): the first event of a conversation starts it. */
   touched(conversationId: string, at: number): void {
-    this.ensure(conversationId, at);
+    this.start(conversationId, at);
   }
 
   /** The bot answered (an article, or a chip the shopper chose). */
@@ -565,11 +565,14 @@ export class ReportsStore {
     return this.sql.exec<ChatRow>('SELECT * FROM report_chats WHERE conversation_id = ?', conversationId).toArray()[0];
   }
 
+  /** The chat's row, made (and counted as started) at its first event; one statement, as every shopper message lands here. */
+  private start(conversationId: string, at: number): void {
+    const inserted = this.sql.exec('INSERT INTO report_chats (conversation_id, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING', conversationId, at);
+    if (inserted.rowsWritten > 0) this.bump(SITE, hourBucket(at), 'started');
+  }
+
   private ensure(conversationId: string, at: number): ChatRow {
-    const found = this.row(conversationId);
-    if (found) return found;
-    this.sql.exec('INSERT INTO report_chats (conversation_id, started_at) VALUES (?, ?)', conversationId, at);
-    this.bump(SITE, hourBucket(at), 'started');
+    this.start(conversationId, at);
     return this.row(conversationId)!;
   }
 

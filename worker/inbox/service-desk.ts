@@ -20,7 +20,7 @@ export interface ReportRequest {
   viewer: ReportViewer;
 }
 
-/** Events the Conversation reports (RPC recordChatEvent). */
+/** Events the Conversation reports (RPC recordChatEvents). */
 export type ChatEvent =
   | { kind: 'message'; at: number }
   | { kind: 'answer'; at: number }

@@ -374,8 +374,9 @@ export class SiteInbox extends DurableObject<Env> {
 
   // ---- reports, follow-ups, handover notes (service-desk.ts) ------------------------------
 
-  async recordChatEvent(conversationId: string, event: ChatEvent): Promise<void> {
-    this.desk.chatEvent(conversationId, event);
+  /** A bot turn's events in one call: the chat's own thread makes one RPC a turn, not one per event. */
+  async recordChatEvents(conversationId: string, events: ChatEvent[]): Promise<void> {
+    for (const event of events) this.desk.chatEvent(conversationId, event);
   }
 
   async report(siteId: string, request: ReportRequest): Promise<ReportResponse> {
