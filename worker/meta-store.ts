@@ -33,9 +33,10 @@ export class MetaStore {
     return this.loaded().get(key) ?? null;
   }
 
-  /** `null` deletes the key. */
+  /** `null` deletes the key. Writing the value a key already has writes nothing (every shopper message clears the idle timer, mostly unset). */
   set(key: string, value: string | null): void {
     const values = this.loaded();
+    if ((values.get(key) ?? null) === value) return;
     if (value === null) {
       this.sql.exec(`DELETE FROM ${this.table} WHERE key = ?`, key);
       values.delete(key);

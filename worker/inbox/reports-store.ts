@@ -572,6 +572,8 @@ export class ReportsStore {
   }
 
   private ensure(conversationId: string, at: number): ChatRow {
+    const found = this.row(conversationId);
+    if (found) return found;
     this.start(conversationId, at);
     return this.row(conversationId)!;
   }

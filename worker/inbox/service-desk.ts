@@ -41,9 +41,15 @@ export class ServiceDesk {
     this.handover = new HandoverNotes(sql);
   }
 
-  chatEvent(conversationId: string, event: ChatEvent): void {
-    if (event.kind === 'message') this.reports.touched(conversationId, event.at);
-    else if (event.kind === 'answer' || event.kind === 'chip') this.reports.answered(conversationId, event.at, event.kind === 'chip');
+  /** A bot turn's events. A message only makes the chat's report row, which every other event makes too. */
+  chatEvents(conversationId: string, events: ChatEvent[]): void {
+    const others = events.filter((event) => event.kind !== 'message');
+    if (others.length === 0 && events[0]) this.reports.touched(conversationId, events[0].at);
+    for (const event of others) this.chatEvent(conversationId, event);
+  }
+
+  private chatEvent(conversationId: string, event: Exclude<ChatEvent, { kind: 'message' }>): void {
+    if (event.kind === 'answer' || event.kind === 'chip') this.reports.answered(conversationId, event.at, event.kind === 'chip');
     else this.reports.feedback(conversationId, event.helpful, event.at);
   }
 

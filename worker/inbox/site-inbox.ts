@@ -376,7 +376,7 @@ export class SiteInbox extends DurableObject<Env> {
 
   /** A bot turn's events in one call: the chat's own thread makes one RPC a turn, not one per event. */
   async recordChatEvents(conversationId: string, events: ChatEvent[]): Promise<void> {
-    for (const event of events) this.desk.chatEvent(conversationId, event);
+    this.desk.chatEvents(conversationId, events);
   }
 
   async report(siteId: string, request: ReportRequest): Promise<ReportResponse> {
