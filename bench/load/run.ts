@@ -15,7 +15,7 @@
  * measures). Clients offer permessage-deflate as browsers do; --no-deflate turns that off. --direct
  * connects the shoppers to the runtime itself, past the dev proxy (runtimeEntryUrl). Through the
  * runtime's inspector it also reads the isolate's JS heap every minute, and --profile records a CPU
- * profile from the end of the ramp to the end of sending and prints its busy stretches (no chat on
+ * profile from the first shopper to the end of sending and prints its busy stretches (no chat on
  * the thread is answered during one) and the functions in them (inspector.ts). At the end every shopper's
  * transcript is compared with the server's replay: "lost" counts messages sent but not
  * stored, acked but missing, or questions the bot never answered.
@@ -66,7 +66,7 @@ export interface LoadOptions {
   deflate?: boolean;
   /** Shoppers connect to the runtime itself, past wrangler's dev proxy (needs the process group). */
   direct?: boolean;
-  /** Write a CPU profile of the runtime (after the ramp) to this file and print its busy stretches. */
+  /** Write a CPU profile of the runtime (from the first shopper) to this file and print its busy stretches. */
   profile?: string;
 }
 
@@ -160,6 +160,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let sending = true;
   const timers: NodeJS.Timeout[] = [];
 
+  // The profile covers the ramp too: new chats cost the thread more than questions do.
+  if (options.profile && inspector) await inspector.startProfile();
   const begin = Date.now();
   const sendUntil = begin + durationMs;
   const ask = (shopper: ShopperClient) => {
@@ -256,10 +258,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   let profileWritten: LoadReport['profile'] = null;
   try {
-    if (options.profile && inspector) {
-      await sleep(Math.max(0, begin + rampMs - Date.now()));
-      await inspector.startProfile();
-    }
     await sleep(Math.max(0, sendUntil - Date.now()));
     sending = false;
     if (options.profile && inspector) {
@@ -411,6 +409,8 @@ export function printLoadReport(report: LoadReport): void {
       'runtime MB': row.runtimeMb,
       'proxy MB': row.devProxyMb,
       'runtime cpu': row.runtimeCpu,
+      // CPU per answered question: what a turn costs, whatever else shares the cores.
+      'runtime cpu ms / reply': row.replies ? Math.round((row.runtimeCpu * 60_000) / row.replies) / 100 : '',
       'proxy cpu': row.devProxyCpu,
       'generator cpu': row.generatorCpu,
       'generator lag p99 ms': row.generatorLagP99,
@@ -420,7 +420,7 @@ export function printLoadReport(report: LoadReport): void {
   if (report.profile) {
     const profile = report.profile;
     console.log(
-      `\nload: CPU profile of the runtime's isolate, ${profile.seconds} s after the ramp, written to ${profile.file}: JS busy ${profile.busyPercent}% of the time; ${profile.stretches.length} busy stretches of 50 ms or more`,
+      `\nload: CPU profile of the runtime's isolate, ${profile.seconds} s from the first shopper, written to ${profile.file}: JS busy ${profile.busyPercent}% of the time; ${profile.stretches.length} busy stretches of 50 ms or more`,
     );
     printTable(
       'load: the longest busy stretches (no chat on the thread is answered meanwhile; functions by ms on the stack)',
