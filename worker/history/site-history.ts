@@ -47,23 +47,24 @@ export class SiteHistory extends DurableObject<Env> {
     // A retried batch (its answer was lost) carries messages already indexed: only newer ones count.
     const messages = record.messages.filter((message) => message.seq > (before?.indexed_seq ?? 0));
     const notes = record.notes.filter((note) => note.id > (before?.indexed_note ?? 0));
+    // The bot's answers are the help centre's own articles, the same text in thousands of chats:
+    // indexing them made every merge heavy and found nothing an agent looks for.
+    const searchable = messages.filter((message) => message.author !== 'bot');
     this.ctx.storage.transactionSync(() => {
       this.directory.upsert(conversation, messages);
-      // The bot's answers are the help centre's own articles, the same text in thousands of chats:
-      // indexing them made every merge heavy and found nothing an agent looks for.
-      this.index.queueMessages(
-        conversation.id,
-        messages.filter((message) => message.author !== 'bot'),
-      );
+      this.index.queueMessages(conversation.id, searchable);
       this.index.queueNotes(conversation.id, notes);
       const shopperChanged =
         !before || before.shopper_name !== (conversation.shopper.name ?? null) || before.shopper_email !== (conversation.shopper.email ?? null);
       const shopperDoc = shopperChanged
         ? this.index.replaceShopper(conversation.id, before?.shopper_doc ?? null, conversation.shopper, conversation.updatedAt)
         : (before?.shopper_doc ?? null);
-      this.directory.markIndexed(conversation.id, messages.at(-1)?.seq ?? 0, notes.at(-1)?.id ?? 0, shopperDoc);
+      // Every chat change lands here, on the thread every chat shares: no statement that changes nothing.
+      if (messages.length || notes.length || shopperChanged)
+        this.directory.markIndexed(conversation.id, messages.at(-1)?.seq ?? 0, notes.at(-1)?.id ?? 0, shopperDoc);
     });
-    if (this.index.queued() > 0) this.scheduleIndexing();
+    // A batch still queued from before schedules its own next run (indexNow).
+    if (searchable.length || notes.length) this.scheduleIndexing();
   }
 
   /** One batch of the queued documents into the index; another is scheduled while some remain. */
