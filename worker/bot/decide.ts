@@ -5,6 +5,7 @@
  */
 
 import type { HandoffReason } from '../../protocol/agent.ts';
+import type { DomainEvidence } from './domain.ts';
 import type { Knowledge, SiteKnowledge } from './knowledge.ts';
 import { type BotOptions, DEFAULT_BOT_OPTIONS, type Thresholds } from './options.ts';
 import { EMPTY, type Retrieval, retrieve } from './retrieve.ts';
@@ -38,6 +39,8 @@ export interface DecisionScores {
   /** AFINN-style sum and intensity cues */
   sentiment: number;
   intensity: number;
+  /** whether the message is about shopping (domain.ts); absent for Chinese */
+  domain?: DomainEvidence;
 }
 
 export type Decision =
@@ -126,6 +129,7 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
     words: r.words,
     sentiment: sent.score,
     intensity: sent.intensity,
+    ...(r.domain ? { domain: r.domain } : {}),
   };
 }
 

@@ -1,0 +1,59 @@
+/**
+ * Is this message about shopping with this shop? An answer needs evidence that it is, beyond
+ * sharing generic words with an article: "what time does the museum open" matches the
+ * contact article's "time" and "open", and a banking question about a card's minimum payment
+ * matches the payment article's "card" and "payment". Pure.
+ *
+ *   shop   a word the top article matched is a shop word (lexicons.ts SHOP_WORDS) or one of that
+ *          article's own distinctive title or tag words (used by few articles)
+ *   other  the message names a service shops do not offer (OTHER_DOMAIN_WORDS: a loan, a
+ *          flight, the weather); then only a core shop topic word (SHOP_TOPIC_WORDS) counts
+ *
+ * The verdict (verdict.ts) answers only with shop evidence; without it the top articles are
+ * at most offered as chips. English only: Chinese messages carry no evidence (undefined).
+ */
+import { articleTermsOf, type Knowledge } from './knowledge.ts';
+import { OTHER_DOMAIN_WORDS, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
+import { tokenize } from './text.ts';
+
+export interface DomainEvidence {
+  /** a word the top article matched is a shop word or one of its distinctive title/tag words */
+  shop: boolean;
+  /** the message names a service shops do not offer and no core shop topic */
+  other: boolean;
+}
+
+/** The words as the pipeline reads them (synonyms folded, stemmed). */
+function termsOf(words: readonly string[]): ReadonlySet<string> {
+  return new Set(words.flatMap((w) => tokenize(w, 'en')));
+}
+const SHOP = termsOf(SHOP_WORDS);
+const SHOP_TOPIC = termsOf(SHOP_TOPIC_WORDS);
+const OTHER = termsOf(OTHER_DOMAIN_WORDS);
+
+const distinctive = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
+
+/**
+ * An article's own words: the terms of its title and tags that few articles use (at most one
+ * in ten, and at least two), so "refund" names the refund articles but "time" names nothing.
+ */
+function distinctiveTerms(k: Knowledge, articleId: string): ReadonlySet<string> {
+  let byArticle = distinctive.get(k);
+  if (!byArticle) distinctive.set(k, (byArticle = new Map()));
+  const hit = byArticle.get(articleId);
+  if (hit) return hit;
+  const a = k.articles.get(articleId);
+  const maxDf = Math.max(2, Math.floor(k.articleCount / 10));
+  const terms = new Set(a ? tokenize([a.title, ...a.tags].join(' \n '), 'en').filter((t) => (k.df.get(t) ?? 0) <= maxDf) : []);
+  byArticle.set(articleId, terms);
+  return terms;
+}
+
+export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string): DomainEvidence | undefined {
+  if (k.locale !== 'en') return undefined;
+  const matched = articleTermsOf(k, topArticleId);
+  const own = distinctiveTerms(k, topArticleId);
+  const shop = terms.some((t) => matched.has(t) && (SHOP.has(t) || own.has(t)));
+  const other = terms.some((t) => OTHER.has(t)) && !terms.some((t) => SHOP_TOPIC.has(t));
+  return { shop, other };
+}
