@@ -49,11 +49,15 @@ function distinctiveTerms(k: Knowledge, articleId: string): ReadonlySet<string> 
   return terms;
 }
 
-export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string): DomainEvidence | undefined {
+/**
+ * `terms` are the message's terms as retrieval read them (typos corrected), `typed` the same
+ * before typo correction: "router" must not hide as "outer".
+ */
+export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string, typed: readonly string[] = terms): DomainEvidence | undefined {
   if (k.locale !== 'en') return undefined;
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
   const shop = terms.some((t) => matched.has(t) && (SHOP.has(t) || own.has(t)));
-  const other = terms.some((t) => OTHER.has(t)) && !terms.some((t) => SHOP_TOPIC.has(t));
+  const other = (terms.some((t) => OTHER.has(t)) || typed.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
   return { shop, other };
 }

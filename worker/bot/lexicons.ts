@@ -145,11 +145,11 @@ export const SHOP_WORDS = [
   'item', 'items', 'product', 'products', 'goods', 'stock', 'sold', 'sell', 'size', 'sizes', 'fit', 'colour', 'color', 'pre-order',
   'price', 'cost', 'discount', 'sale', 'coupon', 'voucher', 'promo', 'promocode', 'code', 'gift', 'giftcard', 'points', 'loyalty',
   'delivery', 'deliver', 'delivered', 'shipping', 'ship', 'shipped', 'dispatch', 'dispatched', 'courier', 'carrier', 'parcel', 'package',
-  'tracking', 'track', 'postage', 'arrive', 'arrived', 'collect', 'pickup', 'locker', 'address', 'postcode', 'international', 'customs',
+  'tracking', 'track', 'status', 'postage', 'arrive', 'arrived', 'collect', 'pickup', 'locker', 'address', 'postcode', 'international', 'customs',
   'refund', 'money', 'return', 'returns', 'exchange', 'replacement', 'replace', 'cancel', 'cancellation', 'fee', 'charge', 'charged',
   'payment', 'pay', 'paid', 'paypal', 'klarna', 'card', 'instalment', 'installment', 'invoice', 'receipt', 'vat', 'transaction',
   'warranty', 'repair', 'damaged', 'faulty', 'missing', 'wrong', 'quality',
-  'account', 'login', 'log', 'sign', 'signup', 'password', 'register', 'registration', 'email', 'newsletter', 'subscribe', 'unsubscribe',
+  'account', 'user', 'username', 'profile', 'login', 'log', 'sign', 'signup', 'password', 'reset', 'forgot', 'register', 'registration', 'email', 'newsletter', 'subscribe', 'unsubscribe',
   'review', 'comment', 'opinion', 'feedback', 'rating', 'privacy', 'data', 'personal', 'details', 'information',
   'contact', 'phone', 'chat', 'customerservice', 'service', 'support', 'hours', 'agent',
 ];

@@ -118,6 +118,6 @@ export function retrieve(k: Knowledge, text: string, locale: Locale, options: Bo
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
-  const domain = domainEvidence(k, terms, top[0]!.articleId);
+  const domain = domainEvidence(k, terms, top[0]!.articleId, locale === 'en' ? tokenize(text, locale) : terms);
   return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words, ...(domain ? { domain } : {}) };
 }
