@@ -15,6 +15,7 @@
 import { articleTermsOf, type Knowledge } from './knowledge.ts';
 import { OTHER_DOMAIN_WORDS, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
 import { tokenize } from './text.ts';
+import { typoCost } from './typo.ts';
 
 export interface DomainEvidence {
   /** a word the top article matched is a shop word or one of its distinctive title/tag words */
@@ -30,6 +31,17 @@ function termsOf(words: readonly string[]): ReadonlySet<string> {
 const SHOP = termsOf(SHOP_WORDS);
 const SHOP_TOPIC = termsOf(SHOP_TOPIC_WORDS);
 const OTHER = termsOf(OTHER_DOMAIN_WORDS);
+
+/**
+ * A shop word, or a slip of one the knowledge base happens to know as typed (its shop-written
+ * phrasings keep shoppers' spellings: "paymnt" is one edit from "payment").
+ */
+function isShopWord(t: string): boolean {
+  if (SHOP.has(t)) return true;
+  if (t.length < 5) return false;
+  for (const w of SHOP) if (Math.abs(w.length - t.length) <= 1 && typoCost(t, w, 1) <= 1) return true;
+  return false;
+}
 
 const distinctive = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
 
@@ -57,7 +69,7 @@ export function domainEvidence(k: Knowledge, terms: readonly string[], topArticl
   if (k.locale !== 'en') return undefined;
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
-  const shop = terms.some((t) => matched.has(t) && (SHOP.has(t) || own.has(t)));
+  const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t)));
   const other = (terms.some((t) => OTHER.has(t)) || typed.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
   return { shop, other };
 }
