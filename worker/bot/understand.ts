@@ -242,7 +242,8 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       )
     ) {
       notes.push('refund policy');
-      s = withHint(s, 'refund policy');
+      // the question is when a refund is due, not how to ask for one: the asking verbs go
+      s = withHint(s.replace(/\b(?:request(?:ing)?|ask(?:ing)?\s+for|claim(?:ing)?|apply(?:ing)?\s+for)\b/g, ' '), 'refund policy');
     }
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")

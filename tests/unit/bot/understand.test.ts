@@ -137,6 +137,15 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('I want a refund').query).not.toContain('policy');
   });
 
+  it('a question about when a refund is due drops the asking verbs: it is not a request', () => {
+    expect(en('under what conditions could I claim a refund').query).not.toContain('claim');
+    expect(en('in which situations can I apply for my money back').query).not.toMatch(/apply/);
+    expect(topic(ask('under what conditions could I claim a refund'))).toBe('refund-policy');
+    expect(topic(ask('in which situations am I entitled to request a refund'))).toBe('refund-policy');
+    // asking for one stays a request
+    expect(en('I would like to request a refund').query).toContain('request');
+  });
+
   it("reads the rules' own words through typos and SMS forms", () => {
     // "2" before a misspelt verb is read once the verb is corrected
     expect(en('how do i swich 2 anothr acc').query).toBe('how do i switch to another account');
