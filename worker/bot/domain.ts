@@ -22,6 +22,8 @@ export interface DomainEvidence {
   shop: boolean;
   /** the message names a service shops do not offer and no core shop topic */
   other: boolean;
+  /** a word the top article matched is a core shop topic word or one of its own distinctive words */
+  topic: boolean;
 }
 
 /** The words as the pipeline reads them (synonyms folded, stemmed). */
@@ -70,6 +72,7 @@ export function domainEvidence(k: Knowledge, terms: readonly string[], topArticl
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
   const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t)));
+  const topic = terms.some((t) => matched.has(t) && (own.has(t) || SHOP_TOPIC.has(t)));
   const other = (terms.some((t) => OTHER.has(t)) || typed.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
-  return { shop, other };
+  return { shop, other, topic };
 }
