@@ -38,12 +38,21 @@ const OTHER = termsOf(OTHER_DOMAIN_WORDS);
  * A shop word, or a slip of one the knowledge base happens to know as typed (its shop-written
  * phrasings keep shoppers' spellings: "paymnt" is one edit from "payment").
  */
-function isShopWord(t: string): boolean {
+function isShopWord(t: string, k: Knowledge): boolean {
   if (SHOP.has(t)) return true;
   if (t.length < 5) return false;
-  for (const w of SHOP) if (Math.abs(w.length - t.length) <= 1 && typoCost(t, w, 1) <= 1) return true;
-  return false;
+  // only terms the knowledge base knows reach here: the cache is bounded by its vocabulary
+  let cache = slipsOfShopWords.get(k);
+  if (!cache) slipsOfShopWords.set(k, (cache = new Map()));
+  let found = cache.get(t);
+  if (found === undefined) {
+    found = false;
+    for (const w of SHOP) if (Math.abs(w.length - t.length) <= 1 && typoCost(t, w, 1) <= 1) found = true;
+    cache.set(t, found);
+  }
+  return found;
 }
+const slipsOfShopWords = new WeakMap<Knowledge, Map<string, boolean>>();
 
 const distinctive = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
 
@@ -71,7 +80,7 @@ export function domainEvidence(k: Knowledge, terms: readonly string[], topArticl
   if (k.locale !== 'en') return undefined;
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
-  const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t)));
+  const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t, k)));
   const topic = terms.some((t) => matched.has(t) && (own.has(t) || SHOP_TOPIC.has(t)));
   const other = (terms.some((t) => OTHER.has(t)) || typed.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
   return { shop, other, topic };

@@ -207,6 +207,16 @@ function nearest(
   return best;
 }
 
+/** Per knowledge and typoMinLen: a known word → the common word it is a slip of, or null. */
+const rareSlipCaches = new WeakMap<Knowledge, Map<number, Map<string, string | null>>>();
+function rareSlipsOf(k: Knowledge, minLen: number): Map<string, string | null> {
+  let perKnowledge = rareSlipCaches.get(k);
+  if (!perKnowledge) rareSlipCaches.set(k, (perKnowledge = new Map()));
+  let m = perKnowledge.get(minLen);
+  if (!m) perKnowledge.set(minLen, (m = new Map()));
+  return m;
+}
+
 /** A known word is read as a slip of one in at least this many articles, and this many times as many as it. */
 const COMMON_DF = 3;
 
@@ -221,11 +231,19 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
    * swapped, a double letter typed once or twice; any one edit from 8 letters) from a word in
    * many more articles is read as that word. Real words stay: "trees" is not "tries".
    */
+  const slips = rareSlipsOf(k, minLen);
   const rareSlip = (w: string): string | undefined => {
     if (w.length < Math.max(minLen, 5) || isEnglishStopWord(w) || !/^[a-z]+$/.test(w)) return undefined;
+    // known words only, so the cache is bounded by the shop's vocabulary
+    if (slips.has(w)) return slips.get(w) ?? undefined;
     const n = articles(w);
     const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
-    return nearest(w, k, 'words', minLen, rank, w.length >= 8 ? 1 : SLIP_COST.neighbour, (c) => c !== w && articles(c) >= Math.max(COMMON_DF, COMMON_DF * n));
+    const found =
+      COMMON_DF * n > k.articleCount
+        ? undefined
+        : nearest(w, k, 'words', minLen, rank, w.length >= 8 ? 1 : SLIP_COST.neighbour, (c) => c !== w && articles(c) >= Math.max(COMMON_DF, COMMON_DF * n));
+    slips.set(w, found ?? null);
+    return found;
   };
   return {
     split(w) {
