@@ -13,7 +13,7 @@ import { isComplaint, isNotHelpful, requestsHuman, type SmalltalkKind, sentiment
 import { expandSynonyms } from './synonyms.ts';
 import { detectLocale, type Locale, normalizeForRules, tokenize } from './text.ts';
 import { type Reading, readMessage } from './understand.ts';
-import { rankingVerdict, type ScoredArticle } from './verdict.ts';
+import { aboutTheShop, rankingVerdict, type ScoredArticle } from './verdict.ts';
 
 export type { AnswerRule, ConfidenceFeatures, RankingSummary, RankingVerdict } from './verdict.ts';
 export { answerRule, confidenceFeatures, confidenceOf, featureVector, rankingVerdict } from './verdict.ts';
@@ -146,7 +146,14 @@ function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Dec
         ...(verdict.rule === 'probably' && verdict.alternatives.length > 0 ? { alternatives: verdict.alternatives } : {}),
       };
     case 'suggest':
-      return { action: 'suggest', articleIds: verdict.articleIds, reason: `several articles are close (confidence ${round(r.confidence)})`, scores };
+      return {
+        action: 'suggest',
+        articleIds: verdict.articleIds,
+        reason: aboutTheShop(r)
+          ? `several articles are close (confidence ${round(r.confidence)})`
+          : `no sign the message is about the shop, only chips (confidence ${round(r.confidence)})`,
+        scores,
+      };
     case 'handoff':
       return { action: 'handoff', reason: verdict.reason, scores };
   }
