@@ -72,16 +72,24 @@ function distinctiveTerms(k: Knowledge, articleId: string): ReadonlySet<string> 
   return terms;
 }
 
+const OTHER_TYPED = new Set(OTHER_DOMAIN_WORDS);
+
+/** Does the message, as typed (before typo correction: "router" must not hide as "outer"), name another service? */
+export function namesOtherService(text: string): boolean {
+  for (const w of text.toLowerCase().split(/[^a-z]+/)) if (OTHER_TYPED.has(w) || (w.endsWith('s') && OTHER_TYPED.has(w.slice(0, -1)))) return true;
+  return false;
+}
+
 /**
- * `terms` are the message's terms as retrieval read them (typos corrected), `typed` the same
- * before typo correction: "router" must not hide as "outer".
+ * `terms` are the message's terms as retrieval read them (typos corrected); `typedOther`, whether
+ * the message as typed names another service (namesOtherService).
  */
-export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string, typed: readonly string[] = terms): DomainEvidence | undefined {
+export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string, typedOther = false): DomainEvidence | undefined {
   if (k.locale !== 'en') return undefined;
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
   const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t, k)));
   const topic = terms.some((t) => matched.has(t) && (own.has(t) || SHOP_TOPIC.has(t)));
-  const other = (terms.some((t) => OTHER.has(t)) || typed.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
+  const other = (typedOther || terms.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
   return { shop, other, topic };
 }

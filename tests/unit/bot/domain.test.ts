@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
-import { domainEvidence } from '../../../worker/bot/domain.ts';
+import { domainEvidence, namesOtherService } from '../../../worker/bot/domain.ts';
 import { decide, type Knowledge, loadSiteKnowledge, type SiteKnowledge, tokenize } from '../../../worker/bot/index.ts';
 import { aboutTheShop, rankingVerdict } from '../../../worker/bot/verdict.ts';
 
@@ -45,9 +45,12 @@ describe('domainEvidence: is the message about the shop?', () => {
   });
 
   it('reads the other service as typed, before typo correction turns it into a shop word', () => {
-    const typed = tokenize('reset the router', 'en');
-    expect(domainEvidence(en, ['reset', 'outer'], 'reset-password', typed)?.other).toBe(true);
+    expect(namesOtherService('reset the router')).toBe(true);
+    expect(namesOtherService('two flights a week')).toBe(true);
+    expect(namesOtherService('reset my password')).toBe(false);
+    expect(domainEvidence(en, ['reset', 'outer'], 'reset-password', true)?.other).toBe(true);
     expect(domainEvidence(en, ['reset', 'outer'], 'reset-password')?.other).toBe(false);
+    expect(ask('how do i reset my router').action).not.toBe('answer');
   });
 
   it('judges only English messages', () => {
