@@ -5,6 +5,7 @@
  */
 
 import type { HandoffReason } from '../../protocol/agent.ts';
+import type { DomainEvidence } from './domain.ts';
 import type { Knowledge, SiteKnowledge } from './knowledge.ts';
 import { type BotOptions, DEFAULT_BOT_OPTIONS, type Thresholds } from './options.ts';
 import { EMPTY, type Retrieval, retrieve } from './retrieve.ts';
@@ -12,7 +13,7 @@ import { isComplaint, isNotHelpful, requestsHuman, type SmalltalkKind, sentiment
 import { expandSynonyms } from './synonyms.ts';
 import { detectLocale, type Locale, normalizeForRules, tokenize } from './text.ts';
 import { type Reading, readMessage } from './understand.ts';
-import { rankingVerdict, type ScoredArticle } from './verdict.ts';
+import { aboutTheShop, rankingVerdict, type ScoredArticle } from './verdict.ts';
 
 export type { AnswerRule, ConfidenceFeatures, RankingSummary, RankingVerdict } from './verdict.ts';
 export { answerRule, confidenceFeatures, confidenceOf, featureVector, rankingVerdict } from './verdict.ts';
@@ -38,6 +39,8 @@ export interface DecisionScores {
   /** AFINN-style sum and intensity cues */
   sentiment: number;
   intensity: number;
+  /** whether the message is about shopping (domain.ts); absent for Chinese */
+  domain?: DomainEvidence;
 }
 
 export type Decision =
@@ -126,6 +129,7 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
     words: r.words,
     sentiment: sent.score,
     intensity: sent.intensity,
+    ...(r.domain ? { domain: r.domain } : {}),
   };
 }
 
@@ -142,7 +146,14 @@ function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Dec
         ...(verdict.rule === 'probably' && verdict.alternatives.length > 0 ? { alternatives: verdict.alternatives } : {}),
       };
     case 'suggest':
-      return { action: 'suggest', articleIds: verdict.articleIds, reason: `several articles are close (confidence ${round(r.confidence)})`, scores };
+      return {
+        action: 'suggest',
+        articleIds: verdict.articleIds,
+        reason: aboutTheShop(r)
+          ? `several articles are close (confidence ${round(r.confidence)})`
+          : `no sign the message is about the shop, only chips (confidence ${round(r.confidence)})`,
+        scores,
+      };
     case 'handoff':
       return { action: 'handoff', reason: verdict.reason, scores };
   }

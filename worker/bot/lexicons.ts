@@ -131,3 +131,45 @@ export const TOPIC_RULE_WORDS = [
 export const TO_CONTEXT =
   /^(?:my|me|the|a|an|another|other|u|you|your|ur|us|him|her|them|this|that|it|be|get|do|make|go|see|know|check|change|switch|swap|cancel|pay|buy|order|return|track|talk|speak|chat|contact|reach|send|ship|deliver|use|add|update|reset|create|open|close|delete|remove|sign|log|login|find|ask|receive|set|edit|modify|exchange|leave|write|subscribe|unsubscribe|apply|redeem|enter|claim|download|recover|arrive|come|take|wait|someone|somebody|human|agent|person|customer|where|what|how)$/;
 export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|these|those|it|free|ages|sure|real|now|later|delivery|shipping|what|how)$/;
+
+/**
+ * The shop-domain vocabulary: words that show a message is about shopping with a shop (its
+ * orders, deliveries, returns, payments, accounts, products, its service). An answer needs one
+ * of them (or one of its article's own distinctive title or tag words) among the words the
+ * article matched: "how many days until the holidays" matches a delivery article's "days" but
+ * says nothing about a shop. Written from general knowledge of e-commerce support.
+ */
+// biome-ignore format: a word list packed by topic, one topic a line
+export const SHOP_WORDS = [
+  'order', 'orders', 'ordered', 'purchase', 'purchased', 'bought', 'buy', 'shop', 'store', 'website', 'app', 'checkout', 'cart', 'basket',
+  'item', 'items', 'product', 'products', 'goods', 'stock', 'sold', 'sell', 'size', 'sizes', 'fit', 'colour', 'color', 'pre-order',
+  'price', 'cost', 'discount', 'sale', 'coupon', 'voucher', 'promo', 'promocode', 'code', 'gift', 'giftcard', 'points', 'loyalty',
+  'delivery', 'deliver', 'delivered', 'shipping', 'ship', 'shipped', 'dispatch', 'dispatched', 'courier', 'carrier', 'parcel', 'package',
+  'tracking', 'track', 'status', 'postage', 'arrive', 'arrived', 'collect', 'pickup', 'locker', 'address', 'postcode', 'international', 'customs',
+  'refund', 'money', 'return', 'returns', 'exchange', 'replacement', 'replace', 'cancel', 'cancellation', 'fee', 'charge', 'charged',
+  'payment', 'pay', 'paid', 'paypal', 'klarna', 'card', 'instalment', 'installment', 'invoice', 'receipt', 'vat', 'transaction',
+  'warranty', 'repair', 'damaged', 'faulty', 'missing', 'wrong', 'quality',
+  'account', 'user', 'username', 'profile', 'login', 'log', 'sign', 'signup', 'password', 'reset', 'forgot', 'register', 'registration', 'email', 'newsletter', 'subscribe', 'unsubscribe',
+  'review', 'comment', 'opinion', 'feedback', 'rating', 'privacy', 'data', 'personal', 'details', 'information',
+  'contact', 'phone', 'chat', 'customerservice', 'service', 'support', 'hours', 'agent',
+];
+
+/**
+ * Words of the shop's core topics only, and the words of services a shop does not offer
+ * (banking, bills and utilities, travel, health, leisure): a message with one of the latter
+ * ("a loan to pay for my car") is answered only when it names a core shop topic too.
+ */
+// biome-ignore format: a word list
+export const SHOP_TOPIC_WORDS = [
+  'order', 'purchase', 'bought', 'buy', 'shop', 'store', 'checkout', 'cart', 'basket', 'item', 'product', 'goods', 'stock', 'sell',
+  'size', 'discount', 'coupon', 'voucher', 'promocode', 'giftcard', 'delivery', 'deliver', 'shipping', 'ship', 'dispatch', 'courier',
+  'parcel', 'package', 'tracking', 'refund', 'return', 'exchange', 'warranty', 'damaged', 'faulty', 'review', 'newsletter',
+];
+// biome-ignore format: a word list packed by domain, one domain a line
+export const OTHER_DOMAIN_WORDS = [
+  'overdraft', 'mortgage', 'loan', 'loans', 'lender', 'savings', 'atm', 'routing', 'pension', 'salary', 'paycheck', 'payroll', 'stocks', 'shares',
+  'rent', 'landlord', 'utility', 'utilities', 'electricity', 'wifi', 'router', 'broadband',
+  'flight', 'flights', 'airline', 'airport', 'hotel', 'passport', 'boarding', 'train', 'taxi', 'traffic', 'petrol',
+  'weather', 'forecast', 'recipe', 'calories', 'restaurant', 'museum', 'cinema', 'movie', 'gym', 'doctor', 'dentist', 'hospital',
+  'vaccine', 'alarm', 'timer', 'calendar', 'meeting', 'song', 'playlist', 'lottery', 'horoscope', 'homework',
+];

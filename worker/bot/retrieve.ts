@@ -3,6 +3,7 @@
  * similarity to its closest example question and phrase-model posterior, mixed into one
  * ranking value, and the confidence of the top one (verdict.ts). Pure.
  */
+import { type DomainEvidence, domainEvidence, namesOtherService } from './domain.ts';
 import { articleTermsOf, docTermsOf, type Knowledge, refToArticleId, scoreDocuments } from './knowledge.ts';
 import type { BotOptions, RetrievalParams } from './options.ts';
 import { phraseProbabilities } from './phrase-model.ts';
@@ -22,6 +23,8 @@ export interface Retrieval {
   terms: string[];
   unknownTerms: string[];
   words: number;
+  /** whether the message is about shopping (domain.ts); absent for Chinese and when nothing matched */
+  domain?: DomainEvidence;
 }
 
 /** Words in a message (Chinese: each Han character), to tell a question from a bare word. */
@@ -115,5 +118,6 @@ export function retrieve(k: Knowledge, text: string, locale: Locale, options: Bo
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
-  return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words };
+  const domain = domainEvidence(k, terms, top[0]!.articleId, locale === 'en' && namesOtherService(text));
+  return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words, ...(domain ? { domain } : {}) };
 }

@@ -11,7 +11,7 @@
  * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
  */
 import type { Knowledge } from './knowledge.ts';
-import { type Corrector, isEnglishStopWord } from './text.ts';
+import { type Corrector, isEnglishStopWord, stemWord } from './text.ts';
 
 /** deletion key → the known words or stems that produce it (symmetric-delete neighbourhood) */
 type DeletionIndex = Map<string, string[]>;
@@ -54,7 +54,8 @@ export const SLIP_COST = { neighbour: 0.6, transposition: 0.6, doubled: 0.5 } as
 export function typoCost(typed: string, known: string, max: number): number {
   const la = typed.length;
   const lb = known.length;
-  if (Math.abs(la - lb) > max) return Infinity;
+  // each letter more or less costs at least a doubled letter's slip
+  if (Math.abs(la - lb) * SLIP_COST.doubled > max) return Infinity;
   let prev2: number[] = [];
   let prev: number[] = Array.from({ length: lb + 1 }, (_, j) => j);
   let prevMin = 0;
@@ -169,6 +170,7 @@ function nearest(
   minLen: number,
   rank: (c: string) => number,
   max = maxCost(w.length),
+  accept: (c: string) => boolean = () => true,
 ): string | undefined {
   const idx1 = typoIndexOf(k, vocabulary, minLen, 1);
   const idx2 = max >= 2 ? typoIndexOf(k, vocabulary, minLen, 2) : undefined;
@@ -181,6 +183,7 @@ function nearest(
     for (const c of list) {
       if (seen.has(c)) continue;
       seen.add(c);
+      if (!accept(c)) continue;
       const cost = osa1(w, c) ? typoCost(w, c, Math.min(1, max)) : idx2 && c.length >= TWO_EDITS_MIN ? typoCost(w, c, max) : Infinity;
       if (cost === Infinity) continue;
       const r = rank(c);
@@ -204,9 +207,44 @@ function nearest(
   return best;
 }
 
+/** Per knowledge and typoMinLen: a known word → the common word it is a slip of, or null. */
+const rareSlipCaches = new WeakMap<Knowledge, Map<number, Map<string, string | null>>>();
+function rareSlipsOf(k: Knowledge, minLen: number): Map<string, string | null> {
+  let perKnowledge = rareSlipCaches.get(k);
+  if (!perKnowledge) rareSlipCaches.set(k, (perKnowledge = new Map()));
+  let m = perKnowledge.get(minLen);
+  if (!m) perKnowledge.set(minLen, (m = new Map()));
+  return m;
+}
+
+/** A known word is read as a slip of one in at least this many articles, and this many times as many as it. */
+const COMMON_DF = 3;
+
 /** The corrector tokenize() uses for English queries against k; shorter words than minLen are left alone. */
 export function typoCorrector(k: Knowledge, minLen: number): Corrector {
   const known = (w: string) => k.lexiconRank.has(w) || isEnglishStopWord(w);
+  const articles = (w: string) => k.df.get(stemWord(w)) ?? 0;
+  /**
+   * A slip the shop's own text happens to contain: its example questions keep shoppers'
+   * spellings ("cancle my order"), so the slip is a word of an article or two while the word
+   * meant is in many. A known word one typical slip away (a neighbouring key, two letters
+   * swapped, a double letter typed once or twice; any one edit from 8 letters) from a word in
+   * many more articles is read as that word. Real words stay: "trees" is not "tries".
+   */
+  const slips = rareSlipsOf(k, minLen);
+  const rareSlip = (w: string): string | undefined => {
+    if (w.length < Math.max(minLen, 5) || isEnglishStopWord(w) || !/^[a-z]+$/.test(w)) return undefined;
+    // known words only, so the cache is bounded by the shop's vocabulary
+    if (slips.has(w)) return slips.get(w) ?? undefined;
+    const n = articles(w);
+    const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
+    const found =
+      COMMON_DF * n > k.articleCount
+        ? undefined
+        : nearest(w, k, 'words', minLen, rank, w.length >= 8 ? 1 : SLIP_COST.neighbour, (c) => c !== w && articles(c) >= Math.max(COMMON_DF, COMMON_DF * n));
+    slips.set(w, found ?? null);
+    return found;
+  };
   return {
     split(w) {
       if (w.length < minLen || known(w)) return undefined;
@@ -227,7 +265,7 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       return best;
     },
     word(w) {
-      if (known(w)) return undefined;
+      if (known(w)) return rareSlip(w);
       // typed without its vowels: "pymnt", "dlvry", "rfnd"
       if (w.length >= 3 && /^[a-z][^aeiou]+$/.test(w)) {
         const byConsonants = skeletonIndexOf(k).get(skeleton(w));

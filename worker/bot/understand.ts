@@ -217,6 +217,23 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         return `${verb} ${HINTS.shipTo.en}`;
       },
     );
+    // "shipping toronto?", "u deliver valencia": the place right after the verb, nothing else
+    // (a word the knowledge base knows is not taken for a place: "shipping cost", "delivery times")
+    s = s.replace(
+      /^((?:(?:do|can|will|does)\s+)?(?:you\s+)?(?:ship|deliver|send|post)\w*)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)\s*[?!.]*$/,
+      (m, verb: string, where: string) => {
+        const words = where.split(/\s+/);
+        if (NOT_A_PLACE.test(where)) return m;
+        if (COUNTRIES.test(where)) {
+          notes.push('deliver to a country');
+          return `${m} ${HINTS.abroad.en}`;
+        }
+        if (!ctx.known || words.some((w) => ctx.known!(w))) return m;
+        notes.push('deliver to a place');
+        entities.place ??= where;
+        return `${verb} ${HINTS.shipTo.en}`;
+      },
+    );
     // a postcode on its own ("postcode SW1A 1AA", "75001?") or "deliver to <postcode>"
     if (
       entities.postcode &&
@@ -242,7 +259,8 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       )
     ) {
       notes.push('refund policy');
-      s = withHint(s, 'refund policy');
+      // the question is when a refund is due, not how to ask for one: the asking verbs go
+      s = withHint(s.replace(/\b(?:request(?:ing)?|ask(?:ing)?\s+for|claim(?:ing)?|apply(?:ing)?\s+for)\b/g, ' '), 'refund policy');
     }
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")

@@ -4,6 +4,7 @@
  * ranking into answer, "probably", suggest or hand off. decide() applies them to its retrieval;
  * the evaluation's --fit and --tune-band apply them to the scores of decisions already made.
  */
+import type { DomainEvidence } from './domain.ts';
 import { type BotOptions, DEFAULT_BOT_OPTIONS, type Thresholds } from './options.ts';
 
 export interface ScoredArticle {
@@ -106,6 +107,8 @@ export interface RankingSummary {
   unknownTerms?: readonly string[];
   /** words in the message; absent → read as bare as its terms */
   words?: number;
+  /** whether the message is about shopping (domain.ts); absent → not judged (Chinese, hand-made rankings) */
+  domain?: DomainEvidence;
   top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'> & Partial<Pick<ScoredArticle, 'phrase'>>>;
 }
 
@@ -120,13 +123,22 @@ export function phrasesAgree(top: ReadonlyArray<Partial<Pick<ScoredArticle, 'phr
   return p1 === undefined || top.every((t) => (t.phrase ?? 0) <= p1);
 }
 
+/**
+ * The message is about the shop (domain.ts): a word the top article matched is a shop word or
+ * one of the article's own, and it names no service shops do not offer. Without that evidence
+ * nothing is answered, not even in the band: the top articles are at most offered as chips.
+ */
+export function aboutTheShop(r: Pick<RankingSummary, 'domain'>): boolean {
+  return !r.domain || (r.domain.shop && !r.domain.other);
+}
+
 /** Why the top article may be given as an answer, or null. Part of rankingVerdict(). */
 export function answerRule(
   r: Omit<RankingSummary, 'top'> & { top: ReadonlyArray<Pick<ScoredArticle, 'similarity'> & Partial<Pick<ScoredArticle, 'phrase'>>> },
   T: Pick<Thresholds, 'ANSWER' | 'MIN_COVERAGE_ANSWER' | 'CLEAR_COVERAGE' | 'CLEAR_MARGIN' | 'EXACT_MIN_MARGIN'> &
     Partial<Pick<Thresholds, 'MIN_MARGIN_ANSWER'>> = DEFAULT_BOT_OPTIONS.thresholds,
 ): AnswerRule | null {
-  if (r.top.length === 0) return null;
+  if (r.top.length === 0 || !aboutTheShop(r)) return null;
   // A bare word ("refund?") is never answered outright: at most in the "probably" band, with
   // chips. A question around one word ("how do I ask for a refund") may be.
   const question = r.terms.length >= 2 || (r.words ?? 0) >= 3;
@@ -165,7 +177,8 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   if (r.top.length === 0) return { action: 'handoff', reason: r.coverage < T.OUT_OF_SCOPE ? 'out_of_scope' : 'low_confidence' };
   const r1 = r.top[0]!.rank;
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
-  if (r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
+  const shop = aboutTheShop(r);
+  if (shop && r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
     const alternatives = r.top
       .slice(1)
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
@@ -181,6 +194,8 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   // too. Short messages score lower confidence than they deserve (less text to match), so the
   // band takes them from a lower confidence.
   if (
+    shop &&
+    r.domain?.topic !== false &&
     r.terms.length >= 2 &&
     r.terms.length <= 4 &&
     r.unknownTerms?.length === 0 &&

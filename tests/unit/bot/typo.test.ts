@@ -36,6 +36,11 @@ describe('typoCost: slips cost less than arbitrary edits', () => {
     expect(typoCost('shippping', 'shipping', 1)).toBe(SLIP_COST.doubled);
   });
 
+  it('a slip cheaper than one edit is found below a maximum of one edit (a letter more or less costs a double letter)', () => {
+    expect(typoCost('acount', 'account', SLIP_COST.neighbour)).toBe(SLIP_COST.doubled);
+    expect(typoCost('acount', 'amount', SLIP_COST.neighbour)).toBe(Infinity);
+  });
+
   it('gives up above the maximum', () => {
     expect(typoCost('refund', 'delivery', 2)).toBe(Infinity);
     expect(typoCost('dilivary', 'delivery', 1)).toBe(Infinity);
@@ -60,6 +65,25 @@ describe('correction against the shop’s words', () => {
   it('leaves words the shop knows alone, and does not stretch short words', () => {
     expect(terms('card declined')).toEqual(['card', 'declin']);
     expect(terms('xyz')).toEqual(['xyz']);
+  });
+});
+
+describe('slips the shop’s own example questions happen to contain', () => {
+  // The demo shop's phrasings keep a few shoppers' spellings, so these slips are words of one
+  // or two articles there; they are read as the word meant, which many articles use.
+  it.each([
+    ['cancle', 'cancel'],
+    ['acount', 'account'],
+    ['pasword', 'password'],
+    ['refnud', 'refund'],
+  ])('%s → %s', (typed, word) => {
+    const k = kb.locales.en!;
+    expect(k.lexiconRank.has(typed), `${typed} is in the shop's text`).toBe(true);
+    expect(terms(`${typed} help`)).toEqual(terms(`${word} help`));
+  });
+
+  it('leaves a rare word alone when no common word is a slip away', () => {
+    expect(terms('kettle')).toEqual(['kettl']);
   });
 });
 

@@ -112,6 +112,18 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('please send it to a different address', () => false).query).not.toContain('country');
   });
 
+  it('"shipping <place>" without the "to" is a shipping question too, when the place is all the message says', () => {
+    const known = (w: string) => ['cost', 'times', 'time', 'fast'].includes(w);
+    expect(en('shipping inverness?', known).query).toBe('shipping delivery options');
+    expect(en('u deliver st albans', known).entities.place).toBe('st albans');
+    expect(en('ship norway', known).query).toContain('international shipping');
+    // words the shop knows are not places; more than the place is a longer question
+    expect(en('shipping cost', known).query).toBe('shipping cost');
+    expect(en('delivery times', known).query).toBe('delivery times');
+    expect(en('shipping inverness takes how long', known).notes).not.toContain('deliver to a place');
+    expect(topic(ask('shipping inverness?'))).toBe('delivery-options');
+  });
+
   it('a postcode on its own asks whether (and how) the shop delivers there', () => {
     expect(en('postcode SW1A 1AA').query).toContain('delivery options');
     expect(en('shipping to 75001?').query).toContain('delivery options');
@@ -135,6 +147,15 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('am i eligible for my money back').query).toContain('refund policy');
     expect(en('how long do I have to ask for a refund').query).toContain('refund policy');
     expect(en('I want a refund').query).not.toContain('policy');
+  });
+
+  it('a question about when a refund is due drops the asking verbs: it is not a request', () => {
+    expect(en('under what conditions could I claim a refund').query).not.toContain('claim');
+    expect(en('in which situations can I apply for my money back').query).not.toMatch(/apply/);
+    expect(topic(ask('under what conditions could I claim a refund'))).toBe('refund-policy');
+    expect(topic(ask('in which situations am I entitled to request a refund'))).toBe('refund-policy');
+    // asking for one stays a request
+    expect(en('I would like to request a refund').query).toContain('request');
   });
 
   it("reads the rules' own words through typos and SMS forms", () => {

@@ -1,0 +1,111 @@
+/**
+ * The out-of-domain gate (worker/bot/domain.ts, aboutTheShop in verdict.ts): an answer needs
+ * evidence that the message is about shopping with this shop. Every phrasing here is our own,
+ * written for this test; none comes from the evaluation data.
+ */
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
+import { domainEvidence, namesOtherService } from '../../../worker/bot/domain.ts';
+import { decide, type Knowledge, loadSiteKnowledge, type SiteKnowledge, tokenize } from '../../../worker/bot/index.ts';
+import { aboutTheShop, rankingVerdict } from '../../../worker/bot/verdict.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let kb: SiteKnowledge;
+let en: Knowledge;
+
+beforeAll(() => {
+  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  expect(r.errors).toEqual([]);
+  kb = loadSiteKnowledge(r.sites.demo!);
+  en = kb.locales.en!;
+}, 60_000);
+
+const ask = (text: string) => decide(text, { kb, locale: 'en' });
+const evidence = (text: string, articleId: string) => domainEvidence(en, tokenize(text, 'en'), articleId);
+
+describe('domainEvidence: is the message about the shop?', () => {
+  it('finds a shop word among the words the top article matched', () => {
+    expect(evidence('where is my parcel', 'track-order')).toEqual({ shop: true, other: false, topic: true });
+    expect(evidence('can i pay with klarna', 'payment-methods')).toMatchObject({ shop: true, other: false });
+    // "pay" is a shop word but no core topic; a gift card is one, "pending" is the payment problems article's own word
+    expect(evidence('pay later', 'payment-methods')?.topic).toBe(false);
+    expect(evidence('gift card balance', 'gift-cards')?.topic).toBe(true);
+    expect(evidence('payment pending', 'payment-problems')?.topic).toBe(true);
+  });
+
+  it('finds none when the article matched only generic words', () => {
+    expect(evidence('how many days are left until the holidays', 'delivery-times')?.shop).toBe(false);
+    expect(evidence('what time does the cinema open', 'contact-us')?.shop).toBe(false);
+  });
+
+  it('flags a service shops do not offer, unless a core shop topic is named too', () => {
+    expect(evidence('can i get a loan with my card', 'payment-methods')).toMatchObject({ shop: true, other: true });
+    expect(evidence('can my parcel be delivered to my hotel', 'delivery-options')?.other).toBe(false);
+  });
+
+  it('reads the other service as typed, before typo correction turns it into a shop word', () => {
+    expect(namesOtherService('reset the router')).toBe(true);
+    expect(namesOtherService('two flights a week')).toBe(true);
+    expect(namesOtherService('reset my password')).toBe(false);
+    expect(domainEvidence(en, ['reset', 'outer'], 'reset-password', true)?.other).toBe(true);
+    expect(domainEvidence(en, ['reset', 'outer'], 'reset-password')?.other).toBe(false);
+    expect(ask('how do i reset my router').action).not.toBe('answer');
+  });
+
+  it('judges only English messages', () => {
+    expect(domainEvidence(kb.locales.zh!, tokenize('我的包裹在哪', 'zh'), 'track-order')).toBeUndefined();
+  });
+});
+
+describe('the verdict answers only with shop evidence', () => {
+  const ranking = {
+    confidence: 0.99,
+    coverage: 1,
+    margin: 0.6,
+    terms: ['time', 'open'],
+    top: [
+      { articleId: 'a', similarity: 0.8, rank: 1 },
+      { articleId: 'b', similarity: 0.3, rank: 0.4 },
+    ],
+  };
+
+  it('answers when the evidence is there or not judged, offers chips otherwise', () => {
+    expect(aboutTheShop({})).toBe(true);
+    expect(rankingVerdict({ ...ranking, domain: { shop: true, other: false, topic: true } }).action).toBe('answer');
+    expect(rankingVerdict(ranking).action).toBe('answer');
+    expect(rankingVerdict({ ...ranking, domain: { shop: false, other: false, topic: false } })).toEqual({ action: 'suggest', articleIds: ['a'] });
+    expect(rankingVerdict({ ...ranking, domain: { shop: true, other: true, topic: true } }).action).toBe('suggest');
+  });
+
+  it('does not answer off-topic questions that share words with the articles', () => {
+    for (const q of [
+      'what time does the cinema open on sundays',
+      'how do i reset the router at home',
+      "what's the password for the hotel wifi",
+      'can i get a loan to buy a car',
+      'when does the museum close',
+      'how many days are left until the holidays',
+    ]) {
+      expect(ask(q).action, q).not.toBe('answer');
+    }
+    const d = ask('what time does the cinema open on sundays');
+    expect(d.action).toBe('suggest');
+    expect(d.action === 'suggest' && d.reason).toMatch(/^no sign the message is about the shop/);
+  });
+
+  it('still answers shop questions, also with a name or place the shop does not know', () => {
+    for (const [q, id] of [
+      ['where is my parcel', 'track-order'],
+      ['how long does delivery take', 'delivery-times'],
+      ['i forgot my password', 'reset-password'],
+      ['can i pay with klarna', 'payment-methods'],
+      ['what are your opening hours', 'contact-us'],
+      ['the kettle i bought from you arrived broken', 'damaged-item'],
+      ['how do i send back the jumper my aunt Rosalind gave me', 'returns-policy'],
+    ] as const) {
+      const d = ask(q);
+      expect(d.action === 'answer' ? d.articleId : d.action, q).toBe(id);
+    }
+  });
+});
