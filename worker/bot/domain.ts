@@ -22,8 +22,6 @@ export interface DomainEvidence {
   shop: boolean;
   /** the message names a service shops do not offer and no core shop topic */
   other: boolean;
-  /** a word the top article matched is a core shop topic word or one of its own distinctive words */
-  topic: boolean;
 }
 
 /** The words as the pipeline reads them (synonyms folded, stemmed). */
@@ -89,7 +87,6 @@ export function domainEvidence(k: Knowledge, terms: readonly string[], topArticl
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
   const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t, k)));
-  const topic = terms.some((t) => matched.has(t) && (own.has(t) || SHOP_TOPIC.has(t)));
   const other = (typedOther || terms.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
-  return { shop, other, topic };
+  return { shop, other };
 }

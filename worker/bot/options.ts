@@ -111,10 +111,6 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
  *             ≥ KEYWORD_MIN_CONFIDENCE and the phrase model agreeing: answered in the band. Chosen
  *             with the band on the dev split (Bitext intent-detection dev, CLINC oos train+val),
  *             for the most answered right with precision ≥ 96% and ≤ 3% off-topic answers there.
- *             With the out-of-domain gate (domain.ts) the margin came down from 0.3 to 0.15 (dev:
- *             answered right 65.9% → 67.0%, precision 97.1% → 96.9%, off-topic unchanged), and a
- *             keyword answer also needs a core shop topic word or one of the article's own words
- *             among those it matched (DomainEvidence.topic): a short message carries less evidence.
  *  - suggest  when confidence ≥ SUGGEST (top ≤ 3 articles within SUGGEST_RATIO of the best).
  *             SUGGEST is a product choice, not a tuned optimum. With the refitted model, 0.35
  *             offers chips for 8.5% of CLINC's off-topic questions and keeps Bitext's "right
@@ -133,7 +129,7 @@ export const THRESHOLDS: Thresholds = Object.freeze({
   PROBABLY: 0.72,
   PROBABLY_MIN_COVERAGE: 0.4,
   PROBABLY_MAX_ALTERNATIVES: 2,
-  KEYWORD_MIN_MARGIN: 0.15,
+  KEYWORD_MIN_MARGIN: 0.3,
   KEYWORD_MIN_CONFIDENCE: 0.4,
   SUGGEST: 0.35,
   SUGGEST_RATIO: 0.5,

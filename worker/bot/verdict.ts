@@ -195,7 +195,6 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   // band takes them from a lower confidence.
   if (
     shop &&
-    r.domain?.topic !== false &&
     r.terms.length >= 2 &&
     r.terms.length <= 4 &&
     r.unknownTerms?.length === 0 &&
