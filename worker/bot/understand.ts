@@ -250,7 +250,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('deliver to a postcode');
       s = s.replace(/\bto\s+postcode\b/, HINTS.shipTo.en);
     }
-    // "in which cases can I ask for a refund", "am I eligible for my money back": the policy,
+    // "under what conditions could I claim a refund", "am I eligible for my money back": the policy,
     // not the request
     if (
       /\b(?:refund\w*|money back|reimburs\w*)\b/.test(s) &&
