@@ -3,7 +3,7 @@
  * and its socket to each conversation it has open. Inbound shapes are zod schemas (the Worker
  * validates them); outbound shapes are types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROTOCOL_VERSION } from './limits.ts';
 import type { SiteConfig } from './site-config.ts';
 import type { TicketSummary } from './tickets.ts';

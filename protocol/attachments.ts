@@ -9,7 +9,7 @@
  *   GET  /v1/agent/conversations/<id>/attachments/<attachment>  any agent of the chat's site (session cookie)
  * Body: the file's bytes. Answer: AttachmentUploadResponse, or ApiError.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_CHARACTERS, clientMsgIdSchema, LONE_SURROGATE } from './visitor.ts';
 
 export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'] as const;

@@ -8,7 +8,7 @@
  *
  * A shopper is found by the shop's user id, by e-mail, or by one conversation id.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InternalNote, ShopperContext } from './agent.ts';
 import type { ExportedAttachment } from './attachments.ts';
 import type { TicketDetail } from './tickets.ts';

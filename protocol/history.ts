@@ -10,7 +10,7 @@
  *
  * Bad input gets 400 `invalid_query` with the field and the reason.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { HANDOFF_REASONS, type HandoffReason } from './agent.ts';
 import { labelSchema } from './site-config.ts';
 import type { ConversationState } from './visitor.ts';

@@ -2,7 +2,7 @@
  * Turns one raw inbound WebSocket frame into a validated frame or a typed error.
  * The checks run cheapest first: binary, size, JSON, then the schema.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from './limits.ts';
 import { clientMsgIdSchema, type ErrorCode, LONE_SURROGATE } from './visitor.ts';
 

@@ -3,7 +3,7 @@
  * answers with. Shared by the Worker, the console and the tests. The fields are described in the
  * README ("Reports API").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest range one report covers (days, both ends included). */
 export const MAX_REPORT_DAYS = 366;

@@ -30,7 +30,7 @@
  * The settings' baseVersion is the site version, which every publish raises too: a settings form
  * open while someone publishes an article gets 409 and the current settings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocaleSchema, type SiteConfig, SiteConfigSchema } from './site-config.ts';
 
 /** Limits on what an owner may write (documented in the README's "Run your own shop"). */

@@ -3,7 +3,7 @@
  * enter (the folder import, the console's Settings page, the admin API), so a typo is refused
  * with the field and reason instead of misbehaving in production.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ATTACHMENT_MAX_BYTES_CEILING, DEFAULT_ATTACHMENT_MAX_BYTES } from './attachments.ts';
 import { TICKET_KINDS } from './tickets.ts';
 

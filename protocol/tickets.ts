@@ -16,7 +16,7 @@
  *   GET  /v1/visitor/tickets                                     → { tickets: ShopperTicket[] }
  *   POST /v1/visitor/tickets/:ref/messages { text }              → 201 { ticket: ShopperTicket }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_CHARACTERS, messageTextSchema } from './visitor.ts';
 
 export const TICKET_STATUSES = ['open', 'pending', 'solved'] as const;

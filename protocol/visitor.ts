@@ -6,7 +6,7 @@
  * Outbound frames (server → widget) are plain types: the server builds them, the widget
  * only reads them, and the widget must not pay for a validator in its bundle.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AttachmentRef } from './attachments.ts';
 import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './limits.ts';
 

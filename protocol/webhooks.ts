@@ -14,7 +14,7 @@
  *   GET    /v1/agent/webhooks/:id/deliveries               → WebhookDeliveriesResponse (newest first)
  *   POST   /v1/agent/webhooks/:id/deliveries/:delivery/resend → WebhookDelivery (queued again, same id)
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The events an endpoint can subscribe to (payloads: README "Webhooks"). `ping` is sent only on request. */
 export const WEBHOOK_EVENTS = ['conversation.handoff', 'conversation.closed', 'rating.created', 'ticket.created', 'ticket.updated', 'gap.recorded'] as const;

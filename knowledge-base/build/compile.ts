@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import matter from 'gray-matter';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ArticleSource, SiteImport } from '../../protocol/site-admin.ts';
 import { LocaleSchema, type SiteConfig, SiteConfigSchema } from '../../protocol/site-config.ts';
 import type { CompiledKnowledge } from '../../worker/bot/knowledge.ts';

@@ -9,7 +9,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { z } from 'zod';
+import * as z from 'zod';
 import { attachmentIdSchema, attachmentUploadQuerySchema, conversationIdPathSchema, DEFAULT_ATTACHMENT_MAX_BYTES } from '../../protocol/index.ts';
 import { attachmentKey, fileResponse, getAttachment } from '../attachments/attachment-store.ts';
 import { verifyFileToken } from '../attachments/file-links.ts';

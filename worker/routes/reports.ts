@@ -7,7 +7,7 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { followUpDoneSchema, followUpListSchema, handoverListSchema, handoverWriteSchema, reportQuerySchema } from '../../protocol/reports.ts';
 import type { Env } from '../env.ts';
 import type { ReportViewer } from '../inbox/service-desk.ts';

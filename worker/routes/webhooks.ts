@@ -6,7 +6,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { type Context, Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
+import * as z from 'zod';
 import { webhookEndpointCreateSchema, webhookEndpointIdSchema, webhookEndpointUpdateSchema, webhookEventIdSchema } from '../../protocol/webhooks.ts';
 import type { Env } from '../env.ts';
 import { findSite } from '../sites.ts';

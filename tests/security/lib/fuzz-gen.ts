@@ -4,7 +4,7 @@
  * code the Worker runs), and a frame the schema would accept is thrown away and drawn again, so
  * a fuzz run never stores anything legitimately.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseFrame } from '../../../protocol/index.ts';
 
 /** mulberry32: tiny, fast, good enough for fuzzing, and reproducible from one integer. */
