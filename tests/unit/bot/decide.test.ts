@@ -1,6 +1,4 @@
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
 import { answerRule } from '../../../worker/bot/decide.ts';
 import {
   type Decision,
@@ -13,17 +11,17 @@ import {
   type SiteKnowledge,
   smalltalkReply,
 } from '../../../worker/bot/index.ts';
+import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
 let teaKb: SiteKnowledge;
 
 beforeAll(() => {
-  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  const r = buildExampleSites();
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
   teaKb = loadSiteKnowledge(r.sites['lantern-tea']!);
-}, 60_000); // the build parses every article: past the default 10 s on a busy 2-core machine
+}, BUILD_TIMEOUT_MS);
 
 const ask = (text: string, history?: HistoryEntry[]) => decide(text, { kb, locale: 'en', history });
 const handoffReason = (d: Decision) => (d.action === 'handoff' ? d.reason : `not a handoff: ${d.action}`);
@@ -64,7 +62,7 @@ describe('decide: answers from the demo knowledge base', () => {
   });
 
   it('loadKnowledge caches per site+locale', () => {
-    const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+    const r = buildExampleSites();
     const compiled = r.sites.demo!.locales.en!;
     expect(loadKnowledge(compiled)).toBe(loadKnowledge(compiled));
     expect(getArticle(loadKnowledge(compiled), 'no-such-article')).toBeUndefined();

@@ -3,23 +3,21 @@
  * evidence that the message is about shopping with this shop. Every phrasing here is our own,
  * written for this test; none comes from the evaluation data.
  */
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
 import { domainEvidence, namesOtherService } from '../../../worker/bot/domain.ts';
 import { decide, type Knowledge, loadSiteKnowledge, type SiteKnowledge, tokenize } from '../../../worker/bot/index.ts';
 import { aboutTheShop, rankingVerdict } from '../../../worker/bot/verdict.ts';
+import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
 let en: Knowledge;
 
 beforeAll(() => {
-  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  const r = buildExampleSites();
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
   en = kb.locales.en!;
-}, 60_000);
+}, BUILD_TIMEOUT_MS);
 
 const ask = (text: string) => decide(text, { kb, locale: 'en' });
 const evidence = (text: string, articleId: string) => domainEvidence(en, tokenize(text, 'en'), articleId);

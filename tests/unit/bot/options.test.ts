@@ -1,6 +1,4 @@
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
 import { rankingVerdict } from '../../../worker/bot/decide.ts';
 import {
   botOptions,
@@ -13,17 +11,17 @@ import {
   type SiteKnowledge,
   THRESHOLDS,
 } from '../../../worker/bot/index.ts';
+import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
 let compiledEn: CompiledKnowledge;
 
 beforeAll(() => {
-  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  const r = buildExampleSites();
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
   compiledEn = r.sites.demo!.locales.en!;
-}, 60_000); // the build parses every article: past the default 10 s on a busy 2-core machine
+}, BUILD_TIMEOUT_MS);
 
 /** A knowledge object no other test has used, so its lazy caches start empty. */
 const freshKnowledge = () => loadKnowledge(structuredClone(compiledEn));

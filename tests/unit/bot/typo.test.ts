@@ -2,21 +2,19 @@
  * Typo correction (worker/bot/typo.ts): the weighted edit distance and what it finds in the
  * demo shop's words. Misspellings are our own, the usual slips of a phone keyboard.
  */
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
 import { decide, loadSiteKnowledge, type SiteKnowledge } from '../../../worker/bot/index.ts';
 import { SLIP_COST, typoCost } from '../../../worker/bot/typo.ts';
 import { correctRuleWords } from '../../../worker/bot/understand.ts';
+import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
 
 beforeAll(() => {
-  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  const r = buildExampleSites();
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
-}, 60_000);
+}, BUILD_TIMEOUT_MS);
 
 const terms = (text: string) => decide(text, { kb, locale: 'en' }).scores.terms;
 

@@ -3,20 +3,18 @@
  * does for decide() on the demo shop. Every phrasing here is our own, written the way people
  * type in a shop chat; none comes from the evaluation data.
  */
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildKnowledgeBase } from '../../../knowledge-base/build/compile.ts';
 import { type Decision, decide, loadSiteKnowledge, type SiteKnowledge } from '../../../worker/bot/index.ts';
 import { expandDigitWords, expandShorthand, findEntities, readMessage, stripFillers } from '../../../worker/bot/understand.ts';
+import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let kb: SiteKnowledge;
 
 beforeAll(() => {
-  const r = buildKnowledgeBase(`${root}/knowledge-base/sites`, root);
+  const r = buildExampleSites();
   expect(r.errors).toEqual([]);
   kb = loadSiteKnowledge(r.sites.demo!);
-}, 60_000);
+}, BUILD_TIMEOUT_MS);
 
 const ask = (text: string) => decide(text, { kb, locale: 'en' });
 const en = (text: string, known?: (w: string) => boolean) => readMessage(text, { locale: 'en', known });
