@@ -8,12 +8,10 @@
  * runtime and of wrangler's dev proxy per step, with and without permessage-deflate offered by the
  * client (browsers always offer it). Compare with bench:load's "runtime KB per conversation".
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import WebSocket from 'ws';
-import { killHard, printTable, removeDir, tempPersistDir, workerdMemory } from '../../tests/fault/harness.ts';
+import { killHard, printTable, removeDir, workerdMemory } from '../../tests/fault/harness.ts';
 import { sleep } from '../../tests/support/kefu-client.ts';
-import { freePort } from '../../tests/support/wrangler-dev.ts';
+import { startWrangler } from '../../tests/support/wrangler-dev.ts';
 
 interface Step {
   deflate: boolean;
@@ -23,43 +21,10 @@ interface Step {
 }
 
 async function measure(total: number, step: number, deflate: boolean): Promise<Step[]> {
-  const port = await freePort();
-  const persistDir = tempPersistDir('floor');
-  const child = spawn(
-    join(process.cwd(), 'node_modules', '.bin', 'wrangler'),
-    [
-      'dev',
-      '-c',
-      'bench/workerd/socket-floor.toml',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      persistDir,
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'warn',
-    ],
-    {
-      stdio: 'ignore',
-      detached: true,
-      env: {
-        ...process.env,
-        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-        WRANGLER_SEND_METRICS: 'false',
-        XDG_CONFIG_HOME: join(process.cwd(), '.config'),
-        CI: 'true',
-      },
-    },
-  );
+  const server = await startWrangler({ config: 'bench/workerd/socket-floor.toml' });
+  const { port } = server;
   const sockets: WebSocket[] = [];
   try {
-    const deadline = Date.now() + 60_000;
-    while ((await fetch(`http://127.0.0.1:${port}/?id=warm-up`).catch(() => null)) === null) {
-      if (Date.now() > deadline) throw new Error('the floor worker did not start within 60 s');
-      await sleep(250);
-    }
     const steps: Step[] = [];
     for (let target = 0; target <= total; target += step) {
       while (sockets.length < target) {
@@ -79,14 +44,14 @@ async function measure(total: number, step: number, deflate: boolean): Promise<S
       }
       // Past workerd's 10 s eviction of idle objects: what stays is what an idle chat costs.
       await sleep(12_000);
-      const memory = workerdMemory(child.pid!, port);
+      const memory = workerdMemory(server.process.pid!, port);
       steps.push({ deflate, sockets: target, runtimeMb: memory.runtimeMb, devProxyMb: memory.devProxyMb });
     }
     return steps;
   } finally {
     for (const ws of sockets) ws.terminate();
-    await killHard({ process: child } as Parameters<typeof killHard>[0]);
-    removeDir(persistDir);
+    await killHard(server);
+    removeDir(server.persistDir);
   }
 }
 

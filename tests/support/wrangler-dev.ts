@@ -37,6 +37,8 @@ export interface WranglerOptions {
   vars?: Record<string, string>;
   /** Opens the runtime's V8 inspector on this 127.0.0.1 port (benches read the heap and profile through it). */
   inspectorPort?: number;
+  /** Another Worker's config (a bench's own): then any answer means ready, and no site is imported. */
+  config?: string;
 }
 
 export async function startWrangler(options: WranglerOptions = {}): Promise<WranglerServer> {
@@ -47,6 +49,7 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
     join(process.cwd(), 'node_modules', '.bin', 'wrangler'),
     [
       'dev',
+      ...(options.config ? ['-c', options.config] : []),
       '--ip',
       '127.0.0.1',
       '--port',
@@ -80,8 +83,8 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
-      const response = await fetch(`${baseUrl}/widget/loader.js`);
-      if (response.ok) break;
+      const response = await fetch(options.config ? baseUrl : `${baseUrl}/widget/loader.js`);
+      if (response.ok || options.config) break;
     } catch {
       // not listening yet
     }
@@ -92,7 +95,7 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   try {
-    await importExampleSites(baseUrl, readDevVars().ADMIN_API_KEY ?? '');
+    if (!options.config) await importExampleSites(baseUrl, readDevVars().ADMIN_API_KEY ?? '');
   } catch (error) {
     process.kill(-child.pid!, 'SIGKILL');
     throw new Error(`importing the example sites failed: ${(error as Error).message}\n${output}`);
