@@ -12,7 +12,7 @@
  * The verdict (verdict.ts) answers only with shop evidence; without it the top articles are
  * at most offered as chips. English only: Chinese messages carry no evidence (undefined).
  */
-import { articleTermsOf, type Knowledge } from './knowledge.ts';
+import { articleTermsOf, derivedFrom, type Knowledge } from './knowledge.ts';
 import { OTHER_DOMAIN_WORDS, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
 import { tokenize } from './text.ts';
 import { typoCost } from './typo.ts';
@@ -40,8 +40,7 @@ function isShopWord(t: string, k: Knowledge): boolean {
   if (SHOP.has(t)) return true;
   if (t.length < 5) return false;
   // only terms the knowledge base knows reach here: the cache is bounded by its vocabulary
-  let cache = slipsOfShopWords.get(k);
-  if (!cache) slipsOfShopWords.set(k, (cache = new Map()));
+  const cache = derivedFrom(slipsOfShopWords, k, () => new Map());
   let found = cache.get(t);
   if (found === undefined) {
     found = false;
@@ -59,8 +58,7 @@ const distinctive = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
  * in ten, and at least two), so "refund" names the refund articles but "time" names nothing.
  */
 function distinctiveTerms(k: Knowledge, articleId: string): ReadonlySet<string> {
-  let byArticle = distinctive.get(k);
-  if (!byArticle) distinctive.set(k, (byArticle = new Map()));
+  const byArticle = derivedFrom(distinctive, k, () => new Map());
   const hit = byArticle.get(articleId);
   if (hit) return hit;
   const a = k.articles.get(articleId);

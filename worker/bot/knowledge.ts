@@ -82,6 +82,16 @@ export interface SiteKnowledge {
 const cache = new Map<string, Knowledge>();
 
 /** Article id of an index document ref (`track-order#q2` → `track-order`). */
+/**
+ * What is derived from one loaded knowledge and kept beside it (typo indexes, word caches): made
+ * on first use, and dropped with the knowledge, as `store` holds it weakly.
+ */
+export function derivedFrom<V>(store: WeakMap<Knowledge, V>, k: Knowledge, make: () => V): V {
+  let value = store.get(k);
+  if (value === undefined) store.set(k, (value = make()));
+  return value;
+}
+
 export function refToArticleId(ref: string): string {
   const i = ref.indexOf('#');
   return i < 0 ? ref : ref.slice(0, i);

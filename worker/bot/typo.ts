@@ -10,7 +10,7 @@
  * edit away; words of 8 letters or more two ("dilivary", "cancelation"). A word without its
  * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
  */
-import type { Knowledge } from './knowledge.ts';
+import { derivedFrom, type Knowledge } from './knowledge.ts';
 import { type Corrector, isEnglishStopWord, stemWord } from './text.ts';
 
 /** deletion key → the known words or stems that produce it (symmetric-delete neighbourhood) */
@@ -139,8 +139,7 @@ const typoIndexes = new WeakMap<Knowledge, Map<string, DeletionIndex | Map<strin
 const TWO_EDITS_MAX_WORDS = 20_000;
 
 function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number, deletions: 1 | 2 = 1): DeletionIndex {
-  let perKnowledge = typoIndexes.get(k);
-  if (!perKnowledge) typoIndexes.set(k, (perKnowledge = new Map()));
+  const perKnowledge = derivedFrom(typoIndexes, k, () => new Map());
   const key = `${vocabulary}:${minLen}:${deletions}`;
   let idx = perKnowledge.get(key) as DeletionIndex | undefined;
   if (!idx) {
@@ -151,8 +150,7 @@ function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number
 }
 
 function skeletonIndexOf(k: Knowledge): Map<string, string> {
-  let perKnowledge = typoIndexes.get(k);
-  if (!perKnowledge) typoIndexes.set(k, (perKnowledge = new Map()));
+  const perKnowledge = derivedFrom(typoIndexes, k, () => new Map());
   let idx = perKnowledge.get('skeleton') as Map<string, string> | undefined;
   if (!idx) perKnowledge.set('skeleton', (idx = skeletonIndex(k.lexicon)));
   return idx;
@@ -210,8 +208,7 @@ function nearest(
 /** Per knowledge and typoMinLen: a known word → the common word it is a slip of, or null. */
 const rareSlipCaches = new WeakMap<Knowledge, Map<number, Map<string, string | null>>>();
 function rareSlipsOf(k: Knowledge, minLen: number): Map<string, string | null> {
-  let perKnowledge = rareSlipCaches.get(k);
-  if (!perKnowledge) rareSlipCaches.set(k, (perKnowledge = new Map()));
+  const perKnowledge = derivedFrom(rareSlipCaches, k, () => new Map());
   let m = perKnowledge.get(minLen);
   if (!m) perKnowledge.set(minLen, (m = new Map()));
   return m;
