@@ -11,6 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import MiniSearch from 'minisearch';
 import { buildKnowledgeBase, type ParsedArticle } from '../knowledge-base/build/compile.ts';
@@ -100,6 +102,17 @@ function syntheticArticles(n: number): Array<ParsedArticle> {
   return out;
 }
 
+// The isolate's heap with garbage collected: what one site's knowledge keeps in the 128 MB of a
+// production isolate, once loaded and once its lazily derived data (typo indexes, phrase model,
+// term vectors) has been built by the warm-up.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+function liveHeapMb(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -124,6 +137,8 @@ interface Row {
   gzip: number;
   buildMs: number;
   loadMs: number;
+  heapLoadedMb: number;
+  heapWarmMb: number;
   p50: number;
   p99: number;
   msP50: number;
@@ -134,6 +149,8 @@ function benchOne(name: string, compiled: CompiledKnowledge, sources: ParsedArti
   const json = JSON.stringify(compiled);
   // load: what an isolate pays once per site+locale (parse the JSON, lunr.Index.load, term stats)
   const loads: number[] = [];
+  const zh = loadKnowledge(demo.locales.zh!);
+  const heapBefore = liveHeapMb();
   let k: Knowledge | undefined;
   for (let i = 0; i < 3; i++) {
     const s = performance.now();
@@ -141,8 +158,10 @@ function benchOne(name: string, compiled: CompiledKnowledge, sources: ParsedArti
     k = loadKnowledge(obj);
     loads.push(performance.now() - s);
   }
-  const kb = { site: compiled.site, defaultLocale: 'en' as const, locales: { en: k!, zh: loadKnowledge(demo.locales.zh!) } };
+  const heapLoadedMb = liveHeapMb() - heapBefore;
+  const kb = { site: compiled.site, defaultLocale: 'en' as const, locales: { en: k!, zh } };
   const t = timeEach((q) => decide(q, { kb, locale: 'en' }), passes);
+  const heapWarmMb = liveHeapMb() - heapBefore;
   const mini = new MiniSearch<{ id: string; title: string; body: string; questions: string }>({ fields: ['title', 'body', 'questions'] });
   mini.addAll(sources.map((a) => ({ id: a.id, title: a.title, body: a.bodyText, questions: a.questions.join('\n') })));
   const m = timeEach((q) => mini.search(q), passes);
@@ -153,6 +172,8 @@ function benchOne(name: string, compiled: CompiledKnowledge, sources: ParsedArti
     gzip: gzipSync(json).length,
     buildMs,
     loadMs: loads.sort((a, b) => a - b)[1]!,
+    heapLoadedMb,
+    heapWarmMb,
     p50: percentile(t, 50),
     p99: percentile(t, 99),
     msP50: percentile(m, 50),
@@ -179,6 +200,7 @@ const cols = [
   'gzip',
   'build',
   'load',
+  'heap loaded / warm',
   'kefu p50',
   'kefu p99',
   'minisearch p50',
@@ -193,6 +215,7 @@ const table = rows.map((r) => [
   kbytes(r.gzip),
   r.buildMs ? `${(r.buildMs / 1000).toFixed(1)} s` : '(kb:build)',
   `${f(r.loadMs, 1)} ms`,
+  `${f(r.heapLoadedMb, 1)} / ${f(r.heapWarmMb, 1)} MB`,
   `${f(r.p50)} ms`,
   `${f(r.p99)} ms`,
   `${f(r.msP50)} ms`,

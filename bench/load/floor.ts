@@ -1,53 +1,77 @@
 /**
- * npm run bench:floor -- [--sockets 600] [--step 300]
+ * npm run bench:floor -- [--sockets 1000] [--direct]
  *
  * What one live chat costs the runtime when the chat is as small as it can be: the same `wrangler
  * dev` stack as bench:load, running bench/workerd/socket-floor-worker.ts (one Durable Object per
- * socket, one SQLite table, a hibernatable socket that stores and echoes each frame). It opens
- * sockets in steps, each sending one frame and waiting for its echo, and prints the RSS of the
- * runtime and of wrangler's dev proxy per step, with and without permessage-deflate offered by the
- * client (browsers always offer it). Compare with bench:load's "runtime KB per conversation".
+ * socket, one SQLite table, a hibernatable socket that stores and echoes each frame). With and
+ * without permessage-deflate offered by the client (browsers always offer it), it reads the RSS
+ * of the runtime and of wrangler's dev proxy:
+ *   - awake: every socket has sent one frame and had its echo, so every object is in memory;
+ *   - asleep: 12 s later, past workerd's 10 s eviction of idle objects (the allocator keeps what
+ *     they freed, so RSS barely falls);
+ *   - second wave: as many sockets again, then asleep too. Their objects reuse what the first
+ *     wave's freed, so the RSS they add per socket is what a sleeping chat with an open socket
+ *     keeps (an upper bound: whatever the allocator could not reuse counts too). A smaller second
+ *     wave would fit in what the first freed and show nothing.
+ * --direct connects to the runtime's own port, past the dev proxy, as bench:load --direct does.
+ * Compare with bench:load's "runtime RSS per live conversation" and bench:load --idle.
  */
 import WebSocket from 'ws';
-import { killHard, printTable, removeDir, workerdMemory } from '../../tests/fault/harness.ts';
+import { killHard, printTable, removeDir, runtimeEntryUrl, workerdMemory } from '../../tests/fault/harness.ts';
 import { sleep } from '../../tests/support/kefu-client.ts';
 import { startWrangler } from '../../tests/support/wrangler-dev.ts';
 
-interface Step {
-  deflate: boolean;
-  sockets: number;
+/** Past workerd's eviction of an object idle for 10 s. */
+const ASLEEP_AFTER_MS = 12_000;
+
+interface Reading {
   runtimeMb: number;
   devProxyMb: number;
 }
 
-async function measure(total: number, step: number, deflate: boolean): Promise<Step[]> {
+interface Measurement {
+  sockets: number;
+  before: Reading;
+  awake: Reading;
+  asleep: Reading;
+  secondAsleep: Reading;
+}
+
+async function measure(total: number, deflate: boolean, direct: boolean): Promise<Measurement> {
   const server = await startWrangler({ config: 'bench/workerd/socket-floor.toml' });
-  const { port } = server;
+  const pgid = server.process.pid!;
+  const socketBase = (direct ? await runtimeEntryUrl(pgid, server.port) : server.baseUrl).replace(/^http/, 'ws');
+  const read = () => workerdMemory(pgid, server.port);
   const sockets: WebSocket[] = [];
-  try {
-    const steps: Step[] = [];
-    for (let target = 0; target <= total; target += step) {
-      while (sockets.length < target) {
-        const batch: Promise<void>[] = [];
-        for (let index = 0; index < 25 && sockets.length < target; index += 1) {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/?id=chat-${sockets.length}`, { perMessageDeflate: deflate });
-          sockets.push(ws);
-          batch.push(
-            new Promise<void>((resolve, reject) => {
-              ws.once('error', reject);
-              ws.once('open', () => ws.send('hello'));
-              ws.once('message', () => resolve());
-            }),
-          );
-        }
-        await Promise.all(batch);
+  const open = async (count: number) => {
+    const target = sockets.length + count;
+    while (sockets.length < target) {
+      const batch: Promise<void>[] = [];
+      for (let index = 0; index < 25 && sockets.length < target; index += 1) {
+        const ws = new WebSocket(`${socketBase}/?id=chat-${sockets.length}`, { perMessageDeflate: deflate });
+        sockets.push(ws);
+        batch.push(
+          new Promise<void>((resolve, reject) => {
+            ws.once('error', reject);
+            ws.once('open', () => ws.send('hello'));
+            ws.once('message', () => resolve());
+          }),
+        );
       }
-      // Past workerd's 10 s eviction of idle objects: what stays is what an idle chat costs.
-      await sleep(12_000);
-      const memory = workerdMemory(server.process.pid!, port);
-      steps.push({ deflate, sockets: target, runtimeMb: memory.runtimeMb, devProxyMb: memory.devProxyMb });
+      await Promise.all(batch);
     }
-    return steps;
+  };
+  try {
+    await sleep(ASLEEP_AFTER_MS); // the runtime settled after start-up
+    const before = read();
+    await open(total);
+    const awake = read();
+    await sleep(ASLEEP_AFTER_MS);
+    const asleep = read();
+    await open(total);
+    await sleep(ASLEEP_AFTER_MS);
+    const secondAsleep = read();
+    return { sockets: total, before, awake, asleep, secondAsleep };
   } finally {
     for (const ws of sockets) ws.terminate();
     await killHard(server);
@@ -60,22 +84,24 @@ const flag = (name: string, fallback: number) => {
   const index = args.indexOf(name);
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
-const total = flag('--sockets', 600);
-const step = flag('--step', 300);
+const total = flag('--sockets', 1000);
+const direct = args.includes('--direct');
 const rows: Record<string, string | number>[] = [];
+const kb = (mb: number, count: number) => Math.round((mb * 1024) / count);
 for (const deflate of [true, false]) {
-  const steps = await measure(total, step, deflate);
-  const first = steps[0]!;
-  for (const row of steps) {
-    rows.push({
-      'permessage-deflate': deflate ? 'offered (as browsers)' : 'off',
-      sockets: row.sockets,
-      'runtime MB': Math.round(row.runtimeMb),
-      'runtime KB / socket': row.sockets ? Math.round(((row.runtimeMb - first.runtimeMb) * 1024) / row.sockets) : 0,
-      'dev proxy MB': Math.round(row.devProxyMb),
-      'dev proxy KB / socket': row.sockets ? Math.round(((row.devProxyMb - first.devProxyMb) * 1024) / row.sockets) : 0,
-    });
-  }
+  const m = await measure(total, deflate, direct);
+  rows.push({
+    'permessage-deflate': deflate ? 'offered (as browsers)' : 'off',
+    sockets: m.sockets,
+    'runtime MB before': Math.round(m.before.runtimeMb),
+    'KB / socket, awake': kb(m.awake.runtimeMb - m.before.runtimeMb, m.sockets),
+    'KB / socket, asleep': kb(m.asleep.runtimeMb - m.before.runtimeMb, m.sockets),
+    'KB kept per sleeping socket (second wave)': kb(m.secondAsleep.runtimeMb - m.asleep.runtimeMb, m.sockets),
+    'dev proxy KB / socket': direct ? 'n/a (direct)' : kb(m.awake.devProxyMb - m.before.devProxyMb, m.sockets),
+  });
 }
-printTable(`floor: the smallest possible chat object in the same wrangler dev stack (${total} sockets, measured 12 s after each step)`, rows);
+printTable(
+  `floor: the smallest possible chat object in the same wrangler dev stack (${total} sockets${direct ? ', straight to the runtime' : ', through the dev proxy'}; runtime RSS per socket)`,
+  rows,
+);
 process.exit(0);

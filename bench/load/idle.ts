@@ -8,6 +8,12 @@
  * evicted and woke. Then a fraction of the shoppers (the sample first) ask one question each at
  * the same moment: p50/p95/p99 send → bot reply, and their transcripts are checked against the
  * server's replay (nothing lost, seq gapless across the eviction).
+ * The runtime's allocator keeps what an evicted object freed for reuse, so its RSS does not fall
+ * when the objects sleep. What a sleeping chat still holds is read with a second wave instead:
+ * --second-wave M more shoppers (default as many as the first) connect and go idle while the
+ * first sleep; their objects reuse what the first freed, so the RSS they add, divided by M, is
+ * what an evicted chat with an open socket keeps (an upper bound). A second wave much smaller
+ * than the first fits in what the first freed and shows nothing.
  * Memory is the runtime that runs kefu; wrangler's dev-only proxy is reported apart. --direct
  * connects the shoppers to the runtime itself: the dev proxy holds about 6 file descriptors per
  * socket, so on a machine with `ulimit -n` 20,000 it, not kefu, gives out near 3,300 sockets.
@@ -29,6 +35,8 @@ export interface IdleOptions {
   pgid?: number;
   /** Conversations asked for their wake-up before and after the idle time (default 20). */
   sample?: number;
+  /** Shoppers of the second wave (default as many as the first; 0: none). */
+  secondWave?: number;
 }
 
 export interface IdlePhase {
@@ -46,6 +54,9 @@ export interface IdleReport {
   direct: boolean;
   idleSeconds: number;
   phases: IdlePhase[];
+  /** RSS the second wave added per chat, once idle too: what an evicted chat keeps (null: no second wave). */
+  keptPerSleepingChatKb: number | null;
+  secondWave: number;
   eviction: { sampled: number; evicted: number; socketsOpenThroughout: number };
   burst: { talkers: number; replies: number; p50: number; p95: number; p99: number; max: number };
   errors: number;
@@ -70,6 +81,7 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
   const rampMs = (options.rampSeconds ?? Math.max(10, options.shoppers / 40)) * 1000;
   const deflate = options.deflate ?? true;
   const sampleSize = Math.min(options.sample ?? 20, options.shoppers);
+  const secondWave = Math.max(0, Math.round(options.secondWave ?? options.shoppers));
   let server: WranglerServer | null = null;
   const baseUrl = options.url ?? (server = await startFaultServer()).baseUrl;
   const pgid = server?.process.pid ?? options.pgid;
@@ -99,17 +111,25 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
 
   try {
     measure('before any shopper');
-    for (let index = 0; index < options.shoppers; index += 1) {
-      shoppers.push(new ShopperClient({ baseUrl: socketUrl, name: `idle shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate }));
-    }
-    // Ramp: connect at an even pace, then wait for every welcome (bounded).
-    for (let index = 0; index < shoppers.length; index += 1) {
-      shoppers[index].start();
-      const due = started + (rampMs * (index + 1)) / shoppers.length;
-      if (due > Date.now()) await sleep(due - Date.now());
-    }
-    const welcomedBy = Date.now() + 60_000;
-    while (shoppers.some((shopper) => !shopper.welcomed) && Date.now() < welcomedBy) await sleep(200);
+    // Connect `count` more at an even pace (the ramp's), then wait for every welcome (bounded).
+    const connect = async (count: number) => {
+      const wave = Array.from(
+        { length: count },
+        (_, index) =>
+          new ShopperClient({ baseUrl: socketUrl, name: `idle shopper ${shoppers.length + index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate }),
+      );
+      shoppers.push(...wave);
+      const waveStart = Date.now();
+      const waveMs = (rampMs * count) / options.shoppers;
+      for (let index = 0; index < wave.length; index += 1) {
+        wave[index].start();
+        const due = waveStart + (waveMs * (index + 1)) / wave.length;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
+      const welcomedBy = Date.now() + 60_000;
+      while (wave.some((shopper) => !shopper.welcomed) && Date.now() < welcomedBy) await sleep(200);
+    };
+    await connect(options.shoppers);
     measure('all connected, just welcomed');
 
     const sample = shoppers.slice(0, sampleSize);
@@ -123,8 +143,18 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
       (shopper, index) => shopper.welcomed && shopper.counters.closes === closesBefore[index] && after[index].sockets >= 1,
     ).length;
 
+    let keptPerSleepingChatKb: number | null = null;
+    if (secondWave > 0) {
+      const firstAsleep = phases.at(-1)!.runtimeMb;
+      await connect(secondWave);
+      measure(`second wave: ${secondWave} more, just welcomed`);
+      await sleep(idleSeconds * 1000);
+      measure(`second wave after ${idleSeconds} s idle`);
+      keptPerSleepingChatKb = Math.round(((phases.at(-1)!.runtimeMb - firstAsleep) * 1024) / secondWave);
+    }
+
     // The burst: a share of the shoppers (the evicted sample first) ask at the same moment.
-    const talkers = shoppers.slice(0, Math.max(sampleSize, Math.round(shoppers.length * talkFraction)));
+    const talkers = shoppers.slice(0, Math.max(sampleSize, Math.round(options.shoppers * talkFraction)));
     const latencies: number[] = [];
     await Promise.all(
       talkers.map(async (shopper, index) => {
@@ -156,6 +186,8 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
       direct,
       idleSeconds,
       phases,
+      keptPerSleepingChatKb,
+      secondWave,
       eviction: { sampled: sample.length, evicted, socketsOpenThroughout },
       burst: {
         talkers: talkers.length,
@@ -188,6 +220,8 @@ export function printIdleReport(report: IdleReport): void {
     })),
   );
   printFigures('idle: eviction and the burst', {
+    'what a sleeping chat keeps (RSS the second wave added per chat, once idle)':
+      report.keptPerSleepingChatKb === null ? 'n/a (no second wave)' : `${report.keptPerSleepingChatKb} KB (${report.secondWave} chats)`,
     'sampled conversations evicted while their socket stayed open': `${report.eviction.evicted} of ${report.eviction.sampled}`,
     'sampled sockets open throughout': `${report.eviction.socketsOpenThroughout} of ${report.eviction.sampled}`,
     'burst: shoppers asking at once': report.burst.talkers,

@@ -88,6 +88,15 @@ export class RuntimeInspector {
     return usage.usedSize / 1024 / 1024;
   }
 
+  /**
+   * The JS heap still reachable: a full collection first, then the used size. Between
+   * collections the used size also counts garbage, which is most of its growth under load.
+   */
+  async liveHeapMb(): Promise<number> {
+    await this.send('HeapProfiler.collectGarbage');
+    return this.heapUsedMb();
+  }
+
   async startProfile(sampleIntervalUs = 2000): Promise<void> {
     await this.send('Profiler.enable');
     await this.send('Profiler.setSamplingInterval', { interval: sampleIntervalUs });

@@ -1,7 +1,7 @@
 /**
  * npm run bench:load -- --shoppers 1000 --minutes 10 [--url http://127.0.0.1:8787 --pgid <group>]
  *                       [--ramp 60] [--interval 10] [--no-deflate] [--direct] [--profile out.cpuprofile] [--json]
- * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1]   (idle shoppers: see idle.ts)
+ * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1] [--second-wave 1000]   (idle shoppers: see idle.ts)
  *
  * Ramps N concurrent shoppers against `wrangler dev` (its own, started on a free 127.0.0.1
  * port with throwaway storage, unless --url names a running one). Each shopper asks a shop
@@ -112,6 +112,12 @@ export interface LoadReport {
   devProxyRssMb: { start: number; peak: number; end: number } | null;
   /** Used JS heap of the isolate (Worker and every Durable Object), before the first shopper and at the end. */
   jsHeapMb: { start: number; end: number } | null;
+  /**
+   * The heap still reachable after a full collection: after one warm-up question has loaded the
+   * site's knowledge, and at the end with every shopper still connected. Their difference is
+   * what the live conversations keep; the used size's growth is mostly garbage between collections.
+   */
+  liveHeapMb: { start: number; end: number } | null;
   profile: { file: string; seconds: number; busyPercent: number; stretches: BusyStretch[]; self: Array<{ fn: string; ms: number }> } | null;
   perMinute: MinuteRow[];
   deflate: boolean;
@@ -128,6 +134,30 @@ interface Question {
 
 const BACKOFF: Backoff = { baseMs: 500, capMs: 15_000 };
 
+/**
+ * One shopper asks one question before the run, so that the site's knowledge is loaded (once
+ * per isolate) before the reachable heap is first read; returns that reading.
+ */
+async function warmUp(socketUrl: string, inspector: RuntimeInspector, deflate: boolean): Promise<number> {
+  const shopper = new ShopperClient({ baseUrl: socketUrl, name: 'warm-up shopper', welcomeTimeoutMs: 30_000, perMessageDeflate: deflate });
+  try {
+    shopper.start();
+    await shopper.waitUntil(() => shopper.welcomed, 30_000, 'welcome');
+    const clientMsgId = shopper.send(question(0));
+    await shopper.waitUntil(
+      () => {
+        const seq = shopper.acked.get(clientMsgId);
+        return seq !== undefined && shopper.ordered().some((message) => message.author === 'bot' && message.seq > seq);
+      },
+      30_000,
+      'bot reply',
+    );
+  } finally {
+    shopper.stop();
+  }
+  return inspector.liveHeapMb();
+}
+
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const started = Date.now();
   const durationMs = options.minutes * 60_000;
@@ -143,6 +173,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const jsHeapStart = inspector ? await inspector.heapUsedMb() : null;
   const direct = !!(options.direct && pgid);
   const socketUrl = direct ? await runtimeEntryUrl(pgid!, port) : baseUrl;
+  const liveHeapStart = inspector ? await warmUp(socketUrl, inspector, options.deflate ?? true) : null;
   const memory = () => (pgid ? workerdMemory(pgid, port) : null);
   const memoryStart = memory();
   const peak = { runtime: memoryStart?.runtimeMb ?? 0, devProxy: memoryStart?.devProxyMb ?? 0 };
@@ -285,6 +316,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const held = shoppers.filter((shopper) => shopper.welcomed).length;
     const memoryEnd = memory();
     const jsHeapEnd = inspector ? await inspector.heapUsedMb() : null;
+    const liveHeapEnd = inspector ? await inspector.liveHeapMb() : null;
 
     // Lost: compare every shopper with the server's replay.
     const lostDetail: string[] = [];
@@ -331,6 +363,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       runtimeRssMb: memoryStart && memoryEnd ? { start: memoryStart.runtimeMb, peak: peak.runtime, end: memoryEnd.runtimeMb } : null,
       devProxyRssMb: memoryStart && memoryEnd ? { start: memoryStart.devProxyMb, peak: peak.devProxy, end: memoryEnd.devProxyMb } : null,
       jsHeapMb: jsHeapStart !== null && jsHeapEnd !== null ? { start: jsHeapStart, end: jsHeapEnd } : null,
+      liveHeapMb: liveHeapStart !== null && liveHeapEnd !== null ? { start: liveHeapStart, end: liveHeapEnd } : null,
       profile: profileWritten,
       perMinute: minuteRows.map((row, index) => {
         const values = minuteLatencies[index] ?? [];
@@ -389,6 +422,13 @@ export function printLoadReport(report: LoadReport): void {
         report.jsHeapMb && report.connectionsHeldAtEnd
           ? `${Math.round(((report.jsHeapMb.end - report.jsHeapMb.start) * 1024) / report.connectionsHeldAtEnd)} KB`
           : 'n/a',
+      'JS heap reachable after a full GC, warm start / end': report.liveHeapMb
+        ? `${report.liveHeapMb.start.toFixed(1)} / ${report.liveHeapMb.end.toFixed(1)} MB`
+        : 'n/a',
+      'JS heap kept per live conversation (reachable end - start)':
+        report.liveHeapMb && report.connectionsHeldAtEnd
+          ? `${(((report.liveHeapMb.end - report.liveHeapMb.start) * 1024) / report.connectionsHeldAtEnd).toFixed(1)} KB`
+          : 'n/a',
       'load generator RSS': mb(report.loadGeneratorRssMb),
       reconnects: report.reconnects,
       'elapsed s': report.elapsedSeconds,
@@ -442,8 +482,8 @@ function sum<T>(items: readonly T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0);
 }
 
-function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number; idleSeconds?: number; talk?: number } {
-  const options: LoadOptions & { json: boolean; idle?: number; idleSeconds?: number; talk?: number } = {
+function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number; idleSeconds?: number; talk?: number; secondWave?: number } {
+  const options: LoadOptions & { json: boolean; idle?: number; idleSeconds?: number; talk?: number; secondWave?: number } = {
     shoppers: 1000,
     minutes: 10,
     json: false,
@@ -469,6 +509,7 @@ function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number
     else if (flag === '--idle') options.idle = Number(value());
     else if (flag === '--idle-seconds') options.idleSeconds = Number(value());
     else if (flag === '--talk') options.talk = Number(value());
+    else if (flag === '--second-wave') options.secondWave = Number(value());
     else if (flag === '--quiet') options.progress = false;
     else throw new Error(`unknown flag ${flag}`);
   }
@@ -484,6 +525,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       shoppers: options.idle,
       idleSeconds: options.idleSeconds,
       talkFraction: options.talk,
+      secondWave: options.secondWave,
       rampSeconds: options.rampSeconds,
       deflate: options.deflate,
       direct: options.direct,

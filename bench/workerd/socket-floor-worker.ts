@@ -25,7 +25,9 @@ export class SocketFloor extends DurableObject {
 }
 
 export default {
-  fetch(request: Request, env: { SOCKET_FLOOR: DurableObjectNamespace<SocketFloor> }): Promise<Response> {
+  async fetch(request: Request, env: { SOCKET_FLOOR: DurableObjectNamespace<SocketFloor> }): Promise<Response> {
+    // Any other request gets a 200, which is how benches find the runtime's own port (runtimeEntryUrl).
+    if (request.headers.get('Upgrade') !== 'websocket') return new Response('socket floor');
     const id = new URL(request.url).searchParams.get('id') ?? 'default';
     return env.SOCKET_FLOOR.get(env.SOCKET_FLOOR.idFromName(id)).fetch(request);
   },

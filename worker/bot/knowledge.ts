@@ -66,8 +66,6 @@ export interface Knowledge {
   refIndex?: Map<string, number>;
   /** per-query score buffer (one per knowledge; decide() is synchronous) */
   scoreBuffer?: Float64Array;
-  /** the compiled object this was loaded from (cache identity). */
-  readonly source: CompiledKnowledge;
 }
 
 /** Several locales of one site; decide() picks the locale per message. */
@@ -79,7 +77,12 @@ export interface SiteKnowledge {
   synonyms?: readonly SiteSynonym[];
 }
 
-const cache = new Map<string, Knowledge>();
+/**
+ * Loaded knowledge by the compiled object it came from, weakly: the callers' own caches (the
+ * site cache's least-recently-used sites) decide how long a site stays loaded. A map by site
+ * would pin every site an isolate ever served, and with it the derived data below.
+ */
+const loaded = new WeakMap<CompiledKnowledge, Knowledge>();
 
 /** Article id of an index document ref (`track-order#q2` → `track-order`). */
 /**
@@ -97,14 +100,10 @@ export function refToArticleId(ref: string): string {
   return i < 0 ? ref : ref.slice(0, i);
 }
 
-/**
- * Deserialise one compiled site+locale (lunr.Index.load) once and cache it in the isolate,
- * keyed by site+locale. Passing a different compiled object for the same key reloads.
- */
+/** Deserialise one compiled site+locale (lunr.Index.load), once per compiled object. */
 export function loadKnowledge(compiled: CompiledKnowledge): Knowledge {
-  const key = `${compiled.site}\u0000${compiled.locale}`;
-  const hit = cache.get(key);
-  if (hit && hit.source === compiled) return hit;
+  const hit = loaded.get(compiled);
+  if (hit) return hit;
   if (compiled.format !== COMPILED_FORMAT) {
     throw new Error(`kefu bot: unsupported compiled knowledge format ${String(compiled.format)}`);
   }
@@ -134,9 +133,8 @@ export function loadKnowledge(compiled: CompiledKnowledge): Knowledge {
     articles,
     df,
     articleCount: articles.size,
-    source: compiled,
   };
-  cache.set(key, k);
+  loaded.set(compiled, k);
   return k;
 }
 

@@ -61,10 +61,11 @@ describe('decide: answers from the demo knowledge base', () => {
     expect(handoffReason(ask('tell me a joke about penguins'))).toBe('out_of_scope');
   });
 
-  it('loadKnowledge caches per site+locale', () => {
+  it('loadKnowledge loads a compiled object once, and another one afresh', () => {
     const r = buildExampleSites();
     const compiled = r.sites.demo!.locales.en!;
     expect(loadKnowledge(compiled)).toBe(loadKnowledge(compiled));
+    expect(loadKnowledge(structuredClone(compiled))).not.toBe(loadKnowledge(compiled));
     expect(getArticle(loadKnowledge(compiled), 'no-such-article')).toBeUndefined();
   });
 });
