@@ -476,6 +476,7 @@ if (DEV_NOISY) {
   // Where the noisy copy loses: rows answered right clean and not noisy, by what went wrong.
   const lost = { rule: 0, rankedElsewhere: 0, inTopFive: 0, notFound: 0, firstButChips: 0, firstButHandoff: 0 };
   const gained = { n: 0 };
+  const handedOff = new Map<string, number>();
   devRows.forEach((row, i) => {
     const c = clean.decisions[i]!;
     const n = noisy.decisions[i]!;
@@ -488,16 +489,11 @@ if (DEV_NOISY) {
       if (n.d.action === 'suggest') lost.firstButChips++;
       else {
         lost.firstButHandoff++;
-        // only the noise's own SMS forms are named (never words of the rows)
-        const smsForms = new Set(Object.values(SMS_FORMS).flat());
-        if (process.env.DEV_DETAIL && n.d.action === 'handoff')
-          console.log(
-            `    handed off: ${n.d.reason}, ${n.d.scores.terms.length} terms, unknown SMS forms: ${n.d.scores.unknownTerms.filter((t) => smsForms.has(t)).join(' ') || '-'}, ` +
-              `unknown also clean: ${n.d.scores.unknownTerms.map((t) => c.d.scores.terms.includes(t)).join(' ')}, clean terms ${c.d.scores.terms.length}, ` +
-              // a term the row's own text does not contain is the pipeline's making (safe to name)
-              `made by the reading: ${n.d.scores.unknownTerms.filter((t) => !row.text.toLowerCase().includes(t)).join(' ') || '-'}, ` +
-              `forms used: ${[...new Set(noisyText(stripPlaceholders(row.text), i, 'bitext_id').split(/\s+/))].filter((w) => smsForms.has(w)).join(' ')}`,
-          );
+        // counts only, never a word: a row's words (or its noisy copy's) stay out of the output
+        if (process.env.DEV_DETAIL && n.d.action === 'handoff') {
+          const key = `${n.d.reason}, ${n.d.scores.terms.length} terms (${n.d.scores.unknownTerms.length} unknown; clean ${c.d.scores.terms.length})`;
+          handedOff.set(key, (handedOff.get(key) ?? 0) + 1);
+        }
       }
     } else {
       lost.rankedElsewhere++;
@@ -510,6 +506,7 @@ if (DEV_NOISY) {
       `  another article first: ${lost.rankedElsewhere} (right one in the top five ${lost.inTopFive}, not there ${lost.notFound})\n` +
       `  right article first, chips only: ${lost.firstButChips}; handed off: ${lost.firstButHandoff}\n  decided by a rule (person, anger, smalltalk…): ${lost.rule}`,
   );
+  for (const [k, v] of [...handedOff].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    handed off: ${String(v).padStart(4)}  ${k}`);
   // Noisy rows by length: the short ones are mostly the cut.
   const byLen = new Map<string, { rows: number; right: number; first: number; answers: number }>();
   devRows.forEach((row, i) => {
@@ -548,10 +545,13 @@ if (DEV_NOISY) {
         return;
       }
       if (!decidedByRanking(n.d) || n.out.action === 'answer' || sc.top[0]?.articleId !== row.expected) return;
+      // only the rows the noise cost: answered right on the clean copy
+      const c = clean.decisions[i]!.out;
+      if (!(c.action === 'answer' && c.articleId === row.expected)) return;
       const ph = sc.top.every((t) => t.phrase <= sc.top[0]!.phrase);
       const reason =
         sc.domain && !(sc.domain.shop && !sc.domain.other)
-          ? 'not about the shop'
+          ? `not about the shop (${sc.domain.other ? 'names another service' : 'no shop word'}; matched terms that are known: ${sc.terms.filter((t) => !sc.unknownTerms.includes(t)).length})`
           : sc.margin < T.MIN_MARGIN_ANSWER
             ? 'near tie'
             : !ph
@@ -563,10 +563,10 @@ if (DEV_NOISY) {
                   : sc.coverage < T.PROBABLY_MIN_COVERAGE
                     ? 'coverage'
                     : 'bare word with alternatives';
-      const key = `${String(Math.min(sc.terms.length, 5)).padStart(2)} terms, ${reason}`;
+      const key = `${String(Math.min(sc.terms.length, 5)).padStart(2)} terms, ${reason}${process.env.DEV_DETAIL === 'article' ? ` (${row.expected})` : ''}`;
       why.set(key, (why.get(key) ?? 0) + 1);
     });
-    console.log('right article first in the noisy copy, not answered (terms, first failing condition):');
+    console.log('answered right clean; right article first in the noisy copy, not answered (terms, first failing condition):');
     for (const [k, v] of [...why].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(4)}  ${k}`);
     console.log('handoff rows not handed off in the noisy copy:');
     for (const [k, v] of [...handoffs].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(4)}  ${k}`);
