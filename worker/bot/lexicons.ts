@@ -13,7 +13,7 @@ export const EN_SHORTHAND: Record<string, string> = {
   u: 'you', ya: 'you', yu: 'you', ur: 'your', urs: 'yours', yr: 'your', r: 'are', m: 'am', im: 'i am',
   pls: 'please', plz: 'please', plss: 'please', plox: 'please', pleez: 'please', kindly: 'please',
   wat: 'what', wht: 'what', wot: 'what', wut: 'what', whats: 'what is', wats: 'what is', watz: 'what is',
-  hw: 'how', hws: 'how is', whr: 'where', wher: 'where', wer: 'where', whrs: 'where is', wheres: 'where is',
+  kno: 'know', knw: 'know', noe: 'know', hw: 'how', hws: 'how is', whr: 'where', wher: 'where', wer: 'where', whrs: 'where is', wheres: 'where is',
   wen: 'when', wn: 'when', whn: 'when', y: 'why', wy: 'why', hv: 'have', hav: 'have', hve: 'have',
   cn: 'can', cud: 'could', shud: 'should', wud: 'would', wil: 'will', dnt: 'dont', cnt: 'cant', wnt: 'want',
   nt: 'not', dint: 'didnt', didnt: 'didnt', hasnt: 'hasnt', havnt: 'havent', isnt: 'isnt',

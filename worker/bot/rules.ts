@@ -103,6 +103,8 @@ const HUMAN_EN: RegExp[] = [
   new RegExp(`\\b${REACH}\\b(?:\\s+\\S+){0,4}?\\s+(?:to|with|me)?\\s*(?:an?\\s+|the\\s+|your\\s+|some\\s+)?${PERSON}\\b`),
   /\b(?:human|real person|live (?:agent|person|chat|support)|operator|representative|somebody real|actual person)\b/,
   /^\s*(?:an?\s+)?(?:agent|human|person|operator|representative|rep)\s*[.!?]*\s*$/,
+  // the person word and what kind of person, nothing else: "customer service agent", "live agent pls"
+  /^\s*(?:an?\s+|the\s+)?(?:(?:live|real|actual|human|customerservice|support|service|sales|shop)\s+){1,2}(?:agents?|humans?|persons?|people|operators?|representatives?|reps?|advisors?|advisers?|staff)(?:\s+(?:please|pls|now|asap))?\s*[.!?]*\s*$/,
   /\b(?:not|no more|stop talking to|done with|hate) (?:a |the |this |your )?(?:bot|robot|machine|chatbot|ai)\b/,
   /\b(?:are you|is this) (?:a )?(?:bot|robot|real)\b/,
 ];

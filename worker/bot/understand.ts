@@ -106,10 +106,20 @@ export function expandShorthand(text: string, locale: Locale): string {
  * readMessage applies it again once typos are corrected ("2 swich" → "2 switch" → "to switch").
  */
 export function expandDigitWords(text: string): string {
-  return text.replace(/(^|[^\p{L}\p{N}])([24])\s+(\p{L}+)/gu, (m, head: string, digit: string, next: string) =>
-    (digit === '2' ? TO_CONTEXT : FOR_CONTEXT).test(next) ? `${head}${digit === '2' ? 'to' : 'for'} ${next}` : m,
-  );
+  return text
+    .replace(/(^|[^\p{L}\p{N}])([24])\s+(\p{L}+)/gu, (m, head: string, digit: string, next: string) =>
+      (digit === '2' ? TO_CONTEXT : FOR_CONTEXT).test(next) ? `${head}${digit === '2' ? 'to' : 'for'} ${next}` : m,
+    )
+    .replace(DELIVER_2_PLACE, (m, verb: string, next: string) => (COUNTED.test(next) ? m : `${verb} to `));
 }
+
+/**
+ * "do u deliver 2 leeds": after a delivery verb, "2" before a word is "to" whatever the place
+ * (the place rule then reads it), unless the word is what the number counts ("ship 2 parcels").
+ */
+const DELIVER_2_PLACE = /\b((?:ship|deliver|send|post|dispatch)\w*)\s+2\s+(?=(\p{L}+))/gu;
+const COUNTED =
+  /^(?:items?|things?|pieces?|pcs|parcels?|packages?|pkgs?|boxes|box|orders?|pairs?|units?|bags?|sets?|of|more|or|and|x|days?|weeks?|months?|hours?|times?|separate|different|diff|addresses)$/;
 
 // ---------------------------------------------------------------------------------------
 // Entities

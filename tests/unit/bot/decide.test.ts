@@ -153,6 +153,13 @@ describe('decide: handoff reasons', () => {
     expect(handoffReason(ask('what are your customer service opening hours?'))).not.toBe('requested_human');
   });
 
+  it('requested_human: a person word and what kind of person, typed alone', () => {
+    for (const q of ['customer service agent', 'live agent pls', 'support person', 'sales rep', 'real human'])
+      expect(handoffReason(ask(q)), q).toBe('requested_human');
+    // the service itself, or its number, is the contact article
+    for (const q of ['customer service', 'customer service number', 'support team']) expect(ask(q).action, q).not.toBe('handoff');
+  });
+
   it('angry: negative lexicon plus intensity cues', () => {
     expect(handoffReason(ask('This is RIDICULOUS, my order is STILL not here!!!'))).toBe('angry');
     expect(handoffReason(ask('this is fucking useless, your shop is a joke'))).toBe('angry');

@@ -51,6 +51,19 @@ describe('shorthand: SMS forms and shop abbreviations', () => {
     expect(expandDigitWords('sent back 2 pairs 4 weeks ago')).toBe('sent back 2 pairs 4 weeks ago');
   });
 
+  it('reads "2" after a delivery verb as "to" whatever the place, but not before what it counts', () => {
+    expect(expandShorthand('do u deliver 2 valencia', 'en')).toBe('do you deliver to valencia');
+    expect(expandShorthand('shipping 2 ireland?', 'en')).toBe('shipping to ireland?');
+    expect(expandShorthand('can u ship 2 parcels 2 me', 'en')).toBe('can you ship 2 parcels to me');
+    expect(expandShorthand('it was dispatched 2 days ago', 'en')).toBe('it was dispatched 2 days ago');
+    expect(expandDigitWords('we send 2 items')).toBe('we send 2 items');
+  });
+
+  it('spells out "kno" (a stop word once spelt out, not an unknown word that dilutes the question)', () => {
+    expect(expandShorthand('i wanna kno where my parcel is', 'en')).toBe('i wanna know where my parcel is');
+    expect(expandShorthand('let me knw pls', 'en')).toBe('let me know please');
+  });
+
   it('cuts letters typed three times or more', () => {
     expect(expandShorthand('pleeeease helppp', 'en')).toBe('pleease helpp');
   });
@@ -214,6 +227,9 @@ describe('decide on noisy messages (demo shop)', () => {
     ['I want to change my product', 'exchanges'],
     ['order 48213 where', 'track-order'],
     ['waiting 4 my refnd', 'refund-status'],
+    ['do u deliver 2 valencia', 'delivery-options'],
+    ['shipping 2 ireland', 'international-shipping'],
+    ['need 2 kno how 2 reset my password', 'reset-password'],
   ])('%s → %s', (text, id) => {
     expect(topic(ask(text))).toBe(id);
   });
