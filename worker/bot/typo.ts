@@ -91,10 +91,10 @@ function maxCost(length: number): number {
   return length >= 8 ? 2 : 1;
 }
 
-/** Words of this length or more are also indexed with two letters deleted (distance 2). */
+/** Words of this length or more may be two edits from what was typed (see nearest). */
 const TWO_EDITS_MIN = 7;
 
-function deletionIndex(words: Iterable<string>, minLen: number, deletions: 1 | 2): DeletionIndex {
+function deletionIndex(words: Iterable<string>, minLen: number): DeletionIndex {
   const m: DeletionIndex = new Map();
   const add = (key: string, w: string) => {
     const l = m.get(key);
@@ -102,13 +102,9 @@ function deletionIndex(words: Iterable<string>, minLen: number, deletions: 1 | 2
     else if (l[l.length - 1] !== w) l.push(w);
   };
   for (const w of words) {
-    if (w.length < (deletions === 2 ? TWO_EDITS_MIN : minLen - 1)) continue;
+    if (w.length < minLen - 1) continue;
     add(w, w);
-    for (let i = 0; i < w.length; i++) {
-      const d1 = w.slice(0, i) + w.slice(i + 1);
-      add(d1, w);
-      if (deletions === 2) for (let j = i; j < d1.length; j++) add(d1.slice(0, j) + d1.slice(j + 1), w);
-    }
+    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
   }
   return m;
 }
@@ -135,17 +131,11 @@ function skeletonIndex(words: readonly string[]): Map<string, string> {
  */
 const typoIndexes = new WeakMap<Knowledge, Map<string, DeletionIndex | Map<string, string>>>();
 
-/** The most words the two-edit index holds (the most frequent ones): its size grows with the square of word length. */
-const TWO_EDITS_MAX_WORDS = 20_000;
-
-function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number, deletions: 1 | 2 = 1): DeletionIndex {
+function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number): DeletionIndex {
   const perKnowledge = derivedFrom(typoIndexes, k, () => new Map());
-  const key = `${vocabulary}:${minLen}:${deletions}`;
+  const key = `${vocabulary}:${minLen}`;
   let idx = perKnowledge.get(key) as DeletionIndex | undefined;
-  if (!idx) {
-    const words = vocabulary === 'words' ? k.lexicon : [...k.df.keys()];
-    perKnowledge.set(key, (idx = deletionIndex(deletions === 2 ? words.slice(0, TWO_EDITS_MAX_WORDS) : words, minLen, deletions)));
-  }
+  if (!idx) perKnowledge.set(key, (idx = deletionIndex(vocabulary === 'words' ? k.lexicon : k.df.keys(), minLen)));
   return idx;
 }
 
@@ -158,8 +148,12 @@ function skeletonIndexOf(k: Knowledge): Map<string, string> {
 
 /**
  * The closest known word to w (lowest typoCost, then lowest rank), within maxCost(w.length),
- * or undefined. Candidates come from the deletion indexes: one deletion on each side finds
- * every word one edit away; for long words, two deletions on each side find two edits.
+ * or undefined. Candidates come from the one-deletion index: one deletion on each side finds
+ * every word one edit away. For long words nothing one edit away, two edits: the typed word with
+ * two letters deleted against the same index (two letters too many, or one too many and one
+ * wrong or swapped), and its consonant skeleton (wrong vowels, the commonest two-edit slip:
+ * "dilivary"). An index of every word with two letters deleted would also find two wrong
+ * consonants, but it holds about 6 KB per long word: megabytes per site in the isolate's 128 MB.
  */
 function nearest(
   w: string,
@@ -170,37 +164,42 @@ function nearest(
   max = maxCost(w.length),
   accept: (c: string) => boolean = () => true,
 ): string | undefined {
-  const idx1 = typoIndexOf(k, vocabulary, minLen, 1);
-  const idx2 = max >= 2 ? typoIndexOf(k, vocabulary, minLen, 2) : undefined;
+  const idx = typoIndexOf(k, vocabulary, minLen);
   let best: string | undefined;
   let bestCost = Infinity;
   let bestRank = Infinity;
   const seen = new Set<string>();
-  const consider = (list: string[] | undefined) => {
-    if (!list) return;
-    for (const c of list) {
-      if (seen.has(c)) continue;
-      seen.add(c);
-      if (!accept(c)) continue;
-      const cost = osa1(w, c) ? typoCost(w, c, Math.min(1, max)) : idx2 && c.length >= TWO_EDITS_MIN ? typoCost(w, c, max) : Infinity;
-      if (cost === Infinity) continue;
-      const r = rank(c);
-      if (cost < bestCost || (cost === bestCost && r < bestRank)) {
-        best = c;
-        bestCost = cost;
-        bestRank = r;
-      }
+  const consider = (candidate: string) => {
+    if (seen.has(candidate)) return;
+    seen.add(candidate);
+    if (!accept(candidate)) return;
+    const cost = osa1(w, candidate)
+      ? typoCost(w, candidate, Math.min(1, max))
+      : max >= 2 && candidate.length >= TWO_EDITS_MIN
+        ? typoCost(w, candidate, max)
+        : Infinity;
+    if (cost === Infinity) return;
+    const r = rank(candidate);
+    if (cost < bestCost || (cost === bestCost && r < bestRank)) {
+      best = candidate;
+      bestCost = cost;
+      bestRank = r;
     }
   };
-  consider(idx1.get(w));
-  for (let i = 0; i < w.length; i++) consider(idx1.get(w.slice(0, i) + w.slice(i + 1)));
+  const considerAll = (list: string[] | undefined) => {
+    if (list) for (const candidate of list) consider(candidate);
+  };
+  considerAll(idx.get(w));
+  for (let i = 0; i < w.length; i++) considerAll(idx.get(w.slice(0, i) + w.slice(i + 1)));
   // two edits only when nothing is one edit away (the common case costs one pass)
-  if (!idx2 || bestCost <= 1) return best;
-  consider(idx2.get(w));
+  if (max < 2 || bestCost <= 1) return best;
   for (let i = 0; i < w.length; i++) {
     const d1 = w.slice(0, i) + w.slice(i + 1);
-    consider(idx2.get(d1));
-    for (let j = i; j < d1.length; j++) consider(idx2.get(d1.slice(0, j) + d1.slice(j + 1)));
+    for (let j = i; j < d1.length; j++) considerAll(idx.get(d1.slice(0, j) + d1.slice(j + 1)));
+  }
+  if (vocabulary === 'words' && /^[a-z]+$/.test(w)) {
+    const byConsonants = skeletonIndexOf(k).get(skeleton(w));
+    if (byConsonants) consider(byConsonants);
   }
   return best;
 }
