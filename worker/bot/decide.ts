@@ -77,7 +77,7 @@ export interface DecideContext {
 // ---------------------------------------------------------------------------------------
 
 function pickKnowledge(kb: SiteKnowledge | Knowledge, locale: Locale): Knowledge | undefined {
-  if ('index' in kb) return kb;
+  if (!('locales' in kb)) return kb;
   return kb.locales[locale] ?? (kb.defaultLocale ? kb.locales[kb.defaultLocale] : undefined) ?? Object.values(kb.locales)[0];
 }
 

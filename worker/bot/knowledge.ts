@@ -1,8 +1,14 @@
 /**
  * Compiled knowledge: the JSON shape written by knowledge-base/build and the loader that
  * turns it into a queryable, cached in-memory object. Pure: no I/O.
+ *
+ * The loader reads Lunr's serialised index itself rather than through lunr.Index.load: the bot
+ * scores with Lunr's own field weights (scoreDocuments) but never runs a Lunr query, and
+ * lunr.Index.load keeps the index as objects (a term trie, a Vector per field and document, an
+ * object per posting) that took about 7 bytes of heap per byte of JSON: 24 MB for a
+ * 1,000-article site, 224 MB for a 10,000-article one, against an isolate's 128 MB. Here the
+ * same numbers are kept in typed arrays.
  */
-import lunr from 'lunr';
 import type { SiteSynonym } from './synonyms.ts';
 import { builtinLexicon, type Locale } from './text.ts';
 
@@ -41,11 +47,10 @@ export interface ArticleView {
   tags: string[];
 }
 
-/** A loaded site+locale index (returned by loadKnowledge, cached per site+locale). */
+/** A loaded site+locale index (returned by loadKnowledge). */
 export interface Knowledge {
   readonly site: string;
   readonly locale: Locale;
-  readonly index: lunr.Index;
   readonly articles: ReadonlyMap<string, CompiledArticle>;
   /** term → number of articles containing it (any field). */
   readonly df: ReadonlyMap<string, number>;
@@ -53,17 +58,33 @@ export interface Knowledge {
   /** typo-correction lexicon: word → rank (0 = most frequent in the articles) */
   readonly lexicon: readonly string[];
   readonly lexiconRank: ReadonlyMap<string, number>;
+  /** term → term number (Lunr's `_index`), and back */
+  readonly termNumber: ReadonlyMap<string, number>;
+  readonly termByIndex: readonly string[];
+  /** document number → Lunr ref (`<id>` or `<id>#q<n>`), and back */
+  readonly refs: readonly string[];
+  readonly refIndex: ReadonlyMap<string, number>;
+  /**
+   * Postings: the documents of term t are postingDocs[postingStart[t] … postingEnd[t]), each with
+   * the term's Lunr weight (BM25 × field boost, as Lunr precomputed it) summed over its fields.
+   */
+  readonly postingStart: Int32Array;
+  readonly postingEnd: Int32Array;
+  readonly postingDocs: Int32Array;
+  readonly postingWeights: Float64Array;
+  /** Lunr's fields, in its order */
+  readonly fields: readonly string[];
+  /**
+   * Field vectors: the term numbers of field f of document d are
+   * vectorTerms[vectorStart[v] … vectorStart[v + 1]) with v = vectorOf[d × fields + f] (−1: none).
+   */
+  readonly vectorOf: Int32Array;
+  readonly vectorStart: Int32Array;
+  readonly vectorTerms: Int32Array;
   /** Lazily built: terms of each question document and of each title (`<id>#title`). */
   docTerms?: Map<string, string[]>;
   /** Lazily filled: every term of an article (all fields), per article id. */
   articleTerms?: Map<string, Set<string>>;
-  /** term index → term (lazily built from the inverted index) */
-  termByIndex?: string[];
-  /** Lazily filled per term: documents and summed Lunr field weights (see postingOf). */
-  postings?: Map<string, Posting | null>;
-  /** document number → Lunr ref, and back */
-  refs?: string[];
-  refIndex?: Map<string, number>;
   /** per-query score buffer (one per knowledge; decide() is synchronous) */
   scoreBuffer?: Float64Array;
 }
@@ -100,28 +121,86 @@ export function refToArticleId(ref: string): string {
   return i < 0 ? ref : ref.slice(0, i);
 }
 
-/** Deserialise one compiled site+locale (lunr.Index.load), once per compiled object. */
+/** What the loader reads of lunr.Index#toJSON(). */
+interface SerializedIndex {
+  fields: string[];
+  /** [`<field>/<ref>`, [term number, weight, term number, weight, …]], a document's fields together */
+  fieldVectors: Array<[string, number[]]>;
+  invertedIndex: Array<[string, { _index: number }]>;
+}
+
+/** Load one compiled site+locale, once per compiled object. */
 export function loadKnowledge(compiled: CompiledKnowledge): Knowledge {
   const hit = loaded.get(compiled);
   if (hit) return hit;
   if (compiled.format !== COMPILED_FORMAT) {
     throw new Error(`kefu bot: unsupported compiled knowledge format ${String(compiled.format)}`);
   }
-  const index = lunr.Index.load(compiled.index);
-  const articles = new Map(compiled.articles.map((a) => [a.id, a]));
+  const { fields, fieldVectors, invertedIndex } = compiled.index as SerializedIndex;
+  const termByIndex: string[] = [];
+  const termNumber = new Map<string, number>();
+  for (const [term, entry] of invertedIndex) {
+    termByIndex[entry._index] = term;
+    termNumber.set(term, entry._index);
+  }
+  const termCount = termByIndex.length;
+
+  // First pass: document numbers, and how many slots each term's posting and the vectors need.
+  const refs: string[] = [];
+  const refIndex = new Map<string, number>();
+  const occurrences = new Int32Array(termCount);
+  let vectorLength = 0;
+  for (const [key, elements] of fieldVectors) {
+    const ref = key.slice(key.indexOf('/') + 1);
+    if (!refIndex.has(ref)) {
+      refIndex.set(ref, refs.length);
+      refs.push(ref);
+    }
+    for (let i = 0; i < elements.length; i += 2) occurrences[elements[i]!]! += 1;
+    vectorLength += elements.length / 2;
+  }
+  const postingStart = new Int32Array(termCount);
+  for (let t = 1; t < termCount; t++) postingStart[t] = postingStart[t - 1]! + occurrences[t - 1]!;
+  const postingEnd = postingStart.slice();
+  const slots = termCount ? postingStart[termCount - 1]! + occurrences[termCount - 1]! : 0;
+  const postingDocs = new Int32Array(slots);
+  const postingWeights = new Float64Array(slots);
+  const vectorOf = new Int32Array(refs.length * fields.length).fill(-1);
+  const vectorStart = new Int32Array(fieldVectors.length + 1);
+  const vectorTerms = new Int32Array(vectorLength);
+
+  // Second pass: fill both. A document's fields come together, so a term met again in the same
+  // document adds to the document it appended last.
+  fieldVectors.forEach(([key, elements], v) => {
+    const slash = key.indexOf('/');
+    const doc = refIndex.get(key.slice(slash + 1))!;
+    const field = fields.indexOf(key.slice(0, slash));
+    if (field >= 0) vectorOf[doc * fields.length + field] = v;
+    let at = vectorStart[v]!;
+    for (let i = 0; i < elements.length; i += 2) {
+      const term = elements[i]!;
+      vectorTerms[at++] = term;
+      const end = postingEnd[term]!;
+      if (end > postingStart[term]! && postingDocs[end - 1] === doc) postingWeights[end - 1]! += elements[i + 1]!;
+      else {
+        postingDocs[end] = doc;
+        postingWeights[end] = elements[i + 1]!;
+        postingEnd[term] = end + 1;
+      }
+    }
+    vectorStart[v + 1] = at;
+  });
+
   // document frequency per term, counted per article (question docs fold into their article)
   const df = new Map<string, number>();
-  const inverted = (index as unknown as { invertedIndex: Record<string, Record<string, unknown>> }).invertedIndex;
   const seen = new Set<string>();
-  for (const term of Object.keys(inverted)) {
-    const posting = inverted[term]!;
+  termByIndex.forEach((term, t) => {
     seen.clear();
-    for (const field of Object.keys(posting)) {
-      if (field === '_index') continue;
-      for (const ref of Object.keys(posting[field] as object)) seen.add(refToArticleId(ref));
-    }
+    for (let i = postingStart[t]!; i < postingEnd[t]!; i++) seen.add(refToArticleId(refs[postingDocs[i]!]!));
     df.set(term, seen.size);
-  }
+  });
+
+  const articles = new Map(compiled.articles.map((a) => [a.id, a]));
   const lexiconRank = new Map<string, number>();
   for (const w of [...(compiled.words ?? []), ...builtinLexicon()]) if (!lexiconRank.has(w)) lexiconRank.set(w, lexiconRank.size);
   const k: Knowledge = {
@@ -129,143 +208,66 @@ export function loadKnowledge(compiled: CompiledKnowledge): Knowledge {
     lexiconRank,
     site: compiled.site,
     locale: compiled.locale,
-    index,
     articles,
     df,
     articleCount: articles.size,
+    termNumber,
+    termByIndex,
+    refs,
+    refIndex,
+    postingStart,
+    postingEnd,
+    postingDocs,
+    postingWeights,
+    fields,
+    vectorOf,
+    vectorStart,
+    vectorTerms,
   };
   loaded.set(compiled, k);
   return k;
 }
 
-/** Terms of every question document and title, read back from the Lunr field vectors. */
-function termsByIndex(k: Knowledge): string[] {
-  if (k.termByIndex) return k.termByIndex;
-  const inverted = (k.index as unknown as { invertedIndex: Record<string, { _index: number }> }).invertedIndex;
-  const byIndex: string[] = [];
-  for (const term of Object.keys(inverted)) byIndex[inverted[term]!._index] = term;
-  return (k.termByIndex = byIndex);
-}
-
 const ARTICLE_FIELDS = ['title', 'tags', 'questions', 'body'] as const;
 
-export interface Posting {
-  docs: Int32Array;
-  weights: Float64Array;
+/** Document numbering (all Lunr refs, in field-vector order). */
+export function refsOf(k: Knowledge): { refs: readonly string[]; refIndex: ReadonlyMap<string, number> } {
+  return { refs: k.refs, refIndex: k.refIndex };
 }
 
-type LunrInternals = {
-  invertedIndex: Record<string, Record<string, Record<string, unknown>> & { _index: number }>;
-  fieldVectors: Record<string, { elements: number[] } | undefined>;
-  fields: string[];
-};
-
-function weightAt(elements: number[], termIndex: number): number {
-  let lo = 0;
-  let hi = elements.length / 2 - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const idx = elements[mid * 2]!;
-    if (idx === termIndex) return elements[mid * 2 + 1]!;
-    if (idx < termIndex) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
+/** The term numbers of one field of one document (empty when it has none). */
+function vectorTermsOf(k: Knowledge, doc: number, field: number): Int32Array {
+  const v = field < 0 ? -1 : k.vectorOf[doc * k.fields.length + field]!;
+  return v < 0 ? EMPTY : k.vectorTerms.subarray(k.vectorStart[v]!, k.vectorStart[v + 1]!);
 }
+const EMPTY = new Int32Array(0);
 
-/** Document numbering for postings (all Lunr refs, in field-vector order). */
-export function refsOf(k: Knowledge): { refs: string[]; refIndex: Map<string, number> } {
-  if (k.refs && k.refIndex) return { refs: k.refs, refIndex: k.refIndex };
-  const refs: string[] = [];
-  const refIndex = new Map<string, number>();
-  for (const key of Object.keys((k.index as unknown as LunrInternals).fieldVectors)) {
-    const ref = key.slice(key.indexOf('/') + 1);
-    if (!refIndex.has(ref)) {
-      refIndex.set(ref, refs.length);
-      refs.push(ref);
-    }
-  }
-  k.refs = refs;
-  k.refIndex = refIndex;
-  return { refs, refIndex };
-}
-
-/**
- * The documents containing `term` with the term's Lunr weight (BM25 × field boost, as Lunr
- * precomputed it in its field vectors) summed over the fields. Built on first use and cached.
- * Summing these over the query terms and dividing by √(number of query terms) gives exactly
- * lunr.Index#query's score, without its per-document MatchData allocations (which cost tens
- * of milliseconds per query at 10,000 articles).
- */
-export function postingOf(k: Knowledge, term: string): Posting | null {
-  k.postings ??= new Map();
-  const hit = k.postings.get(term);
-  if (hit !== undefined) return hit;
-  const idx = k.index as unknown as LunrInternals;
-  const entry = idx.invertedIndex[term];
-  if (!entry) {
-    k.postings.set(term, null);
-    return null;
-  }
-  const { refIndex } = refsOf(k);
-  const acc = new Map<number, number>();
-  for (const field of idx.fields) {
-    const refs = entry[field];
-    if (!refs) continue;
-    for (const ref of Object.keys(refs)) {
-      const v = idx.fieldVectors[`${field}/${ref}`];
-      if (!v) continue;
-      const d = refIndex.get(ref)!;
-      acc.set(d, (acc.get(d) ?? 0) + weightAt(v.elements, entry._index));
-    }
-  }
-  const docs = new Int32Array(acc.size);
-  const weights = new Float64Array(acc.size);
-  let i = 0;
-  for (const [d, w] of acc) {
-    docs[i] = d;
-    weights[i++] = w;
-  }
-  const p = { docs, weights };
-  k.postings.set(term, p);
-  return p;
-}
-
-/** Every term of one article, from its Lunr field vectors (cached). */
+/** Every term of one article, from its field vectors (cached). */
 export function articleTermsOf(k: Knowledge, id: string): Set<string> {
   k.articleTerms ??= new Map();
   let set = k.articleTerms.get(id);
   if (set) return set;
   set = new Set<string>();
-  const byIndex = termsByIndex(k);
-  const vectors = (k.index as unknown as { fieldVectors: Record<string, { elements: number[] } | undefined> }).fieldVectors;
-  for (const f of ARTICLE_FIELDS) {
-    const el = vectors[`${f}/${id}`]?.elements;
-    if (!el) continue;
-    for (let i = 0; i < el.length; i += 2) set.add(byIndex[el[i]!]!);
-  }
+  const doc = k.refIndex.get(id);
+  if (doc !== undefined) for (const f of ARTICLE_FIELDS) for (const term of vectorTermsOf(k, doc, k.fields.indexOf(f))) set.add(k.termByIndex[term]!);
   k.articleTerms.set(id, set);
   return set;
 }
 
 export function docTermsOf(k: Knowledge): Map<string, string[]> {
   if (k.docTerms) return k.docTerms;
-  const byIndex = termsByIndex(k);
-  const vectors = (k.index as unknown as { fieldVectors: Record<string, { elements: number[] }> }).fieldVectors;
   const m = new Map<string, string[]>();
-  for (const key of Object.keys(vectors)) {
-    const slash = key.indexOf('/');
-    const field = key.slice(0, slash);
-    const ref = key.slice(slash + 1);
-    let name: string;
-    if (field === 'questions' && ref.includes('#')) name = ref;
-    else if (field === 'title' && !ref.includes('#')) name = `${ref}#title`;
-    else continue;
-    const el = vectors[key]!.elements;
-    const terms: string[] = [];
-    for (let i = 0; i < el.length; i += 2) terms.push(byIndex[el[i]!]!);
-    if (terms.length) m.set(name, terms);
-  }
+  const questions = k.fields.indexOf('questions');
+  const title = k.fields.indexOf('title');
+  k.refs.forEach((ref, doc) => {
+    const question = ref.includes('#');
+    const numbers = vectorTermsOf(k, doc, question ? questions : title);
+    if (numbers.length)
+      m.set(
+        question ? ref : `${ref}#title`,
+        Array.from(numbers, (term) => k.termByIndex[term]!),
+      );
+  });
   k.docTerms = m;
   return m;
 }
@@ -290,7 +292,9 @@ export function getArticle(knowledge: Knowledge, id: string): ArticleView | unde
 /**
  * The best `limit` documents for the (already pipelined) terms, best first, with
  * lunr.Index#query's score: Σ over terms and fields of Lunr's field-vector weight, divided by
- * √(number of terms). Same ranking and numbers as `index.query(q => q.term(t, {usePipeline:false}))`.
+ * √(number of terms). Same ranking and numbers as `index.query(q => q.term(t, {usePipeline:false}))`,
+ * without its per-document MatchData allocations (which cost tens of milliseconds per query at
+ * 10,000 articles).
  */
 export function scoreDocuments(k: Knowledge, terms: readonly string[], limit: number): Array<{ ref: string; score: number }> {
   const { refs } = refsOf(k);
@@ -298,14 +302,13 @@ export function scoreDocuments(k: Knowledge, terms: readonly string[], limit: nu
   const touched: number[] = [];
   let n = 0;
   for (const t of new Set(terms)) {
-    const p = postingOf(k, t);
-    if (!p) continue;
+    const term = k.termNumber.get(t);
+    if (term === undefined) continue;
     n++;
-    const { docs, weights } = p;
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i]!;
+    for (let i = k.postingStart[term]!, end = k.postingEnd[term]!; i < end; i++) {
+      const d = k.postingDocs[i]!;
       if (buf[d] === 0) touched.push(d);
-      buf[d] += weights[i]!;
+      buf[d] += k.postingWeights[i]!;
     }
   }
   const norm = n > 0 ? 1 / Math.sqrt(n) : 0;

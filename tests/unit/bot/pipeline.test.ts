@@ -1,3 +1,4 @@
+import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
 import { detectLocale, normalizeText, stemWord, tokenize } from '../../../worker/bot/text.ts';
 
@@ -88,12 +89,38 @@ describe('scoring equals Lunr', () => {
     ]);
     const k = loadKnowledge({ format: 1, site: 'lunr-eq', locale: 'en', articles: [], index, words: [] });
     const terms = tokenize('how to cancel an order for free', 'en');
-    const lunrRes = k.index.query((q) => {
+    const lunrRes = lunr.Index.load(index).query((q) => {
       for (const t of terms) q.term(t, { usePipeline: false });
     });
     const ours = scoreDocuments(k, terms, 10);
     expect(ours.map((r) => r.ref)).toEqual(lunrRes.map((r) => r.ref));
     for (let i = 0; i < ours.length; i++) expect(ours[i]!.score).toBeCloseTo(lunrRes[i]!.score, 9);
     expect(ours.some((r) => r.ref.startsWith('c'))).toBe(false);
+  });
+
+  it('loads the terms of every article and question as lunr.Index.load reads them', async () => {
+    const { buildExampleSites } = await import('./example-sites.ts');
+    const { articleTermsOf, docTermsOf, loadKnowledge } = await import('../../../worker/bot/knowledge.ts');
+    const compiled = buildExampleSites().sites.demo!.locales.en!;
+    const k = loadKnowledge(compiled);
+    const lunrIndex = lunr.Index.load(compiled.index) as unknown as {
+      invertedIndex: Record<string, Record<string, object> & { _index: number }>;
+      fieldVectors: Record<string, { elements: number[] }>;
+    };
+    const termOf: string[] = [];
+    for (const [term, entry] of Object.entries(lunrIndex.invertedIndex)) termOf[entry._index] = term;
+    const lunrTerms = (key: string) => (lunrIndex.fieldVectors[key]?.elements ?? []).filter((_, i) => i % 2 === 0).map((n) => termOf[n]!);
+    for (const article of compiled.articles) {
+      const expected = new Set(['title', 'tags', 'questions', 'body'].flatMap((field) => lunrTerms(`${field}/${article.id}`)));
+      expect(articleTermsOf(k, article.id)).toEqual(expected);
+    }
+    const questionDocs = [...docTermsOf(k).entries()].filter(([name]) => !name.endsWith('#title'));
+    expect(questionDocs.length).toBeGreaterThan(compiled.articles.length);
+    for (const [ref, terms] of questionDocs) expect(terms).toEqual(lunrTerms(`questions/${ref}`));
+    // document frequency: the articles whose any field (question documents included) has the term
+    for (const [term, entry] of Object.entries(lunrIndex.invertedIndex).slice(0, 300)) {
+      const articles = new Set(Object.keys(entry).filter((field) => field !== '_index').flatMap((field) => Object.keys(entry[field]!).map((ref) => ref.split('#')[0])));
+      expect(k.df.get(term), term).toBe(articles.size);
+    }
   });
 });
