@@ -9,12 +9,19 @@ import { loadKnowledge, type SiteKnowledge } from '../bot/index.ts';
 import type { CompiledKnowledge } from '../bot/knowledge.ts';
 import type { Locale } from '../bot/text.ts';
 import type { Env } from '../env.ts';
+import { evictLeastRecent } from './least-recent.ts';
 import type { CatalogSnapshot } from './site-catalog.ts';
 
 /** How long a checked entry is served without asking the catalog again. */
 export const TRUST_MS = 1000;
-/** Sites kept per isolate (least recently used go first). */
-const MAX_SITES = 64;
+/**
+ * What an isolate keeps, least recently used sites going first: at most this many sites, and
+ * at most this much compiled index JSON across them. A site's loaded knowledge, with what the bot
+ * derives from it, takes about 1.5–5 times its index JSON in memory (README, "Memory: what a site
+ * keeps"), and an isolate has 128 MB; so 16 MB of index is about a third to a half of it. The
+ * site being served always stays, even alone over the budget.
+ */
+export const SITE_CACHE_LIMITS = { sites: 64, indexBytes: 16 * 1024 * 1024 } as const;
 
 interface Entry {
   version: number;
@@ -23,6 +30,8 @@ interface Entry {
   knowledge?: SiteKnowledge;
   /** the site version each loaded locale's index was built at */
   indexVersions?: Partial<Record<Locale, number>>;
+  /** the length of each loaded locale's index JSON: what the cache's budget counts */
+  indexBytes?: Partial<Record<Locale, number>>;
 }
 
 const entries = new Map<string, Entry>();
@@ -41,19 +50,29 @@ export function catalogOf(env: Env, siteId: string) {
 function remember(siteId: string, entry: Entry): Entry {
   entries.delete(siteId);
   entries.set(siteId, entry);
-  while (entries.size > MAX_SITES) entries.delete(entries.keys().next().value!);
+  evictLeastRecent(entries, siteId, (kept) => Object.values(kept.indexBytes ?? {}).reduce((total, bytes) => total + (bytes ?? 0), 0), SITE_CACHE_LIMITS);
   return entry;
 }
 
 /** Loads the locales that changed; a locale whose index did not change keeps its loaded index. */
-function toKnowledge(siteId: string, snapshot: CatalogSnapshot, previous: Entry | undefined): SiteKnowledge {
+function toKnowledge(
+  siteId: string,
+  snapshot: CatalogSnapshot,
+  previous: Entry | undefined,
+): { knowledge: SiteKnowledge; indexBytes: Partial<Record<Locale, number>> } {
   const locales: SiteKnowledge['locales'] = {};
+  const indexBytes: Partial<Record<Locale, number>> = {};
   for (const locale of Object.keys(snapshot.indexVersions) as Locale[]) {
     const json = snapshot.knowledge?.[locale];
-    if (json !== undefined) locales[locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
-    else if (previous?.indexVersions?.[locale] === snapshot.indexVersions[locale]) locales[locale] = previous?.knowledge?.locales[locale];
+    if (json !== undefined) {
+      locales[locale] = loadKnowledge(JSON.parse(json) as CompiledKnowledge);
+      indexBytes[locale] = json.length;
+    } else if (previous?.indexVersions?.[locale] === snapshot.indexVersions[locale]) {
+      locales[locale] = previous?.knowledge?.locales[locale];
+      indexBytes[locale] = previous?.indexBytes?.[locale];
+    }
   }
-  return { site: siteId, defaultLocale: snapshot.settings?.defaultLocale, locales, synonyms: snapshot.settings?.synonyms };
+  return { knowledge: { site: siteId, defaultLocale: snapshot.settings?.defaultLocale, locales, synonyms: snapshot.settings?.synonyms }, indexBytes };
 }
 
 async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<Entry> {
@@ -93,10 +112,13 @@ async function fresh(env: Env, siteId: string, withKnowledge: boolean): Promise<
     if (latest && latest.version > snapshot.version) return latest;
     const entry: Entry = { version: snapshot.version, settings: snapshot.settings, checkedAt: Date.now() };
     if (snapshot.knowledge) {
-      entry.knowledge = toKnowledge(siteId, snapshot, hit);
+      const loaded = toKnowledge(siteId, snapshot, hit);
+      entry.knowledge = loaded.knowledge;
+      entry.indexBytes = loaded.indexBytes;
       entry.indexVersions = snapshot.indexVersions;
     } else if (latest && latest.version === snapshot.version) {
       entry.knowledge = latest.knowledge;
+      entry.indexBytes = latest.indexBytes;
       entry.indexVersions = latest.indexVersions;
     }
     return remember(siteId, entry);
