@@ -119,7 +119,11 @@ describe('scoring equals Lunr', () => {
     for (const [ref, terms] of questionDocs) expect(terms).toEqual(lunrTerms(`questions/${ref}`));
     // document frequency: the articles whose any field (question documents included) has the term
     for (const [term, entry] of Object.entries(lunrIndex.invertedIndex).slice(0, 300)) {
-      const articles = new Set(Object.keys(entry).filter((field) => field !== '_index').flatMap((field) => Object.keys(entry[field]!).map((ref) => ref.split('#')[0])));
+      const articles = new Set(
+        Object.keys(entry)
+          .filter((field) => field !== '_index')
+          .flatMap((field) => Object.keys(entry[field]!).map((ref) => ref.split('#')[0])),
+      );
       expect(k.df.get(term), term).toBe(articles.size);
     }
   });
