@@ -294,6 +294,30 @@ describe('reports', () => {
     for (const s of [a.socket, b.socket, c.socket, e.socket, f.socket, g.socket, bChat, anaOnC, cChat, eChat, fChat, inbox]) s.close();
   });
 
+  it("a handoff within 24 h of the bot's last answer, not its first, takes the chat out of the bot's own", async () => {
+    // A week after the scripted day, whose chats share this file's storage.
+    const day = '2030-07-10';
+    const on = (time: string, plusHours = 0) => new Date(Date.parse(`${day}T${time}Z`) + plusHours * 3_600_000);
+    vi.setSystemTime(on('08:00:00'));
+    const { socket } = await openAndHello();
+    const answered = async (text: string) => {
+      const seq = await say(socket, text);
+      await socket.waitFor('message', (frame) => frame.message.seq > seq && frame.message.bot?.kind === 'answer');
+    };
+    await answered('Do you ship to Canada and who pays customs duties?');
+    // A second answer the same evening: the chat's row exists and is already the bot's.
+    vi.setSystemTime(on('20:00:00'));
+    await answered('How do I return something?');
+    // The next morning: 25 h after the first answer, 13 h after the last.
+    vi.setSystemTime(on('09:00:00', 24));
+    await say(socket, 'I would like to speak to a person please');
+    await socket.waitFor('state', (frame) => frame.state === 'queued' || frame.state === 'offline');
+    const figures = parseCsv(await (await adminFetch(`/v1/admin/sites/demo/reports.csv?from=${day}&to=${day}`)).text());
+    expect(figures.find((row) => row[0] === 'conversationsStarted')?.[1]).toBe('1');
+    expect(figures.find((row) => row[0] === 'botOnlyResolved')?.[1]).toBe('0');
+    socket.close();
+  });
+
   it('refuses bad ranges with 400 and a clear message', async () => {
     const ana = await createAgent('demo', 'Ana');
     const cases: [string, RegExp][] = [

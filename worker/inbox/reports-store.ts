@@ -140,8 +140,17 @@ export class ReportsStore {
 
   /** The bot answered (an article, or a chip the shopper chose). */
   answered(conversationId: string, at: number, chip = false): void {
-    const row = this.ensure(conversationId, at);
     if (chip) this.bump(SITE, hourBucket(at), 'chips');
+    // Most answers are not a chat's first: then one statement does it (this runs on every bot
+    // turn of every chat of the site). Otherwise it changes nothing, and the row is made or read.
+    const later = this.sql.exec(
+      'UPDATE report_chats SET last_answer_at = ?, chips = chips + ? WHERE conversation_id = ? AND NOT (bot_state = 0 AND had_handoff = 0)',
+      at,
+      chip ? 1 : 0,
+      conversationId,
+    );
+    if (later.rowsWritten > 0) return;
+    const row = this.ensure(conversationId, at);
     if (row.bot_state === 0 && row.had_handoff === 0) this.bump(SITE, hourBucket(row.started_at), 'bot_answered');
     this.sql.exec(
       `UPDATE report_chats SET last_answer_at = ?, chips = chips + ?, bot_state = CASE WHEN bot_state = 0 AND had_handoff = 0 THEN 1 ELSE bot_state END
