@@ -18,6 +18,7 @@ import MiniSearch from 'minisearch';
 import { buildKnowledgeBase, type ParsedArticle } from '../knowledge-base/build/compile.ts';
 import { type CompiledKnowledge, decide, type Knowledge, loadKnowledge } from '../worker/bot/index.ts';
 import { compileKnowledge } from '../worker/bot/indexer.ts';
+import { mulberry32 } from './eval/noise.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const build = buildKnowledgeBase(join(repoRoot, 'knowledge-base/sites'), repoRoot);
@@ -58,20 +59,8 @@ function loadQueries(): string[] {
 }
 const queries = loadQueries();
 
-// deterministic PRNG
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function syntheticArticles(n: number): Array<ParsedArticle> {
-  const rand = rng(n);
+  const rand = mulberry32(n); // deterministic
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
   const sentences = enArticles.flatMap((a) => a.bodyText.split(/(?<=[.!?])\s+/).filter((s) => s.length > 20));
   const questions = enArticles.flatMap((a) => a.questions);

@@ -2,6 +2,7 @@
 // --noisy: a seeded noisy copy of a message, the way people type on a phone. Written from how
 // shoppers type in general, not from any evaluation row; every row gets its own seed.
 
+/** A small seeded generator (mulberry32): the noisy copy's, and bench:bot's synthetic sites'. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
