@@ -105,7 +105,6 @@ export interface SiteKnowledge {
  */
 const loaded = new WeakMap<CompiledKnowledge, Knowledge>();
 
-/** Article id of an index document ref (`track-order#q2` → `track-order`). */
 /**
  * What is derived from one loaded knowledge and kept beside it (typo indexes, word caches): made
  * on first use, and dropped with the knowledge, as `store` holds it weakly.
@@ -116,6 +115,7 @@ export function derivedFrom<V>(store: WeakMap<Knowledge, V>, k: Knowledge, make:
   return value;
 }
 
+/** Article id of an index document ref (`track-order#q2` → `track-order`). */
 export function refToArticleId(ref: string): string {
   const i = ref.indexOf('#');
   return i < 0 ? ref : ref.slice(0, i);
@@ -230,11 +230,6 @@ export function loadKnowledge(compiled: CompiledKnowledge): Knowledge {
 
 const ARTICLE_FIELDS = ['title', 'tags', 'questions', 'body'] as const;
 
-/** Document numbering (all Lunr refs, in field-vector order). */
-export function refsOf(k: Knowledge): { refs: readonly string[]; refIndex: ReadonlyMap<string, number> } {
-  return { refs: k.refs, refIndex: k.refIndex };
-}
-
 /** The term numbers of one field of one document (empty when it has none). */
 function vectorTermsOf(k: Knowledge, doc: number, field: number): Int32Array {
   const v = field < 0 ? -1 : k.vectorOf[doc * k.fields.length + field]!;
@@ -297,7 +292,7 @@ export function getArticle(knowledge: Knowledge, id: string): ArticleView | unde
  * 10,000 articles).
  */
 export function scoreDocuments(k: Knowledge, terms: readonly string[], limit: number): Array<{ ref: string; score: number }> {
-  const { refs } = refsOf(k);
+  const { refs } = k;
   const buf = k.scoreBuffer && k.scoreBuffer.length === refs.length ? k.scoreBuffer : (k.scoreBuffer = new Float64Array(refs.length));
   const touched: number[] = [];
   let n = 0;
