@@ -116,7 +116,13 @@ export async function runIdle(options: IdleOptions): Promise<IdleReport> {
       const wave = Array.from(
         { length: count },
         (_, index) =>
-          new ShopperClient({ baseUrl: socketUrl, name: `idle shopper ${shoppers.length + index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate }),
+          new ShopperClient({
+            baseUrl: socketUrl,
+            name: `idle shopper ${shoppers.length + index}`,
+            welcomeTimeoutMs: 30_000,
+            perMessageDeflate: deflate,
+            keepPayloads: false,
+          }),
       );
       shoppers.push(...wave);
       const waveStart = Date.now();

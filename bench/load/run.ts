@@ -48,6 +48,7 @@ import {
 import { freePort, type WranglerServer } from '../../tests/support/wrangler-dev.ts';
 import { printIdleReport, runIdle } from './idle.ts';
 import { type BusyStretch, busyStretches, RuntimeInspector, selfTimes } from './inspector.ts';
+import { findStalls, type GeneratorPause, STALL_DEFAULTS, type TimedReply } from './stalls.ts';
 
 export interface LoadOptions {
   shoppers: number;
@@ -91,6 +92,12 @@ export interface MinuteRow {
   generatorLagP99: number;
   /** Used JS heap of the isolate that runs kefu, at the minute's end (only when this bench started the server). */
   jsHeapMb?: number;
+  /** Stalls (stalls.ts) that began in the minute, and how many of them the generator itself paused in. */
+  stalls: number;
+  stallsGeneratorPaused: number;
+  /** Slow replies (over 50 ms) in those stalls, against all slow replies of the minute. */
+  slowInStalls: number;
+  slow: number;
 }
 
 export interface LoadReport {
@@ -133,6 +140,8 @@ interface Question {
 }
 
 const BACKOFF: Backoff = { baseMs: 500, capMs: 15_000 };
+/** The generator's pause detector ticks this often; a tick late by more than one more is a pause. */
+const PAUSE_TICK_MS = 20;
 
 /**
  * One shopper asks one question before the run, so that the site's knowledge is loaded (once
@@ -182,6 +191,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const shoppers: ShopperClient[] = [];
   const outstanding = new Map<ShopperClient, Question[]>();
   const latencies: number[] = [];
+  // Every reply's timing and the generator's own pauses, for the stalls (stalls.ts).
+  const timedReplies: TimedReply[] = [];
+  const generatorPauses: GeneratorPause[] = [];
+  let tickAt = Date.now();
+  const pauseTimer = setInterval(() => {
+    const now = Date.now();
+    if (now - tickAt > 2 * PAUSE_TICK_MS) generatorPauses.push({ atMs: tickAt + PAUSE_TICK_MS - begin, ms: now - tickAt - PAUSE_TICK_MS });
+    tickAt = now;
+  }, PAUSE_TICK_MS);
   /** Latencies by the minute their question was sent. */
   const minuteLatencies: number[][] = [];
   const minuteSent: number[] = [];
@@ -210,7 +228,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
 
   for (let index = 0; index < options.shoppers; index += 1) {
-    const shopper = new ShopperClient({ baseUrl: socketUrl, backoff: BACKOFF, name: `shopper ${index}`, welcomeTimeoutMs: 30_000, perMessageDeflate: deflate });
+    const shopper = new ShopperClient({
+      baseUrl: socketUrl,
+      backoff: BACKOFF,
+      name: `shopper ${index}`,
+      welcomeTimeoutMs: 30_000,
+      perMessageDeflate: deflate,
+      keepPayloads: false,
+    });
     shoppers.push(shopper);
     outstanding.set(shopper, []);
     shopper.on('message', (message) => {
@@ -223,6 +248,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       botReplies += 1;
       const latency = Date.now() - first.sentAt;
       latencies.push(latency);
+      timedReplies.push({ sentMs: first.sentAt - begin, latencyMs: latency });
       (minuteLatencies[Math.floor((first.sentAt - begin) / 60_000)] ??= []).push(latency);
     });
     const startAt = (rampMs * index) / options.shoppers;
@@ -235,7 +261,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
 
   // Every minute: that minute's memory, CPU and the generator's event-loop delay.
-  const minuteRows: Omit<MinuteRow, 'sent' | 'replies' | 'p50' | 'p95' | 'p99' | 'max'>[] = [];
+  const minuteRows: Omit<MinuteRow, 'sent' | 'replies' | 'p50' | 'p95' | 'p99' | 'max' | 'stalls' | 'stallsGeneratorPaused' | 'slowInStalls' | 'slow'>[] = [];
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const cpu = () => {
@@ -310,10 +336,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     while (Date.now() < drainUntil && [...outstanding.values()].some((queue) => queue.length > 0)) await sleep(200);
     clearInterval(sampler);
     clearInterval(minuteTimer);
+    clearInterval(pauseTimer);
     // The last, partial minute (if the run is not a whole number of minutes) still gets its row.
     if (minuteRows.length < Math.ceil(durationMs / 60_000)) closeMinute();
     lag.disable();
     const held = shoppers.filter((shopper) => shopper.welcomed).length;
+    const stalls = findStalls(timedReplies, generatorPauses);
     const memoryEnd = memory();
     const jsHeapEnd = inspector ? await inspector.heapUsedMb() : null;
     const liveHeapEnd = inspector ? await inspector.liveHeapMb() : null;
@@ -367,8 +395,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       profile: profileWritten,
       perMinute: minuteRows.map((row, index) => {
         const values = minuteLatencies[index] ?? [];
+        const inMinute = (ms: number) => Math.floor(ms / 60_000) === index;
+        const minuteStalls = stalls.filter((stall) => inMinute(stall.startMs));
         return {
           ...row,
+          stalls: minuteStalls.length,
+          stallsGeneratorPaused: minuteStalls.filter((stall) => stall.generatorPaused).length,
+          slowInStalls: minuteStalls.reduce((total, stall) => total + stall.replies, 0),
+          slow: timedReplies.filter((reply) => reply.latencyMs > STALL_DEFAULTS.slowMs && inMinute(reply.sentMs + reply.latencyMs)).length,
           sent: minuteSent[index] ?? 0,
           replies: values.length,
           p50: percentile(values, 50),
@@ -386,6 +420,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   } finally {
     clearInterval(sampler);
     clearInterval(minuteTimer);
+    clearInterval(pauseTimer);
     for (const timer of timers) clearTimeout(timer);
     for (const shopper of shoppers) shopper.stop();
     inspector?.close();
@@ -455,6 +490,10 @@ export function printLoadReport(report: LoadReport): void {
       'generator cpu': row.generatorCpu,
       'generator lag p99 ms': row.generatorLagP99,
       'JS heap MB': row.jsHeapMb ?? '',
+      // Replies over 50 ms that arrived together (stalls.ts): a stall, not queueing; and how many
+      // of those stalls the generator itself paused in (its own collections count as reply time).
+      'slow (in stalls)': `${row.slow} (${row.slowInStalls})`,
+      'stalls (generator paused)': `${row.stalls} (${row.stallsGeneratorPaused})`,
     })),
   );
   if (report.profile) {
