@@ -72,6 +72,9 @@ export class ChatLifecycle {
         record.clearAssignment();
         return;
       case 'cancel_idle_timer':
+        // Every shopper message cancels, and the timer only runs after an agent wrote: without one
+        // there is no alarm to delete (alarm() ignores a stale one), and no storage call to wait for.
+        if (!record.idle()) return;
         record.clearIdle();
         await this.host.storage.deleteAlarm();
         return;
