@@ -151,7 +151,8 @@ export const SHOP_WORDS = [
   'warranty', 'repair', 'damaged', 'faulty', 'missing', 'wrong', 'quality',
   'account', 'user', 'username', 'profile', 'login', 'log', 'sign', 'signup', 'password', 'reset', 'forgot', 'register', 'registration', 'email', 'newsletter', 'subscribe', 'unsubscribe',
   'review', 'comment', 'opinion', 'feedback', 'rating', 'privacy', 'data', 'personal', 'details', 'information',
-  'contact', 'phone', 'chat', 'customerservice', 'service', 'support', 'hours', 'agent',
+  'contact', 'phone', 'chat', 'customerservice', 'customer', 'service', 'support', 'hours', 'agent',
+  'promotion', 'promotional', 'offers', 'deals',
 ];
 
 /**
@@ -173,3 +174,10 @@ export const OTHER_DOMAIN_WORDS = [
   'weather', 'forecast', 'recipe', 'calories', 'restaurant', 'museum', 'cinema', 'movie', 'gym', 'doctor', 'dentist', 'hospital',
   'vaccine', 'alarm', 'timer', 'calendar', 'meeting', 'song', 'playlist', 'lottery', 'horoscope', 'homework',
 ];
+
+/**
+ * Words of other services whose stem is an everyday verb a shopper uses too ("savings" → save,
+ * "meeting" → meet): they name another service only as typed (domain.ts namesOtherService),
+ * never by their stem ("save a new address", "share my wishlist").
+ */
+export const OTHER_TYPED_ONLY = ['savings', 'shares', 'meeting', 'boarding', 'routing'];
