@@ -80,6 +80,17 @@ describe('slips the shop’s own example questions happen to contain', () => {
     expect(terms(`${typed} help`)).toEqual(terms(`${word} help`));
   });
 
+  it('reads a slip whose nearest word is one of those slips as the word meant', () => {
+    // "passord" is nearest to the shop's own slip "pasword" (a neighbouring key), which is a slip of "password"
+    expect(terms('passord reset')).toEqual(terms('password reset'));
+    expect(terms('paasword help')).toEqual(terms('password help'));
+  });
+
+  it('never reads a word of an article title or tag as a slip ("locked out" is not a locker)', () => {
+    expect(terms('locked out')).toEqual(['lock']);
+    expect(decide('locked out of my account', { kb, locale: 'en' }).scores.top[0]?.articleId).toBe('reset-password');
+  });
+
   it('leaves a rare word alone when no common word is a slip away', () => {
     expect(terms('kettle')).toEqual(['kettl']);
   });
