@@ -93,6 +93,28 @@ export const WHERE_WORDS =
 export const NOT_CAME =
   /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
 
+/** "can't", "unable to", "it won't let me" before what the shopper tried to do. */
+const CANNOT =
+  "(?:cant|can't|cannot|can not|unable to|not able to|couldnt|couldn't|could not|wont let me|won't let me|doesnt let me|doesn't let me|not letting me)\\s+(?:(?:even|seem to|manage to|get to)\\s+)?";
+
+/**
+ * Not being able to do something on the site: pay, sign up, check out, use a code (and the word
+ * after it: "cant pay my order"). Read as a problem with it. Not "create": "can't create an
+ * account" asks how as often as why, and the shop's article on creating one answers both.
+ */
+export const CANT_DO = new RegExp(
+  `\\b${CANNOT}(?:pay|paying|make a payment|register|registering|sign\\s?up|signup|signing up|check\\s?out|checkout|checking out|complete|finish|verify|use|apply|redeem|enter|submit|add)\\b(?:\\s+(?:my|the|a|an|this|your|it)?\\s*\\w+)?`,
+);
+
+/** Not being able to log in: locked out of the account (a password question, not how to sign in). */
+export const CANT_LOG_IN = new RegExp(
+  `\\b${CANNOT}(?:log\\s?in|login|logon|log on|sign\\s?in|signin|get into|access)\\b(?:\\s+(?:to\\s+|into\\s+)?(?:my|the|your)?\\s*(?:account|profile))?`,
+);
+
+/** "contact customer", "talk to the customer": customer service with its last word cut off (the message ends there). */
+export const CONTACT_CUSTOMER =
+  /\b((?:contact\w*|speak\w*|talk\w*|call\w*|reach\w*|chat\w*|write|writing|message|messaging|phone|ring)\s+(?:(?:to|with)\s+)?(?:(?:a|the|your|ur)\s+)?customer)\s*[?!.]*$/;
+
 export const EN_LEAD =
   /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
 
