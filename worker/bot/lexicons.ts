@@ -203,3 +203,15 @@ export const OTHER_DOMAIN_WORDS = [
  * never by their stem ("save a new address", "share my wishlist").
  */
 export const OTHER_TYPED_ONLY = ['savings', 'shares', 'meeting', 'boarding', 'routing'];
+
+/**
+ * Verbs shoppers use for many topics: in a short message the thing named after them says what
+ * it is about ("send feedback", "report a payment problem", "check my invoice"). Not the verbs
+ * that name a topic in a shop (cancel, return, exchange, track, change, delete, request, find
+ * "my order"). retrieve.ts weighs them less in the phrase model (RETRIEVAL_PARAMS.genericVerbWeight).
+ */
+// biome-ignore format: a word list
+export const GENERIC_VERBS = [
+  'send', 'submit', 'enter', 'open', 'report', 'give', 'take', 'put', 'keep', 'start', 'speak', 'talk', 'solve', 'fix',
+  'receive', 'view', 'check',
+];
