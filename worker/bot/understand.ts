@@ -220,6 +220,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         return `${m} locked out`;
       });
     }
+    // "cancel the newsletter", "stop marketing emails": unsubscribing, not cancelling an order
+    s = s.replace(
+      /\b(?:cancel\w*|stop\w*|end|ending|quit|leave)\b(?=\s+(?:(?:my|the|your|this|that|these|all|ur)\s+)?(?:(?!order|purchase|account|payment|delivery|shipping)\w+\s+)?(?:newsletters?|subscriptions?|mailing list|e-?mails|mails)\b)/,
+      () => {
+        notes.push('unsubscribe');
+        return 'unsubscribe';
+      },
+    );
     // "contact customer", "talk to the customer": the shop's customer service, its name cut short
     s = s.replace(CONTACT_CUSTOMER, (_m, head: string) => {
       notes.push('customer service');

@@ -206,6 +206,16 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('how do i log in').notes).not.toContain('cannot log in');
   });
 
+  it('cancelling or stopping a newsletter or e-mails is unsubscribing, not cancelling an order', () => {
+    expect(en('cancel the newsletter').query).toBe('unsubscribe the newsletter');
+    expect(en('stop ur marketing emails pls').notes).toContain('unsubscribe');
+    expect(ask('cancel newsletter')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
+    expect(ask('cancel my subscription')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
+    // an order's e-mails, or an order, stay with the order
+    expect(en('cancel order emails').notes).not.toContain('unsubscribe');
+    expect(en('cancel my order').notes).not.toContain('unsubscribe');
+  });
+
   it('"contact customer" at the end of a message is customer service with its last word cut off', () => {
     expect(en('contact customer').query).toBe('contact customer service');
     expect(en('how can i talk to the customer').query).toBe('how can i talk to the customer service');
