@@ -66,6 +66,19 @@ describe('correction against the shop’s words', () => {
   });
 });
 
+describe('slips in the words of a shop phrase', () => {
+  it('are corrected before the phrase is folded ("custmer servce" is customer service)', () => {
+    expect(terms('custmer servce')).toEqual(['customerservic']);
+    expect(terms('customer sevrice number')).toEqual(['customerservic', 'number']);
+    expect(terms('open an acount')).toEqual(terms('open an account'));
+    expect(terms('moeny back')).toEqual(['refund']);
+  });
+
+  it('leave a word typed without its space to be split', () => {
+    expect(terms('myorder status')).toEqual(['order', 'statu']);
+  });
+});
+
 describe('slips the shop’s own example questions happen to contain', () => {
   // The demo shop's phrasings keep a few shoppers' spellings, so these slips are words of one
   // or two articles there; they are read as the word meant, which many articles use.
