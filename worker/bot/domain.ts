@@ -13,7 +13,7 @@
  * at most offered as chips. English only: Chinese messages carry no evidence (undefined).
  */
 import { articleTermsOf, derivedFrom, type Knowledge } from './knowledge.ts';
-import { OTHER_DOMAIN_WORDS, OTHER_TYPED_ONLY, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
+import { OTHER_DOMAIN_WORDS, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
 import { tokenize } from './text.ts';
 import { typoCost } from './typo.ts';
 
@@ -30,7 +30,7 @@ function termsOf(words: readonly string[]): ReadonlySet<string> {
 }
 const SHOP = termsOf(SHOP_WORDS);
 const SHOP_TOPIC = termsOf(SHOP_TOPIC_WORDS);
-const OTHER = termsOf(OTHER_DOMAIN_WORDS.filter((w) => !OTHER_TYPED_ONLY.includes(w)));
+const OTHER = termsOf(OTHER_DOMAIN_WORDS);
 
 /**
  * A shop word, or a slip of one the knowledge base happens to know as typed (its shop-written

@@ -173,8 +173,7 @@ export const SHOP_WORDS = [
   'warranty', 'repair', 'damaged', 'faulty', 'missing', 'wrong', 'quality',
   'account', 'user', 'username', 'profile', 'login', 'log', 'sign', 'signup', 'password', 'reset', 'forgot', 'register', 'registration', 'email', 'newsletter', 'subscribe', 'unsubscribe',
   'review', 'comment', 'opinion', 'feedback', 'rating', 'privacy', 'data', 'personal', 'details', 'information',
-  'contact', 'phone', 'chat', 'customerservice', 'customer', 'service', 'support', 'hours', 'agent',
-  'promotion', 'promotional', 'offers', 'deals',
+  'contact', 'phone', 'chat', 'customerservice', 'service', 'support', 'hours', 'agent',
 ];
 
 /**
@@ -198,17 +197,9 @@ export const OTHER_DOMAIN_WORDS = [
 ];
 
 /**
- * Words of other services whose stem is an everyday verb a shopper uses too ("savings" → save,
- * "meeting" → meet): they name another service only as typed (domain.ts namesOtherService),
- * never by their stem ("save a new address", "share my wishlist").
- */
-export const OTHER_TYPED_ONLY = ['savings', 'shares', 'meeting', 'boarding', 'routing'];
-
-/**
  * Verbs shoppers use for many topics: in a short message the thing named after them says what
  * it is about ("send feedback", "report a payment problem", "check my invoice"). Not the verbs
- * that name a topic in a shop (cancel, return, exchange, track, change, delete, request, find
- * "my order"). retrieve.ts weighs them less in the phrase model (RETRIEVAL_PARAMS.genericVerbWeight).
+ * that name a topic in a shop (cancel, return, exchange, track, change, delete, request, find). retrieve.ts weighs them less in the phrase model (RETRIEVAL_PARAMS.genericVerbWeight).
  */
 // biome-ignore format: a word list
 export const GENERIC_VERBS = [

@@ -47,18 +47,6 @@ describe('domainEvidence: is the message about the shop?', () => {
     expect(ask('how do i reset my router').action).not.toBe('answer');
   });
 
-  it('reads other services whose stem is an everyday verb only as typed ("save" an address is not savings)', () => {
-    expect(evidence('save a new address', 'set-up-shipping-address')).toEqual({ shop: true, other: false });
-    expect(evidence('share my wishlist', 'place-order')?.other).toBe(false);
-    expect(namesOtherService('move money to my savings')).toBe(true);
-    expect(ask('save another delivery address')).toMatchObject({ action: 'answer', articleId: 'set-up-shipping-address' });
-  });
-
-  it("counts the shop's customers and its promotions as shop words", () => {
-    expect(evidence('close my customer profile', 'delete-account')?.shop).toBe(true);
-    expect(evidence('stop promotional mails', 'newsletter')?.shop).toBe(true);
-  });
-
   it('judges only English messages', () => {
     expect(domainEvidence(kb.locales.zh!, tokenize('我的包裹在哪', 'zh'), 'track-order')).toBeUndefined();
   });
