@@ -220,9 +220,10 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         return `${m} locked out`;
       });
     }
-    // "cancel the newsletter", "stop marketing emails": unsubscribing, not cancelling an order
+    // "cancel the newsletter", "stop marketing emails": unsubscribing, not cancelling an order (a
+    // subscription alone may be another service's: "cancel my magazine subscription")
     s = s.replace(
-      /\b(?:cancel\w*|stop\w*|end|ending|quit|leave)\b(?=\s+(?:(?:my|the|your|this|that|these|all|ur)\s+)?(?:(?!order|purchase|account|payment|delivery|shipping)\w+\s+)?(?:newsletters?|subscriptions?|mailing list|e-?mails|mails)\b)/,
+      /\b(?:cancel\w*|stop\w*|end|ending|quit|leave)\b(?=\s+(?:(?:my|the|your|this|that|these|all|ur)\s+)?(?:(?!order|purchase|account|payment|delivery|shipping)\w+\s+)?(?:newsletters?|mailing list|e-?mails|mails)\b)/,
       () => {
         notes.push('unsubscribe');
         return 'unsubscribe';

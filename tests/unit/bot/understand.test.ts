@@ -197,6 +197,9 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('cant pay, there is an error').notes).not.toContain('cannot do');
     expect(en("i can't wait for my parcel").notes).not.toContain('cannot do');
     expect(en('cant find my order').notes).not.toContain('cannot do');
+    // something else failing is not the shop's problem
+    expect(en('unable to pay my taxes online').notes).not.toContain('cannot do');
+    expect(ask('unable to pay my taxes online').action).not.toBe('answer');
   });
 
   it('not being able to log in is being locked out (a password question)', () => {
@@ -204,14 +207,17 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en("i can't log in to my account").notes).toContain('cannot log in');
     expect(ask('cant login')).toMatchObject({ action: 'answer', articleId: 'reset-password' });
     expect(en('how do i log in').notes).not.toContain('cannot log in');
+    expect(en('i cant log in to my email').notes).not.toContain('cannot log in');
   });
 
   it('cancelling or stopping a newsletter or e-mails is unsubscribing, not cancelling an order', () => {
     expect(en('cancel the newsletter').query).toBe('unsubscribe the newsletter');
     expect(en('stop ur marketing emails pls').notes).toContain('unsubscribe');
     expect(ask('cancel newsletter')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
-    expect(ask('cancel my subscription')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
-    // an order's e-mails, or an order, stay with the order
+    expect(ask('stop sending me emails')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
+    // a subscription alone may be another service's; an order's e-mails, or an order, stay with the order
+    expect(en('cancel my magazine subscription').notes).not.toContain('unsubscribe');
+    expect(ask('cancel my magazine subscription').action).not.toBe('answer');
     expect(en('cancel order emails').notes).not.toContain('unsubscribe');
     expect(en('cancel my order').notes).not.toContain('unsubscribe');
   });
