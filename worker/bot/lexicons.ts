@@ -93,6 +93,36 @@ export const WHERE_WORDS =
 export const NOT_CAME =
   /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
 
+/** "can't", "unable to", "it won't let me" before what the shopper tried to do. */
+const CANNOT =
+  "(?:cant|can't|cannot|can not|unable to|not able to|couldnt|couldn't|could not|wont let me|won't let me|doesnt let me|doesn't let me|not letting me)\\s+(?:(?:even|seem to|manage to|get to)\\s+)?";
+
+/**
+ * What may follow the failing step: nothing, or how or where the shopper tried ("for my order",
+ * "with my card", "online", "on the app"). Anything else is something else failing ("can't pay my
+ * taxes online", "can't log in to my email"): not the shop's problem to answer.
+ */
+const ON_THE_SITE =
+  '(?=\\s*(?:$|[?!.,;]|(?:for|with|by|using|via|through|on|at|in|online|here|anymore|now|today|again|it|them)\\b|(?:my|the|this|an?)\\s+(?:order|purchase|items?|basket|cart|account|profile|card|code|voucher|coupon)\\b))';
+
+/**
+ * Not being able to do something on the site: pay, sign up, check out, use a code. Read as a
+ * problem with it. Not "create": "can't create an account" asks how as often as why, and the
+ * shop's article on creating one answers both.
+ */
+export const CANT_DO = new RegExp(
+  `\\b${CANNOT}(?:pay|paying|make a payment|register|registering|sign\\s?up|signup|signing up|check\\s?out|checkout|checking out|complete|finish|verify|use|apply|redeem|enter|submit|add)\\b${ON_THE_SITE}`,
+);
+
+/** Not being able to log in (to the shop): locked out of the account, a password question. */
+export const CANT_LOG_IN = new RegExp(
+  `\\b${CANNOT}(?:log\\s?in|login|logon|log on|sign\\s?in|signin|get into|access)\\b(?:\\s+(?:to|into)\\s+(?:my|the|your)\\s+(?:account|profile))?${ON_THE_SITE}`,
+);
+
+/** "contact customer", "talk to the customer": customer service with its last word cut off (the message ends there). */
+export const CONTACT_CUSTOMER =
+  /\b((?:contact\w*|speak\w*|talk\w*|call\w*|reach\w*|chat\w*|write|writing|message|messaging|phone|ring)\s+(?:(?:to|with)\s+)?(?:(?:a|the|your|ur)\s+)?customer)\s*[?!.]*$/;
+
 export const EN_LEAD =
   /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
 
@@ -172,4 +202,16 @@ export const OTHER_DOMAIN_WORDS = [
   'flight', 'flights', 'airline', 'airport', 'hotel', 'passport', 'boarding', 'train', 'taxi', 'traffic', 'petrol',
   'weather', 'forecast', 'recipe', 'calories', 'restaurant', 'museum', 'cinema', 'movie', 'gym', 'doctor', 'dentist', 'hospital',
   'vaccine', 'alarm', 'timer', 'calendar', 'meeting', 'song', 'playlist', 'lottery', 'horoscope', 'homework',
+];
+
+/**
+ * Verbs shoppers use for many topics: in a short message the thing named after them says what
+ * it is about ("send feedback", "report a payment problem", "check my invoice"). Not the verbs
+ * that name a topic in a shop (cancel, return, exchange, track, change, delete, request, find).
+ * retrieve.ts weighs them less in the phrase model (RETRIEVAL_PARAMS.genericVerbWeight).
+ */
+// biome-ignore format: a word list
+export const GENERIC_VERBS = [
+  'send', 'submit', 'enter', 'open', 'report', 'give', 'take', 'put', 'keep', 'start', 'speak', 'talk', 'solve', 'fix',
+  'receive', 'view', 'check',
 ];

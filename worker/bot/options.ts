@@ -19,6 +19,7 @@ export interface RetrievalParams {
   readonly marginWeight: number;
   readonly covWeight: number;
   readonly typoMinLen: number;
+  readonly genericVerbWeight: number;
 }
 
 /** See THRESHOLDS. */
@@ -71,6 +72,11 @@ export const CONFIDENCE_MODEL: ConfidenceModel = Object.freeze({
  *                 formula only, when the model is null).
  *  covWeight      share of coverage against similarity in the hand-made formula.
  *  typoMinLen     words/stems shorter than this are never typo-corrected.
+ *  genericVerbWeight  in a message of at most four known terms that names something besides
+ *                 its verbs, the phrase model weighs a generic verb of shop chats ("send",
+ *                 "report", "check": lexicons.ts GENERIC_VERBS) this much (1 = a full term).
+ *                 0.5 on the dev split (Bitext intent-detection dev, a noisy copy with the fit's
+ *                 seed): answered right clean 65.9 → 66.6, noisy 56.7 → 57.7; 0.25 no better.
  */
 export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
   unknownWeight: 1,
@@ -79,6 +85,7 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
   marginWeight: 0.8,
   covWeight: 0.3,
   typoMinLen: 5,
+  genericVerbWeight: 0.5,
 });
 
 /**

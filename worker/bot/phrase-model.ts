@@ -65,19 +65,23 @@ export function phraseModelOf(k: Knowledge): PhraseModel {
 
 /**
  * Posterior probability of each article given the query terms (uniform prior; terms the
- * model has never seen are ignored). Empty when no term is known.
+ * model has never seen are ignored). Empty when no term is known. `weightOf` scales a term's
+ * evidence (1 = a full term; retrieve.ts weighs generic verbs less in short messages).
  */
-export function phraseProbabilities(k: Knowledge, terms: readonly string[]): Map<string, number> {
+export function phraseProbabilities(k: Knowledge, terms: readonly string[], weightOf: (term: string) => number = () => 1): Map<string, number> {
   const model = phraseModelOf(k);
   const known = [...new Set(terms)].filter((t) => model.termCounts.has(t));
   const out = new Map<string, number>();
   if (known.length === 0) return out;
   const n = model.articleIds.length;
   const logLikelihood = new Float64Array(n);
-  for (let a = 0; a < n; a++) logLikelihood[a] = known.length * model.unseenLogLikelihood[a]!;
+  let weight = 0;
+  for (const t of known) weight += weightOf(t);
+  for (let a = 0; a < n; a++) logLikelihood[a] = weight * model.unseenLogLikelihood[a]!;
   for (const t of known) {
     const pairs = model.termCounts.get(t)!;
-    for (let i = 0; i < pairs.length; i += 2) logLikelihood[pairs[i]!]! += Math.log((pairs[i + 1]! + ALPHA) / ALPHA);
+    const w = weightOf(t);
+    for (let i = 0; i < pairs.length; i += 2) logLikelihood[pairs[i]!]! += w * Math.log((pairs[i + 1]! + ALPHA) / ALPHA);
   }
   let max = -Infinity;
   for (let a = 0; a < n; a++) if (logLikelihood[a]! > max) max = logLikelihood[a]!;

@@ -5,6 +5,7 @@
  */
 import { type DomainEvidence, domainEvidence, namesOtherService } from './domain.ts';
 import { articleTermsOf, docTermsOf, type Knowledge, refToArticleId, scoreDocuments } from './knowledge.ts';
+import { GENERIC_VERBS } from './lexicons.ts';
 import type { BotOptions, RetrievalParams } from './options.ts';
 import { phraseProbabilities } from './phrase-model.ts';
 import { type Locale, tokenize } from './text.ts';
@@ -25,6 +26,23 @@ export interface Retrieval {
   words: number;
   /** whether the message is about shopping (domain.ts); absent for Chinese and when nothing matched */
   domain?: DomainEvidence;
+}
+
+/** The generic verbs of shop chats as the pipeline reads them (stemmed). */
+const GENERIC = new Set(GENERIC_VERBS.flatMap((w) => tokenize(w, 'en')));
+/** A short message: the generic verbs of one with at most this many known terms weigh less. */
+const SHORT_MESSAGE_TERMS = 4;
+
+/**
+ * The phrase model's weight of each term: in a short message that names something besides
+ * its verbs, a generic verb ("send", "report", "check") weighs `weight`, so the thing named
+ * decides ("send feedback" is about reviews, not about the articles that send most things).
+ * An article whose phrasings use the verb on every line otherwise outweighs the one whose
+ * phrasings name the thing: a short message has no other words to settle it.
+ */
+function genericVerbWeights(known: readonly string[], weight: number): (term: string) => number {
+  if (weight === 1 || known.length > SHORT_MESSAGE_TERMS || known.every((t) => GENERIC.has(t))) return () => 1;
+  return (t) => (GENERIC.has(t) ? weight : 1);
 }
 
 /** Words in a message (Chinese: each Han character), to tell a question from a bare word. */
@@ -79,7 +97,7 @@ export function retrieve(k: Knowledge, text: string, locale: Locale, options: Bo
     }
     return (2 * inter) / (total + dw);
   };
-  const phrase = phraseProbabilities(k, known);
+  const phrase = phraseProbabilities(k, known, genericVerbWeights(known, params.genericVerbWeight));
   const byArticle = new Map<string, ScoredArticle>();
   const coverageOf = (id: string) => {
     const at = articleTermsOf(k, id);

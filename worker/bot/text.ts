@@ -332,9 +332,33 @@ export function tokenize(text: string, locale: Locale, correct?: Corrector): str
   if (locale === 'zh' || HAN.test(s)) {
     chineseTokens(s, out, correct);
   } else {
-    englishTokens(applyPhrases(s), out, correct);
+    englishTokens(applyPhrases(correct ? correctPhraseWords(s, correct) : s), out, correct);
   }
   return out;
+}
+
+/** The words the multi-word PHRASES above are made of ("customer service", "money back", "sign up"). */
+// biome-ignore format: a word list
+const PHRASE_WORDS = new Set([
+  'customer', 'service', 'services', 'support', 'care', 'assistance', 'money', 'back', 'sign', 'signing', 'signed', 'log', 'logging',
+  'logged', 'password', 'zip', 'postal', 'code', 'codes', 'gift', 'card', 'cards', 'voucher', 'vouchers', 'certificate', 'promo',
+  'promotion', 'promotional', 'discount', 'coupon', 'offer', 'store', 'credit', 'stock', 'sold', 'unavailable', 'restock', 'order',
+  'orders', 'debit', 'later', 'customs', 'import', 'mailing', 'list', 'marketing', 'emails', 'email', 'send', 'charged', 'twice',
+  'double', 'open', 'opening', 'account', 'accounts', 'setting', 'price', 'cost', 'drop', 'dropped', 'match', 'matching', 'reduced',
+]);
+
+/**
+ * Query time: a misspelt word of a shop phrase is corrected before the phrases are folded, so
+ * "custmer service", "opn an acount" and "mony back" still read as the phrase. Other words are
+ * corrected as before, one by one after the folding (englishWord); a word typed without its
+ * space ("myorder") is left for englishWord to split.
+ */
+function correctPhraseWords(s: string, correct: Corrector): string {
+  return s.replace(/[a-z]+/g, (w) => {
+    if (w.length < 2 || EN_STOP.has(w) || correct.split?.(w)) return w;
+    const c = correct.word(w);
+    return c !== undefined && PHRASE_WORDS.has(c) ? c : w;
+  });
 }
 
 export function isEnglishStopWord(w: string): boolean {

@@ -11,7 +11,7 @@
  * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
  */
 import { derivedFrom, type Knowledge } from './knowledge.ts';
-import { type Corrector, isEnglishStopWord, stemWord } from './text.ts';
+import { type Corrector, isEnglishStopWord, lexiconWords, stemWord } from './text.ts';
 
 /** deletion key → the known words or stems that produce it (symmetric-delete neighbourhood) */
 type DeletionIndex = Map<string, string[]>;
@@ -213,6 +213,12 @@ function rareSlipsOf(k: Knowledge, minLen: number): Map<string, string | null> {
   return m;
 }
 
+/** The words of the articles' titles and tags: the shop chose them, they are never slips ("locked out" is not "locker"). */
+const namedWordSets = new WeakMap<Knowledge, ReadonlySet<string>>();
+function namedWords(k: Knowledge): ReadonlySet<string> {
+  return derivedFrom(namedWordSets, k, () => new Set([...k.articles.values()].flatMap((a) => lexiconWords([a.title, ...a.tags].join('\n')))));
+}
+
 /** A known word is read as a slip of one in at least this many articles, and this many times as many as it. */
 const COMMON_DF = 3;
 
@@ -232,6 +238,10 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
     if (w.length < Math.max(minLen, 5) || isEnglishStopWord(w) || !/^[a-z]+$/.test(w)) return undefined;
     // known words only, so the cache is bounded by the shop's vocabulary
     if (slips.has(w)) return slips.get(w) ?? undefined;
+    if (namedWords(k).has(w)) {
+      slips.set(w, null);
+      return undefined;
+    }
     const n = articles(w);
     const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
     const found =
@@ -271,7 +281,10 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       // a four-letter word only for a typical slip (neighbouring key, swapped or doubled letter)
       if (w.length === 4 && minLen <= 5) return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour);
       if (w.length < minLen) return undefined;
-      return nearest(w, k, 'words', minLen, rank);
+      const c = nearest(w, k, 'words', minLen, rank);
+      // the nearest known word may itself be a slip the shop's text keeps ("passord" is nearest
+      // to "pasword"): read as the word that one is a slip of
+      return c === undefined ? undefined : (rareSlip(c) ?? c);
     },
     stem(st) {
       if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st)) return undefined;

@@ -20,6 +20,9 @@
  */
 
 import {
+  CANT_DO,
+  CANT_LOG_IN,
+  CONTACT_CUSTOMER,
   COUNTRIES,
   EN_LEAD,
   EN_SHORTHAND,
@@ -204,6 +207,33 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('not arrived');
       return 'has not arrived';
     });
+    // "cant pay", "unable to sign up", "it won't let me check out": something on the site fails,
+    // a problem with it (the problem articles), not how to do it (unless the message says so already)
+    if (!/\b(?:problems?|issues?|errors?|trouble)\b/.test(s)) {
+      s = s.replace(CANT_DO, (m) => {
+        notes.push('cannot do');
+        return `${m} problem`;
+      });
+      // "cant log in", "can't access my account": locked out of the account (the password's article)
+      s = s.replace(CANT_LOG_IN, (m) => {
+        notes.push('cannot log in');
+        return `${m} locked out`;
+      });
+    }
+    // "cancel the newsletter", "stop marketing emails": unsubscribing, not cancelling an order (a
+    // subscription alone may be another service's: "cancel my magazine subscription")
+    s = s.replace(
+      /\b(?:cancel\w*|stop\w*|end|ending|quit|leave)\b(?=\s+(?:(?:my|the|your|this|that|these|all|ur)\s+)?(?:(?!order|purchase|account|payment|delivery|shipping)\w+\s+)?(?:newsletters?|mailing list|e-?mails|mails)\b)/,
+      () => {
+        notes.push('unsubscribe');
+        return 'unsubscribe';
+      },
+    );
+    // "contact customer", "talk to the customer": the shop's customer service, its name cut short
+    s = s.replace(CONTACT_CUSTOMER, (_m, head: string) => {
+      notes.push('customer service');
+      return `${head} service`;
+    });
     // "do u deliver to leeds", "shipping to 75001?": a shipping question whatever the place
     s = s.replace(
       /\b((?:ship|deliver|send|post|dispatch)\w*)\s+(?:to|in|into)\s+([a-z][a-z .'-]{1,40}?)\s*(?=$|[?!.,]|\b(?:and|or|please|pls|thanks?|too|also|from|by|within|before|for|how|what|when)\b)/g,
@@ -264,7 +294,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     // not the request
     if (
       /\b(?:refund\w*|money back|reimburs\w*)\b/.test(s) &&
-      /\b(?:in (?:what|which) (?:cases?|situations?|circumstances)|under (?:what|which) (?:conditions|circumstances)|conditions?|eligib\w*|entitled|qualif\w*|policy|policies|guarantee|rules|deadline|time limit|window|until when|how (?:long|many days) (?:do|have) (?:i|we) (?:got |have |get )?to)\b/.test(
+      /\b(?:in (?:what|which) (?:cases?|situations?|circumstances)|cases|situations|circumstances|under (?:what|which) (?:conditions|circumstances)|conditions?|eligib\w*|entitled|qualif\w*|policy|policies|guarantee|rules|deadline|time limit|window|until when|how (?:long|many days) (?:do|have) (?:i|we) (?:got |have |get )?to)\b/.test(
         s,
       )
     ) {

@@ -91,6 +91,22 @@ describe('typo correction: one cache, keyed by the minimum word length', () => {
   });
 });
 
+describe('generic verbs in short messages (genericVerbWeight)', () => {
+  it('the thing named decides, not a verb shoppers use for everything', () => {
+    const q = 'send comments on product';
+    expect(decide(q, { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'leave-review' });
+    // at full weight "send" pulls the ranking's confidence under the answer
+    expect(decide(q, { kb, locale: 'en' }, botOptions({ params: { genericVerbWeight: 1 } })).action).not.toBe('answer');
+  });
+
+  it('leaves longer messages, and messages of generic verbs only, as they were', () => {
+    const off = botOptions({ params: { genericVerbWeight: 1 } });
+    const long = 'i would like to send my comments about the jacket and check the sizes before ordering again';
+    expect(decide(long, { kb, locale: 'en' }).scores.top).toEqual(decide(long, { kb, locale: 'en' }, off).scores.top);
+    expect(decide('send check', { kb, locale: 'en' }).scores.top).toEqual(decide('send check', { kb, locale: 'en' }, off).scores.top);
+  });
+});
+
 describe('rankingVerdict: the rule decide() applies to a ranking, and eval --tune replays', () => {
   const ranking = (over: Partial<Parameters<typeof rankingVerdict>[0]> = {}) => ({
     confidence: 0.6,

@@ -60,6 +60,15 @@ describe('phrase model (naive Bayes over the shop’s example questions)', () =>
     expect([...tracking].sort((a, b) => b[1] - a[1])[0]![0]).toBe('track-order');
   });
 
+  it('weighs each term by weightOf: a term at half weight counts for less against the others', () => {
+    const terms = tokenize('cancel tracking', 'en');
+    const full = phraseProbabilities(knowledge, terms);
+    const halfCancel = phraseProbabilities(knowledge, terms, (t) => (t === 'cancel' ? 0.5 : 1));
+    expect(halfCancel.get('track-order')!).toBeGreaterThan(full.get('track-order')!);
+    // weight 1 for every term is the plain model
+    expect(phraseProbabilities(knowledge, terms, () => 1)).toEqual(full);
+  });
+
   it('says nothing when no word of the message is known', () => {
     expect(probabilities('zebra quantum saxophone').size).toBe(0);
     expect(probabilities('').size).toBe(0);

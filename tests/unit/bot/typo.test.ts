@@ -66,6 +66,19 @@ describe('correction against the shop’s words', () => {
   });
 });
 
+describe('slips in the words of a shop phrase', () => {
+  it('are corrected before the phrase is folded ("custmer servce" is customer service)', () => {
+    expect(terms('custmer servce')).toEqual(['customerservic']);
+    expect(terms('customer sevrice number')).toEqual(['customerservic', 'number']);
+    expect(terms('open an acount')).toEqual(terms('open an account'));
+    expect(terms('moeny back')).toEqual(['refund']);
+  });
+
+  it('leave a word typed without its space to be split', () => {
+    expect(terms('myorder status')).toEqual(['order', 'statu']);
+  });
+});
+
 describe('slips the shop’s own example questions happen to contain', () => {
   // The demo shop's phrasings keep a few shoppers' spellings, so these slips are words of one
   // or two articles there; they are read as the word meant, which many articles use.
@@ -78,6 +91,17 @@ describe('slips the shop’s own example questions happen to contain', () => {
     const k = kb.locales.en!;
     expect(k.lexiconRank.has(typed), `${typed} is in the shop's text`).toBe(true);
     expect(terms(`${typed} help`)).toEqual(terms(`${word} help`));
+  });
+
+  it('reads a slip whose nearest word is one of those slips as the word meant', () => {
+    // "passord" is nearest to the shop's own slip "pasword" (a neighbouring key), which is a slip of "password"
+    expect(terms('passord reset')).toEqual(terms('password reset'));
+    expect(terms('paasword help')).toEqual(terms('password help'));
+  });
+
+  it('never reads a word of an article title or tag as a slip ("locked out" is not a locker)', () => {
+    expect(terms('locked out')).toEqual(['lock']);
+    expect(decide('locked out of my account', { kb, locale: 'en' }).scores.top[0]?.articleId).toBe('reset-password');
   });
 
   it('leaves a rare word alone when no common word is a slip away', () => {

@@ -178,6 +178,59 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('my dog ate it').query).toBe('my dog ate it');
   });
 
+  it('"cases" or "circumstances" next to a refund is the policy too, without "in which"', () => {
+    expect(en('refund cases').query).toContain('refund policy');
+    expect(en('circumstances for getting money back').query).toContain('refund policy');
+    expect(topic(ask('cases where i can claim my money back'))).toBe('refund-policy');
+    // one case (a case number) is not a question about when refunds are given
+    expect(en('my case number for the refund').notes).not.toContain('refund policy');
+  });
+
+  it('not being able to do something on the site is a problem with it', () => {
+    expect(en('cant pay').query).toBe('cant pay problem');
+    expect(en('unable to sign up on the app').notes).toContain('cannot do');
+    expect(en("it won't let me check out").query).toContain('problem');
+    expect(topic(ask('i cant pay for my order'))).toBe('payment-problems');
+    expect(topic(ask("can't register on your site"))).toBe('registration-problems');
+    expect(topic(ask('it wont let me check out'))).toBe('payment-problems');
+    // a message that names the problem already, and things that are not a failing step, stay as typed
+    expect(en('cant pay, there is an error').notes).not.toContain('cannot do');
+    expect(en("i can't wait for my parcel").notes).not.toContain('cannot do');
+    expect(en('cant find my order').notes).not.toContain('cannot do');
+    // something else failing is not the shop's problem
+    expect(en('unable to pay my taxes online').notes).not.toContain('cannot do');
+    expect(ask('unable to pay my taxes online').action).not.toBe('answer');
+  });
+
+  it('not being able to log in is being locked out (a password question)', () => {
+    expect(en('cant login').query).toBe('cant login locked out');
+    expect(en("i can't log in to my account").notes).toContain('cannot log in');
+    expect(ask('cant login')).toMatchObject({ action: 'answer', articleId: 'reset-password' });
+    expect(en('how do i log in').notes).not.toContain('cannot log in');
+    expect(en('i cant log in to my email').notes).not.toContain('cannot log in');
+  });
+
+  it('cancelling or stopping a newsletter or e-mails is unsubscribing, not cancelling an order', () => {
+    expect(en('cancel the newsletter').query).toBe('unsubscribe the newsletter');
+    expect(en('stop ur marketing emails pls').notes).toContain('unsubscribe');
+    expect(ask('cancel newsletter')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
+    expect(ask('stop sending me emails')).toMatchObject({ action: 'answer', articleId: 'newsletter' });
+    // a subscription alone may be another service's; an order's e-mails, or an order, stay with the order
+    expect(en('cancel my magazine subscription').notes).not.toContain('unsubscribe');
+    expect(ask('cancel my magazine subscription').action).not.toBe('answer');
+    expect(en('cancel order emails').notes).not.toContain('unsubscribe');
+    expect(en('cancel my order').notes).not.toContain('unsubscribe');
+  });
+
+  it('"contact customer" at the end of a message is customer service with its last word cut off', () => {
+    expect(en('contact customer').query).toBe('contact customer service');
+    expect(en('how can i talk to the customer').query).toBe('how can i talk to the customer service');
+    expect(ask('contact customer')).toMatchObject({ action: 'answer', articleId: 'contact-us' });
+    // "customer" followed by what it is about stays
+    expect(en('customer number').query).toBe('customer number');
+    expect(en('contact customer about my return').query).toBe('contact customer about my return');
+  });
+
   it('changing a product (not an order) is an exchange', () => {
     expect(en('I want to change my product').query).toContain('exchange');
     expect(en('can I change the size on my order').query).not.toContain('exchange');
