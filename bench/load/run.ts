@@ -48,7 +48,7 @@ import {
 import { freePort, type WranglerServer } from '../../tests/support/wrangler-dev.ts';
 import { printIdleReport, runIdle } from './idle.ts';
 import { type BusyStretch, busyStretches, RuntimeInspector, selfTimes } from './inspector.ts';
-import { findStalls, type GeneratorPause, STALL_DEFAULTS, type TimedReply } from './stalls.ts';
+import { findStalls, type GeneratorPause, STALL_DEFAULTS, type Stall, type TimedReply } from './stalls.ts';
 
 export interface LoadOptions {
   shoppers: number;
@@ -127,6 +127,8 @@ export interface LoadReport {
   liveHeapMb: { start: number; end: number } | null;
   profile: { file: string; seconds: number; busyPercent: number; stretches: BusyStretch[]; self: Array<{ fn: string; ms: number }> } | null;
   perMinute: MinuteRow[];
+  /** Every stall of the run (stalls.ts), ms from the first shopper: to set beside a --profile. */
+  stalls: Stall[];
   deflate: boolean;
   direct: boolean;
   loadGeneratorRssMb: number;
@@ -393,6 +395,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       jsHeapMb: jsHeapStart !== null && jsHeapEnd !== null ? { start: jsHeapStart, end: jsHeapEnd } : null,
       liveHeapMb: liveHeapStart !== null && liveHeapEnd !== null ? { start: liveHeapStart, end: liveHeapEnd } : null,
       profile: profileWritten,
+      stalls,
       perMinute: minuteRows.map((row, index) => {
         const values = minuteLatencies[index] ?? [];
         const inMinute = (ms: number) => Math.floor(ms / 60_000) === index;
