@@ -13,9 +13,6 @@
 import { derivedFrom, type Knowledge } from './knowledge.ts';
 import { type Corrector, isEnglishStopWord, lexiconWords, stemWord } from './text.ts';
 
-/** deletion key → the known words or stems that produce it (symmetric-delete neighbourhood) */
-type DeletionIndex = Map<string, string[]>;
-
 /** True when a and b are at most one optimal-string-alignment edit apart. */
 function osa1(a: string, b: string): boolean {
   if (a === b) return true;
@@ -94,19 +91,78 @@ function maxCost(length: number): number {
 /** Words of this length or more may be two edits from what was typed (see nearest). */
 const TWO_EDITS_MIN = 7;
 
-function deletionIndex(words: Iterable<string>, minLen: number): DeletionIndex {
-  const m: DeletionIndex = new Map();
-  const add = (key: string, w: string) => {
-    const l = m.get(key);
-    if (!l) m.set(key, [w]);
-    else if (l[l.length - 1] !== w) l.push(w);
-  };
-  for (const w of words) {
-    if (w.length < minLen - 1) continue;
-    add(w, w);
-    for (let i = 0; i < w.length; i++) add(w.slice(0, i) + w.slice(i + 1), w);
+/** FNV-1a, 32 bits: a deletion key's number in the index (a collision is told apart by isDeletionOf). */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** True when `key` is `word` itself or `word` with one letter deleted. */
+function isDeletionOf(key: string, word: string): boolean {
+  if (key === word) return true;
+  if (key.length !== word.length - 1) return false;
+  let i = 0;
+  while (i < key.length && key.charCodeAt(i) === word.charCodeAt(i)) i++;
+  return key.slice(i) === word.slice(i + 1);
+}
+
+/** Entries are packed as hash · 2^21 + word number, which stays an exact integer in a double. */
+const WORD_BITS = 2 ** 21;
+
+/**
+ * Deletion key → the known words or stems that produce it (symmetric-delete neighbourhood), in
+ * vocabulary order. Held as two sorted typed arrays (the key's hash, the word's number) rather
+ * than a Map of strings: 8 bytes an entry instead of about a hundred, and nothing for the
+ * isolate's garbage collector to walk (it held most of a large site's warm memory).
+ */
+export class DeletionIndex {
+  private readonly hashes: Uint32Array;
+  private readonly wordNumbers: Uint32Array;
+
+  constructor(
+    private readonly words: readonly string[],
+    minLen: number,
+  ) {
+    if (words.length >= WORD_BITS) throw new Error(`typo index: ${words.length} words is more than it holds`);
+    let count = 0;
+    for (const w of words) if (w.length >= minLen - 1) count += w.length + 1;
+    const packed = new Float64Array(count);
+    let at = 0;
+    words.forEach((w, n) => {
+      if (w.length < minLen - 1) return;
+      packed[at++] = hashKey(w) * WORD_BITS + n;
+      for (let i = 0; i < w.length; i++) packed[at++] = hashKey(w.slice(0, i) + w.slice(i + 1)) * WORD_BITS + n;
+    });
+    packed.sort();
+    this.hashes = new Uint32Array(count);
+    this.wordNumbers = new Uint32Array(count);
+    packed.forEach((entry, i) => {
+      this.hashes[i] = Math.floor(entry / WORD_BITS);
+      this.wordNumbers[i] = entry % WORD_BITS;
+    });
   }
-  return m;
+
+  get(key: string): string[] | undefined {
+    const h = hashKey(key);
+    let lo = 0;
+    let hi = this.hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.hashes[mid]! < h) lo = mid + 1;
+      else hi = mid;
+    }
+    let found: string[] | undefined;
+    let last = -1;
+    for (let i = lo; i < this.hashes.length && this.hashes[i] === h; i++) {
+      const n = this.wordNumbers[i]!;
+      // a word with a doubled letter gives the same key twice; another word may share the hash
+      if (n === last || !isDeletionOf(key, this.words[n]!)) continue;
+      last = n;
+      (found ??= []).push(this.words[n]!);
+    }
+    return found;
+  }
 }
 
 /** Consonant skeleton: the first letter, then the word without vowels and double letters. */
@@ -135,7 +191,7 @@ function typoIndexOf(k: Knowledge, vocabulary: 'words' | 'stems', minLen: number
   const perKnowledge = derivedFrom(typoIndexes, k, () => new Map());
   const key = `${vocabulary}:${minLen}`;
   let idx = perKnowledge.get(key) as DeletionIndex | undefined;
-  if (!idx) perKnowledge.set(key, (idx = deletionIndex(vocabulary === 'words' ? k.lexicon : k.df.keys(), minLen)));
+  if (!idx) perKnowledge.set(key, (idx = new DeletionIndex(vocabulary === 'words' ? k.lexicon : [...k.df.keys()], minLen)));
   return idx;
 }
 

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decide, loadSiteKnowledge, type SiteKnowledge } from '../../../worker/bot/index.ts';
-import { SLIP_COST, typoCost } from '../../../worker/bot/typo.ts';
+import { DeletionIndex, SLIP_COST, typoCost } from '../../../worker/bot/typo.ts';
 import { correctRuleWords } from '../../../worker/bot/understand.ts';
 import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
@@ -114,5 +114,28 @@ describe('the rules’ own words are corrected too', () => {
     expect(correctRuleWords('i want to tlak to an agnet')).toBe('i want to talk to an agent');
     expect(decide('can i speek to a humna', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'requested_human' });
     expect(decide('i have a complant about the service', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'complaint' });
+  });
+});
+
+describe('the deletion index', () => {
+  const index = new DeletionIndex(['cart', 'care', 'address', 'yaczfa', 'map', 'up'], 4);
+
+  it('finds every word a key is one deletion of, in vocabulary order, each once', () => {
+    expect(index.get('car')).toEqual(['cart', 'care']);
+    expect(index.get('adress')).toEqual(['address']); // either d deleted: one word, listed once
+    expect(index.get('address')).toEqual(['address']);
+    expect(index.get('cat')).toEqual(['cart']);
+    expect(index.get('adres')).toBeUndefined(); // two deletions away
+  });
+
+  it('leaves out words shorter than one below the minimum length', () => {
+    expect(index.get('up')).toBeUndefined();
+    expect(index.get('map')).toEqual(['map']);
+  });
+
+  it('tells a hash collision from a real key', () => {
+    // "glbppa" and "yaczfa" have the same 32-bit FNV-1a hash
+    expect(index.get('yaczfa')).toEqual(['yaczfa']);
+    expect(index.get('glbppa')).toBeUndefined();
   });
 });
