@@ -107,8 +107,8 @@ function isDeletionOf(key: string, word: string): boolean {
   return key.slice(i) === word.slice(i + 1);
 }
 
-/** Entries are packed as hash · 2^21 + word number, which stays an exact integer in a double. */
-const WORD_BITS = 2 ** 21;
+/** Words an index can number: entries are packed as hash · MAX_WORDS + word number, an exact integer in a double (2^32 · 2^21 = 2^53). */
+const MAX_WORDS = 2 ** 21;
 
 /**
  * Deletion key → the known words or stems that produce it (symmetric-delete neighbourhood), in
@@ -124,22 +124,22 @@ export class DeletionIndex {
     private readonly words: readonly string[],
     minLen: number,
   ) {
-    if (words.length >= WORD_BITS) throw new Error(`typo index: ${words.length} words is more than it holds`);
+    if (words.length >= MAX_WORDS) throw new Error(`typo index: ${words.length} words is more than it holds`);
     let count = 0;
     for (const w of words) if (w.length >= minLen - 1) count += w.length + 1;
     const packed = new Float64Array(count);
     let at = 0;
     words.forEach((w, n) => {
       if (w.length < minLen - 1) return;
-      packed[at++] = hashKey(w) * WORD_BITS + n;
-      for (let i = 0; i < w.length; i++) packed[at++] = hashKey(w.slice(0, i) + w.slice(i + 1)) * WORD_BITS + n;
+      packed[at++] = hashKey(w) * MAX_WORDS + n;
+      for (let i = 0; i < w.length; i++) packed[at++] = hashKey(w.slice(0, i) + w.slice(i + 1)) * MAX_WORDS + n;
     });
     packed.sort();
     this.hashes = new Uint32Array(count);
     this.wordNumbers = new Uint32Array(count);
     packed.forEach((entry, i) => {
-      this.hashes[i] = Math.floor(entry / WORD_BITS);
-      this.wordNumbers[i] = entry % WORD_BITS;
+      this.hashes[i] = Math.floor(entry / MAX_WORDS);
+      this.wordNumbers[i] = entry % MAX_WORDS;
     });
   }
 
