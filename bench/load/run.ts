@@ -1,6 +1,6 @@
 /**
  * npm run bench:load -- --shoppers 1000 --minutes 10 [--url http://127.0.0.1:8787 --pgid <group>]
- *                       [--ramp 60] [--interval 10] [--no-deflate] [--direct] [--profile out.cpuprofile] [--json]
+ *                       [--ramp 60] [--interval 10] [--no-deflate] [--direct] [--profile out.cpuprofile] [--alloc] [--pin] [--json]
  * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1] [--second-wave 1000]   (idle shoppers: see idle.ts)
  *
  * Ramps N concurrent shoppers against `wrangler dev` (its own, started on a free 127.0.0.1
@@ -16,12 +16,18 @@
  * connects the shoppers to the runtime itself, past the dev proxy (runtimeEntryUrl). Through the
  * runtime's inspector it also reads the isolate's JS heap every minute, and --profile records a CPU
  * profile from the first shopper to the end of sending and prints its busy stretches (no chat on
- * the thread is answered during one) and the functions in them (inspector.ts). At the end every shopper's
+ * the thread is answered during one) and the functions in them (inspector.ts); --alloc samples what the
+ * isolate allocates over the same span, garbage included, and prints KB per reply by function. At the end every shopper's
  * transcript is compared with the server's replay: "lost" counts messages sent but not
  * stored, acked but missing, or questions the bot never answered.
+ * --pin keeps the load generator, wrangler and its dev proxy off CPU 0, so the runtime always has a
+ * core free for it (it may use the others too), as in production, where shoppers' browsers are not
+ * on kefu's machine (Linux, taskset; at least 2 cores). Without it all of them share every core.
  * Bounded: sending stops at --minutes; draining and checking have their own time limits.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
@@ -30,6 +36,7 @@ import {
   killHard,
   printFigures,
   printTable,
+  processGroup,
   question,
   runtimeEntryUrl,
   startFaultServer,
@@ -47,7 +54,7 @@ import {
 } from '../../tests/support/kefu-client.ts';
 import { freePort, type WranglerServer } from '../../tests/support/wrangler-dev.ts';
 import { printIdleReport, runIdle } from './idle.ts';
-import { type BusyStretch, busyStretches, RuntimeInspector, selfTimes } from './inspector.ts';
+import { allocationsBySelf, type BusyStretch, busyStretches, RuntimeInspector, selfTimes } from './inspector.ts';
 import { findStalls, type GeneratorPause, STALL_DEFAULTS, type Stall, type TimedReply } from './stalls.ts';
 
 export interface LoadOptions {
@@ -69,6 +76,10 @@ export interface LoadOptions {
   direct?: boolean;
   /** Write a CPU profile of the runtime (from the first shopper) to this file and print its busy stretches. */
   profile?: string;
+  /** Sample the runtime's allocations (garbage included) from the first shopper to the end of sending. */
+  alloc?: boolean;
+  /** Keep the generator, wrangler and the dev proxy off CPU 0, which the runtime then has for itself. */
+  pin?: boolean;
 }
 
 /** One minute of the run; questions count in the minute they were sent. */
@@ -126,11 +137,15 @@ export interface LoadReport {
    */
   liveHeapMb: { start: number; end: number } | null;
   profile: { file: string; seconds: number; busyPercent: number; stretches: BusyStretch[]; self: Array<{ fn: string; ms: number }> } | null;
+  /** --alloc: bytes allocated per bot reply, in all and by function (sampled; collected garbage included). */
+  allocation: { bytesPerReply: number; top: Array<{ fn: string; bytesPerReply: number }> } | null;
   perMinute: MinuteRow[];
   /** Every stall of the run (stalls.ts), ms from the first shopper: to set beside a --profile. */
   stalls: Stall[];
   deflate: boolean;
   direct: boolean;
+  /** --pin: the runtime had CPU 0 to itself; otherwise the generator shared every core with it. */
+  pinned: boolean;
   loadGeneratorRssMb: number;
   reconnects: number;
   elapsedSeconds: number;
@@ -182,6 +197,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   // Any /v1 request runs the isolate, which the inspector needs to answer.
   const inspector = inspectorPort ? await RuntimeInspector.connect(inspectorPort, () => fetch(new URL('/v1/health', baseUrl))) : null;
   const jsHeapStart = inspector ? await inspector.heapUsedMb() : null;
+  if (options.pin) {
+    if (!pgid) throw new Error('--pin needs the server this bench starts (or --pgid)');
+    keepOffRuntimeCore(pgid, port);
+  }
   const direct = !!(options.direct && pgid);
   const socketUrl = direct ? await runtimeEntryUrl(pgid!, port) : baseUrl;
   const liveHeapStart = inspector ? await warmUp(socketUrl, inspector, options.deflate ?? true) : null;
@@ -213,6 +232,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   // The profile covers the ramp too: new chats cost the thread more than questions do.
   if (options.profile && inspector) await inspector.startProfile();
+  if (options.alloc && inspector) await inspector.startAllocationSampling();
   const begin = Date.now();
   const sendUntil = begin + durationMs;
   const ask = (shopper: ShopperClient) => {
@@ -316,6 +336,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }, 1000);
 
   let profileWritten: LoadReport['profile'] = null;
+  let allocation: LoadReport['allocation'] = null;
   try {
     await sleep(Math.max(0, sendUntil - Date.now()));
     sending = false;
@@ -330,6 +351,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         busyPercent: Math.round(busyMs / (seconds * 10)),
         stretches: busyStretches(profile, 50),
         self: selfTimes(profile, 15),
+      };
+    }
+    if (options.alloc && inspector) {
+      const repliesSoFar = Math.max(1, botReplies);
+      const top = allocationsBySelf(await inspector.stopAllocationSampling(), Number.POSITIVE_INFINITY);
+      allocation = {
+        bytesPerReply: Math.round(sum(top, (entry) => entry.bytes) / repliesSoFar),
+        top: top.slice(0, 25).map((entry) => ({ fn: entry.fn, bytesPerReply: Math.round(entry.bytes / repliesSoFar) })),
       };
     }
     for (const timer of timers) clearTimeout(timer);
@@ -395,6 +424,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       jsHeapMb: jsHeapStart !== null && jsHeapEnd !== null ? { start: jsHeapStart, end: jsHeapEnd } : null,
       liveHeapMb: liveHeapStart !== null && liveHeapEnd !== null ? { start: liveHeapStart, end: liveHeapEnd } : null,
       profile: profileWritten,
+      allocation,
       stalls,
       perMinute: minuteRows.map((row, index) => {
         const values = minuteLatencies[index] ?? [];
@@ -416,6 +446,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }),
       deflate,
       direct,
+      pinned: !!options.pin,
       loadGeneratorRssMb: process.memoryUsage().rss / 1024 / 1024,
       reconnects: sum(shoppers, (shopper) => shopper.counters.reconnects),
       elapsedSeconds: Math.round((Date.now() - started) / 1000),
@@ -440,7 +471,7 @@ export function printLoadReport(report: LoadReport): void {
       ? `${Math.round(((report.runtimeRssMb.peak - report.runtimeRssMb.start) * 1024) / report.connectionsHeldAtEnd)} KB`
       : 'n/a';
   printFigures(
-    `load: ${report.shoppers} shoppers, ${report.minutes} min, one question per shopper every ~10 s${report.deflate ? '' : ', no permessage-deflate'}${report.direct ? ', straight to the runtime (no dev proxy)' : ''}`,
+    `load: ${report.shoppers} shoppers, ${report.minutes} min, one question per shopper every ~10 s${report.deflate ? '' : ', no permessage-deflate'}${report.direct ? ', straight to the runtime (no dev proxy)' : ''}${report.pinned ? ', the generator, wrangler and dev proxy kept off CPU 0 (the runtime has it to itself)' : `, the generator sharing all ${availableParallelism()} cores with the runtime`}`,
     {
       'connections held (end / min after ramp)': `${report.connectionsHeldAtEnd} / ${report.connectionsHeldMin}`,
       'messages sent': report.messagesSent,
@@ -516,8 +547,33 @@ export function printLoadReport(report: LoadReport): void {
       profile.self.map((entry) => ({ function: entry.fn, ms: entry.ms })),
     );
   }
+  if (report.allocation) {
+    console.log(
+      `\nload: the runtime's isolate allocated about ${(report.allocation.bytesPerReply / 1024).toFixed(1)} KB per bot reply from the first shopper to the end of sending (sampled every 16 KB; garbage included; the ramp's new chats count too)`,
+    );
+    printTable(
+      'load: allocation by function (self), KB per bot reply',
+      report.allocation.top.map((entry) => ({ function: entry.fn, 'KB / reply': (entry.bytesPerReply / 1024).toFixed(2) })),
+    );
+  }
   if (report.errors) printFigures('load: errors', report.errorDetail);
   if (report.lostDetail.length) console.log(`load: lost (first ${report.lostDetail.length}):\n  ${report.lostDetail.join('\n  ')}`);
+}
+
+/** Everything of the run but the runtime (the generator too) on CPUs 1…n-1; the runtime may use all. */
+function keepOffRuntimeCore(pgid: number, port: number): void {
+  const cores = availableParallelism();
+  if (cores < 2) throw new Error('--pin needs at least 2 cores');
+  const runtime = new Set(workerdProcesses(pgid, port).runtime.map((process) => process.pid));
+  if (runtime.size === 0) throw new Error('--pin: no runtime process found');
+  const rest = [
+    ...processGroup(pgid)
+      .map((process) => process.pid)
+      .filter((pid) => !runtime.has(pid)),
+    process.pid,
+  ];
+  // -a: every thread of each process (the generator's collector threads too).
+  for (const pid of rest) execFileSync('taskset', ['-a', '-cp', `1-${cores - 1}`, String(pid)], { stdio: 'ignore' });
 }
 
 function sum<T>(items: readonly T[], value: (item: T) => number): number {
@@ -548,6 +604,8 @@ function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number
     else if (flag === '--no-deflate') options.deflate = false;
     else if (flag === '--direct') options.direct = true;
     else if (flag === '--profile') options.profile = value();
+    else if (flag === '--alloc') options.alloc = true;
+    else if (flag === '--pin') options.pin = true;
     else if (flag === '--idle') options.idle = Number(value());
     else if (flag === '--idle-seconds') options.idleSeconds = Number(value());
     else if (flag === '--talk') options.talk = Number(value());
