@@ -1,5 +1,5 @@
 /**
- * npm run bench:floor -- [--sockets 1000] [--direct]
+ * npm run bench:floor -- [--sockets 1000] [--direct] [--stored-kb 100]
  *
  * What one live chat costs the runtime when the chat is as small as it can be: the same `wrangler
  * dev` stack as bench:load, running bench/workerd/socket-floor-worker.ts (one Durable Object per
@@ -13,6 +13,9 @@
  *     wave's freed, so the RSS they add per socket is what a sleeping chat with an open socket
  *     keeps (an upper bound: whatever the allocator could not reuse counts too). A smaller second
  *     wave would fit in what the first freed and show nothing.
+ * --stored-kb N: once all are awake, every socket sends N KB more in 2 KB frames (each stored in its
+ *   object's table, as a transcript grows), and the RSS is read again while they are still awake:
+ *   what a stored KB costs the runtime in a bare object, whatever kefu stores.
  * --direct connects to the runtime's own port, past the dev proxy, as bench:load --direct does.
  * Compare with bench:load's "runtime RSS per live conversation" and bench:load --idle.
  */
@@ -33,11 +36,16 @@ interface Measurement {
   sockets: number;
   before: Reading;
   awake: Reading;
+  /** Awake, after every socket stored `storedKb` more (null without --stored-kb). */
+  stored: Reading | null;
   asleep: Reading;
   secondAsleep: Reading;
 }
 
-async function measure(total: number, deflate: boolean, direct: boolean): Promise<Measurement> {
+/** A 2 KB frame of varied text, as an answer with its article is. */
+const FRAME = Array.from({ length: 2048 }, (_, index) => String.fromCharCode(97 + ((index * 7919) % 26))).join('');
+
+async function measure(total: number, deflate: boolean, direct: boolean, storedKb: number): Promise<Measurement> {
   const server = await startWrangler({ config: 'bench/workerd/socket-floor.toml' });
   const pgid = server.process.pid!;
   const socketBase = (direct ? await runtimeEntryUrl(pgid, server.port) : server.baseUrl).replace(/^http/, 'ws');
@@ -66,16 +74,33 @@ async function measure(total: number, deflate: boolean, direct: boolean): Promis
     const before = read();
     await open(total);
     const awake = read();
+    let stored: Reading | null = null;
+    if (storedKb > 0) {
+      for (let start = 0; start < sockets.length; start += 100) {
+        await Promise.all(sockets.slice(start, start + 100).map((ws) => storeFrames(ws, Math.ceil(storedKb / 2))));
+      }
+      stored = read();
+    }
     await sleep(ASLEEP_AFTER_MS);
     const asleep = read();
     await open(total);
     await sleep(ASLEEP_AFTER_MS);
     const secondAsleep = read();
-    return { sockets: total, before, awake, asleep, secondAsleep };
+    return { sockets: total, before, awake, stored, asleep, secondAsleep };
   } finally {
     for (const ws of sockets) ws.terminate();
     await killHard(server);
     removeDir(server.persistDir);
+  }
+}
+
+/** Sends `frames` frames one after another, each after the previous one's echo. */
+async function storeFrames(ws: WebSocket, frames: number): Promise<void> {
+  for (let index = 0; index < frames; index += 1) {
+    await new Promise<void>((resolve) => {
+      ws.once('message', () => resolve());
+      ws.send(FRAME);
+    });
   }
 }
 
@@ -86,15 +111,22 @@ const flag = (name: string, fallback: number) => {
 };
 const total = flag('--sockets', 1000);
 const direct = args.includes('--direct');
+const storedKb = flag('--stored-kb', 0);
 const rows: Record<string, string | number>[] = [];
 const kb = (mb: number, count: number) => Math.round((mb * 1024) / count);
 for (const deflate of [true, false]) {
-  const m = await measure(total, deflate, direct);
+  const m = await measure(total, deflate, direct, storedKb);
   rows.push({
     'permessage-deflate': deflate ? 'offered (as browsers)' : 'off',
     sockets: m.sockets,
     'runtime MB before': Math.round(m.before.runtimeMb),
     'KB / socket, awake': kb(m.awake.runtimeMb - m.before.runtimeMb, m.sockets),
+    ...(m.stored
+      ? {
+          [`KB / socket, awake after storing ${storedKb} KB each`]: kb(m.stored.runtimeMb - m.before.runtimeMb, m.sockets),
+          'RSS per KB stored': (((m.stored.runtimeMb - m.awake.runtimeMb) * 1024) / (m.sockets * storedKb)).toFixed(2),
+        }
+      : {}),
     'KB / socket, asleep': kb(m.asleep.runtimeMb - m.before.runtimeMb, m.sockets),
     'KB kept per sleeping socket (second wave)': kb(m.secondAsleep.runtimeMb - m.asleep.runtimeMb, m.sockets),
     'dev proxy KB / socket': direct ? 'n/a (direct)' : kb(m.awake.devProxyMb - m.before.devProxyMb, m.sockets),
