@@ -112,12 +112,14 @@ export class RuntimeInspector {
    * Samples what the isolate allocates, collected garbage included (V8's sampling heap profiler
    * with the include-collected flags): where the collector's work comes from.
    */
-  async startAllocationSampling(samplingIntervalBytes = 16 * 1024): Promise<void> {
+  async startAllocationSampling(samplingIntervalBytes = 16 * 1024, oldOnly = false): Promise<void> {
     await this.send('HeapProfiler.enable');
+    // oldOnly leaves out what the young generation's scavenges collect: what is left was promoted
+    // (or is still alive), which is what makes the full collections' pauses.
     await this.send('HeapProfiler.startSampling', {
       samplingInterval: samplingIntervalBytes,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: !oldOnly,
     });
   }
 
@@ -141,16 +143,20 @@ export interface AllocationProfile {
   head: AllocationNode;
 }
 
-/** Bytes allocated by function (self), most first, with the file each function is in. */
+/**
+ * Bytes allocated by function (self), most first, with the file each function is in. A built-in
+ * or the runtime's API (no file) is named with the function that called it: "split ← tokens".
+ */
 export function allocationsBySelf(profile: AllocationProfile, limit: number): Array<{ fn: string; bytes: number }> {
   const self = new Map<string, number>();
-  const walk = (node: AllocationNode) => {
+  const walk = (node: AllocationNode, caller: string) => {
     const file = node.callFrame.url.split('/').at(-1) ?? '';
-    const name = `${node.callFrame.functionName || '(anonymous)'}:${node.callFrame.lineNumber + 1} ${file}`.trim();
+    const fn = node.callFrame.functionName || '(anonymous)';
+    const name = file ? `${fn}:${node.callFrame.lineNumber + 1} ${file}` : `${fn} ← ${caller}`;
     if (node.selfSize) self.set(name, (self.get(name) ?? 0) + node.selfSize);
-    for (const child of node.children) walk(child);
+    for (const child of node.children) walk(child, file ? name : caller);
   };
-  walk(profile.head);
+  walk(profile.head, '(root)');
   return [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)

@@ -1,6 +1,6 @@
 /**
  * npm run bench:load -- --shoppers 1000 --minutes 10 [--url http://127.0.0.1:8787 --pgid <group>]
- *                       [--ramp 60] [--interval 10] [--no-deflate] [--direct] [--profile out.cpuprofile] [--alloc] [--pin] [--json]
+ *                       [--ramp 60] [--interval 10] [--no-deflate] [--direct] [--profile out.cpuprofile] [--alloc all|old] [--pin] [--json]
  * npm run bench:load -- --idle 5000 [--idle-seconds 30] [--talk 0.1] [--second-wave 1000]   (idle shoppers: see idle.ts)
  *
  * Ramps N concurrent shoppers against `wrangler dev` (its own, started on a free 127.0.0.1
@@ -16,8 +16,9 @@
  * connects the shoppers to the runtime itself, past the dev proxy (runtimeEntryUrl). Through the
  * runtime's inspector it also reads the isolate's JS heap every minute, and --profile records a CPU
  * profile from the first shopper to the end of sending and prints its busy stretches (no chat on
- * the thread is answered during one) and the functions in them (inspector.ts); --alloc samples what the
- * isolate allocates over the same span, garbage included, and prints KB per reply by function. At the end every shopper's
+ * the thread is answered during one) and the functions in them (inspector.ts); --alloc all samples what the
+ * isolate allocates over the same span, garbage included, and prints KB per reply by function;
+ * --alloc old only what outlived the young generation (what the full collections work through). At the end every shopper's
  * transcript is compared with the server's replay: "lost" counts messages sent but not
  * stored, acked but missing, or questions the bot never answered.
  * --pin keeps the load generator, wrangler and its dev proxy off CPU 0, so the runtime always has a
@@ -76,8 +77,11 @@ export interface LoadOptions {
   direct?: boolean;
   /** Write a CPU profile of the runtime (from the first shopper) to this file and print its busy stretches. */
   profile?: string;
-  /** Sample the runtime's allocations (garbage included) from the first shopper to the end of sending. */
-  alloc?: boolean;
+  /**
+   * Sample the runtime's allocations from the first shopper to the end of sending: 'all' (garbage
+   * included), or 'old': what outlived the young generation (promoted, then freed by a full collection, or kept).
+   */
+  alloc?: 'all' | 'old';
   /** Keep the generator, wrangler and the dev proxy off CPU 0, which the runtime then has for itself. */
   pin?: boolean;
 }
@@ -138,7 +142,7 @@ export interface LoadReport {
   liveHeapMb: { start: number; end: number } | null;
   profile: { file: string; seconds: number; busyPercent: number; stretches: BusyStretch[]; self: Array<{ fn: string; ms: number }> } | null;
   /** --alloc: bytes allocated per bot reply, in all and by function (sampled; collected garbage included). */
-  allocation: { bytesPerReply: number; top: Array<{ fn: string; bytesPerReply: number }> } | null;
+  allocation: { kind: 'all' | 'old'; bytesPerReply: number; top: Array<{ fn: string; bytesPerReply: number }> } | null;
   perMinute: MinuteRow[];
   /** Every stall of the run (stalls.ts), ms from the first shopper: to set beside a --profile. */
   stalls: Stall[];
@@ -232,7 +236,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   // The profile covers the ramp too: new chats cost the thread more than questions do.
   if (options.profile && inspector) await inspector.startProfile();
-  if (options.alloc && inspector) await inspector.startAllocationSampling();
+  if (options.alloc && inspector) await inspector.startAllocationSampling(16 * 1024, options.alloc === 'old');
   const begin = Date.now();
   const sendUntil = begin + durationMs;
   const ask = (shopper: ShopperClient) => {
@@ -357,6 +361,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const repliesSoFar = Math.max(1, botReplies);
       const top = allocationsBySelf(await inspector.stopAllocationSampling(), Number.POSITIVE_INFINITY);
       allocation = {
+        kind: options.alloc,
         bytesPerReply: Math.round(sum(top, (entry) => entry.bytes) / repliesSoFar),
         top: top.slice(0, 25).map((entry) => ({ fn: entry.fn, bytesPerReply: Math.round(entry.bytes / repliesSoFar) })),
       };
@@ -549,10 +554,10 @@ export function printLoadReport(report: LoadReport): void {
   }
   if (report.allocation) {
     console.log(
-      `\nload: the runtime's isolate allocated about ${(report.allocation.bytesPerReply / 1024).toFixed(1)} KB per bot reply from the first shopper to the end of sending (sampled every 16 KB; garbage included; the ramp's new chats count too)`,
+      `\nload: the runtime's isolate allocated about ${(report.allocation.bytesPerReply / 1024).toFixed(1)} KB per bot reply ${report.allocation.kind === 'old' ? 'that outlived the young generation (promoted, or still alive)' : '(garbage included)'} from the first shopper to the end of sending (sampled every 16 KB; the ramp's new chats count too)`,
     );
     printTable(
-      'load: allocation by function (self), KB per bot reply',
+      `load: allocation by function (self), KB per bot reply${report.allocation.kind === 'old' ? ', what outlived the young generation' : ''}`,
       report.allocation.top.map((entry) => ({ function: entry.fn, 'KB / reply': (entry.bytesPerReply / 1024).toFixed(2) })),
     );
   }
@@ -604,8 +609,11 @@ function parseArgs(argv: string[]): LoadOptions & { json: boolean; idle?: number
     else if (flag === '--no-deflate') options.deflate = false;
     else if (flag === '--direct') options.direct = true;
     else if (flag === '--profile') options.profile = value();
-    else if (flag === '--alloc') options.alloc = true;
-    else if (flag === '--pin') options.pin = true;
+    else if (flag === '--alloc') {
+      const kind = value();
+      if (kind !== 'all' && kind !== 'old') throw new Error('--alloc takes all or old');
+      options.alloc = kind;
+    } else if (flag === '--pin') options.pin = true;
     else if (flag === '--idle') options.idle = Number(value());
     else if (flag === '--idle-seconds') options.idleSeconds = Number(value());
     else if (flag === '--talk') options.talk = Number(value());
