@@ -20,7 +20,7 @@
  * Compare with bench:load's "runtime RSS per live conversation" and bench:load --idle.
  */
 import WebSocket from 'ws';
-import { killHard, printTable, removeDir, runtimeEntryUrl, workerdMemory } from '../../tests/fault/harness.ts';
+import { killHard, printTable, runtimeEntryUrl, workerdMemory } from '../../tests/fault/harness.ts';
 import { sleep } from '../../tests/support/kefu-client.ts';
 import { startWrangler } from '../../tests/support/wrangler-dev.ts';
 
@@ -90,7 +90,6 @@ async function measure(total: number, deflate: boolean, direct: boolean, storedK
   } finally {
     for (const ws of sockets) ws.terminate();
     await killHard(server);
-    removeDir(server.persistDir);
   }
 }
 

@@ -125,7 +125,11 @@ function commandLine(pid: number): string {
   }
 }
 
-/** kill -9 of the whole group (npx, wrangler, esbuild and every workerd), then waits until none is left. */
+/**
+ * kill -9 of the whole group (npx, wrangler, esbuild and every workerd), then waits until none is
+ * left. Storage the server made for itself goes too (a load run leaves hundreds of MB, on tmpfs in
+ * RAM); a caller that restarts on the same storage passes its own persistDir and removes it.
+ */
 export async function killHard(server: WranglerServer): Promise<void> {
   const pgid = server.process.pid!;
   const exited = server.process.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
@@ -140,6 +144,7 @@ export async function killHard(server: WranglerServer): Promise<void> {
     if (Date.now() > deadline) throw new Error(`process group ${pgid} still alive after kill -9: ${JSON.stringify(processGroup(pgid))}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  if (server.ownsPersistDir) removeDir(server.persistDir);
 }
 
 /** Prints rows as an aligned text table (CI logs keep it readable). */

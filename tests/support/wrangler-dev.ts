@@ -15,6 +15,8 @@ export interface WranglerServer {
   baseUrl: string;
   port: number;
   persistDir: string;
+  /** The storage folder was made for this server (no persistDir given): whoever ends it removes it. */
+  ownsPersistDir: boolean;
   process: ChildProcess;
   stop(options?: { keepState?: boolean }): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startWrangler(options: WranglerOptions = {}): Promise<Wran
     baseUrl,
     port,
     persistDir,
+    ownsPersistDir: !options.persistDir,
     process: child,
     async stop({ keepState = false } = {}) {
       if (child.exitCode === null) {
