@@ -159,6 +159,16 @@ export function answerRule(
   return null;
 }
 
+/**
+ * The confidence the "probably" band starts from: PROBABLY, or PROBABLY_SHORT for a short
+ * English message (at most SHORT_MESSAGE_WORDS words; English only, where the shop evidence
+ * of domain.ts was weighed). Never higher than PROBABLY.
+ */
+export function bandThreshold(r: Pick<RankingSummary, 'words' | 'domain'>, T: Pick<Thresholds, 'PROBABLY' | 'PROBABLY_SHORT' | 'SHORT_MESSAGE_WORDS'>): number {
+  const short = r.domain !== undefined && r.words !== undefined && r.words <= T.SHORT_MESSAGE_WORDS;
+  return short ? Math.min(T.PROBABLY, T.PROBABLY_SHORT) : T.PROBABLY;
+}
+
 /** What the thresholds make of a ranking (see THRESHOLDS in options.ts). */
 export type RankingVerdict =
   | { action: 'answer'; rule: AnswerRule }
@@ -178,7 +188,7 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   const r1 = r.top[0]!.rank;
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
   const shop = aboutTheShop(r);
-  if (shop && r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
+  if (shop && r.confidence >= bandThreshold(r, T) && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
     const alternatives = r.top
       .slice(1)
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)
