@@ -173,6 +173,7 @@ export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|t
 export const SHOP_WORDS = [
   'order', 'orders', 'ordered', 'purchase', 'purchased', 'bought', 'buy', 'shop', 'store', 'website', 'app', 'checkout', 'cart', 'basket',
   'item', 'items', 'product', 'products', 'goods', 'stock', 'sold', 'sell', 'size', 'sizes', 'fit', 'colour', 'color', 'pre-order',
+  'out of stock', 'back in stock', 'store credit', 'pay later', 'log out', 'price drop',
   'price', 'cost', 'discount', 'sale', 'coupon', 'voucher', 'promo', 'promocode', 'code', 'gift', 'giftcard', 'points', 'loyalty',
   'delivery', 'deliver', 'delivered', 'shipping', 'ship', 'shipped', 'dispatch', 'dispatched', 'courier', 'carrier', 'parcel', 'package',
   'tracking', 'track', 'status', 'postage', 'arrive', 'arrived', 'collect', 'pickup', 'locker', 'address', 'postcode', 'international', 'customs',
