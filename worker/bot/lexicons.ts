@@ -121,7 +121,17 @@ export const CANT_LOG_IN = new RegExp(
 
 /** "contact customer", "talk to the customer": customer service with its last word cut off (the message ends there). */
 export const CONTACT_CUSTOMER =
-  /\b((?:contact\w*|speak\w*|talk\w*|call\w*|reach\w*|chat\w*|write|writing|message|messaging|phone|ring)\s+(?:(?:to|with)\s+)?(?:(?:a|the|your|ur)\s+)?customer)\s*[?!.]*$/;
+  /\b((?:contact\w*|speak\w*|talk\w*|call\w*|reach\w*|chat\w*|write|writing|message|messaging|phone|ring|touch)\s+(?:(?:to|with)\s+)?(?:(?:a|the|your|ur)\s+)?customer)\s*[?!.]*$/;
+
+/**
+ * "get in touch", "in touch with you", "can someone get in touch with me": contacting the shop. Only
+ * when nobody else is named ("get in touch with my bank" is another business's question).
+ */
+const IN_TOUCH_WHO =
+  '(?:you|u|ya|me|yourselves|(?:the|your|ur)\\s+(?:shop|store|team)|someone|somebody|anyone|customer|support|an?\\s+(?:agent|person|human))\\b';
+export const IN_TOUCH = new RegExp(
+  `\\b(?:(?:get|getting|got|be)\\s+in\\s+touch\\b(?=\\s*(?:$|[?!.,]|with\\s+${IN_TOUCH_WHO}|(?:please|pls|plz|asap|today|now|quickly)\\b))|in\\s+touch\\s+with\\s+${IN_TOUCH_WHO})`,
+);
 
 export const EN_LEAD =
   /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;

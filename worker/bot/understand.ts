@@ -30,6 +30,7 @@ import {
   EN_TAIL,
   FOR_CONTEXT,
   HINTS,
+  IN_TOUCH,
   NOT_A_PLACE,
   NOT_CAME,
   RULE_WORDS,
@@ -233,6 +234,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     s = s.replace(CONTACT_CUSTOMER, (_m, head: string) => {
       notes.push('customer service');
       return `${head} service`;
+    });
+    // "how do i get in touch", "in touch with u pls": contacting the shop ("touch" alone is no shop word)
+    s = s.replace(IN_TOUCH, (m) => {
+      notes.push('contact');
+      return `${m} contact`;
     });
     // "do u deliver to leeds", "shipping to 75001?": a shipping question whatever the place
     s = s.replace(

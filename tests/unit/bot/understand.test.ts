@@ -231,6 +231,19 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('contact customer about my return').query).toBe('contact customer about my return');
   });
 
+  it('getting in touch is contacting the shop, unless someone else is named', () => {
+    expect(en('how can i get in touch?').notes).toContain('contact');
+    expect(en('pls get in touch with me asap').query).toContain('contact');
+    expect(ask('how can i get in touch?')).toMatchObject({ action: 'answer', articleId: 'contact-us' });
+    expect(ask('want to be in touch with your store')).toMatchObject({ action: 'answer', articleId: 'contact-us' });
+    // with "touch" the cut form of it: "touch customer" is customer service too
+    expect(en('touch the customer').query).toBe('touch the customer service');
+    // another business, or a goodbye, is not a question for the shop's contact page
+    expect(en('get in touch with my landlord').notes).not.toContain('contact');
+    expect(en('lets keep in touch').notes).not.toContain('contact');
+    expect(ask('get in touch with my landlord').action).not.toBe('answer');
+  });
+
   it('changing a product (not an order) is an exchange', () => {
     expect(en('I want to change my product').query).toContain('exchange');
     expect(en('can I change the size on my order').query).not.toContain('exchange');
