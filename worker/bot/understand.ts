@@ -308,6 +308,17 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       // the question is when a refund is due, not how to ask for one: the asking verbs go
       s = withHint(s.replace(/\b(?:request(?:ing)?|ask(?:ing)?\s+for|claim(?:ing)?|apply(?:ing)?\s+for)\b/g, ' '), 'refund policy');
     }
+    // "need refund", "want my money back", "ask 4 a refund": asking for one (a request), not when
+    // it comes or whether it is due (those words, and the policy reading above, come first)
+    if (!/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
+      s = s.replace(
+        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full)\s+){0,3}(?:refunds?|money back|reimburse\w*)\b)/,
+        () => {
+          notes.push('refund request');
+          return 'request';
+        },
+      );
+    }
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")
     s = s.replace(

@@ -231,6 +231,19 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('contact customer about my return').query).toBe('contact customer about my return');
   });
 
+  it('wanting or needing a refund is asking for one, not asking when it comes', () => {
+    expect(en('need refund').query).toBe('request refund');
+    expect(en('i want my money back pls').notes).toContain('refund request');
+    expect(ask('need refund')).toMatchObject({ action: 'answer', articleId: 'request-refund' });
+    expect(ask('wanna get a refund')).toMatchObject({ action: 'answer', articleId: 'request-refund' });
+    // when it comes, where it is, or whether it is due: not a request
+    expect(en('need to know when my refund arrives').notes).not.toContain('refund request');
+    expect(en('want refund status').notes).not.toContain('refund request');
+    expect(ask('need my refund status')).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+    // the verb must be about the refund: "need help with a refund form" is no request rewrite
+    expect(en('need help with the refund').notes).not.toContain('refund request');
+  });
+
   it('getting in touch is contacting the shop, unless someone else is named', () => {
     expect(en('how can i get in touch?').notes).toContain('contact');
     expect(en('pls get in touch with me asap').query).toContain('contact');
