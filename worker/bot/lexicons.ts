@@ -114,6 +114,14 @@ export const CANT_DO = new RegExp(
   `\\b${CANNOT}(?:pay|paying|make a payment|register|registering|sign\\s?up|signup|signing up|check\\s?out|checkout|checking out|complete|finish|verify|use|apply|redeem|enter|submit|add)\\b${ON_THE_SITE}`,
 );
 
+/**
+ * Reporting something ("report payment", "notify u about my sign up", "inform of a charge"):
+ * what follows the verb is what has the problem. Only the word right after it (and an article or
+ * "my"), so "report" before a whole question leaves the question alone.
+ */
+export const REPORT_SOMETHING =
+  /\b(?:report|reporting|notify|notifying|inform|informing)\s+(?:(?:you|u|ya|of|about|on|with)\s+){0,2}(?:(?:a|an|the|my|ur|your)\s+)?(?!(?:a|an|the|my|you|u|to|for|it|this|that|me|and|or|in|at|problems?|issues?|errors?|trouble|bugs?)\b)[a-z][a-z-]+(?:\s+up)?\b/;
+
 /** Not being able to log in (to the shop): locked out of the account, a password question. */
 export const CANT_LOG_IN = new RegExp(
   `\\b${CANNOT}(?:log\\s?in|login|logon|log on|sign\\s?in|signin|get into|access)\\b(?:\\s+(?:to|into)\\s+(?:my|the|your)\\s+(?:account|profile))?${ON_THE_SITE}`,

@@ -33,6 +33,7 @@ import {
   IN_TOUCH,
   NOT_A_PLACE,
   NOT_CAME,
+  REPORT_SOMETHING,
   RULE_WORDS,
   TO_CONTEXT,
   TOPIC_RULE_WORDS,
@@ -219,6 +220,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       s = s.replace(CANT_LOG_IN, (m) => {
         notes.push('cannot log in');
         return `${m} locked out`;
+      });
+      // "report payment", "notify about my signup": reporting something is reporting a problem with it
+      s = s.replace(REPORT_SOMETHING, (m) => {
+        notes.push('report a problem');
+        return `${m} problem`;
       });
     }
     // "cancel the newsletter", "stop marketing emails": unsubscribing, not cancelling an order (a

@@ -202,6 +202,16 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(ask('unable to pay my taxes online').action).not.toBe('answer');
   });
 
+  it('reporting something is reporting a problem with it', () => {
+    expect(en('report my payment').query).toBe('report my payment problem');
+    expect(en('notify u about the sign up').notes).toContain('report a problem');
+    expect(ask('report payment')).toMatchObject({ action: 'answer', articleId: 'payment-problems' });
+    expect(ask('reporting signup')).toMatchObject({ action: 'answer', articleId: 'registration-problems' });
+    // a message that names the problem already, or "report" before a pronoun, is left as it is
+    expect(en('report a payment error').notes).not.toContain('report a problem');
+    expect(en('report it to you').notes).not.toContain('report a problem');
+  });
+
   it('not being able to log in is being locked out (a password question)', () => {
     expect(en('cant login').query).toBe('cant login locked out');
     expect(en("i can't log in to my account").notes).toContain('cannot log in');
