@@ -325,6 +325,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         },
       );
     }
+    // "track purchase", "my purchase never came": a purchase is an order (the shop's articles say
+    // "order"; as a verb, "purchase a gift card" is ordering one too). Once, and not beside "order".
+    if (!/\border/.test(s)) {
+      s = s.replace(/\bpurchases?\b/, () => {
+        notes.push('purchase');
+        return 'order';
+      });
+    }
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")
     s = s.replace(

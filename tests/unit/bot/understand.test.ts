@@ -202,6 +202,15 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(ask('unable to pay my taxes online').action).not.toBe('answer');
   });
 
+  it('a purchase is an order', () => {
+    expect(en('track my purchase').query).toBe('track my order');
+    expect(ask('track purchase')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(ask('cancel the purchase pls')).toMatchObject({ action: 'answer', articleId: 'cancel-order' });
+    // beside "order" it stays, and other forms of the verb are left to the pipeline's synonyms
+    expect(en('purchase order number').query).toBe('purchase order number');
+    expect(en('purchased yesterday').notes).not.toContain('purchase');
+  });
+
   it('reporting something is reporting a problem with it', () => {
     expect(en('report my payment').query).toBe('report my payment problem');
     expect(en('notify u about the sign up').notes).toContain('report a problem');
