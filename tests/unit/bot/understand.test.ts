@@ -178,6 +178,12 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('my dog ate it').query).toBe('my dog ate it');
   });
 
+  it('reads the refund policy through a misspelt refund or condition', () => {
+    expect(en('what are the condtions for refunds').notes).toContain('refund policy');
+    expect(en('in which circumstancs do i get refnds').notes).toContain('refund policy');
+    expect(ask('refund conditons?')).toMatchObject({ action: 'answer', articleId: 'refund-policy' });
+  });
+
   it('"cases" or "circumstances" next to a refund is the policy too, without "in which"', () => {
     expect(en('refund cases').query).toContain('refund policy');
     expect(en('circumstances for getting money back').query).toContain('refund policy');
