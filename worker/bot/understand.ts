@@ -55,6 +55,8 @@ export interface Entities {
   date?: string;
   /** "leeds" in "do you deliver to leeds": a place the knowledge base does not know */
   place?: string;
+  /** "smith" in "the invoice for mr smith": a name after a title */
+  person?: string;
 }
 
 export interface Reading {
@@ -166,6 +168,12 @@ export function findEntities(folded: string): { text: string; entities: Entities
   s = s.replace(UK_POSTCODE, (m) => {
     entities.postcode ??= m;
     return ' postcode ';
+  });
+  // "from mr smith", "for mrs o'neill": a person's name carries no topic, and as words the shop
+  // never uses it only dilutes the question
+  s = s.replace(/\b(?:mr|mrs|ms|mx|dr)\.?\s+[a-z][a-z'-]+\b/g, (m) => {
+    entities.person ??= m.replace(/^\S+\s+/, '');
+    return ' ';
   });
   s = s.replace(DATE_RE, (m) => {
     entities.date ??= m.trim();

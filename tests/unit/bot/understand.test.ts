@@ -92,6 +92,14 @@ describe('entities: order numbers, postcodes and dates', () => {
     expect(findEntities('do you deliver to 75001').entities.postcode).toBe('75001');
   });
 
+  it('takes a name after a title (mr, mrs, ms, dr) out of the words', () => {
+    expect(findEntities('receipt for mrs patel pls')).toEqual({ text: 'receipt for pls', entities: { person: 'patel' } });
+    expect(findEntities('parcel addressed to dr. okafor').entities.person).toBe('okafor');
+    expect(ask('need the invoice for mr brennan')).toMatchObject({ action: 'answer', articleId: 'invoices' });
+    // "miss" is a verb as often as a title
+    expect(findEntities('did i miss the cut off').entities.person).toBeUndefined();
+  });
+
   it('finds dates', () => {
     expect(findEntities('ordered on 3rd march still nothing').entities.date).toBe('3rd march');
     expect(findEntities('paid on 12/03 no email').entities.date).toBe('12/03');
