@@ -341,6 +341,15 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         return 'order';
       });
     }
+    // "set up a second shipping", "add new delivery": the address, its last word cut off (how the
+    // shop delivers is asked with other words: options, costs, times)
+    s = s.replace(
+      /\b(?:set|setting|setup|add|adding|enter|entering|save|saving)\s+(?:up\s+)?(?:(?:a|an|my|the|new|another|second|secondary|other|extra|default|different)\s+){0,2}(?:shipping|delivery)\b(?!\s+(?:address\w*|addr|options?|costs?|times?|dates?|days?|fees?|methods?|prices?|charges?|slots?|instructions?|notes?|preferences?))/,
+      (m) => {
+        notes.push('address');
+        return `${m} address`;
+      },
+    );
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")
     s = s.replace(

@@ -216,6 +216,15 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(ask('unable to pay my taxes online').action).not.toBe('answer');
   });
 
+  it('setting up or adding a delivery (its last word cut off) is the address', () => {
+    expect(en('add another delivery').query).toBe('add another delivery address');
+    expect(ask('setting up a 2nd shipping')).toMatchObject({ action: 'answer', articleId: 'set-up-shipping-address' });
+    // how the shop delivers, or an address already named, stays as typed
+    expect(en('add express delivery').notes).not.toContain('address');
+    expect(en('set delivery preferences').notes).not.toContain('address');
+    expect(en('add a delivery address').query).toBe('add a delivery address');
+  });
+
   it('a purchase is an order', () => {
     expect(en('track my purchase').query).toBe('track my order');
     expect(ask('track purchase')).toMatchObject({ action: 'answer', articleId: 'track-order' });
