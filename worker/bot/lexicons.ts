@@ -73,7 +73,7 @@ export const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
 
 /** The words added for a topic a rule recognised, per language. */
 export const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Locale, string>> = {
-  track: { en: 'where is my order', zh: '我的订单到哪了' },
+  track: { en: 'track where is my order', zh: '我的订单到哪了' },
   shipTo: { en: 'delivery options', zh: '配送方式' },
   abroad: { en: 'international shipping countries customs', zh: '国际配送 国家 海关' },
   exchange: { en: 'exchange', zh: '换货' },

@@ -377,7 +377,9 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       .replace(/\b(?:order|my|no|number|num|id|ref|the|is|please|hi|hello|ok)\b/g, ' ')
       .trim();
     const whereZh = /(?:哪|物流|状态|到了吗|发货了吗|什么时候到|还没到|没收到|进度|查)/.test(s);
-    if ((locale === 'en' && (WHERE_WORDS.test(s) || rest === '')) || (locale === 'zh' && (whereZh || rest === ''))) {
+    // (the number of an invoice, a refund or a return is asked about as that: no tracking hint)
+    const otherTopic = /\b(?:bill\w*|invoic\w*|receipt\w*|refund\w*|return\w*|cancel\w*|exchang\w*|warrant\w*)\b/.test(s);
+    if ((locale === 'en' && !otherTopic && (WHERE_WORDS.test(s) || rest === '')) || (locale === 'zh' && (whereZh || rest === ''))) {
       notes.push('order number');
       s = withHint(s, HINTS.track[locale]);
     }

@@ -114,6 +114,16 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('cancel order 48213').query).not.toContain('where is my order');
   });
 
+  it('an order number with "when" or "eta" is tracking that order, not the shop’s delivery times', () => {
+    expect(en('eta for 48213?').query).toContain('track where is my order');
+    expect(ask('eta for 48213?')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(ask('order 48213 when does it come')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    // the number of an invoice, a refund or a return is asked about as that
+    expect(en('where is receipt 48213').notes).not.toContain('order number');
+    expect(en('return 48213 status').notes).not.toContain('order number');
+    expect(ask('where is receipt 48213')).toMatchObject({ action: 'answer', articleId: 'invoices' });
+  });
+
   it('"ordered on <date>, still nothing" is a tracking question', () => {
     expect(en('ordered on 3rd march still nothing').query).toContain('where is my order');
   });
