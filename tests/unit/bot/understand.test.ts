@@ -239,9 +239,11 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('track my purchase').query).toBe('track my order');
     expect(ask('track purchase')).toMatchObject({ action: 'answer', articleId: 'track-order' });
     expect(ask('cancel the purchase pls')).toMatchObject({ action: 'answer', articleId: 'cancel-order' });
+    // misspelt too: "purchace" is corrected like the rules' other words first
+    expect(en('track my purchace').query).toBe('track my order');
     // beside "order" it stays, and other forms of the verb are left to the pipeline's synonyms
     expect(en('purchase order number').query).toBe('purchase order number');
-    expect(en('purchased yesterday').notes).not.toContain('purchase');
+    expect(en('purchased yesterday', (w) => w === 'purchased').notes).not.toContain('purchase');
   });
 
   it('reporting something is reporting a problem with it', () => {
