@@ -19,6 +19,7 @@
  * shorthand-expanded message; retrieval reads `query` (or each of `clauses`).
  */
 
+import { namesOtherService } from './domain.ts';
 import {
   CANT_DO,
   CANT_LOG_IN,
@@ -324,7 +325,9 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     }
     // "need refund", "want my money back", "ask 4 a refund": asking for one (a request), not when
     // it comes or whether it is due (those words, and the policy reading above, come first)
-    if (!/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
+    // (a refund from another business, "a refund for my flight", is not the shop's to grant)
+    const otherService = namesOtherService(s);
+    if (!otherService && !/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
       s = s.replace(
         /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full)\s+){0,3}(?:refunds?|money back|reimburse\w*)\b)/,
         () => {
@@ -335,7 +338,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     }
     // "track purchase", "my purchase never came": a purchase is an order (the shop's articles say
     // "order"; as a verb, "purchase a gift card" is ordering one too). Once, and not beside "order".
-    if (!/\border/.test(s)) {
+    if (!otherService && !/\border/.test(s)) {
       s = s.replace(/\bpurchases?\b/, () => {
         notes.push('purchase');
         return 'order';

@@ -239,6 +239,8 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('track my purchase').query).toBe('track my order');
     expect(ask('track purchase')).toMatchObject({ action: 'answer', articleId: 'track-order' });
     expect(ask('cancel the purchase pls')).toMatchObject({ action: 'answer', articleId: 'cancel-order' });
+    // not a purchase of something shops do not sell
+    expect(en('purchase stocks').notes).not.toContain('purchase');
     // misspelt too: "purchace" is corrected like the rules' other words first
     expect(en('track my purchace').query).toBe('track my order');
     // beside "order" it stays, and other forms of the verb are left to the pipeline's synonyms
@@ -294,6 +296,9 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('need to know when my refund arrives').notes).not.toContain('refund request');
     expect(en('want refund status').notes).not.toContain('refund request');
     expect(ask('need my refund status')).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+    // another business's refund is not a request to the shop
+    expect(en('want a refund for my flight').notes).not.toContain('refund request');
+    expect(ask('want a refund for my flight').action).not.toBe('answer');
     // the verb must be about the refund: "need help with a refund form" is no request rewrite
     expect(en('need help with the refund').notes).not.toContain('refund request');
   });
