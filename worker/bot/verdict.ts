@@ -162,10 +162,15 @@ export function answerRule(
 /**
  * The confidence the "probably" band starts from: PROBABLY, or PROBABLY_SHORT for a short
  * English message (at most SHORT_MESSAGE_WORDS words; English only, where the shop evidence
- * of domain.ts was weighed). Never higher than PROBABLY.
+ * of domain.ts was weighed) whose words the top article covers (PROBABLY_SHORT_MIN_COVERAGE:
+ * in "hotel refund" or "cancel uber" one word of two is not the shop's, and the message is
+ * likely another business's). Never higher than PROBABLY.
  */
-export function bandThreshold(r: Pick<RankingSummary, 'words' | 'domain'>, T: Pick<Thresholds, 'PROBABLY' | 'PROBABLY_SHORT' | 'SHORT_MESSAGE_WORDS'>): number {
-  const short = r.domain !== undefined && r.words !== undefined && r.words <= T.SHORT_MESSAGE_WORDS;
+export function bandThreshold(
+  r: Pick<RankingSummary, 'words' | 'domain' | 'coverage'>,
+  T: Pick<Thresholds, 'PROBABLY' | 'PROBABLY_SHORT' | 'SHORT_MESSAGE_WORDS' | 'PROBABLY_SHORT_MIN_COVERAGE'>,
+): number {
+  const short = r.domain !== undefined && r.words !== undefined && r.words <= T.SHORT_MESSAGE_WORDS && r.coverage >= T.PROBABLY_SHORT_MIN_COVERAGE;
   return short ? Math.min(T.PROBABLY, T.PROBABLY_SHORT) : T.PROBABLY;
 }
 
