@@ -204,6 +204,12 @@ export interface RuleContext {
   typoMinLen?: number;
 }
 
+/** Every "where" word (WHERE_WORDS finds the first), and what goes with them ("is it", "my"). */
+const WHERE_WORDS_ALL = new RegExp(
+  `${WHERE_WORDS.source}|\\b(?:is|it|are|what|whats|when|will|did|has|have|of|on|for|with|u|you|pls|plz|eta|please|hey|hi)\\b`,
+  'g',
+);
+
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
 function withHint(s: string, hint: string): string {
   return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
@@ -382,7 +388,12 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     const whereZh = /(?:哪|物流|状态|到了吗|发货了吗|什么时候到|还没到|没收到|进度|查)/.test(s);
     // (the number of an invoice, a refund or a return is asked about as that: no tracking hint)
     const otherTopic = /\b(?:bill\w*|invoic\w*|receipt\w*|refund\w*|return\w*|cancel\w*|exchang\w*|warrant\w*)\b/.test(s);
-    if ((locale === 'en' && !otherTopic && (WHERE_WORDS.test(s) || rest === '')) || (locale === 'zh' && (whereZh || rest === ''))) {
+    // With "where", "status"…: the number is an order's when the message says so ("order",
+    // "parcel") or says nothing else; "flight 2231 where", "ticket 99812 status" are other numbers.
+    const orderNoun = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|deliver\w*|items?|tracking)\b/.test(s);
+    const onlyWhere = rest.replace(WHERE_WORDS_ALL, ' ').trim() === '';
+    const enOrder = !otherTopic && !namesOtherService(s) && (rest === '' || (WHERE_WORDS.test(s) && (orderNoun || onlyWhere)));
+    if ((locale === 'en' && enOrder) || (locale === 'zh' && (whereZh || rest === ''))) {
       notes.push('order number');
       s = withHint(s, HINTS.track[locale]);
     }

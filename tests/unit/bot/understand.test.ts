@@ -124,6 +124,16 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(ask('where is receipt 48213')).toMatchObject({ action: 'answer', articleId: 'invoices' });
   });
 
+  it('a number that belongs to something else (a flight, a ticket, a loan) gets no tracking hint', () => {
+    for (const q of ['flight 2231 where', 'ticket 99812 status', 'where is bus 4521', 'loan 55123 status']) {
+      expect(en(q).notes, q).not.toContain('order number');
+      expect(ask(q).action, q).not.toBe('answer');
+    }
+    // the order's own words, or nothing but "where", keep it
+    expect(en('parcel 48213 status').notes).toContain('order number');
+    expect(en('where is 48213?').notes).toContain('order number');
+  });
+
   it('"ordered on <date>, still nothing" is a tracking question', () => {
     expect(en('ordered on 3rd march still nothing').query).toContain('where is my order');
   });
