@@ -329,13 +329,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       // the question is when a refund is due, not how to ask for one: the asking verbs go
       s = withHint(s.replace(/\b(?:request(?:ing)?|ask(?:ing)?\s+for|claim(?:ing)?|apply(?:ing)?\s+for)\b/g, ' '), 'refund policy');
     }
-    // "need refund", "want my money back", "ask 4 a refund": asking for one (a request), not when
-    // it comes or whether it is due (those words, and the policy reading above, come first)
+    // "need refund", "want my money back", "ask 4 a refund pls": asking for one (a request), not
+    // when it comes or whether it is due (those words, and the policy reading above, come first);
+    // only when the refund ends the request: what it is for may be another business's
     // (a refund from another business, "a refund for my flight", is not the shop's to grant)
     const otherService = namesOtherService(s);
     if (!otherService && !/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
       s = s.replace(
-        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full)\s+){0,3}(?:refunds?|money back|reimburse\w*)\b)/,
+        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full)\s+){0,3}(?:refunds?|money back|reimburse\w*)\s*(?:$|[?!.,]|(?:please|pls|plz|now|asap|today)\b))/,
         () => {
           notes.push('refund request');
           return 'request';

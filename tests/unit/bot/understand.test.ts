@@ -306,6 +306,8 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('need to know when my refund arrives').notes).not.toContain('refund request');
     expect(en('want refund status').notes).not.toContain('refund request');
     expect(ask('need my refund status')).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+    // only a refund asked for as such: what it is for may be another business's ("on my concert tickets")
+    expect(en('i want a refund on my gym fees').notes).not.toContain('refund request');
     // another business's refund is not a request to the shop
     expect(en('want a refund for my flight').notes).not.toContain('refund request');
     expect(ask('want a refund for my flight').action).not.toBe('answer');
