@@ -170,7 +170,7 @@ export const RULE_WORDS = [
 export const TOPIC_RULE_WORDS = [
   'another', 'account', 'profile', 'switch', 'change', 'deliver', 'delivery', 'shipping', 'order',
   'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
-  'refunds', 'circumstances', 'conditions', 'situations', 'purchase',
+  'refunds', 'circumstances', 'conditions', 'situations', 'purchase', 'changing', 'switching',
 ];
 
 /**

@@ -122,10 +122,12 @@ export function expandDigitWords(text: string): string {
 }
 
 /**
- * "do u deliver 2 leeds": after a delivery verb, "2" before a word is "to" whatever the place
- * (the place rule then reads it), unless the word is what the number counts ("ship 2 parcels").
+ * "do u deliver 2 leeds", "switch 2 business acct": after a delivery verb (or one of moving to
+ * something else), "2" before a word is "to" whatever the place or account (the rules then read
+ * it), unless the word is what the number counts ("ship 2 parcels", "change 2 items").
  */
-const DELIVER_2_PLACE = /\b((?:ship|deliver|send|post|dispatch)\w*)\s+2\s+(?=(\p{L}+))/gu;
+const DELIVER_2_PLACE =
+  /\b((?:ship|deliver|send|post|dispatch)\w*|chang(?:e|es|ed|ing)|switch(?:es|ed|ing)?|swap(?:s|ped|ping)?|mov(?:e|es|ed|ing)|go|going|goes)\s+2\s+(?=(\p{L}+))/gu;
 const COUNTED =
   /^(?:items?|things?|pieces?|pcs|parcels?|packages?|pkgs?|boxes|box|orders?|pairs?|units?|bags?|sets?|of|more|or|and|x|days?|weeks?|months?|hours?|times?|separate|different|diff|addresses)$/;
 

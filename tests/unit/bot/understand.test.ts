@@ -51,6 +51,15 @@ describe('shorthand: SMS forms and shop abbreviations', () => {
     expect(expandDigitWords('sent back 2 pairs 4 weeks ago')).toBe('sent back 2 pairs 4 weeks ago');
   });
 
+  it('reads "2" after a verb of moving to another account as "to", but not before what it counts', () => {
+    expect(expandDigitWords('switch 2 business acct')).toBe('switch to business acct');
+    expect(expandDigitWords('changing 2 premium')).toBe('changing to premium');
+    expect(expandDigitWords('change 2 items')).toBe('change 2 items');
+    expect(expandDigitWords('got 2 kids')).toBe('got 2 kids');
+    // and a misspelt verb is corrected first ("changng 2 my work profile")
+    expect(en('changng 2 my work profile').notes).toContain('switch account');
+  });
+
   it('reads "2" after a delivery verb as "to" whatever the place, but not before what it counts', () => {
     expect(expandShorthand('do u deliver 2 valencia', 'en')).toBe('do you deliver to valencia');
     expect(expandShorthand('shipping 2 ireland?', 'en')).toBe('shipping to ireland?');
