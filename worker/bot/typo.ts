@@ -11,11 +11,6 @@
  * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
  */
 import { derivedFrom, type Knowledge } from './knowledge.ts';
-import { SHOP_WORDS } from './lexicons.ts';
-
-/** Five-letter shop words: a four-letter word with one letter dropped is read as one ("trak", "prce"). */
-const SHOP5 = new Set(SHOP_WORDS.filter((w) => w.length === 5));
-
 import { type Corrector, isEnglishStopWord, lexiconWords, stemWord } from './text.ts';
 
 /** True when a and b are at most one optimal-string-alignment edit apart. */
@@ -339,10 +334,8 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
         if (byConsonants) return byConsonants;
       }
       const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
-      // a four-letter word only for a typical slip (neighbouring key, swapped or doubled letter),
-      // or for a five-letter shop word with one letter dropped ("trak", "prce")
-      if (w.length === 4 && minLen <= 5)
-        return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour) ?? nearest(w, k, 'words', 4, rank, 1, (c) => c.length === 5 && SHOP5.has(c));
+      // a four-letter word only for a typical slip (neighbouring key, swapped or doubled letter)
+      if (w.length === 4 && minLen <= 5) return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour);
       if (w.length < minLen) return undefined;
       const c = nearest(w, k, 'words', minLen, rank);
       // the nearest known word may itself be a slip the shop's text keeps ("passord" is nearest
