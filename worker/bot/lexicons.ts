@@ -115,7 +115,7 @@ export const CANT_DO = new RegExp(
 );
 
 /**
- * Reporting something ("report payment", "notify u about my sign up", "inform of a charge"):
+ * Reporting something ("report my payment", "notify u about my sign up", "inform of a charge"):
  * what follows the verb is what has the problem. Only the word right after it (and an article or
  * "my"), so "report" before a whole question leaves the question alone.
  */

@@ -238,7 +238,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         notes.push('cannot log in');
         return `${m} locked out`;
       });
-      // "report payment", "notify about my signup": reporting something is reporting a problem with it
+      // "report my payment", "notify about my signup": reporting something is reporting a problem with it
       s = s.replace(REPORT_SOMETHING, (m) => {
         notes.push('report a problem');
         return `${m} problem`;
@@ -345,7 +345,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         },
       );
     }
-    // "track purchase", "my purchase never came": a purchase is an order (the shop's articles say
+    // "tracking my purchase", "my purchase never came": a purchase is an order (the shop's articles say
     // "order"; as a verb, "purchase a gift card" is ordering one too). Once, and not beside "order".
     if (!otherService && !/\border/.test(s)) {
       s = s.replace(/\bpurchases?\b/, () => {
