@@ -1,5 +1,6 @@
 import { confidenceFeatures, featureVector } from '../../worker/bot/decide.ts';
 import { botOptions, type Decision } from '../../worker/bot/index.ts';
+import { bandThreshold } from '../../worker/bot/verdict.ts';
 import { toBatchOutput } from '../bot-batch.ts';
 import { NOISE_KINDS, type NoiseKind, noisify, oneNoise } from './noise.ts';
 import {
@@ -198,7 +199,7 @@ if (DEV_NOISY) {
               ? 'phrase model disagrees'
               : sc.confidence < T.SUGGEST
                 ? 'confidence < SUGGEST'
-                : sc.confidence < T.PROBABLY
+                : sc.confidence < bandThreshold(sc, T)
                   ? `confidence ${(Math.floor(sc.confidence * 10) / 10).toFixed(1)}`
                   : sc.coverage < T.PROBABLY_MIN_COVERAGE
                     ? 'coverage'
@@ -307,31 +308,38 @@ if (TUNE_BAND) {
   const found: Found[] = [];
   const answers = process.env.BAND_ANSWERS ? process.env.BAND_ANSWERS.split(',').map(Number) : [options.thresholds.ANSWER];
   const keywordConfs = process.env.BAND_KEYWORD_CONF ? process.env.BAND_KEYWORD_CONF.split(',').map(Number) : [options.thresholds.KEYWORD_MIN_CONFIDENCE];
+  // BAND_SHORT lists values of PROBABLY_SHORT to try, BAND_SHORT_WORDS of SHORT_MESSAGE_WORDS
+  const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
+  const shorts = list('BAND_SHORT', [options.thresholds.PROBABLY_SHORT]);
+  const shortWords = list('BAND_SHORT_WORDS', [options.thresholds.SHORT_MESSAGE_WORDS]);
   for (const ANSWER of answers)
     for (const KEYWORD_MIN_CONFIDENCE of keywordConfs)
-      for (let P = 0.3; P <= ANSWER + 1e-9; P += 0.01)
-        for (const MIN_COV of process.env.BAND_MIN_COV ? process.env.BAND_MIN_COV.split(',').map(Number) : [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
-          const m = { bitext: emptyMetrics(), oos: emptyMetrics(), nBitext: emptyMetrics(), nOos: emptyMetrics() };
-          const thresholds = { ...options.thresholds, ANSWER, KEYWORD_MIN_CONFIDENCE, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV };
-          const out = (d: Decision) => (decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
-          for (const { row, set, d, n } of ds) {
-            score(set === 'bitext_id' ? m.bitext : m.oos, row, out(d));
-            if (n) score(set === 'bitext_id' ? m.nBitext : m.nOos, row, out(n));
-          }
-          found.push({
-            th: JSON.stringify({ ANSWER, KEYWORD_MIN_CONFIDENCE, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV }),
-            right: m.bitext.right / m.bitext.articleRows,
-            prec: m.bitext.right / Math.max(1, m.bitext.answers),
-            oos: m.oos.answers / m.oos.rows,
-            ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
-            hand: m.bitext.handoffHit / m.bitext.handoffRows,
-            band: m.bitext.band / m.bitext.articleRows,
-            bandPrec: m.bitext.bandRight / Math.max(1, m.bitext.band),
-            nRight: m.nBitext.right / Math.max(1, m.nBitext.articleRows),
-            nPrec: m.nBitext.right / Math.max(1, m.nBitext.answers),
-            nOos: m.nOos.answers / Math.max(1, m.nOos.rows),
-          });
-        }
+      for (let P = process.env.BAND_FROM ? Number(process.env.BAND_FROM) : 0.3; P <= ANSWER + 1e-9; P += 0.01)
+        for (const MIN_COV of list('BAND_MIN_COV', [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]))
+          for (const PROBABLY_SHORT of shorts)
+            for (const SHORT_MESSAGE_WORDS of shortWords) {
+              const m = { bitext: emptyMetrics(), oos: emptyMetrics(), nBitext: emptyMetrics(), nOos: emptyMetrics() };
+              const band = { ANSWER, KEYWORD_MIN_CONFIDENCE, PROBABLY: +P.toFixed(2), PROBABLY_MIN_COVERAGE: MIN_COV, PROBABLY_SHORT, SHORT_MESSAGE_WORDS };
+              const thresholds = { ...options.thresholds, ...band };
+              const out = (d: Decision) => (decidedByRanking(d) ? verdictOutput(d, thresholds) : toBatchOutput(d));
+              for (const { row, set, d, n } of ds) {
+                score(set === 'bitext_id' ? m.bitext : m.oos, row, out(d));
+                if (n) score(set === 'bitext_id' ? m.nBitext : m.nOos, row, out(n));
+              }
+              found.push({
+                th: JSON.stringify(band),
+                right: m.bitext.right / m.bitext.articleRows,
+                prec: m.bitext.right / Math.max(1, m.bitext.answers),
+                oos: m.oos.answers / m.oos.rows,
+                ros: m.bitext.rightOrSuggested / m.bitext.articleRows,
+                hand: m.bitext.handoffHit / m.bitext.handoffRows,
+                band: m.bitext.band / m.bitext.articleRows,
+                bandPrec: m.bitext.bandRight / Math.max(1, m.bitext.band),
+                nRight: m.nBitext.right / Math.max(1, m.nBitext.articleRows),
+                nPrec: m.nBitext.right / Math.max(1, m.nBitext.answers),
+                nOos: m.nOos.answers / Math.max(1, m.nOos.rows),
+              });
+            }
   const f1 = (x: number) => (100 * x).toFixed(1);
   const fmt = (f: Found) =>
     `${f.th} right ${f1(f.right)} prec ${f1(f.prec)} band ${f1(f.band)} (right ${f1(f.bandPrec)}) oos ${f1(f.oos)} r|s ${f1(f.ros)} hand ${f1(f.hand)}` +

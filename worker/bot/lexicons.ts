@@ -73,7 +73,7 @@ export const ZH_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
 
 /** The words added for a topic a rule recognised, per language. */
 export const HINTS: Record<'track' | 'shipTo' | 'abroad' | 'exchange', Record<Locale, string>> = {
-  track: { en: 'where is my order', zh: '我的订单到哪了' },
+  track: { en: 'track where is my order', zh: '我的订单到哪了' },
   shipTo: { en: 'delivery options', zh: '配送方式' },
   abroad: { en: 'international shipping countries customs', zh: '国际配送 国家 海关' },
   exchange: { en: 'exchange', zh: '换货' },
@@ -114,6 +114,14 @@ export const CANT_DO = new RegExp(
   `\\b${CANNOT}(?:pay|paying|make a payment|register|registering|sign\\s?up|signup|signing up|check\\s?out|checkout|checking out|complete|finish|verify|use|apply|redeem|enter|submit|add)\\b${ON_THE_SITE}`,
 );
 
+/**
+ * Reporting something ("report my payment", "notify u about my sign up", "inform of a charge"):
+ * what follows the verb is what has the problem. Only the word right after it (and an article or
+ * "my"), so "report" before a whole question leaves the question alone.
+ */
+export const REPORT_SOMETHING =
+  /\b(?:report|reporting|notify|notifying|inform|informing)\s+(?:(?:you|u|ya|of|about|on|with)\s+){0,2}(?:(?:a|an|the|my|ur|your)\s+)?(?!(?:a|an|the|my|you|u|to|for|it|this|that|me|and|or|in|at|problems?|issues?|errors?|trouble|bugs?)\b)[a-z][a-z-]+(?:\s+up)?\b/;
+
 /** Not being able to log in (to the shop): locked out of the account, a password question. */
 export const CANT_LOG_IN = new RegExp(
   `\\b${CANNOT}(?:log\\s?in|login|logon|log on|sign\\s?in|signin|get into|access)\\b(?:\\s+(?:to|into)\\s+(?:my|the|your)\\s+(?:account|profile))?${ON_THE_SITE}`,
@@ -121,7 +129,17 @@ export const CANT_LOG_IN = new RegExp(
 
 /** "contact customer", "talk to the customer": customer service with its last word cut off (the message ends there). */
 export const CONTACT_CUSTOMER =
-  /\b((?:contact\w*|speak\w*|talk\w*|call\w*|reach\w*|chat\w*|write|writing|message|messaging|phone|ring)\s+(?:(?:to|with)\s+)?(?:(?:a|the|your|ur)\s+)?customer)\s*[?!.]*$/;
+  /\b((?:contact\w*|speak\w*|talk\w*|call\w*|reach\w*|chat\w*|write|writing|message|messaging|phone|ring|touch)\s+(?:(?:to|with)\s+)?(?:(?:a|the|your|ur)\s+)?customer)\s*[?!.]*$/;
+
+/**
+ * "get in touch", "in touch with you", "can someone get in touch with me": contacting the shop. Only
+ * when nobody else is named ("get in touch with my bank" is another business's question).
+ */
+const IN_TOUCH_WHO =
+  '(?:you|u|ya|me|yourselves|(?:the|your|ur)\\s+(?:shop|store|team)|someone|somebody|anyone|customer|support|an?\\s+(?:agent|person|human))\\b';
+export const IN_TOUCH = new RegExp(
+  `\\b(?:(?:get|getting|got|be)\\s+in\\s+touch\\b(?=\\s*(?:$|[?!.,]|with\\s+${IN_TOUCH_WHO}|(?:please|pls|plz|asap|today|now|quickly)\\b))|in\\s+touch\\s+with\\s+${IN_TOUCH_WHO})`,
+);
 
 export const EN_LEAD =
   /^(?:(?:hi+|hello+|helo+|hey+|hiya|yo|dear|greetings|good\s+(?:morning|afternoon|evening|day)|morning|evening|afternoon|sir|sirs|madam|mam|maam|ma'am|team|there|all|guys|folks|admin|everyone|excuse me|sorry(?: to (?:bother|disturb)(?: you)?)?|quick question|(?:i\s+(?:have|had|got)\s+(?:a|one|another)\s+)?(?:question|query|doubt)|can (?:you|u) (?:please )?help(?: me)?|please help(?: me)?|help(?: me)?(?: please)?|um+|uh+|hm+|so|ok(?:ay)?|well|yes|yeah|please|ya|hai|namaste|assalam\w*|salam|bonjour|hola)(?:\s*[,.!:;-]+\s*|\s+|$))+/;
@@ -152,6 +170,7 @@ export const RULE_WORDS = [
 export const TOPIC_RULE_WORDS = [
   'another', 'account', 'profile', 'switch', 'change', 'deliver', 'delivery', 'shipping', 'order',
   'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
+  'refunds', 'circumstances', 'conditions', 'situations', 'purchase', 'changing', 'switching',
 ];
 
 /**
@@ -173,6 +192,7 @@ export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|t
 export const SHOP_WORDS = [
   'order', 'orders', 'ordered', 'purchase', 'purchased', 'bought', 'buy', 'shop', 'store', 'website', 'app', 'checkout', 'cart', 'basket',
   'item', 'items', 'product', 'products', 'goods', 'stock', 'sold', 'sell', 'size', 'sizes', 'fit', 'colour', 'color', 'pre-order',
+  'out of stock', 'back in stock', 'store credit', 'pay later', 'log out', 'price drop',
   'price', 'cost', 'discount', 'sale', 'coupon', 'voucher', 'promo', 'promocode', 'code', 'gift', 'giftcard', 'points', 'loyalty',
   'delivery', 'deliver', 'delivered', 'shipping', 'ship', 'shipped', 'dispatch', 'dispatched', 'courier', 'carrier', 'parcel', 'package',
   'tracking', 'track', 'status', 'postage', 'arrive', 'arrived', 'collect', 'pickup', 'locker', 'address', 'postcode', 'international', 'customs',

@@ -150,7 +150,7 @@ const EN_WORD_SYNONYMS: Record<string, string> = {
   remove: 'delete', removing: 'delete', erase: 'delete', close: 'delete', closing: 'delete', terminate: 'delete',
   deactivate: 'delete',
   signup: 'register', registration: 'register', registering: 'register', registered: 'register', enroll: 'register',
-  locate: 'track', trace: 'track', tracing: 'track',
+  locate: 'track', locating: 'track', trace: 'track', tracing: 'track',
   delivery: 'ship', deliveries: 'ship', deliver: 'ship', delivered: 'ship', delivering: 'ship',
   shipping: 'ship', shipped: 'ship', ships: 'ship', dispatch: 'ship', dispatched: 'ship', courier: 'ship',
   reviews: 'review', reimbursement: 'refund',

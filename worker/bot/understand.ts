@@ -19,6 +19,7 @@
  * shorthand-expanded message; retrieval reads `query` (or each of `clauses`).
  */
 
+import { namesOtherService } from './domain.ts';
 import {
   CANT_DO,
   CANT_LOG_IN,
@@ -30,8 +31,10 @@ import {
   EN_TAIL,
   FOR_CONTEXT,
   HINTS,
+  IN_TOUCH,
   NOT_A_PLACE,
   NOT_CAME,
+  REPORT_SOMETHING,
   RULE_WORDS,
   TO_CONTEXT,
   TOPIC_RULE_WORDS,
@@ -53,6 +56,8 @@ export interface Entities {
   date?: string;
   /** "leeds" in "do you deliver to leeds": a place the knowledge base does not know */
   place?: string;
+  /** "smith" in "the invoice for mr smith": a name after a title */
+  person?: string;
 }
 
 export interface Reading {
@@ -117,10 +122,12 @@ export function expandDigitWords(text: string): string {
 }
 
 /**
- * "do u deliver 2 leeds": after a delivery verb, "2" before a word is "to" whatever the place
- * (the place rule then reads it), unless the word is what the number counts ("ship 2 parcels").
+ * "do u deliver 2 leeds", "switch 2 business acct": after a delivery verb (or one of moving to
+ * something else), "2" before a word is "to" whatever the place or account (the rules then read
+ * it), unless the word is what the number counts ("ship 2 parcels", "change 2 items").
  */
-const DELIVER_2_PLACE = /\b((?:ship|deliver|send|post|dispatch)\w*)\s+2\s+(?=(\p{L}+))/gu;
+const DELIVER_2_PLACE =
+  /\b((?:ship|deliver|send|post|dispatch)\w*|chang(?:e|es|ed|ing)|switch(?:es|ed|ing)?|swap(?:s|ped|ping)?|mov(?:e|es|ed|ing)|go|going|goes)\s+2\s+(?=(\p{L}+))/gu;
 const COUNTED =
   /^(?:items?|things?|pieces?|pcs|parcels?|packages?|pkgs?|boxes|box|orders?|pairs?|units?|bags?|sets?|of|more|or|and|x|days?|weeks?|months?|hours?|times?|separate|different|diff|addresses)$/;
 
@@ -165,6 +172,12 @@ export function findEntities(folded: string): { text: string; entities: Entities
     entities.postcode ??= m;
     return ' postcode ';
   });
+  // "from mr smith", "for mrs o'neill": a person's name carries no topic, and as words the shop
+  // never uses it only dilutes the question
+  s = s.replace(/\b(?:mr|mrs|ms|mx|dr)\.?\s+[a-z][a-z'-]+\b/g, (m) => {
+    entities.person ??= m.replace(/^\S+\s+/, '');
+    return ' ';
+  });
   s = s.replace(DATE_RE, (m) => {
     entities.date ??= m.trim();
     return ' ';
@@ -193,6 +206,12 @@ export interface RuleContext {
   typoMinLen?: number;
 }
 
+/** Every "where" word (WHERE_WORDS finds the first), and what goes with them ("is it", "my"). */
+const WHERE_WORDS_ALL = new RegExp(
+  `${WHERE_WORDS.source}|\\b(?:is|it|are|what|whats|when|will|did|has|have|of|on|for|with|u|you|pls|plz|eta|please|hey|hi)\\b`,
+  'g',
+);
+
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
 function withHint(s: string, hint: string): string {
   return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
@@ -219,6 +238,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         notes.push('cannot log in');
         return `${m} locked out`;
       });
+      // "report my payment", "notify about my signup": reporting something is reporting a problem with it
+      s = s.replace(REPORT_SOMETHING, (m) => {
+        notes.push('report a problem');
+        return `${m} problem`;
+      });
     }
     // "cancel the newsletter", "stop marketing emails": unsubscribing, not cancelling an order (a
     // subscription alone may be another service's: "cancel my magazine subscription")
@@ -233,6 +257,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     s = s.replace(CONTACT_CUSTOMER, (_m, head: string) => {
       notes.push('customer service');
       return `${head} service`;
+    });
+    // "how do i get in touch", "in touch with u pls": contacting the shop ("touch" alone is no shop word)
+    s = s.replace(IN_TOUCH, (m) => {
+      notes.push('contact');
+      return `${m} contact`;
     });
     // "do u deliver to leeds", "shipping to 75001?": a shipping question whatever the place
     s = s.replace(
@@ -302,6 +331,37 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       // the question is when a refund is due, not how to ask for one: the asking verbs go
       s = withHint(s.replace(/\b(?:request(?:ing)?|ask(?:ing)?\s+for|claim(?:ing)?|apply(?:ing)?\s+for)\b/g, ' '), 'refund policy');
     }
+    // "need refund", "want my money back", "ask 4 a refund pls": asking for one (a request), not
+    // when it comes or whether it is due (those words, and the policy reading above, come first);
+    // only when the refund ends the request: what it is for may be another business's
+    // (a refund from another business, "a refund for my flight", is not the shop's to grant)
+    const otherService = namesOtherService(s);
+    if (!otherService && !/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
+      s = s.replace(
+        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full)\s+){0,3}(?:refunds?|money back|reimburse\w*)\s*(?:$|[?!.,]|(?:please|pls|plz|now|asap|today)\b))/,
+        () => {
+          notes.push('refund request');
+          return 'request';
+        },
+      );
+    }
+    // "tracking my purchase", "my purchase never came": a purchase is an order (the shop's articles say
+    // "order"; as a verb, "purchase a gift card" is ordering one too). Once, and not beside "order".
+    if (!otherService && !/\border/.test(s)) {
+      s = s.replace(/\bpurchases?\b/, () => {
+        notes.push('purchase');
+        return 'order';
+      });
+    }
+    // "set up a second shipping", "add new delivery": the address, its last word cut off (how the
+    // shop delivers is asked with other words: options, costs, times)
+    s = s.replace(
+      /\b(?:set|setting|setup|add|adding|enter|entering|save|saving)\s+(?:up\s+)?(?:(?:a|an|my|the|new|another|second|secondary|other|extra|default|different)\s+){0,2}(?:shipping|delivery)\b(?!\s+(?:address\w*|addr|options?|costs?|times?|dates?|days?|fees?|methods?|prices?|charges?|slots?|instructions?|notes?|preferences?))/,
+      (m) => {
+        notes.push('address');
+        return `${m} address`;
+      },
+    );
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")
     s = s.replace(
@@ -329,7 +389,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       .replace(/\b(?:order|my|no|number|num|id|ref|the|is|please|hi|hello|ok)\b/g, ' ')
       .trim();
     const whereZh = /(?:哪|物流|状态|到了吗|发货了吗|什么时候到|还没到|没收到|进度|查)/.test(s);
-    if ((locale === 'en' && (WHERE_WORDS.test(s) || rest === '')) || (locale === 'zh' && (whereZh || rest === ''))) {
+    // (the number of an invoice, a refund or a return is asked about as that: no tracking hint)
+    const otherTopic = /\b(?:bill\w*|invoic\w*|receipt\w*|refund\w*|return\w*|cancel\w*|exchang\w*|warrant\w*)\b/.test(s);
+    // With "where", "status"…: the number is an order's when the message says so ("order",
+    // "parcel") or says nothing else; "flight 2231 where", "ticket 99812 status" are other numbers.
+    const orderNoun = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|deliver\w*|items?|tracking)\b/.test(s);
+    const onlyWhere = rest.replace(WHERE_WORDS_ALL, ' ').trim() === '';
+    const enOrder = !otherTopic && !namesOtherService(s) && (rest === '' || (WHERE_WORDS.test(s) && (orderNoun || onlyWhere)));
+    if ((locale === 'en' && enOrder) || (locale === 'zh' && (whereZh || rest === ''))) {
       notes.push('order number');
       s = withHint(s, HINTS.track[locale]);
     }

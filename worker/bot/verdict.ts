@@ -159,6 +159,21 @@ export function answerRule(
   return null;
 }
 
+/**
+ * The confidence the "probably" band starts from: PROBABLY, or PROBABLY_SHORT for a short
+ * English message (at most SHORT_MESSAGE_WORDS words; English only, where the shop evidence
+ * of domain.ts was weighed) whose words the top article covers (PROBABLY_SHORT_MIN_COVERAGE:
+ * in "hotel refund" or "cancel uber" one word of two is not the shop's, and the message is
+ * likely another business's). Never higher than PROBABLY.
+ */
+export function bandThreshold(
+  r: Pick<RankingSummary, 'words' | 'domain' | 'coverage'>,
+  T: Pick<Thresholds, 'PROBABLY' | 'PROBABLY_SHORT' | 'SHORT_MESSAGE_WORDS' | 'PROBABLY_SHORT_MIN_COVERAGE'>,
+): number {
+  const short = r.domain !== undefined && r.words !== undefined && r.words <= T.SHORT_MESSAGE_WORDS && r.coverage >= T.PROBABLY_SHORT_MIN_COVERAGE;
+  return short ? Math.min(T.PROBABLY, T.PROBABLY_SHORT) : T.PROBABLY;
+}
+
 /** What the thresholds make of a ranking (see THRESHOLDS in options.ts). */
 export type RankingVerdict =
   | { action: 'answer'; rule: AnswerRule }
@@ -178,7 +193,7 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   const r1 = r.top[0]!.rank;
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
   const shop = aboutTheShop(r);
-  if (shop && r.confidence >= T.PROBABLY && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
+  if (shop && r.confidence >= bandThreshold(r, T) && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
     const alternatives = r.top
       .slice(1)
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)

@@ -28,6 +28,13 @@ describe('domainEvidence: is the message about the shop?', () => {
     expect(evidence('can i pay with klarna', 'payment-methods')).toEqual({ shop: true, other: false });
   });
 
+  it('counts the shop phrases the pipeline folds to one word ("out of stock", "back in stock")', () => {
+    expect(evidence('is this jumper out of stock', 'product-availability')?.shop).toBe(true);
+    expect(evidence('when is the green one back in stock', 'product-availability')?.shop).toBe(true);
+    expect(evidence('pay later possible', 'payment-methods')?.shop).toBe(true);
+    expect(ask('restock when?')).toMatchObject({ action: 'answer', articleId: 'product-availability' });
+  });
+
   it('finds none when the article matched only generic words', () => {
     expect(evidence('how many days are left until the holidays', 'delivery-times')?.shop).toBe(false);
     expect(evidence('what time does the cinema open', 'contact-us')?.shop).toBe(false);

@@ -152,6 +152,45 @@ describe('rankingVerdict: the rule decide() applies to a ranking, and eval --tun
     expect(rankingVerdict(keywords, { ...THRESHOLDS, KEYWORD_MIN_MARGIN: 0.5 }).action).toBe('suggest');
   });
 
+  it('takes a short English message into the band from a lower confidence, nothing else relaxed', () => {
+    // three words or fewer, shop evidence weighed (English): the band starts at PROBABLY_SHORT
+    const short = ranking({ confidence: 0.55, coverage: 0.8, margin: 0.3, words: 2, domain: { shop: true, other: false } });
+    expect(rankingVerdict(short)).toMatchObject({ action: 'answer', rule: 'probably' });
+    // a longer message, a Chinese one (no domain evidence) or a hand-made ranking without a word count: chips
+    expect(rankingVerdict({ ...short, words: 6 }).action).toBe('suggest');
+    expect(rankingVerdict({ ...short, domain: undefined }).action).toBe('suggest');
+    expect(rankingVerdict({ ...short, words: undefined }).action).toBe('suggest');
+    // the other conditions of the band still hold: shop evidence, coverage, margin, the phrase model
+    expect(rankingVerdict({ ...short, domain: { shop: false, other: false } }).action).toBe('suggest');
+    expect(rankingVerdict({ ...short, coverage: 0.35 }).action).toBe('suggest');
+    // a word of the message the top article does not cover ("hotel refund"): the long bar
+    expect(rankingVerdict({ ...short, coverage: 0.5 }).action).toBe('suggest');
+    expect(rankingVerdict({ ...short, coverage: 0.5, confidence: 0.75 }).action).toBe('answer');
+    expect(rankingVerdict({ ...short, margin: 0.05 }).action).toBe('suggest');
+    expect(rankingVerdict({ ...short, top: short.top.map((t, i) => ({ ...t, phrase: i === 1 ? 0.6 : 0.2 })) }).action).toBe('suggest');
+    // below PROBABLY_SHORT, or with the short bar switched off (never above PROBABLY)
+    expect(rankingVerdict({ ...short, confidence: 0.45 }).action).toBe('suggest');
+    expect(rankingVerdict(short, { ...THRESHOLDS, PROBABLY_SHORT: 1 }).action).toBe('suggest');
+    expect(rankingVerdict(short, { ...THRESHOLDS, SHORT_MESSAGE_WORDS: 1 }).action).toBe('suggest');
+  });
+
+  it('keeps chips for a short message with a word the shop does not use (another business’s question)', () => {
+    for (const q of ['hotel refund', 'cancel my gym', 'uber refund']) {
+      const d = decide(q, { kb, locale: 'en' });
+      expect(d.action, q).not.toBe('answer');
+    }
+  });
+
+  it('answers a short message in the band where the long-message bar offered chips', () => {
+    const q = 'add a product';
+    const longBar = botOptions({ thresholds: { PROBABLY_SHORT: THRESHOLDS.PROBABLY } });
+    expect(decide(q, { kb, locale: 'en' }, longBar)).toMatchObject({ action: 'suggest' });
+    const d = decide(q, { kb, locale: 'en' });
+    expect(d).toMatchObject({ action: 'answer', articleId: 'change-order' });
+    expect(d.scores.confidence).toBeLessThan(THRESHOLDS.PROBABLY);
+    expect(d.action === 'answer' && d.reason.startsWith('probably')).toBe(true);
+  });
+
   it('agrees with decide() on the decision’s own scores', () => {
     const questions = [
       'How do I reset my password?',

@@ -24,6 +24,8 @@ describe('text pipeline: English', () => {
     expect(tokenize('log in', 'en')).toEqual(tokenize('sign-in', 'en'));
     expect(tokenize('e-mail', 'en')).toEqual(tokenize('email', 'en'));
     expect(tokenize('customs duties', 'en')).not.toEqual(tokenize('customer', 'en'));
+    // locating a parcel is tracking it (the stem "locat" is no word the shop uses)
+    expect(tokenize('locating my parcel', 'en')).toEqual(tokenize('track my parcel', 'en'));
   });
 
   it('applies NFKC and case folding', () => {

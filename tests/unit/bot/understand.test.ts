@@ -51,6 +51,15 @@ describe('shorthand: SMS forms and shop abbreviations', () => {
     expect(expandDigitWords('sent back 2 pairs 4 weeks ago')).toBe('sent back 2 pairs 4 weeks ago');
   });
 
+  it('reads "2" after a verb of moving to another account as "to", but not before what it counts', () => {
+    expect(expandDigitWords('switch 2 business acct')).toBe('switch to business acct');
+    expect(expandDigitWords('changing 2 premium')).toBe('changing to premium');
+    expect(expandDigitWords('change 2 items')).toBe('change 2 items');
+    expect(expandDigitWords('got 2 kids')).toBe('got 2 kids');
+    // and a misspelt verb is corrected first ("changng 2 my work profile")
+    expect(en('changng 2 my work profile').notes).toContain('switch account');
+  });
+
   it('reads "2" after a delivery verb as "to" whatever the place, but not before what it counts', () => {
     expect(expandShorthand('do u deliver 2 valencia', 'en')).toBe('do you deliver to valencia');
     expect(expandShorthand('shipping 2 ireland?', 'en')).toBe('shipping to ireland?');
@@ -92,6 +101,14 @@ describe('entities: order numbers, postcodes and dates', () => {
     expect(findEntities('do you deliver to 75001').entities.postcode).toBe('75001');
   });
 
+  it('takes a name after a title (mr, mrs, ms, dr) out of the words', () => {
+    expect(findEntities('receipt for mrs patel pls')).toEqual({ text: 'receipt for pls', entities: { person: 'patel' } });
+    expect(findEntities('parcel addressed to dr. okafor').entities.person).toBe('okafor');
+    expect(ask('need the invoice for mr brennan')).toMatchObject({ action: 'answer', articleId: 'invoices' });
+    // "miss" is a verb as often as a title
+    expect(findEntities('did i miss the cut off').entities.person).toBeUndefined();
+  });
+
   it('finds dates', () => {
     expect(findEntities('ordered on 3rd march still nothing').entities.date).toBe('3rd march');
     expect(findEntities('paid on 12/03 no email').entities.date).toBe('12/03');
@@ -104,6 +121,26 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('order 48213 where').query).toContain('where is my order');
     expect(en('#77120').query).toContain('where is my order');
     expect(en('cancel order 48213').query).not.toContain('where is my order');
+  });
+
+  it('an order number with "when" or "eta" is tracking that order, not the shop’s delivery times', () => {
+    expect(en('eta for 48213?').query).toContain('track where is my order');
+    expect(ask('eta for 48213?')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(ask('order 48213 when does it come')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    // the number of an invoice, a refund or a return is asked about as that
+    expect(en('where is receipt 48213').notes).not.toContain('order number');
+    expect(en('return 48213 status').notes).not.toContain('order number');
+    expect(ask('where is receipt 48213')).toMatchObject({ action: 'answer', articleId: 'invoices' });
+  });
+
+  it('a number that belongs to something else (a flight, a ticket, a loan) gets no tracking hint', () => {
+    for (const q of ['flight 2231 where', 'ticket 99812 status', 'where is bus 4521', 'loan 55123 status']) {
+      expect(en(q).notes, q).not.toContain('order number');
+      expect(ask(q).action, q).not.toBe('answer');
+    }
+    // the order's own words, or nothing but "where", keep it
+    expect(en('parcel 48213 status').notes).toContain('order number');
+    expect(en('where is 48213?').notes).toContain('order number');
   });
 
   it('"ordered on <date>, still nothing" is a tracking question', () => {
@@ -178,6 +215,12 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('my dog ate it').query).toBe('my dog ate it');
   });
 
+  it('reads the refund policy through a misspelt refund or condition', () => {
+    expect(en('what are the condtions for refunds').notes).toContain('refund policy');
+    expect(en('in which circumstancs do i get refnds').notes).toContain('refund policy');
+    expect(ask('refund conditons?')).toMatchObject({ action: 'answer', articleId: 'refund-policy' });
+  });
+
   it('"cases" or "circumstances" next to a refund is the policy too, without "in which"', () => {
     expect(en('refund cases').query).toContain('refund policy');
     expect(en('circumstances for getting money back').query).toContain('refund policy');
@@ -200,6 +243,38 @@ describe('rules: what entities and shapes of a message mean', () => {
     // something else failing is not the shop's problem
     expect(en('unable to pay my taxes online').notes).not.toContain('cannot do');
     expect(ask('unable to pay my taxes online').action).not.toBe('answer');
+  });
+
+  it('setting up or adding a delivery (its last word cut off) is the address', () => {
+    expect(en('add another delivery').query).toBe('add another delivery address');
+    expect(ask('setting up a 2nd shipping')).toMatchObject({ action: 'answer', articleId: 'set-up-shipping-address' });
+    // how the shop delivers, or an address already named, stays as typed
+    expect(en('add express delivery').notes).not.toContain('address');
+    expect(en('set delivery preferences').notes).not.toContain('address');
+    expect(en('add a delivery address').query).toBe('add a delivery address');
+  });
+
+  it('a purchase is an order', () => {
+    expect(en('tracking the purchase pls').query).toBe('tracking the order');
+    expect(ask('tracking my purchase?')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(ask('cancel the purchase pls')).toMatchObject({ action: 'answer', articleId: 'cancel-order' });
+    // not a purchase of something shops do not sell
+    expect(en('purchase stocks').notes).not.toContain('purchase');
+    // misspelt too: "purchace" is corrected like the rules' other words first
+    expect(en('where is my purchace now').query).toContain('my order');
+    // beside "order" it stays, and other forms of the verb are left to the pipeline's synonyms
+    expect(en('purchase order number').query).toBe('purchase order number');
+    expect(en('purchased yesterday', (w) => w === 'purchased').notes).not.toContain('purchase');
+  });
+
+  it('reporting something is reporting a problem with it', () => {
+    expect(en('report my payment').query).toBe('report my payment problem');
+    expect(en('notify u about the sign up').notes).toContain('report a problem');
+    expect(ask('pls report my payment')).toMatchObject({ action: 'answer', articleId: 'payment-problems' });
+    expect(ask('reporting my sign-up')).toMatchObject({ action: 'answer', articleId: 'registration-problems' });
+    // a message that names the problem already, or "report" before a pronoun, is left as it is
+    expect(en('report a payment error').notes).not.toContain('report a problem');
+    expect(en('report it to you').notes).not.toContain('report a problem');
   });
 
   it('not being able to log in is being locked out (a password question)', () => {
@@ -229,6 +304,37 @@ describe('rules: what entities and shapes of a message mean', () => {
     // "customer" followed by what it is about stays
     expect(en('customer number').query).toBe('customer number');
     expect(en('contact customer about my return').query).toBe('contact customer about my return');
+  });
+
+  it('wanting or needing a refund is asking for one, not asking when it comes', () => {
+    expect(en('need refund').query).toBe('request refund');
+    expect(en('i want my money back pls').notes).toContain('refund request');
+    expect(ask('need refund')).toMatchObject({ action: 'answer', articleId: 'request-refund' });
+    expect(ask('wanna get a refund')).toMatchObject({ action: 'answer', articleId: 'request-refund' });
+    // when it comes, where it is, or whether it is due: not a request
+    expect(en('need to know when my refund arrives').notes).not.toContain('refund request');
+    expect(en('want refund status').notes).not.toContain('refund request');
+    expect(ask('need my refund status')).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+    // only a refund asked for as such: what it is for may be another business's ("on my concert tickets")
+    expect(en('i want a refund on my gym fees').notes).not.toContain('refund request');
+    // another business's refund is not a request to the shop
+    expect(en('want a refund for my flight').notes).not.toContain('refund request');
+    expect(ask('want a refund for my flight').action).not.toBe('answer');
+    // the verb must be about the refund: "need help with a refund form" is no request rewrite
+    expect(en('need help with the refund').notes).not.toContain('refund request');
+  });
+
+  it('getting in touch is contacting the shop, unless someone else is named', () => {
+    expect(en('how can i get in touch?').notes).toContain('contact');
+    expect(en('pls get in touch with me asap').query).toContain('contact');
+    expect(ask('how can i get in touch?')).toMatchObject({ action: 'answer', articleId: 'contact-us' });
+    expect(ask('want to be in touch with your store')).toMatchObject({ action: 'answer', articleId: 'contact-us' });
+    // "touch" with customer cut short at the end is customer service too
+    expect(en('touch the customer').query).toBe('touch the customer service');
+    // another business, or a goodbye, is not a question for the shop's contact page
+    expect(en('get in touch with my landlord').notes).not.toContain('contact');
+    expect(en('lets keep in touch').notes).not.toContain('contact');
+    expect(ask('get in touch with my landlord').action).not.toBe('answer');
   });
 
   it('changing a product (not an order) is an exchange', () => {
