@@ -235,3 +235,17 @@ export const GENERIC_VERBS = [
   'send', 'submit', 'enter', 'open', 'report', 'give', 'take', 'put', 'keep', 'start', 'speak', 'talk', 'solve', 'fix',
   'receive', 'view', 'check',
 ];
+
+/**
+ * Things shops sell, as shoppers name them: real words, never typing slips of a more common word
+ * of the shop's text ("return these shoes" is not "shows"), whichever few articles mention them.
+ * Written from general knowledge of what online shops sell (clothes, shoes, home, gadgets).
+ */
+// biome-ignore format: a word list packed by kind, one kind a line
+export const PRODUCT_NOUNS = new Set([
+  'shoe', 'shoes', 'boot', 'boots', 'trainer', 'trainers', 'sneaker', 'sneakers', 'sandal', 'sandals', 'slipper', 'slippers', 'heels',
+  'dress', 'dresses', 'shirt', 'shirts', 'jacket', 'jackets', 'coat', 'coats', 'jeans', 'trousers', 'pants', 'skirt', 'skirts', 'jumper', 'jumpers',
+  'sweater', 'sweaters', 'hoodie', 'hoodies', 'socks', 'scarf', 'gloves', 'hat', 'hats', 'belt', 'belts', 'bag', 'bags', 'wallet', 'watch', 'watches',
+  'sofa', 'sofas', 'chair', 'chairs', 'table', 'tables', 'lamp', 'lamps', 'mattress', 'pillow', 'pillows', 'rug', 'rugs', 'curtains', 'towel', 'towels', 'mug', 'mugs',
+  'phone', 'phones', 'laptop', 'laptops', 'charger', 'cable', 'headphones', 'earbuds', 'speaker', 'camera', 'tablet', 'toy', 'toys', 'book', 'books',
+]);

@@ -11,6 +11,7 @@
  * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
  */
 import { derivedFrom, type Knowledge } from './knowledge.ts';
+import { PRODUCT_NOUNS } from './lexicons.ts';
 import { type Corrector, isEnglishStopWord, lexiconWords, stemWord } from './text.ts';
 
 /** True when a and b are at most one optimal-string-alignment edit apart. */
@@ -294,7 +295,7 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
     if (w.length < Math.max(minLen, 5) || isEnglishStopWord(w) || !/^[a-z]+$/.test(w)) return undefined;
     // known words only, so the cache is bounded by the shop's vocabulary
     if (slips.has(w)) return slips.get(w) ?? undefined;
-    if (namedWords(k).has(w)) {
+    if (namedWords(k).has(w) || PRODUCT_NOUNS.has(w)) {
       slips.set(w, null);
       return undefined;
     }

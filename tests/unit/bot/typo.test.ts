@@ -107,6 +107,15 @@ describe('slips the shop’s own example questions happen to contain', () => {
   it('leaves a rare word alone when no common word is a slip away', () => {
     expect(terms('kettle')).toEqual(['kettl']);
   });
+
+  it('never reads a thing shops sell as a slip, however few articles name it ("shoes" is not "shows")', () => {
+    // "shoes" is in two of the demo's articles and one neighbouring key from "shows", in many
+    expect(kb.locales.en!.lexiconRank.has('shoes')).toBe(true);
+    expect(terms('send back my shoes')).toContain('shoe');
+    expect(terms('send back my shoes')).not.toContain('show');
+    const d = decide('return my shoes', { kb, locale: 'en' });
+    expect(d.action === 'answer' && d.articleId).toBe('returns-policy');
+  });
 });
 
 describe('the rules’ own words are corrected too', () => {
