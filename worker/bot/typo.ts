@@ -276,6 +276,13 @@ function namedWords(k: Knowledge): ReadonlySet<string> {
   return derivedFrom(namedWordSets, k, () => new Set([...k.articles.values()].flatMap((a) => lexiconWords([a.title, ...a.tags].join('\n')))));
 }
 
+/** The stems of PRODUCT_NOUNS, for the stem-level correction ("cable" is not "table"). */
+let productStemSet: ReadonlySet<string> | undefined;
+function productStems(): ReadonlySet<string> {
+  productStemSet ??= new Set([...PRODUCT_NOUNS].map(stemWord));
+  return productStemSet;
+}
+
 /** A known word is read as a slip of one in at least this many articles, and this many times as many as it. */
 const COMMON_DF = 3;
 
@@ -295,7 +302,7 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
     if (w.length < Math.max(minLen, 5) || isEnglishStopWord(w) || !/^[a-z]+$/.test(w)) return undefined;
     // known words only, so the cache is bounded by the shop's vocabulary
     if (slips.has(w)) return slips.get(w) ?? undefined;
-    if (namedWords(k).has(w) || PRODUCT_NOUNS.has(w)) {
+    if (namedWords(k).has(w)) {
       slips.set(w, null);
       return undefined;
     }
@@ -328,6 +335,8 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       return best;
     },
     word(w) {
+      // a thing shops sell is a real word, never a slip, whether or not the shop's text has it
+      if (PRODUCT_NOUNS.has(w)) return undefined;
       if (known(w)) return rareSlip(w);
       // typed without its vowels: "pymnt", "dlvry", "rfnd"
       if (w.length >= 3 && /^[a-z][^aeiou]+$/.test(w)) {
@@ -344,7 +353,7 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       return c === undefined ? undefined : (rareSlip(c) ?? c);
     },
     stem(st) {
-      if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st)) return undefined;
+      if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st) || productStems().has(st)) return undefined;
       return nearest(st, k, 'stems', minLen, (c) => -(k.df.get(c) ?? 0));
     },
   };

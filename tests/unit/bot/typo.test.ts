@@ -108,13 +108,17 @@ describe('slips the shop’s own example questions happen to contain', () => {
     expect(terms('kettle')).toEqual(['kettl']);
   });
 
-  it('never reads a thing shops sell as a slip, however few articles name it ("shoes" is not "shows")', () => {
+  it('never reads a thing shops sell as a slip, however few articles name it, or none ("shoes" is not "shows")', () => {
     // "shoes" is in two of the demo's articles and one neighbouring key from "shows", in many
     expect(kb.locales.en!.lexiconRank.has('shoes')).toBe(true);
     expect(terms('send back my shoes')).toContain('shoe');
     expect(terms('send back my shoes')).not.toContain('show');
     const d = decide('return my shoes', { kb, locale: 'en' });
     expect(d.action === 'answer' && d.articleId).toBe('returns-policy');
+    // nor one the shop's text never names: "skirt" is not "shirt", "cable" is not "table"
+    expect(kb.locales.en!.lexiconRank.has('skirt')).toBe(false);
+    expect(terms('send back this skirt')).toContain('skirt');
+    expect(terms('cable not working')).not.toContain('tabl');
   });
 });
 
