@@ -40,7 +40,7 @@ export const EN_SHORTHAND: Record<string, string> = {
   // abbreviations shops use
   cod: 'pay cash on delivery', emi: 'pay in instalments', emis: 'pay in instalments', bnpl: 'pay later',
   tnc: 'terms and conditions', tncs: 'terms and conditions',
-  faq: 'help', faqs: 'help', otp: 'verification code', eta: 'when will it arrive', awb: 'tracking number',
+  faq: 'help', faqs: 'help', otp: 'verification code', eta: 'estimated arrival', awb: 'tracking number',
   gc: 'gift card', cc: 'credit card', dob: 'date of birth', pobox: 'po box',
 };
 

@@ -283,6 +283,9 @@ function productStems(): ReadonlySet<string> {
   return productStemSet;
 }
 
+/** The fillers a three-letter slip is read as (not every stop word: "cat" is not "cant", "ill" not "will"). */
+const COMMON_FILLERS = new Set(['need', 'help', 'know', 'have', 'with', 'from', 'your', 'some', 'want', 'tell']);
+
 /** A known word is read as a slip of one in at least this many articles, and this many times as many as it. */
 const COMMON_DF = 3;
 
@@ -345,7 +348,13 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       }
       const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
       // a four-letter word only for a typical slip (neighbouring key, swapped or doubled letter)
-      if (w.length === 4 && minLen <= 5) return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour);
+      if (w.length === 4 && minLen <= 5) {
+        // a typical slip, or a letter dropped from a word many articles use ("trak", "bill")
+        return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour) ?? nearest(w, k, 'words', 4, rank, 1, (c) => c.length === 5 && articles(c) >= COMMON_DF);
+      }
+      // a three-letter word the shop never uses, typed for a filler with a letter dropped ("ned",
+      // "hep", "kow"): read as the filler, so it is dropped rather than counted as an unknown topic
+      if (w.length === 3) return nearest(w, k, 'words', 4, rank, 1, (c) => COMMON_FILLERS.has(c));
       if (w.length < minLen) return undefined;
       const c = nearest(w, k, 'words', minLen, rank);
       // the nearest known word may itself be a slip the shop's text keeps ("passord" is nearest

@@ -212,6 +212,15 @@ const WHERE_WORDS_ALL = new RegExp(
   'g',
 );
 
+/** What a shopper calls an order they placed. */
+const ORDER_NOUN = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|items?|consignments?)\b/;
+/** Looking an order up: check, see, view, find, locate, follow. */
+const LOOK_UP = /\b(?:check\w*|see|seeing|view\w*|look(?:ing)?\s+(?:at|up|for)|find\w*|locat\w*|follow\w*)\b/;
+/** The whole message is looking up an order: "check my order", "seeing order status pls". */
+const LOOK_UP_ORDER = new RegExp(
+  `^(?:(?:can|could|may|where)\\s+(?:i|you|we)\\s+)?(?:please\\s+)?${LOOK_UP.source}\\s+(?:me\\s+)?(?:(?:my|the|an?|your|our)\\s+)?(?:latest\\s+|last\\s+|recent\\s+)?(?:orders?|purchases?|parcels?|packages?|shipments?)(?:\\s+(?:status|progress|details|info\\w*|now|please))?$`,
+);
+
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
 function withHint(s: string, hint: string): string {
   return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
@@ -362,6 +371,48 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         return `${m} address`;
       },
     );
+    // "eta order", "my parcel eta?": the estimated arrival of an order placed is on its tracking
+    // (the order page, the carrier's link); "eta for delivery to spain" asks the usual times
+    s = s.replace(/\bestimated arrival\b/, (m) => {
+      if ((ORDER_NOUN.test(s) || entities.orderNumber) && !/\b(?:deliver\w*|ship\w*|postcode)\b/.test(s)) {
+        notes.push('eta of an order');
+        return HINTS.track.en;
+      }
+      return /\b(?:when|arriv\w*)\b/.test(s) ? m : `${m} when will it arrive`;
+    });
+    // "long delivery", "shipping takes long": how long, its "how" dropped (not "no longer", "long sleeves")
+    s = s.replace(
+      /(?<!\b(?:how|too|so|very|as|no|this|that|a)\s+)\blong\b(?=(?:\s+(?:does|do|will|would|is|it|the|for|to|my|your|you|until|till|before))?\s+(?:takes?|taking|took|deliver\w*|ship\w*|arriv\w*|wait\w*|dispatch\w*)\b)|(?<=\b(?:takes?|taking|deliver\w*|ship\w*|arriv\w*)(?:\s+(?:so|too|very|this|that|a|it|is))?\s+)(?<!\b(?:how|too|so|very|as|no|a)\s+)long\b(?!\s+(?:sleeves?|dress\w*|coats?|skirts?|tops?|shirts?))/,
+      (m) => {
+        if (/\bhow long\b/.test(s)) return m;
+        notes.push('how long');
+        return 'how long';
+      },
+    );
+    // "order arrive?", "when parcel arriving": when it comes (not that it never came: NOT_CAME
+    // reads that first, and "arrived damaged" is past)
+    if (
+      /\barriv(?:e|es|ing)\b/.test(s) &&
+      ORDER_NOUN.test(s) &&
+      !/\b(?:when|where|how|not|never|yet|still|didnt|hasnt|havent|wont|estimated arrival)\b/.test(s)
+    ) {
+      notes.push('when it arrives');
+      s = s.replace(/\barriv(?:e|es|ing)\b/, 'when will it arrive');
+    }
+    // "check my order", "see order status", "locate my parcel": where it is (an order number
+    // with these words is read below)
+    if (
+      LOOK_UP_ORDER.test(
+        s
+          .replace(/[?!.,]+/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ) &&
+      !entities.orderNumber
+    ) {
+      notes.push('look up an order');
+      s = withHint(s, HINTS.track.en);
+    }
     // "change to my other account", "go over to the business profile": switching accounts, not
     // editing one ("change my account details")
     s = s.replace(
@@ -393,10 +444,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     const otherTopic = /\b(?:bill\w*|invoic\w*|receipt\w*|refund\w*|return\w*|cancel\w*|exchang\w*|warrant\w*)\b/.test(s);
     // With "where", "status"…: the number is an order's when the message says so ("order",
     // "parcel") or says nothing else; "flight 2231 where", "ticket 99812 status" are other numbers.
-    const orderNoun = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|deliver\w*|items?|tracking)\b/.test(s);
+    const orderNoun = ORDER_NOUN.test(s) || /\b(?:deliver\w*|tracking)\b/.test(s);
     const onlyWhere = rest.replace(WHERE_WORDS_ALL, ' ').trim() === '';
-    const enOrder = !otherTopic && !namesOtherService(s) && (rest === '' || (WHERE_WORDS.test(s) && (orderNoun || onlyWhere)));
-    if ((locale === 'en' && enOrder) || (locale === 'zh' && (whereZh || rest === ''))) {
+    const enOrder =
+      !otherTopic && !namesOtherService(s) && (rest === '' || (WHERE_WORDS.test(s) && (orderNoun || onlyWhere)) || (LOOK_UP.test(s) && orderNoun));
+    if (!s.includes(HINTS.track[locale]) && ((locale === 'en' && enOrder) || (locale === 'zh' && (whereZh || rest === '')))) {
       notes.push('order number');
       s = withHint(s, HINTS.track[locale]);
     }

@@ -60,6 +60,17 @@ describe('correction against the shop’s words', () => {
     expect(terms(`${typed} please`)).toContain(stem);
   });
 
+  it('reads a four-letter word as a common five-letter one with a letter dropped ("trak")', () => {
+    expect(terms('trak my order')).toEqual(['track', 'order']);
+  });
+
+  it('reads a three-letter slip of a filler as the filler, so it is not an unknown topic ("ned", "hep")', () => {
+    expect(terms('i ned a refund')).toEqual(['refund']);
+    expect(terms('hep me track my order')).toEqual(['track', 'order']);
+    // a real three-letter word is not a filler's slip ("cat" is not "cant", "ill" is not "will")
+    expect(terms('cat food')).toContain('cat');
+  });
+
   it('leaves words the shop knows alone, and does not stretch short words', () => {
     expect(terms('card declined')).toEqual(['card', 'declin']);
     expect(terms('xyz')).toEqual(['xyz']);

@@ -343,6 +343,43 @@ describe('rules: what entities and shapes of a message mean', () => {
   });
 });
 
+describe('the words of a question with its question word dropped', () => {
+  it('an ETA of an order is tracking it; an ETA alone or for a place asks the usual times', () => {
+    expect(en('order eta').notes).toContain('eta of an order');
+    expect(ask('order eta')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(ask('whats the eta on my parcel')).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(en('eta?').notes).not.toContain('eta of an order');
+    expect(topic(ask('eta for delivery to spain'))).not.toBe('track-order');
+  });
+
+  it('"long delivery", "shipping takes long" ask how long (not "no longer", not a long dress)', () => {
+    expect(en('long delivery').query).toBe('how long delivery');
+    expect(en('shipping takes long').query).toBe('shipping takes how long');
+    expect(ask('long delivery')).toMatchObject({ action: 'answer', articleId: 'delivery-times' });
+    expect(en('how long does shipping take').notes).not.toContain('how long');
+    expect(en('i no longer want delivery').notes).not.toContain('how long');
+    expect(en('long dress delivery').notes).not.toContain('how long');
+    expect(en('delivery long sleeve top').notes).not.toContain('how long');
+  });
+
+  it('an order that will arrive asks when; one that did not, or arrived damaged, is not this', () => {
+    expect(en('order arrive?', (w) => w === 'arrive').query).toBe('order when will it arrive?');
+    expect(ask('order arriving')).toMatchObject({ action: 'answer', articleId: 'delivery-times' });
+    expect(en('my order never arrived').notes).not.toContain('when it arrives');
+    expect(ask('my order arrived damaged')).toMatchObject({ action: 'answer', articleId: 'damaged-item' });
+  });
+
+  it('looking up an order ("check my order", "see order status", a number with "checking") is tracking it', () => {
+    for (const text of ['check my order', 'can i see my order status', 'locate my parcel', 'view order pls'])
+      expect(ask(text), text).toMatchObject({ action: 'answer', articleId: 'track-order' });
+    expect(en('checking order 48213').notes).toContain('order number');
+    // looking up something else, or checking an order's contents before it ships, is not tracking
+    expect(en('check my order before it ships').notes).not.toContain('look up an order');
+    expect(en('find my invoice').notes).not.toContain('look up an order');
+    expect(en('checking flight 48213').notes).not.toContain('order number');
+  });
+});
+
 describe('greetings and fillers', () => {
   it('strips greetings, forms of address and thanks around the question', () => {
     expect(stripFillers('hi sir good morning my parcel not came', 'en')).toBe('my parcel not came');
