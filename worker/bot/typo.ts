@@ -315,8 +315,14 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       COMMON_DF * n > k.articleCount
         ? undefined
         : nearest(w, k, 'words', minLen, rank, w.length >= 8 ? 1 : SLIP_COST.neighbour, (c) => c !== w && articles(c) >= Math.max(COMMON_DF, COMMON_DF * n));
-    slips.set(w, found ?? null);
-    return found;
+    // a vowel dropped ("paymnt" kept by an example question): the common word with the same consonants
+    const byConsonants = found ?? (COMMON_DF * n > k.articleCount ? undefined : skeletonIndexOf(k).get(skeleton(w)));
+    const read =
+      byConsonants !== undefined && byConsonants !== w && byConsonants.length > w.length && articles(byConsonants) >= Math.max(COMMON_DF, COMMON_DF * n)
+        ? byConsonants
+        : found;
+    slips.set(w, read ?? null);
+    return read;
   };
   return {
     split(w) {

@@ -58,6 +58,8 @@ export interface Entities {
   place?: string;
   /** "smith" in "the invoice for mr smith": a name after a title */
   person?: string;
+  /** "$120", "40 pounds": a sum of money (never an order number) */
+  amount?: string;
 }
 
 export interface Reading {
@@ -163,7 +165,10 @@ const YEAR = /^(?:19|20)\d\d$/;
 
 export function findEntities(folded: string): { text: string; entities: Entities } {
   const entities: Entities = {};
-  let s = folded.replace(AMOUNT, ' ');
+  let s = folded.replace(AMOUNT, (m) => {
+    entities.amount ??= m.trim();
+    return ' ';
+  });
   s = s.replace(POSTCODE_AFTER_WORD, (_m, code: string) => {
     entities.postcode ??= code;
     return ' postcode ';
@@ -353,6 +358,16 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
           return 'request';
         },
       );
+    }
+    // "expecting a refund", "awaiting my money back": waiting for one already agreed (its status)
+    s = s.replace(/\b(?:expect(?:ing|ed)?|await(?:ing|ed)?)\b(?=(?:\s+\S+){0,4}?\s+(?:refunds?|reimburse\w*|money back)\b)/, () => {
+      notes.push('waiting for a refund');
+      return 'waiting for';
+    });
+    // "refund $40", "reimburse 1200 dollars": a sum and nothing else is asking for it back
+    if (entities.amount && /^(?:(?:a|my|the|full)\s+)*(?:refund|reimburse\w*|money back)(?:\s+(?:of|for|please))*[\s?!.]*$/.test(s.trim())) {
+      notes.push('refund request');
+      s = `request ${s}`;
     }
     // "tracking my purchase", "my purchase never came": a purchase is an order (the shop's articles say
     // "order"; as a verb, "purchase a gift card" is ordering one too). Once, and not beside "order".

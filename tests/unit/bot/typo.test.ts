@@ -64,6 +64,10 @@ describe('correction against the shop’s words', () => {
     expect(terms('trak my order')).toEqual(['track', 'order']);
   });
 
+  it('reads a word an example question keeps without a vowel as the common word ("paymnt")', () => {
+    expect(terms('accepted paymnt options')).toContain('pai');
+  });
+
   it('reads a three-letter slip of a filler as the filler, so it is not an unknown topic ("ned", "hep")', () => {
     expect(terms('i ned a refund')).toEqual(['refund']);
     expect(terms('hep me track my order')).toEqual(['track', 'order']);

@@ -369,6 +369,18 @@ describe('the words of a question with its question word dropped', () => {
     expect(ask('my order arrived damaged')).toMatchObject({ action: 'answer', articleId: 'damaged-item' });
   });
 
+  it('waiting for a refund ("expecting my refund") asks its status; a sum with "refund" and nothing else asks for one', () => {
+    expect(ask('expecting my refund')).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+    expect(ask('awaiting a refund of £40, any news')).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+    expect(en('refund $40').notes).toContain('refund request');
+    expect(ask('refund $40')).toMatchObject({ action: 'answer', articleId: 'request-refund' });
+    expect(en('refund $40 still not here').notes).not.toContain('refund request');
+  });
+
+  it('"how soon" asks how long', () => {
+    expect(ask('how soon do you deliver')).toMatchObject({ action: 'answer', articleId: 'delivery-times' });
+  });
+
   it('looking up an order ("check my order", "see order status", a number with "checking") is tracking it', () => {
     for (const text of ['check my order', 'can i see my order status', 'locate my parcel', 'view order pls'])
       expect(ask(text), text).toMatchObject({ action: 'answer', articleId: 'track-order' });
