@@ -12,9 +12,11 @@
  * The verdict (verdict.ts) answers only with shop evidence; without it the top articles are
  * at most offered as chips. English only: Chinese messages carry no evidence (undefined).
  */
+
+import { isCommonEnglishWord } from './english-words.ts';
 import { articleTermsOf, derivedFrom, type Knowledge } from './knowledge.ts';
 import { OTHER_DOMAIN_WORDS, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
-import { tokenize } from './text.ts';
+import { type Corrector, isEnglishStopWord, tokenize } from './text.ts';
 import { typoCost } from './typo.ts';
 
 export interface DomainEvidence {
@@ -22,6 +24,11 @@ export interface DomainEvidence {
   shop: boolean;
   /** the message names a service shops do not offer and no core shop topic */
   other: boolean;
+  /**
+   * common English words in the message that the shop's articles never use (foreignWordCount):
+   * "what size pipes for sinks" has two. Absent: not counted.
+   */
+  foreign?: number;
 }
 
 /** The words as the pipeline reads them (synonyms folded, stemmed). */
@@ -80,11 +87,26 @@ export function namesOtherService(text: string): boolean {
  * `terms` are the message's terms as retrieval read them (typos corrected); `typedOther`, whether
  * the message as typed names another service (namesOtherService).
  */
-export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string, typedOther = false): DomainEvidence | undefined {
+export function domainEvidence(k: Knowledge, terms: readonly string[], topArticleId: string, typedOther = false, foreign?: number): DomainEvidence | undefined {
   if (k.locale !== 'en') return undefined;
   const matched = articleTermsOf(k, topArticleId);
   const own = distinctiveTerms(k, topArticleId);
   const shop = terms.some((t) => matched.has(t) && (own.has(t) || isShopWord(t, k)));
   const other = (typedOther || terms.some((t) => OTHER.has(t))) && !terms.some((t) => SHOP_TOPIC.has(t));
-  return { shop, other };
+  return foreign === undefined ? { shop, other } : { shop, other, foreign };
+}
+
+/**
+ * Words of the message that are common English (english-words.ts), not stop words, and that none
+ * of the shop's articles uses, even once read by `correct`: the words of something else ("pipes",
+ * "sinks"). A slip the corrector cannot place ("cancl") is not one: it is no English word.
+ */
+export function foreignWordCount(k: Knowledge, text: string, correct: Corrector): number {
+  const seen = new Set<string>();
+  for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+    if (seen.has(w) || isEnglishStopWord(w) || !isCommonEnglishWord(w)) continue;
+    const terms = tokenize(w, 'en', correct);
+    if (terms.length > 0 && terms.every((t) => !k.df.has(t))) seen.add(w);
+  }
+  return seen.size;
 }

@@ -3,7 +3,7 @@
  * similarity to its closest example question and phrase-model posterior, mixed into one
  * ranking value, and the confidence of the top one (verdict.ts). Pure.
  */
-import { type DomainEvidence, domainEvidence, namesOtherService } from './domain.ts';
+import { type DomainEvidence, domainEvidence, foreignWordCount, namesOtherService } from './domain.ts';
 import { articleTermsOf, docTermsOf, type Knowledge, refToArticleId, scoreDocuments } from './knowledge.ts';
 import { GENERIC_VERBS } from './lexicons.ts';
 import type { BotOptions, RetrievalParams } from './options.ts';
@@ -71,7 +71,8 @@ export const EMPTY = (terms: string[] = [], unknownTerms: string[] = [], words =
 
 export function retrieve(k: Knowledge, text: string, locale: Locale, options: BotOptions, exclude?: ReadonlySet<string>): Retrieval {
   const params = options.params;
-  const terms = [...new Set(tokenize(text, locale, locale === 'en' ? typoCorrector(k, params.typoMinLen) : undefined))];
+  const corrector = locale === 'en' ? typoCorrector(k, params.typoMinLen) : undefined;
+  const terms = [...new Set(tokenize(text, locale, corrector))];
   const unknownTerms = terms.filter((t) => !k.df.has(t));
   const known = terms.filter((t) => k.df.has(t));
   const words = wordCount(text);
@@ -136,6 +137,6 @@ export function retrieve(k: Knowledge, text: string, locale: Locale, options: Bo
   const margin = r1 > 0 ? Math.max(0, 1 - r2 / r1) : 0;
   const { coverage, similarity } = top[0]!;
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
-  const domain = domainEvidence(k, terms, top[0]!.articleId, locale === 'en' && namesOtherService(text));
+  const domain = domainEvidence(k, terms, top[0]!.articleId, locale === 'en' && namesOtherService(text), corrector && foreignWordCount(k, text, corrector));
   return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words, ...(domain ? { domain } : {}) };
 }

@@ -200,7 +200,8 @@ function applyPhrases(s: string): string {
 export interface Corrector {
   split?(w: string): [string, string] | undefined;
   word(w: string): string | undefined;
-  stem(s: string): string | undefined;
+  /** the stem's correction; `word` is the word it is the stem of, as corrected (before synonyms) */
+  stem(s: string, word: string): string | undefined;
 }
 
 function englishTokens(s: string, out: string[], correct?: Corrector): void {
@@ -225,9 +226,10 @@ function englishWord(word: string, out: string[], correct?: Corrector, splitAllo
       if (EN_STOP.has(w)) return;
     }
   }
+  const typed = w;
   w = EN_WORD_SYNONYMS[w] ?? w;
   let st = stem(w);
-  if (correct) st = correct.stem(st) ?? st;
+  if (correct) st = correct.stem(st, typed) ?? st;
   if (st.length >= 2 && !EN_STOP.has(st)) out.push(st);
 }
 

@@ -8,8 +8,10 @@
  * less than arbitrary edits: a neighbouring key (s/d), two letters swapped (recieve), a letter
  * doubled or a double letter typed once (adress, shippping). Words of 5-7 letters may be one
  * edit away; words of 8 letters or more two ("dilivary", "cancelation"). A word without its
- * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants.
+ * vowels ("pymnt", "rfnd", "dlvry") is matched by its consonants. A common English word the shop
+ * never uses (english-words.ts) is left as it is: "food" is not a slip of "good".
  */
+import { isCommonEnglishWord } from './english-words.ts';
 import { derivedFrom, type Knowledge } from './knowledge.ts';
 import { PRODUCT_NOUNS } from './lexicons.ts';
 import { type Corrector, isEnglishStopWord, lexiconWords, stemWord } from './text.ts';
@@ -347,6 +349,8 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       // a thing shops sell is a real word, never a slip, whether or not the shop's text has it
       if (PRODUCT_NOUNS.has(w)) return undefined;
       if (known(w)) return rareSlip(w);
+      // a common English word the shop never uses is that word, not a slip of one it does ("feed" is not "fee")
+      if (isCommonEnglishWord(w)) return undefined;
       // typed without its vowels: "pymnt", "dlvry", "rfnd"
       if (w.length >= 3 && /^[a-z][^aeiou]+$/.test(w)) {
         const byConsonants = skeletonIndexOf(k).get(skeleton(w));
@@ -367,8 +371,8 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       // to "pasword"): read as the word that one is a slip of
       return c === undefined ? undefined : (rareSlip(c) ?? c);
     },
-    stem(st) {
-      if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st) || productStems().has(st)) return undefined;
+    stem(st, word) {
+      if (st.length < minLen || k.df.has(st) || /[^a-z]/.test(st) || productStems().has(st) || isCommonEnglishWord(word)) return undefined;
       return nearest(st, k, 'stems', minLen, (c) => -(k.df.get(c) ?? 0));
     },
   };

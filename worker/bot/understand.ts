@@ -438,8 +438,12 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       },
     );
     // "change my product", "swap the item": an exchange, unless it names an order, an address…
+    // The shopper does the changing: the verb opens the message or follows "I", "to", "can"…
+    // ("what trees change colour" is about trees)
     if (
-      /\b(?:change|swap|replace|exchange)\w*\b(?:\s+\S+){0,3}?\s+(?:product|item|size|colou?r|one|thing|shoes?|dress|shirt|jacket)\b/.test(s) &&
+      /(?:^|(?<=\b(?:to|i|we|can|could|please|how|want|wanna|need|would|like|do|may|will|id|just|and|or|u|you)\s+))(?:change|swap|replace|exchange)\w*\b(?:\s+\S+){0,3}?\s+(?:product|item|size|colou?r|one|thing|shoes?|dress|shirt|jacket)\b/.test(
+        s,
+      ) &&
       !/\b(?:order\w*|purchase\w*|cart|basket|address|account|name|e-?mail|password|payment|card|delivery|shipping|phone|number|subscription|newsletter|before|dispatch\w*|shipped)\b/.test(
         s,
       )

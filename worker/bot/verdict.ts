@@ -193,7 +193,17 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   const r1 = r.top[0]!.rank;
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
   const shop = aboutTheShop(r);
-  if (shop && r.confidence >= bandThreshold(r, T) && r.coverage >= T.PROBABLY_MIN_COVERAGE && r.margin >= T.MIN_MARGIN_ANSWER && phrasesAgree(r.top)) {
+  // (and when half its terms are English words the shop never uses, the message is likely about
+  // something else: "what size pipes for sinks" is no question for the size guide)
+  const foreign = (r.domain?.foreign ?? 0) >= T.PROBABLY_MAX_FOREIGN_SHARE * r.terms.length;
+  if (
+    shop &&
+    !foreign &&
+    r.confidence >= bandThreshold(r, T) &&
+    r.coverage >= T.PROBABLY_MIN_COVERAGE &&
+    r.margin >= T.MIN_MARGIN_ANSWER &&
+    phrasesAgree(r.top)
+  ) {
     const alternatives = r.top
       .slice(1)
       .filter((t) => t.rank >= r1 * T.SUGGEST_RATIO)

@@ -4,8 +4,9 @@
  * written for this test; none comes from the evaluation data.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { domainEvidence, namesOtherService } from '../../../worker/bot/domain.ts';
+import { domainEvidence, foreignWordCount, namesOtherService } from '../../../worker/bot/domain.ts';
 import { decide, type Knowledge, loadSiteKnowledge, type SiteKnowledge, tokenize } from '../../../worker/bot/index.ts';
+import { typoCorrector } from '../../../worker/bot/typo.ts';
 import { aboutTheShop, rankingVerdict } from '../../../worker/bot/verdict.ts';
 import { BUILD_TIMEOUT_MS, buildExampleSites } from './example-sites.ts';
 
@@ -56,6 +57,33 @@ describe('domainEvidence: is the message about the shop?', () => {
 
   it('judges only English messages', () => {
     expect(domainEvidence(kb.locales.zh!, tokenize('我的包裹在哪', 'zh'), 'track-order')).toBeUndefined();
+  });
+});
+
+describe('foreign words: common English the shop never uses', () => {
+  const foreign = (text: string) => foreignWordCount(en, text, typoCorrector(en, 5));
+
+  it('counts the words of something else, not the shop’s words, fillers or slips', () => {
+    expect(foreign('what size pipes fit under sinks')).toBe(2); // pipes, sinks
+    expect(foreign('what size are your jeans')).toBe(0);
+    expect(foreign('cancl my ordr pls')).toBe(0); // slips are no English words
+    expect(foreign('sinks sinks sinks')).toBe(1); // each word once
+  });
+
+  it('keeps the band from answering when half the terms are such words; a confident match still may', () => {
+    const band = {
+      confidence: 0.8,
+      coverage: 0.6,
+      margin: 0.4,
+      terms: ['size', 'pipe', 'sink', 'fit'],
+      top: [
+        { articleId: 'size-guide', similarity: 0.4, rank: 1, phrase: 0.9 },
+        { articleId: 'exchanges', similarity: 0.1, rank: 0.3, phrase: 0.1 },
+      ],
+    };
+    expect(rankingVerdict({ ...band, domain: { shop: true, other: false, foreign: 1 } })).toMatchObject({ action: 'answer', rule: 'probably' });
+    expect(rankingVerdict({ ...band, domain: { shop: true, other: false, foreign: 2 } }).action).toBe('suggest');
+    expect(rankingVerdict({ ...band, confidence: 0.95, domain: { shop: true, other: false, foreign: 2 } })).toMatchObject({ rule: 'confident match' });
   });
 });
 

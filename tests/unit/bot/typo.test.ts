@@ -75,6 +75,11 @@ describe('correction against the shop’s words', () => {
     expect(terms('cat food')).toContain('cat');
   });
 
+  it('leaves a common English word the shop never uses as it is ("feed" is not "fee", "food" not "good")', () => {
+    expect(terms('how much food should i feed my cat')).toEqual(expect.arrayContaining(['food', 'feed']));
+    expect(terms('how much food should i feed my cat')).not.toContain('fee');
+  });
+
   it('leaves words the shop knows alone, and does not stretch short words', () => {
     expect(terms('card declined')).toEqual(['card', 'declin']);
     expect(terms('xyz')).toEqual(['xyz']);
