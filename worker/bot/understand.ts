@@ -217,6 +217,9 @@ const WHERE_WORDS_ALL = new RegExp(
   'g',
 );
 
+/** Asking how long something takes. */
+const HOW_LONG = /\bhow (?:long|soon|many days)\b/;
+
 /** What a shopper calls an order they placed. */
 const ORDER_NOUN = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|items?|consignments?)\b/;
 /** Looking an order up: check, see, view, find, locate, follow. */
@@ -297,7 +300,8 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         }
         notes.push('deliver to a place');
         entities.place ??= where;
-        return `${verb} ${HINTS.shipTo.en}`;
+        // "how long to deliver to leeds": the time it takes, not the ways (the place goes either way)
+        return HOW_LONG.test(s) ? verb : `${verb} ${HINTS.shipTo.en}`;
       },
     );
     // "shipping toronto?", "u deliver valencia": the place right after the verb, nothing else

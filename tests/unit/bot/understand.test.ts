@@ -356,6 +356,9 @@ describe('the words of a question with its question word dropped', () => {
     expect(en('long delivery').query).toBe('how long delivery');
     expect(en('shipping takes long').query).toBe('shipping takes how long');
     expect(ask('long delivery')).toMatchObject({ action: 'answer', articleId: 'delivery-times' });
+    // how long to a place is the time it takes, not the ways of delivering there
+    expect(ask('how long to deliver to leeds')).toMatchObject({ action: 'answer', articleId: 'delivery-times' });
+    expect(ask('do you deliver to leeds')).toMatchObject({ action: 'answer', articleId: 'delivery-options' });
     expect(en('how long does shipping take').notes).not.toContain('how long');
     expect(en('i no longer want delivery').notes).not.toContain('how long');
     expect(en('long dress delivery').notes).not.toContain('how long');
