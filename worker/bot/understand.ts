@@ -20,6 +20,7 @@
  */
 
 import { namesOtherService } from './domain.ts';
+import { isCommonEnglishWord } from './english-words.ts';
 import {
   CANT_DO,
   CANT_LOG_IN,
@@ -559,8 +560,10 @@ function deletions(w: string): string[] {
 /** Misspelt rule words corrected (words the knowledge base knows, and short words, stay as typed). */
 export function correctRuleWords(text: string, known?: (w: string) => boolean, topicMinLen = 5): string {
   return text.replace(/\p{L}{4,}/gu, (w) => {
-    if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w)) return w;
-    const max = w.length >= 8 ? 2 : w.length >= 5 ? 1 : 0.6;
+    // (a common English word is that word: "cheat" is not "chat")
+    if (RULE_WORD_SET.has(w) || known?.(w) || !/^[a-z]+$/.test(w) || isCommonEnglishWord(w)) return w;
+    // a four-letter word may be a five-letter rule word with a letter dropped ("agnt", "humn")
+    const max = w.length >= 8 ? 2 : w.length >= 4 ? 1 : 0.6;
     const keys = [w, ...deletions(w)];
     if (max >= 2) for (const d1 of deletions(w)) keys.push(...deletions(d1));
     let best = w;
@@ -569,6 +572,7 @@ export function correctRuleWords(text: string, known?: (w: string) => boolean, t
       for (const r of RULE_WORD_INDEX.get(key) ?? []) {
         if (w.length < topicMinLen && TOPIC_RULE_WORD_SET.has(r)) continue;
         const c = typoCost(w, r, max);
+        if (w.length === 4 && c > (r.length === 5 ? 1 : 0.6)) continue;
         if (c < bestCost) {
           best = r;
           bestCost = c;

@@ -148,6 +148,13 @@ describe('the rules’ own words are corrected too', () => {
     expect(decide('can i speek to a humna', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'requested_human' });
     expect(decide('i have a complant about the service', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'complaint' });
   });
+
+  it('hears it with the person misspelt ("asistant", "persn") or a letter dropped from a short word ("agnt")', () => {
+    for (const text of ['i need to talk to an asistant', 'help me talkig with a persn', 'chat w a live agnt'])
+      expect(decide(text, { kb, locale: 'en' }), text).toMatchObject({ action: 'handoff', reason: 'requested_human' });
+    // a common English word is that word, not a rule word's slip: "cheat" is not "chat"
+    expect(correctRuleWords('no way to cheat the system')).toBe('no way to cheat the system');
+  });
 });
 
 describe('the deletion index', () => {
