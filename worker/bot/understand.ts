@@ -382,10 +382,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         return 'order';
       });
     }
-    // "set up a second shipping", "add new delivery": the address, its last word cut off (how the
-    // shop delivers is asked with other words: options, costs, times)
+    // "set up a second shipping", "add new delivery", "change my delivery", "correct shipping":
+    // the address, its last word cut off (how the shop delivers is asked with other words:
+    // options, costs, times, dates)
     s = s.replace(
-      /\b(?:set|setting|setup|add|adding|enter|entering|save|saving)\s+(?:up\s+)?(?:(?:a|an|my|the|new|another|second|secondary|other|extra|default|different)\s+){0,2}(?:shipping|delivery)\b(?!\s+(?:address\w*|addr|options?|costs?|times?|dates?|days?|fees?|methods?|prices?|charges?|slots?|instructions?|notes?|preferences?))/,
+      /\b(?:set|setting|setup|add|adding|enter|entering|save|saving|chang(?:e|es|ed|ing)|updat(?:e|ed|ing)|modify\w*|correct\w*|edit\w*|fix\w*)\s+(?:up\s+)?(?:(?:a|an|my|the|new|another|second|secondary|other|extra|default|different)\s+){0,2}(?:shipping|delivery)\b(?!\s+(?:address\w*|addr|options?|costs?|times?|dates?|days?|fees?|methods?|prices?|charges?|slots?|instructions?|notes?|preferences?|to|speed|type|express|standard|next|faster|upgrade\w*))/,
       (m) => {
         notes.push('address');
         return `${m} address`;
@@ -407,6 +408,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
         if (/\bhow long\b/.test(s)) return m;
         notes.push('how long');
         return 'how long';
+      },
+    );
+    // "soon expect my order", "soon arrive?": how soon, its "how" dropped
+    s = s.replace(
+      /(?<!\bhow\s+|\bas\s+|\bvery\s+|\btoo\s+)\bsoon\b(?=(?:\s+\S+)?\s+(?:expect\w*|arriv\w*|get|receiv\w*|deliver\w*|ship\w*|dispatch\w*|come)\b)/,
+      () => {
+        notes.push('how long');
+        return 'how soon';
       },
     );
     // "order arrive?", "when parcel arriving": when it comes (not that it never came: NOT_CAME
@@ -570,9 +579,10 @@ export function correctRuleWords(text: string, known?: (w: string) => boolean, t
     let bestCost = Infinity;
     for (const key of keys) {
       for (const r of RULE_WORD_INDEX.get(key) ?? []) {
-        if (w.length < topicMinLen && TOPIC_RULE_WORD_SET.has(r)) continue;
+        // (a short word only to a short topic word, by one typical slip: "sgip", "shpi" → ship)
+        if (w.length < topicMinLen && TOPIC_RULE_WORD_SET.has(r) && !(w.length === 4 && r.length === 4)) continue;
         const c = typoCost(w, r, max);
-        if (w.length === 4 && c > (r.length === 5 ? 1 : 0.6)) continue;
+        if (w.length === 4 && c > (r.length === 5 && !TOPIC_RULE_WORD_SET.has(r) ? 1 : 0.6)) continue;
         if (c < bestCost) {
           best = r;
           bestCost = c;

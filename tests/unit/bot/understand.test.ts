@@ -380,8 +380,24 @@ describe('the words of a question with its question word dropped', () => {
     expect(en('refund $40 still not here').notes).not.toContain('refund request');
   });
 
-  it('"how soon" asks how long', () => {
+  it('"how soon" asks how long, and so does "soon" before a verb of arriving ("soon expect my order")', () => {
     expect(ask('how soon do you deliver')).toMatchObject({ action: 'answer', articleId: 'delivery-times' });
+    expect(en('soon expect my order').query).toContain('how soon expect');
+    expect(en('as soon as it arrives').notes).not.toContain('how long');
+  });
+
+  it('changing or correcting the shipping or delivery with nothing after it is the address; its speed or type is not', () => {
+    for (const text of ['change delivery', 'correct my shipping', 'update shipping pls'])
+      expect(ask(text), text).toMatchObject({ action: 'answer', articleId: 'change-shipping-address' });
+    expect(topic(ask('change shipping to express'))).not.toBe('change-shipping-address');
+    expect(en('change delivery date').notes).not.toContain('address');
+  });
+
+  it('a delivery verb misspelt by one typical slip still reads a place ("sgip liverpool")', () => {
+    expect(en('sgip liverpool', (w) => w === 'ship').notes).toContain('deliver to a place');
+    expect(ask('shpi to munich?')).toMatchObject({ action: 'answer', articleId: 'delivery-options' });
+    // a short word the shop knows stays as typed: "shop" is not "ship"
+    expect(en('shop hours', (w) => w === 'shop' || w === 'hours').notes).not.toContain('deliver to a place');
   });
 
   it('looking up an order ("check my order", "see order status", a number with "checking") is tracking it', () => {
