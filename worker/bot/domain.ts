@@ -26,7 +26,7 @@ export interface DomainEvidence {
   other: boolean;
   /**
    * common English words in the message that the shop's articles never use (foreignWordCount):
-   * "what size pipes for sinks" has two. Absent: not counted.
+   * "what size tyres for my bike" has two. Absent: not counted.
    */
   foreign?: number;
 }
@@ -98,8 +98,8 @@ export function domainEvidence(k: Knowledge, terms: readonly string[], topArticl
 
 /**
  * Words of the message that are common English (english-words.ts), not stop words, and that none
- * of the shop's articles uses, even once read by `correct`: the words of something else ("pipes",
- * "sinks"). A slip the corrector cannot place ("cancl") is not one: it is no English word.
+ * of the shop's articles uses, even once read by `correct`: the words of something else ("tyres",
+ * "bike"). A slip the corrector cannot place ("cancl") is not one: it is no English word.
  */
 export function foreignWordCount(k: Knowledge, text: string, correct: Corrector): number {
   const seen = new Set<string>();

@@ -129,7 +129,7 @@ export const RETRIEVAL_PARAMS: RetrievalParams = Object.freeze({
  *             shop's) at chips, at a cost of 4 noisy dev rows of 751.
  *             Nor does the band answer when at least PROBABLY_MAX_FOREIGN_SHARE of the message's
  *             terms are common English words the shop never uses (domain.ts foreignWordCount):
- *             "what size pipes for sinks" is about plumbing, whatever the size guide says. Half,
+ *             "what size tyres for my bike" is about bikes, whatever the size guide says. Half,
  *             not tuned: on the dev data it changes no clean answer, hands 3 noisy dev rows of
  *             751 to chips (a slip that makes another real word), and keeps the off-topic dev
  *             answers where they were; on all 1,200 CLINC out-of-scope rows it takes 4 answers

@@ -369,7 +369,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('waiting for a refund');
       return 'waiting for';
     });
-    // "refund $40", "reimburse 1200 dollars": a sum and nothing else is asking for it back
+    // "refund $40", "reimburse my £25": a sum and nothing else is asking for it back
     if (entities.amount && /^(?:(?:a|my|the|full)\s+)*(?:refund|reimburse\w*|money back)(?:\s+(?:of|for|please))*[\s?!.]*$/.test(s.trim())) {
       notes.push('refund request');
       s = `request ${s}`;
@@ -453,7 +453,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     );
     // "change my product", "swap the item": an exchange, unless it names an order, an address…
     // The shopper does the changing: the verb opens the message or follows "I", "to", "can"…
-    // ("what trees change colour" is about trees)
+    // ("the leaves change colour" is about leaves)
     if (
       /(?:^|(?<=\b(?:to|i|we|can|could|please|how|want|wanna|need|would|like|do|may|will|id|just|and|or|u|you)\s+))(?:change|swap|replace|exchange)\w*\b(?:\s+\S+){0,3}?\s+(?:product|item|size|colou?r|one|thing|shoes?|dress|shirt|jacket)\b/.test(
         s,

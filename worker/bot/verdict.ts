@@ -194,7 +194,7 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
   // The "probably" band: likely but not certain. Answer, and offer the runners-up as chips.
   const shop = aboutTheShop(r);
   // (and when half its terms are English words the shop never uses, the message is likely about
-  // something else: "what size pipes for sinks" is no question for the size guide)
+  // something else: "what size tyres for my bike" is no question for the size guide)
   const foreign = (r.domain?.foreign ?? 0) >= T.PROBABLY_MAX_FOREIGN_SHARE * r.terms.length;
   if (
     shop &&

@@ -76,8 +76,8 @@ describe('correction against the shop’s words', () => {
   });
 
   it('leaves a common English word the shop never uses as it is ("feed" is not "fee", "food" not "good")', () => {
-    expect(terms('how much food should i feed my cat')).toEqual(expect.arrayContaining(['food', 'feed']));
-    expect(terms('how much food should i feed my cat')).not.toContain('fee');
+    expect(terms('the food we feed our rabbit')).toEqual(expect.arrayContaining(['food', 'feed']));
+    expect(terms('the food we feed our rabbit')).not.toContain('fee');
   });
 
   it('leaves words the shop knows alone, and does not stretch short words', () => {
