@@ -172,7 +172,8 @@ export const TOPIC_RULE_WORDS = [
   'another', 'account', 'profile', 'switch', 'change', 'deliver', 'delivery', 'shipping', 'order',
   'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
   'refunds', 'circumstances', 'conditions', 'situations', 'purchase', 'changing', 'switching', 'ship',
-  'reimburse', 'expect', 'expecting', 'cases',
+  'reimburse', 'reimbursement', 'reimbursed', 'expect', 'expecting', 'cases', 'request', 'requesting', 'money',
+  'dollars', 'cancel', 'canceling', 'cancelling', 'cancellation',
 ];
 
 /**

@@ -149,6 +149,14 @@ describe('the rules’ own words are corrected too', () => {
     expect(decide('i have a complant about the service', { kb, locale: 'en' })).toMatchObject({ action: 'handoff', reason: 'complaint' });
   });
 
+  it('reads the refund, cancel and money words the reading rules look for through a slip', () => {
+    expect(decide('in which cases can i rewuest a refund', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'refund-policy' });
+    // a misspelt "cancel" beside an order number is cancelling it, not tracking it
+    expect(decide('cacnelign order 48213', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'cancel-order' });
+    expect(decide('refund 40 dollrs', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'request-refund' });
+    expect(decide('i expect a reimbusrement', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'refund-status' });
+  });
+
   it('hears it with the person misspelt ("asistant", "persn") or a letter dropped from a short word ("agnt")', () => {
     for (const text of ['i need to talk to an asistant', 'help me talkig with a persn', 'chat w a live agnt'])
       expect(decide(text, { kb, locale: 'en' }), text).toMatchObject({ action: 'handoff', reason: 'requested_human' });
