@@ -226,10 +226,10 @@ function englishWord(word: string, out: string[], correct?: Corrector, splitAllo
       if (EN_STOP.has(w)) return;
     }
   }
-  const typed = w;
+  const corrected = w;
   w = EN_WORD_SYNONYMS[w] ?? w;
   let st = stem(w);
-  if (correct) st = correct.stem(st, typed) ?? st;
+  if (correct) st = correct.stem(st, corrected) ?? st;
   if (st.length >= 2 && !EN_STOP.has(st)) out.push(st);
 }
 
