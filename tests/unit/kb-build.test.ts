@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildKnowledgeBase, formatError, renderMarkdown } from '../../knowledge-base/build/compile.ts';
+import { articleErrors } from '../../worker/catalog/article-rules.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -43,6 +44,17 @@ describe('knowledge-base build validation', () => {
     const msg = formatError(r.errors[0]!);
     expect(msg).toMatch(/^tests\/fixtures\/kb-duplicate\/shop\/en\/where-is-my-order\.md:2 /);
     expect(msg).toContain('duplicate id "track-order"');
+  });
+
+  it('refuses an example question written twice, naming the copy and the first one', () => {
+    const content = {
+      title: 'Gift cards',
+      tags: [],
+      questions: ['Check my balance', 'Use a gift card', '  check my   BALANCE '],
+      body: 'Gift cards never expire.',
+    };
+    expect(articleErrors('gift-cards', content)).toEqual([{ field: 'questions.2', message: 'repeats question 1 ("check my   BALANCE")' }]);
+    expect(articleErrors('gift-cards', { ...content, questions: content.questions.slice(0, 2) })).toEqual([]);
   });
 
   it('fails on a missing field', () => {

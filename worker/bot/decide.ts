@@ -41,6 +41,8 @@ export interface DecisionScores {
   intensity: number;
   /** whether the message is about shopping (domain.ts); absent for Chinese */
   domain?: DomainEvidence;
+  /** a word of the message names the top article (a title or tag word of it alone) */
+  namesTop?: true;
 }
 
 export type Decision =
@@ -130,6 +132,7 @@ function scoresOf(r: Retrieval, locale: Locale, sent: { score: number; intensity
     sentiment: sent.score,
     intensity: sent.intensity,
     ...(r.domain ? { domain: r.domain } : {}),
+    ...(r.namesTop ? { namesTop: r.namesTop } : {}),
   };
 }
 

@@ -10,7 +10,7 @@
  * same numbers are kept in typed arrays.
  */
 import type { SiteSynonym } from './synonyms.ts';
-import { builtinLexicon, type Locale } from './text.ts';
+import { builtinLexicon, type Locale, tokenize } from './text.ts';
 
 export const COMPILED_FORMAT = 1 as const;
 
@@ -247,6 +247,24 @@ export function articleTermsOf(k: Knowledge, id: string): Set<string> {
   if (doc !== undefined) for (const f of ARTICLE_FIELDS) for (const term of vectorTermsOf(k, doc, k.fields.indexOf(f))) set.add(k.termByIndex[term]!);
   k.articleTerms.set(id, set);
   return set;
+}
+
+/**
+ * The terms of each article's title and tags that no other article's title or tags has: the
+ * words that name it ("warranty", "gift card", "paypal"), unlike "refund", which names three.
+ */
+const namingTermSets = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
+export function namingTermsOf(k: Knowledge, id: string): ReadonlySet<string> {
+  const byArticle = derivedFrom(namingTermSets, k, () => {
+    const titled = new Map<string, Set<string>>();
+    for (const a of k.articles.values()) titled.set(a.id, new Set(tokenize([a.title, ...a.tags].join(' \n '), k.locale)));
+    const seen = new Map<string, number>();
+    for (const terms of titled.values()) for (const t of terms) seen.set(t, (seen.get(t) ?? 0) + 1);
+    const m = new Map<string, ReadonlySet<string>>();
+    for (const [articleId, terms] of titled) m.set(articleId, new Set([...terms].filter((t) => seen.get(t) === 1)));
+    return m;
+  });
+  return byArticle.get(id) ?? new Set();
 }
 
 export function docTermsOf(k: Knowledge): Map<string, string[]> {

@@ -52,6 +52,8 @@ export const EN_SYMBOL_SHORTHAND: ReadonlyArray<[RegExp, string]> = [
   [/\bw\/(?=\s|\w)/g, ' with '],
   [/\ba\/c\b/g, ' account '],
   [/\bc\.o\.d\.?(?=\s|$|[?!,])/g, ' cash on delivery '],
+  // a way to pay, however it is typed ("cash on delivery?" asks what "cod" asks)
+  [/(?<!\bpay(?:\s+(?:by|with|in|via|using))?\s+)\bcash on delivery\b/g, ' pay cash on delivery '],
   [/\bo\/s\b/g, ' out of stock '],
   [/\bpo\s?box\b/g, ' pobox '],
 ];

@@ -4,7 +4,7 @@
  * ranking value, and the confidence of the top one (verdict.ts). Pure.
  */
 import { type DomainEvidence, domainEvidence, foreignWordCount, namesOtherService } from './domain.ts';
-import { articleTermsOf, docTermsOf, type Knowledge, refToArticleId, scoreDocuments } from './knowledge.ts';
+import { articleTermsOf, docTermsOf, type Knowledge, namingTermsOf, refToArticleId, scoreDocuments } from './knowledge.ts';
 import { GENERIC_VERBS } from './lexicons.ts';
 import type { BotOptions, RetrievalParams } from './options.ts';
 import { phraseProbabilities } from './phrase-model.ts';
@@ -26,6 +26,8 @@ export interface Retrieval {
   words: number;
   /** whether the message is about shopping (domain.ts); absent for Chinese and when nothing matched */
   domain?: DomainEvidence;
+  /** a term of the message names the top article (knowledge.ts namingTermsOf); absent: it names none */
+  namesTop?: true;
 }
 
 /** The generic verbs of shop chats as the pipeline reads them (stemmed). */
@@ -138,5 +140,7 @@ export function retrieve(k: Knowledge, text: string, locale: Locale, options: Bo
   const { coverage, similarity } = top[0]!;
   const confidence = confidenceOf(confidenceFeatures({ top, terms, unknownTerms }), options);
   const domain = domainEvidence(k, terms, top[0]!.articleId, locale === 'en' && namesOtherService(text), corrector && foreignWordCount(k, text, corrector));
-  return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words, ...(domain ? { domain } : {}) };
+  const naming = namingTermsOf(k, top[0]!.articleId);
+  const namesTop = terms.some((t) => naming.has(t));
+  return { top, coverage, similarity, margin, confidence, terms, unknownTerms, words, ...(domain ? { domain } : {}), ...(namesTop ? { namesTop } : {}) };
 }

@@ -88,11 +88,11 @@ export function typoCost(typed: string, known: string, max: number): number {
 
 /** How far a word of this length may be from the known word it is corrected to. */
 function maxCost(length: number): number {
-  return length >= 8 ? 2 : 1;
+  return length >= 6 ? 2 : 1;
 }
 
 /** Words of this length or more may be two edits from what was typed (see nearest). */
-const TWO_EDITS_MIN = 7;
+const TWO_EDITS_MIN = 6;
 
 /** FNV-1a, 32 bits: a deletion key's number in the index (a collision is told apart by isDeletionOf). */
 function hashKey(key: string): number {
@@ -263,6 +263,40 @@ function nearest(
   return best;
 }
 
+/**
+ * The words many articles use (COMMON_DF or more), six letters or longer, by first letter: what
+ * a long word two slips away from anything the deletion index reaches is compared with one by
+ * one ("iboice", "cncelig": a letter dropped and another wrong). Few words, so the scan is cheap.
+ */
+const commonLongWordSets = new WeakMap<Knowledge, Map<string, string[]>>();
+function commonLongWordsOf(k: Knowledge): Map<string, string[]> {
+  return derivedFrom(commonLongWordSets, k, () => {
+    const byFirst = new Map<string, string[]>();
+    for (const w of k.lexicon) {
+      if (w.length < 6 || !/^[a-z]+$/.test(w) || (k.df.get(stemWord(w)) ?? 0) < COMMON_DF) continue;
+      const list = byFirst.get(w[0]!) ?? [];
+      list.push(w);
+      byFirst.set(w[0]!, list);
+    }
+    return byFirst;
+  });
+}
+
+/** The common long word two slips from w with the same first letter (lowest cost, then lexicon order), or undefined. */
+function nearestCommonLong(w: string, k: Knowledge): string | undefined {
+  let best: string | undefined;
+  let bestCost = Infinity;
+  for (const c of commonLongWordsOf(k).get(w[0]!) ?? []) {
+    if (Math.abs(c.length - w.length) > 2) continue;
+    const cost = typoCost(w, c, 2);
+    if (cost < bestCost) {
+      best = c;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
 /** Per knowledge and typoMinLen: a known word → the common word it is a slip of, or null. */
 const rareSlipCaches = new WeakMap<Knowledge, Map<number, Map<string, string | null>>>();
 function rareSlipsOf(k: Knowledge, minLen: number): Map<string, string | null> {
@@ -329,6 +363,10 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
   return {
     split(w) {
       if (w.length < minLen || known(w)) return undefined;
+      // one letter dropped, doubled or wrong in a longer known word is likelier than a missing
+      // space: "feeback" is "feedback", not "fee back"
+      const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
+      if (nearest(w, k, 'words', minLen, rank, 1, (c) => c.length >= w.length && c.length >= 6)) return undefined;
       // Prefer the cut whose parts are the most common words; one part must carry content
       // (not a stop word), or the cut would only throw the word away.
       let best: [string, string] | undefined;
@@ -363,10 +401,15 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
         return nearest(w, k, 'words', 4, rank, SLIP_COST.neighbour) ?? nearest(w, k, 'words', 4, rank, 1, (c) => c.length === 5 && articles(c) >= COMMON_DF);
       }
       // a three-letter word the shop never uses, typed for a filler with a letter dropped ("ned",
-      // "hep", "kow"): read as the filler, so it is dropped rather than counted as an unknown topic
-      if (w.length === 3) return nearest(w, k, 'words', 4, rank, 1, (c) => COMMON_FILLERS.has(c));
+      // "hep", "kow"): read as the filler, so it is dropped rather than counted as an unknown
+      // topic; or a double letter typed once in a word many articles use ("bil", "cal")
+      if (w.length === 3)
+        return (
+          nearest(w, k, 'words', 4, rank, 1, (c) => COMMON_FILLERS.has(c)) ??
+          nearest(w, k, 'words', 4, rank, SLIP_COST.doubled, (c) => c.length === 4 && articles(c) >= COMMON_DF)
+        );
       if (w.length < minLen) return undefined;
-      const c = nearest(w, k, 'words', minLen, rank);
+      const c = nearest(w, k, 'words', minLen, rank) ?? (w.length >= 6 ? nearestCommonLong(w, k) : undefined);
       // the nearest known word may itself be a slip the shop's text keeps ("passord" is nearest
       // to "pasword"): read as the word that one is a slip of
       return c === undefined ? undefined : (rareSlip(c) ?? c);

@@ -109,6 +109,8 @@ export interface RankingSummary {
   words?: number;
   /** whether the message is about shopping (domain.ts); absent → not judged (Chinese, hand-made rankings) */
   domain?: DomainEvidence;
+  /** a word of the message is a title or tag word of the top article and of no other (namingTermsOf) */
+  namesTop?: boolean;
   top: ReadonlyArray<Pick<ScoredArticle, 'articleId' | 'similarity' | 'rank'> & Partial<Pick<ScoredArticle, 'phrase'>>>;
 }
 
@@ -210,8 +212,9 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
       .slice(0, T.PROBABLY_MAX_ALTERNATIVES)
       .map((t) => t.articleId);
     // A bare word several articles share ("refund?") is a choice to offer, not an answer; a bare
-    // word only one article is about ("invoice pls") is answered.
-    const bare = r.terms.length < 2 && (r.words ?? 0) < 3;
+    // word only one article is about ("invoice pls"), or that names one in its title or tags
+    // ("warranty", "gift card": others mention them), is answered.
+    const bare = r.terms.length < 2 && (r.words ?? 0) < 3 && !r.namesTop;
     if (!bare || alternatives.length === 0) return { action: 'answer', rule: 'probably', alternatives };
   }
   // A keyword question ("cancellation fee", "refund status pls"): two to four words, every one

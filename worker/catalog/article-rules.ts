@@ -24,6 +24,17 @@ export function articleErrors(id: string, content: ArticleContent): FieldError[]
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors.push({ field: issue.path.map(String).join('.') || 'article', message: issue.message });
   }
+  // a repeated example question teaches the bot nothing and hides which copy an owner edits
+  if (Array.isArray(content.questions)) {
+    const first = new Map<string, number>();
+    content.questions.forEach((q, i) => {
+      if (typeof q !== 'string') return;
+      const key = q.replace(/\s+/g, ' ').trim().toLowerCase();
+      const at = first.get(key);
+      if (at === undefined) first.set(key, i);
+      else errors.push({ field: `questions.${i}`, message: `repeats question ${at + 1} ("${q.trim()}")` });
+    });
+  }
   if (typeof content.body === 'string') {
     for (const problem of bodyProblems(content.body)) errors.push({ field: 'body', message: problem.message, bodyLine: problem.line });
     if (!renderMarkdown(content.body).excerpt) errors.push({ field: 'body', message: 'the body needs a first paragraph (the short answer)', bodyLine: 0 });

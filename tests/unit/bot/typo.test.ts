@@ -75,6 +75,27 @@ describe('correction against the shop’s words', () => {
     expect(terms('cat food')).toContain('cat');
   });
 
+  it('reads a long word two slips from a word many articles use, from the same first letter ("iboice", "cncelig")', () => {
+    // a letter dropped and another wrong: no deletion of either word meets the other
+    expect(terms('iboice 4471')).toEqual(['invoic']);
+    expect(terms('cncelig order')).toEqual(['cancel', 'order']);
+    expect(terms('allowed payment oitons')).toContain('option');
+    // not from another first letter, and not three slips away
+    expect(terms('onvoce')).toEqual(['onvoc']);
+    expect(terms('ibxoxce')).toEqual(['ibxoxc']);
+  });
+
+  it('reads a three-letter word as a four-letter one with its double letter typed once ("bil")', () => {
+    expect(terms('see my bil')).toEqual(['invoic']);
+    expect(terms('cal customer service')).toEqual(['phone', 'customerservic']);
+  });
+
+  it('reads a longer word one letter off before splitting it in two ("feeback" is not "fee back")', () => {
+    expect(terms('leave feeback')).toEqual(terms('leave feedback'));
+    expect(terms('leave feeback')).not.toContain('fee');
+    expect(terms('mybill pls')).toEqual(['invoic']);
+  });
+
   it('leaves a common English word the shop never uses as it is ("feed" is not "fee", "food" not "good")', () => {
     expect(terms('the food we feed our rabbit')).toEqual(expect.arrayContaining(['food', 'feed']));
     expect(terms('the food we feed our rabbit')).not.toContain('fee');

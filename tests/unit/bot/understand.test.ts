@@ -460,6 +460,9 @@ describe('decide on noisy messages (demo shop)', () => {
     ['do u deliver 2 valencia', 'delivery-options'],
     ['shipping 2 ireland', 'international-shipping'],
     ['need 2 kno how 2 reset my password', 'reset-password'],
+    // a size that turned out wrong after delivery is an exchange; before it ships, an edit
+    ['i got the wrong size', 'exchanges'],
+    ['ordered the wrong size, it has not shipped yet', 'change-order'],
   ])('%s → %s', (text, id) => {
     expect(topic(ask(text))).toBe(id);
   });
@@ -506,6 +509,26 @@ describe('clear-cut questions are answered outright, without chips (issue 12)', 
       if (d.action === 'suggest') expect(d.articleIds.length).toBeGreaterThan(1);
     }
     expect(ask('invoice pls')).toMatchObject({ action: 'answer', articleId: 'invoices' });
+  });
+
+  it('a bare word that names one article in its title or tags is answered, with the others that mention it as chips', () => {
+    // other articles mention warranties and gift cards, but only these are named by them
+    for (const [text, id] of [
+      ['warranty', 'warranty'],
+      ['gift card?', 'gift-cards'],
+      ['unsubscribe', 'newsletter'],
+    ] as const) {
+      const d = ask(text);
+      expect(d, text).toMatchObject({ action: 'answer', articleId: id });
+      if (d.action === 'answer') expect(d.alternatives?.length, text).toBeGreaterThan(0);
+      expect(d.scores.namesTop, text).toBe(true);
+    }
+    // "exchange" is in the tags of two articles: it names neither, so it stays a choice
+    expect(ask('exchange')).toMatchObject({ action: 'suggest' });
+  });
+
+  it('"cash on delivery" typed out asks about paying, as "COD" does', () => {
+    expect(ask('cash on delivery')).toMatchObject({ action: 'answer', articleId: 'payment-methods' });
   });
 });
 
