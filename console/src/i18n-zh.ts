@@ -233,6 +233,7 @@ export const zh: Record<MessageKey, string> = {
   'sidebar.waiting': '已等待',
   'sidebar.claimWith': '认领与 {name} 的会话',
   'sidebar.claiming': '认领中…',
+  'sidebar.claimingWith': '认领中：与 {name} 的会话…',
   'sidebar.claim': '认领',
   'sidebar.newActivity': '有新动态',
   'sidebar.resolveFrom': '处理来自 {email} 的工单',

@@ -239,6 +239,7 @@ const en = {
   'sidebar.waiting': 'Waiting',
   'sidebar.claimWith': 'Claim the chat with {name}',
   'sidebar.claiming': 'Claiming…',
+  'sidebar.claimingWith': 'Claiming the chat with {name}…',
   'sidebar.claim': 'Claim',
   'sidebar.newActivity': 'New activity',
   'sidebar.resolveFrom': 'Resolve the ticket from {email}',

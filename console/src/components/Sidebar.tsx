@@ -247,7 +247,8 @@ function QueueList({ entries, claiming, onClaim }: { entries: QueueEntry[]; clai
               class="button small primary"
               data-testid="claim-button"
               disabled={busy}
-              aria-label={t('sidebar.claimWith', { name })}
+              // the name starts with the visible text in both states (WCAG 2.5.3, label in name)
+              aria-label={t(busy ? 'sidebar.claimingWith' : 'sidebar.claimWith', { name })}
               onClick={() => onClaim(entry.conversationId)}
             >
               {busy ? t('sidebar.claiming') : t('sidebar.claim')}
