@@ -90,7 +90,7 @@ export const NOT_A_PLACE =
   /^(?:my|me|our|us|your|you|a|an|the|this|that|another|other|different|new|same|wrong|old|his|her|their|them|him|someone|somebody|friend|home|house|office|work|address|door|doorstep|neighbou?rs?|locker|pickup|store|shop|po|pobox|you|it|which|what|where|who|all|any|every|each|other|outside|abroad|overseas|international\w*|countr\w*|postcode|change|check|track|get|be|and|or|for)\b/;
 
 export const WHERE_WORDS =
-  /\b(?:where|status|track\w*|arriv\w*|came|come|coming|receiv\w*|delivered|yet|update|nothing|when|eta|reached|dispatch\w*|shipped|sent|still)\b/;
+  /\b(?:where|status|track\w*|arriv\w*|came|come|coming|receiv\w*|delivered|yet|update|nothing|when|eta|reached|dispatch\w*|shipped|sent|still|progress|current(?:ly)?)\b/;
 
 export const NOT_CAME =
   /\b(?:not|never|didnt|didn't|hasnt|hasn't|havent|haven't|has not|have not|did not|not yet|still not|yet to)\s+(?:be\s+)?(?:came|come|reach|reached|got|get|arrive|arrived)\b/g;
@@ -175,7 +175,7 @@ export const TOPIC_RULE_WORDS = [
   'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
   'refunds', 'circumstances', 'conditions', 'situations', 'purchase', 'changing', 'switching', 'ship',
   'reimburse', 'reimbursement', 'reimbursed', 'expect', 'expecting', 'cases', 'request', 'requesting', 'money',
-  'dollars', 'cancel', 'canceling', 'cancelling', 'cancellation',
+  'dollars', 'cancel', 'canceling', 'cancelling', 'cancellation', 'back', 'guarantee',
 ];
 
 /**

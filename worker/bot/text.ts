@@ -68,6 +68,9 @@ const PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/\bhow much\b/g, ' howmuch '],
   [/\bcustoms(?: duties| duty| fees?| charges?)?\b/g, ' duties '],
   [/\bimport (?:tax|taxes|duty|duties|fees?)\b/g, ' duties '],
+  // what a contract calls the fee for cancelling ("early termination fee"); "terminate my
+  // account" stays a deletion (EN_WORD_SYNONYMS)
+  [/\b(?:early )?terminat(?:ion|ing)(?= (?:fees?|charges?|penalt(?:y|ies)|costs?)\b)/g, ' cancellation '],
   [/\bmailing list\b/g, ' newsletter '],
   [/\b(?:marketing|promotional) emails?\b/g, ' newsletter '],
   [/\bopt[\s-]?(?:out|in)\b/g, ' unsubscribe '],
@@ -347,6 +350,7 @@ const PHRASE_WORDS = new Set([
   'promotion', 'promotional', 'discount', 'coupon', 'offer', 'store', 'credit', 'stock', 'sold', 'unavailable', 'restock', 'order',
   'orders', 'debit', 'later', 'customs', 'import', 'mailing', 'list', 'marketing', 'emails', 'email', 'send', 'charged', 'twice',
   'double', 'open', 'opening', 'account', 'accounts', 'setting', 'price', 'cost', 'drop', 'dropped', 'match', 'matching', 'reduced',
+  'termination', 'penalty', 'penalties', 'fee', 'fees', 'charge', 'charges',
 ]);
 
 /**
@@ -383,7 +387,7 @@ export function lexiconWords(text: string): string[] {
   return out;
 }
 
-/** Words every index knows for typo correction: synonym keys and stop words. */
+/** Words every index knows for typo correction: synonym keys, stop words and the words of the shop phrases. */
 export function builtinLexicon(): string[] {
-  return [...Object.keys(EN_WORD_SYNONYMS), ...EN_STOP];
+  return [...Object.keys(EN_WORD_SYNONYMS), ...EN_STOP, ...PHRASE_WORDS];
 }

@@ -463,6 +463,15 @@ describe('decide on noisy messages (demo shop)', () => {
     // a size that turned out wrong after delivery is an exchange; before it ships, an edit
     ['i got the wrong size', 'exchanges'],
     ['ordered the wrong size, it has not shipped yet', 'change-order'],
+    // a contract's word for the cancellation fee, misspelt too; "terminate my account" stays a deletion
+    ['whats the early termination fee', 'cancellation-fee'],
+    ['termnation penalty?', 'cancellation-fee'],
+    ['terminate my account', 'delete-account'],
+    // the policy's words read through a slip
+    ['is there a money bsck guarantee', 'refund-policy'],
+    // an order number with how far it has got
+    ['order 48213 progress', 'track-order'],
+    ['remove an item pls', 'change-order'],
   ])('%s → %s', (text, id) => {
     expect(topic(ask(text))).toBe(id);
   });
