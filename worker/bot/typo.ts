@@ -92,7 +92,7 @@ function maxCost(length: number): number {
 }
 
 /** Words of this length or more may be two edits from what was typed (see nearest). */
-const TWO_EDITS_MIN = 6;
+const TWO_EDITS_MIN = 7;
 
 /** FNV-1a, 32 bits: a deletion key's number in the index (a collision is told apart by isDeletionOf). */
 function hashKey(key: string): number {
@@ -287,7 +287,8 @@ function nearestCommonLong(w: string, k: Knowledge): string | undefined {
   let best: string | undefined;
   let bestCost = Infinity;
   for (const c of commonLongWordsOf(k).get(w[0]!) ?? []) {
-    if (Math.abs(c.length - w.length) > 2) continue;
+    // (two letters too many are two words' worth of difference: "spreadly" is a name, not "spread")
+    if (c.length < w.length - 1 || c.length > w.length + 2) continue;
     const cost = typoCost(w, c, 2);
     if (cost < bestCost) {
       best = c;

@@ -83,6 +83,8 @@ describe('correction against the shop’s words', () => {
     // not from another first letter, and not three slips away
     expect(terms('onvoce')).toEqual(['onvoc']);
     expect(terms('ibxoxce')).toEqual(['ibxoxc']);
+    // a name a couple of letters longer than a shop word is a name ("spreadly" is not "spread")
+    expect(terms('can i use spreadly')).toContain('spreadli');
   });
 
   it('reads a three-letter word as a four-letter one with its double letter typed once ("bil")', () => {
