@@ -363,7 +363,8 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
   };
   return {
     split(w) {
-      if (w.length < minLen || known(w)) return undefined;
+      // (a form of a word the shop uses is that word: "downloading" is not "down loading")
+      if (w.length < minLen || known(w) || k.df.has(stemWord(w))) return undefined;
       // one letter dropped, doubled or wrong in a longer known word is likelier than a missing
       // space: "feeback" is "feedback", not "fee back"
       const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;

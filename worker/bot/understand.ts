@@ -428,6 +428,19 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('when it arrives');
       s = s.replace(/\barriv(?:e|es|ing)\b/, 'when will it arrive');
     }
+    // "when will my item arrive", "how soon can i expect my parcel": the order's arrival (a single
+    // item's words otherwise pull the damaged-item, returns and restock articles). Not when it is
+    // late, broken, a refund or back in stock: those have their own articles.
+    if (
+      /\b(?:when|how (?:long|soon)|eta)\b/.test(s) &&
+      /\b(?:arriv\w*|expect\w*|get here|reach (?:me|us)|come|coming|receive|get (?:it|them))\b/.test(s) &&
+      !/\b(?:not|never|yet|still|didnt|hasnt|havent|wont|stock|restock\w*|damag\w*|broken|wrong|faulty|refund\w*|return\w*|exchang\w*|replacement)\b/.test(s)
+    ) {
+      s = s.replace(/\b(?:(my|our|the)\s+)?(?:new\s+)?(?:items?|products?|parcels?|packages?|purchases?|stuff|goods|things)\b/, (_m, owner?: string) => {
+        notes.push('when the order arrives');
+        return `${owner ?? 'my'} order`;
+      });
+    }
     // "check my order", "see order status", "locate my parcel": where it is (an order number
     // with these words is read below)
     if (

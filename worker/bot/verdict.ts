@@ -204,7 +204,7 @@ export function rankingVerdict(r: RankingSummary, T: Thresholds = DEFAULT_BOT_OP
     r.confidence >= bandThreshold(r, T) &&
     r.coverage >= T.PROBABLY_MIN_COVERAGE &&
     r.margin >= T.MIN_MARGIN_ANSWER &&
-    phrasesAgree(r.top)
+    (phrasesAgree(r.top) || r.namesTop)
   ) {
     const alternatives = r.top
       .slice(1)

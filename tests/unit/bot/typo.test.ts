@@ -96,6 +96,8 @@ describe('correction against the shop’s words', () => {
     expect(terms('leave feeback')).toEqual(terms('leave feedback'));
     expect(terms('leave feeback')).not.toContain('fee');
     expect(terms('mybill pls')).toEqual(['invoic']);
+    // and a form of a word the shop uses is that word ("downloading" is not "down loading")
+    expect(terms('downloading invoice')).toEqual(['download', 'invoic']);
   });
 
   it('leaves a common English word the shop never uses as it is ("feed" is not "fee", "food" not "good")', () => {

@@ -472,6 +472,17 @@ describe('decide on noisy messages (demo shop)', () => {
     // an order number with how far it has got
     ['order 48213 progress', 'track-order'],
     ['remove an item pls', 'change-order'],
+    ['account termination', 'delete-account'],
+    ['still waiting for my rebate', 'refund-status'],
+    // when my item, parcel or product comes is the order's arrival, not a returns or restock question
+    ['when will my item arrive', 'delivery-times'],
+    ['how long until my parcel arrives', 'delivery-times'],
+    ['how soon can i expect my product', 'delivery-times'],
+    ['when do you expect this item back in stock', 'product-availability'],
+    ['my parcel hasnt arrived', 'missing-package'],
+    // two words that name one article, whatever its neighbours' phrasings say about "cancel" or "order"
+    ['place order', 'place-order'],
+    ['cancel subscription', 'newsletter'],
   ])('%s → %s', (text, id) => {
     expect(topic(ask(text))).toBe(id);
   });
