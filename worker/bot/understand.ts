@@ -222,7 +222,7 @@ const WHERE_WORDS_ALL = new RegExp(
 const HOW_LONG = /\bhow (?:long|soon|many days)\b/;
 
 /** What a shopper calls an order they placed. */
-const ORDER_NOUN = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|items?|consignments?)\b/;
+const ORDER_NOUN = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|items?|products?|consignments?)\b/;
 /** Looking an order up: check, see, view, find, locate, follow. */
 const LOOK_UP = /\b(?:check\w*|see|seeing|view\w*|look(?:ing)?\s+(?:at|up|for)|find\w*|locat\w*|follow\w*)\b/;
 /** The whole message is looking up an order: "check my order", "seeing order status pls". */

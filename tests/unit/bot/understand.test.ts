@@ -480,6 +480,8 @@ describe('decide on noisy messages (demo shop)', () => {
     ['how soon can i expect my product', 'delivery-times'],
     ['when do you expect this item back in stock', 'product-availability'],
     ['my parcel hasnt arrived', 'missing-package'],
+    ['product arrive?', 'delivery-times'],
+    ['soono expect my parcel', 'delivery-times'],
     // two words that name one article, whatever its neighbours' phrasings say about "cancel" or "order"
     ['place order', 'place-order'],
     ['cancel subscription', 'newsletter'],
