@@ -428,6 +428,19 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('when it arrives');
       s = s.replace(/\barriv(?:e|es|ing)\b/, 'when will it arrive');
     }
+    // "i want to cancel", "how do i cancel?": cancelling with nothing named is cancelling the
+    // order (the fee's many phrasings say "cancel" too, and would win a bare verb)
+    if (
+      /^(?:(?:i|we)\s+)?(?:(?:really\s+)?(?:want|need|wanna|would like|'?d like|have|must)(?:\s+to)?|how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|is it possible to|please|pls|plz)\s+canc(?:el|le|l)\w*(?:\s+(?:it|this|that|now|please|pls|plz|asap|everything))*$/.test(
+        s
+          .replace(/[?!.,]+/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+    ) {
+      notes.push('cancel the order');
+      s = withHint(s, 'my order');
+    }
     // "when will my item arrive", "how soon can i expect my parcel": the order's arrival (a single
     // item's words otherwise pull the damaged-item, returns and restock articles). Not when it is
     // late, broken, a refund or back in stock: those have their own articles.

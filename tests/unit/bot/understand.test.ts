@@ -481,6 +481,10 @@ describe('decide on noisy messages (demo shop)', () => {
     ['when do you expect this item back in stock', 'product-availability'],
     ['my parcel hasnt arrived', 'missing-package'],
     ['product arrive?', 'delivery-times'],
+    // cancelling with nothing named is cancelling the order; its fee is asked about as a fee
+    ['i want to cancel', 'cancel-order'],
+    ['hi how do i cancle?', 'cancel-order'],
+    ['is there a fee to cancel', 'cancellation-fee'],
     ['soono expect my parcel', 'delivery-times'],
     // two words that name one article, whatever its neighbours' phrasings say about "cancel" or "order"
     ['place order', 'place-order'],
