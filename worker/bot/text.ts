@@ -58,7 +58,7 @@ const PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:help[\s-]?desk|support team|service team)\b/g, ' customerservice '],
   [/\bgift[\s-]?(?:cards?|vouchers?|certificates?)\b/g, ' giftcard '],
   [/\b(?:promo(?:tion(?:al)?)?|discount|coupon|voucher|offer) codes?\b/g, ' promocode '],
-  [/\b(?:coupons?|promos?)\b/g, ' promocode '],
+  [/\b(?:coupons?|promos?|vouchers?)\b/g, ' promocode '],
   [/\b(?:out of stock|sold out|unavailable)\b/g, ' outofstock '],
   [/\b(?:back in stock|restock(?:ed|ing)?)\b/g, ' restock '],
   [/\bpre[\s-]?orders?\b/g, ' preorder '],
@@ -74,10 +74,12 @@ const PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/\bmailing list\b/g, ' newsletter '],
   [/\b(?:marketing|promotional) emails?\b/g, ' newsletter '],
   [/\bopt[\s-]?(?:out|in)\b/g, ' unsubscribe '],
-  [/\bsend (?:it |them |this |that )?back\b/g, ' return '],
+  [/\bsend (?:it |them |this |that |something |stuff |(?:an? |the |my )?(?:items?|products?|things?|order|parcel) )?back\b/g, ' return '],
+  // how a garment fits is a sizing question ("does it run small", "fits true to size")
+  [/\b(?:runs?|running|comes?|fits?) (?:small|large|big|true to size|tight|loose)\b/g, ' size fit '],
   [/\bcharged twice\b/g, ' charged twice '],
   [/\bdouble[\s-]?charged?\b/g, ' charged twice '],
-  [/\bopen(?:ing|ed|s)?\b(?=(?: (?:a|an|new|another|my|one|\w+)){0,2} accounts?\b)/g, ' create '],
+  [/\b(?:open(?:ing|ed|s)?|mak(?:e|es|ing))\b(?=(?: (?:a|an|new|another|my|one|\w+)){0,2} accounts?\b)/g, ' create '],
   [/\bset(?:ting)?[\s-]?up\b/g, ' setup '],
   [/\b(?:price|cost) (?:drop(?:ped)?|went down|reduc(?:ed|tion)|match(?:ing)?)\b/g, ' pricedrop '],
 ];

@@ -441,12 +441,34 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('cancel the order');
       s = withHint(s, 'my order');
     }
+    // "how do i order?", "can i order online": placing an order ("order" alone is every order article's word)
+    if (
+      /^(?:(?:how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|(?:i|we) (?:want|would like|'?d like|need) to)\s+(?:place\s+(?:an?\s+)?)?order(?:\s+(?:online|here|from (?:you|the shop|the site|your (?:shop|site|website))|something|it|this|now))?)$/.test(
+        s
+          .replace(/[?!.,]+/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+    ) {
+      notes.push('place an order');
+      s = withHint(s, 'place an order');
+    }
+    // "where is my refund", "where's the refund": its status
+    if (/\bwhere(?:'?s| is)\s+(?:my|the|our)\s+(?:refund|money)\b/.test(s)) {
+      notes.push('refund status');
+      s = withHint(s, 'status');
+    }
+    // "you sent me the wrong thing", "got sent the wrong item": a wrong item received
+    if (/\bsent\s+(?:me\s+|us\s+)?(?:the\s+|a\s+)?wrong\b/.test(s)) {
+      notes.push('wrong item received');
+      s = withHint(s, 'wrong item received');
+    }
     // "when will my item arrive", "how soon can i expect my parcel": the order's arrival (a single
     // item's words otherwise pull the damaged-item, returns and restock articles). Not when it is
     // late, broken, a refund or back in stock: those have their own articles.
     if (
       /\b(?:when|how (?:long|soon)|eta)\b/.test(s) &&
-      /\b(?:arriv\w*|expect\w*|get here|reach (?:me|us)|come|coming|receive|get (?:it|them))\b/.test(s) &&
+      /\b(?:arriv\w*|expect\w*|get here|reach (?:me|us)|come|coming|receive|get (?:it|them|my|our))\b/.test(s) &&
       !/\b(?:not|never|yet|still|didnt|hasnt|havent|wont|stock|restock\w*|damag\w*|broken|wrong|faulty|refund\w*|return\w*|exchang\w*|replacement)\b/.test(s)
     ) {
       s = s.replace(/\b(?:(my|our|the)\s+)?(?:new\s+)?(?:items?|products?|parcels?|packages?|purchases?|stuff|goods|things)\b/, (_m, owner?: string) => {

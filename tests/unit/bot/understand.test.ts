@@ -494,6 +494,23 @@ describe('decide on noisy messages (demo shop)', () => {
   });
 });
 
+describe('everyday questions that lean on a neighbouring topic’s words (demo shop, our phrasings)', () => {
+  it.each([
+    ['how do i send something back', 'returns-policy'],
+    ['does it run small', 'size-guide'],
+    ['where do i enter a voucher', 'promo-codes'],
+    ['how do i make an account', 'create-account'],
+    ['how do i order', 'place-order'],
+    ['how do i order a gift card', 'gift-cards'],
+    ['where is my refund', 'refund-status'],
+    ['you sent me the wrong thing', 'damaged-item'],
+    ['when will i get my stuff', 'delivery-times'],
+    ['when will i get my refund', 'refund-status'],
+  ])('%s → %s', (text, id) => {
+    expect(ask(text)).toMatchObject({ action: 'answer', articleId: id });
+  });
+});
+
 describe('keyword questions: a few words, as typed into a search box (demo shop)', () => {
   it.each([
     ['cancellation fee', 'cancellation-fee'],
