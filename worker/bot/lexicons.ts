@@ -23,6 +23,7 @@ export const EN_SHORTHAND: Record<string, string> = {
   k: 'ok', kk: 'ok', okk: 'ok', okey: 'ok', ofc: 'of course', tho: 'though', btw: 'by the way',
   asap: 'please', rn: 'now', tmrw: 'tomorrow', tmr: 'tomorrow', tmrrw: 'tomorrow', tomoro: 'tomorrow',
   '2day': 'today', '2moro': 'tomorrow', '2morrow': 'tomorrow', yday: 'yesterday', yest: 'yesterday',
+  hrs: 'hours', hr: 'hour', mins: 'minutes', wk: 'week', wks: 'weeks', '2x': 'twice',
   // shop words
   pkg: 'package', pkge: 'package', pckg: 'package', pckge: 'package', pakage: 'package', parcle: 'parcel',
   ord: 'order', ordr: 'order', oder: 'order', odr: 'order', orer: 'order', ordrs: 'orders',

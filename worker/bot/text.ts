@@ -67,6 +67,8 @@ const PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/\bhow (?:long|soon)\b/g, ' howlong '],
   [/\bhow much\b/g, ' howmuch '],
   [/\bcustoms(?: duties| duty| fees?| charges?)?\b/g, ' duties '],
+  // (customs typed without its s: "custom fees", "custom charges")
+  [/\bcustom (?:duties|duty|fees?|charges?|tax(?:es)?)\b/g, ' duties '],
   [/\bimport (?:tax|taxes|duty|duties|fees?)\b/g, ' duties '],
   // what a contract calls the fee for cancelling ("early termination fee"); "terminate my
   // account" stays a deletion (EN_WORD_SYNONYMS)

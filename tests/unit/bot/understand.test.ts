@@ -22,7 +22,7 @@ const topic = (d: Decision) => (d.action === 'answer' ? d.articleId : d.action =
 
 describe('shorthand: SMS forms and shop abbreviations', () => {
   it('spells out SMS forms', () => {
-    expect(expandShorthand('wat r ur opening hrs pls', 'en')).toBe('what are your opening hrs please');
+    expect(expandShorthand('wat r ur opening hrs pls', 'en')).toBe('what are your opening hours please');
     expect(expandShorthand('can u plz chk my pkg', 'en')).toBe('can you please chk my package');
     expect(expandShorthand('thx, b4 friday?', 'en')).toBe('thanks, before friday?');
   });
@@ -506,6 +506,9 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['you sent me the wrong thing', 'damaged-item'],
     ['when will i get my stuff', 'delivery-times'],
     ['when will i get my refund', 'refund-status'],
+    ['custom fees', 'international-shipping'],
+    ['opening hrs', 'contact-us'],
+    ['charged 2x', 'payment-problems'],
   ])('%s → %s', (text, id) => {
     expect(ask(text)).toMatchObject({ action: 'answer', articleId: id });
   });
