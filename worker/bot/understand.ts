@@ -544,6 +544,12 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     s = withHint(s, HINTS.track.en);
   }
   if (locale === 'zh') {
+    // "我的包裹还没到", "订单怎么还没收到": a parcel that has not come (as "my parcel not came" in
+    // English), not a refund that has not arrived (退款没到 has its own article)
+    if (/(?:包裹|快递|订单|货|东西|商品)/.test(s) && /(?:还没|没|未)(?:有)?(?:到|收到|送到)/.test(s) && !/(?:退款|钱|退回)/.test(s)) {
+      notes.push('not arrived');
+      s = `${s} 没收到包裹`;
+    }
     // "能寄到新加坡吗": a place after 寄到/送到/发到… whatever the place
     s = s.replace(
       /(寄|送|发|发货|配送|邮寄|快递|运)(到|往|去)([\p{Script=Han}]{2,5}?)(?=吗|嘛|么|呢|不|没|？|\?|$|，|,)/u,

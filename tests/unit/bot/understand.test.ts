@@ -582,6 +582,8 @@ describe('Chinese messages, typed the way people chat (our own phrasings)', () =
   it.each([
     ['亲，在吗？我想退货', 'returns-policy'],
     ['咋退款', 'request-refund'],
+    ['亲 在吗 我的包裹还没到', 'missing-package'],
+    ['退款还没到账', 'refund-status'],
     ['我的快递到哪了', 'track-order'],
     ['订单123456到哪了', 'track-order'],
     ['能寄到新加坡吗', 'delivery-options'],
