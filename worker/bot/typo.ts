@@ -266,8 +266,10 @@ function nearest(
 /**
  * The words many articles use (COMMON_DF or more), six letters or longer, by first letter: what
  * a long word two slips away from anything the deletion index reaches is compared with one by
- * one ("iboice", "cncelig": a letter dropped and another wrong). Few words, so the scan is cheap.
+ * one ("iboice", "cncelig": a letter dropped and another wrong). At most COMMON_LONG_PER_LETTER
+ * a letter, the most frequent (lexicon order), so the scan stays cheap on a large site.
  */
+const COMMON_LONG_PER_LETTER = 300;
 const commonLongWordSets = new WeakMap<Knowledge, Map<string, string[]>>();
 function commonLongWordsOf(k: Knowledge): Map<string, string[]> {
   return derivedFrom(commonLongWordSets, k, () => {
@@ -275,6 +277,7 @@ function commonLongWordsOf(k: Knowledge): Map<string, string[]> {
     for (const w of k.lexicon) {
       if (w.length < 6 || !/^[a-z]+$/.test(w) || (k.df.get(stemWord(w)) ?? 0) < COMMON_DF) continue;
       const list = byFirst.get(w[0]!) ?? [];
+      if (list.length >= COMMON_LONG_PER_LETTER) continue;
       list.push(w);
       byFirst.set(w[0]!, list);
     }
