@@ -458,10 +458,23 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('refund status');
       s = withHint(s, 'status');
     }
-    // "you sent me the wrong thing", "got sent the wrong item": a wrong item received
-    if (/\bsent\s+(?:me\s+|us\s+)?(?:the\s+|a\s+)?wrong\b/.test(s)) {
+    // "you sent me the wrong thing", "wrong colour sent": a wrong item received
+    if (
+      /\bsent\s+(?:me\s+|us\s+)?(?:the\s+|a\s+)?wrong\b|\bwrong\s+(?!address|e-?mail|code|link|password|number|invoice)(?:\w+\s+)?(?:was\s+)?(?:sent|delivered|came)\b/.test(
+        s,
+      )
+    ) {
       notes.push('wrong item received');
       s = withHint(s, 'wrong item received');
+    }
+    // "is my order shipped yet", "has the parcel been dispatched": where it is
+    if (
+      /\b(?:is|has|have|did|was)\s+(?:my|the|our)\s+(?:order|parcel|package|purchase)\s+(?:been\s+|already\s+)?(?:shipped|dispatched|sent|posted|left|gone out)\b/.test(
+        s,
+      )
+    ) {
+      notes.push('look up an order');
+      s = withHint(s, HINTS.track.en);
     }
     // "when will my item arrive", "how soon can i expect my parcel": the order's arrival (a single
     // item's words otherwise pull the damaged-item, returns and restock articles). Not when it is

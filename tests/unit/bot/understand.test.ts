@@ -507,6 +507,9 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['when will i get my stuff', 'delivery-times'],
     ['when will i get my refund', 'refund-status'],
     ['custom fees', 'international-shipping'],
+    ['wrong colour sent', 'damaged-item'],
+    ['is my order shipped yet', 'track-order'],
+    ['has my parcel been dispatched', 'track-order'],
     ['opening hrs', 'contact-us'],
     ['charged 2x', 'payment-problems'],
   ])('%s → %s', (text, id) => {
