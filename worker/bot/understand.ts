@@ -453,6 +453,18 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('place an order');
       s = withHint(s, 'place an order');
     }
+    // "how do i register?", "can i sign up": making an account, not a problem making one
+    if (
+      /^(?:how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|(?:i|we) (?:want|would like|'?d like|need) to)\s+(?:register|sign ?up)(?:\s+(?:online|here|with (?:you|the shop)|for an? account|an? account))?$/.test(
+        s
+          .replace(/[?!.,]+/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+    ) {
+      notes.push('create an account');
+      s = withHint(s, 'create an account');
+    }
     // "where is my refund", "where's the refund": its status
     if (/\bwhere(?:'?s| is)\s+(?:my|the|our)\s+(?:refund|money)\b/.test(s)) {
       notes.push('refund status');

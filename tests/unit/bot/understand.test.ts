@@ -508,6 +508,8 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['when will i get my refund', 'refund-status'],
     ['custom fees', 'international-shipping'],
     ['wrong colour sent', 'damaged-item'],
+    ['how do i register?', 'create-account'],
+    ['can i sign up', 'create-account'],
     ['is my order shipped yet', 'track-order'],
     ['has my parcel been dispatched', 'track-order'],
     ['opening hrs', 'contact-us'],
