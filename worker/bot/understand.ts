@@ -488,7 +488,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('look up an order');
       s = withHint(s, HINTS.track.en);
     }
-    // "when will my item arrive", "how soon can i expect my parcel": the order's arrival (a single
+    // "when will my item arrive", "how soon should we expect the parcel": the order's arrival (a single
     // item's words otherwise pull the damaged-item, returns and restock articles). Not when it is
     // late, broken, a refund or back in stock: those have their own articles.
     if (

@@ -477,7 +477,7 @@ describe('decide on noisy messages (demo shop)', () => {
     // when my item, parcel or product comes is the order's arrival, not a returns or restock question
     ['when will my item arrive', 'delivery-times'],
     ['how long until my parcel arrives', 'delivery-times'],
-    ['how soon can i expect my product', 'delivery-times'],
+    ['how soon should we expect the parcel', 'delivery-times'],
     ['when do you expect this item back in stock', 'product-availability'],
     ['my parcel hasnt arrived', 'missing-package'],
     ['product arrive?', 'delivery-times'],
