@@ -231,6 +231,39 @@ const LOOK_UP_ORDER = new RegExp(
 );
 
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
+/** The message without punctuation and with single spaces, for rules that read the whole of it. */
+function bareText(s: string): string {
+  return s
+    .replace(/[?!.,]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** How a question about doing something opens: "how do i", "can we", "i want to"… */
+const ASKING = String.raw`(?:how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|is it possible to|please|pls|plz|(?:(?:i|we) )?(?:really )?(?:want|need|wanna|would like|'?d like|have|must)(?: to)?)`;
+
+/**
+ * A whole message that asks to do one thing with nothing named (bareText): what it means, and
+ * the words added to say so.
+ */
+const WHOLE_MESSAGE_READINGS: ReadonlyArray<readonly [RegExp, string, string]> = [
+  // "i want to cancel", "how do i cancel?": cancelling the order (the fee's many phrasings say
+  // "cancel" too, and would win a bare verb)
+  [new RegExp(`^${ASKING} canc(?:el|le|l)\\w*(?: (?:it|this|that|now|please|pls|plz|asap|everything))*$`), 'cancel the order', 'my order'],
+  // "how do i order?", "can i order online": placing one ("order" alone is every order article's word)
+  [
+    new RegExp(`^${ASKING} (?:place (?:an? )?)?order(?: (?:online|here|from (?:you|the shop|the site|your (?:shop|site|website))|something|it|this|now))?$`),
+    'place an order',
+    'place an order',
+  ],
+  // "how do i register?", "can i sign up": making an account, not a problem making one
+  [
+    new RegExp(`^${ASKING} (?:register|sign ?up)(?: (?:online|here|with (?:you|the shop)|for an? account|an? account))?$`),
+    'create an account',
+    'create an account',
+  ],
+];
+
 function withHint(s: string, hint: string): string {
   return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
 }
@@ -326,10 +359,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     if (
       entities.postcode &&
       /^(?:(?:do|can|will)\s+(?:you|u)\s+)?(?:deliver\w*|ship\w*|send|post)?\s*(?:to|in)?\s*(?:postcode|the\s+postcode|my\s+postcode)?\s*(?:please)?$/.test(
-        s
-          .replace(/[?!.,]/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim(),
+        bareText(s),
       )
     ) {
       notes.push('postcode');
@@ -428,42 +458,12 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('when it arrives');
       s = s.replace(/\barriv(?:e|es|ing)\b/, 'when will it arrive');
     }
-    // "i want to cancel", "how do i cancel?": cancelling with nothing named is cancelling the
-    // order (the fee's many phrasings say "cancel" too, and would win a bare verb)
-    if (
-      /^(?:(?:i|we)\s+)?(?:(?:really\s+)?(?:want|need|wanna|would like|'?d like|have|must)(?:\s+to)?|how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|is it possible to|please|pls|plz)\s+canc(?:el|le|l)\w*(?:\s+(?:it|this|that|now|please|pls|plz|asap|everything))*$/.test(
-        s
-          .replace(/[?!.,]+/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim(),
-      )
-    ) {
-      notes.push('cancel the order');
-      s = withHint(s, 'my order');
-    }
-    // "how do i order?", "can i order online": placing an order ("order" alone is every order article's word)
-    if (
-      /^(?:(?:how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|(?:i|we) (?:want|would like|'?d like|need) to)\s+(?:place\s+(?:an?\s+)?)?order(?:\s+(?:online|here|from (?:you|the shop|the site|your (?:shop|site|website))|something|it|this|now))?)$/.test(
-        s
-          .replace(/[?!.,]+/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim(),
-      )
-    ) {
-      notes.push('place an order');
-      s = withHint(s, 'place an order');
-    }
-    // "how do i register?", "can i sign up": making an account, not a problem making one
-    if (
-      /^(?:how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|(?:i|we) (?:want|would like|'?d like|need) to)\s+(?:register|sign ?up)(?:\s+(?:online|here|with (?:you|the shop)|for an? account|an? account))?$/.test(
-        s
-          .replace(/[?!.,]+/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim(),
-      )
-    ) {
-      notes.push('create an account');
-      s = withHint(s, 'create an account');
+    // a whole message that asks to do one thing and names nothing else
+    const whole = bareText(s);
+    const reading = WHOLE_MESSAGE_READINGS.find(([re]) => re.test(whole));
+    if (reading) {
+      notes.push(reading[1]);
+      s = withHint(s, reading[2]);
     }
     // "where is my refund", "where's the refund": its status
     if (/\bwhere(?:'?s| is)\s+(?:my|the|our)\s+(?:refund|money)\b/.test(s)) {
@@ -503,15 +503,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     }
     // "check my order", "see order status", "locate my parcel": where it is (an order number
     // with these words is read below)
-    if (
-      LOOK_UP_ORDER.test(
-        s
-          .replace(/[?!.,]+/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim(),
-      ) &&
-      !entities.orderNumber
-    ) {
+    if (LOOK_UP_ORDER.test(bareText(s)) && !entities.orderNumber) {
       notes.push('look up an order');
       s = withHint(s, HINTS.track.en);
     }
