@@ -73,6 +73,9 @@ const PHRASES: ReadonlyArray<[RegExp, string]> = [
   // what a contract calls the fee for cancelling ("early termination fee"); "terminate my
   // account" stays a deletion (EN_WORD_SYNONYMS)
   [/\b(?:early )?terminat(?:ion|ing)(?= (?:fees?|charges?|penalt(?:y|ies)|costs?)\b)/g, ' cancellation '],
+  // and its other names: leaving a contract early, or withdrawing from a purchase (the EU's
+  // "right of withdrawal" is cancelling a distance sale)
+  [/\b(?:early (?:exit|leaving)|(?<!\b(?:cash|atm|bank|money|card|account|savings|early) )withdrawal)(?= (?:fees?|charges?|penalt(?:y|ies)|costs?)\b)/g, ' cancellation '],
   [/\bmailing list\b/g, ' newsletter '],
   [/\b(?:marketing|promotional) emails?\b/g, ' newsletter '],
   [/\bopt[\s-]?(?:out|in)\b/g, ' unsubscribe '],
@@ -354,7 +357,7 @@ const PHRASE_WORDS = new Set([
   'promotion', 'promotional', 'discount', 'coupon', 'offer', 'store', 'credit', 'stock', 'sold', 'unavailable', 'restock', 'order',
   'orders', 'debit', 'later', 'customs', 'import', 'mailing', 'list', 'marketing', 'emails', 'email', 'send', 'charged', 'twice',
   'double', 'open', 'opening', 'account', 'accounts', 'setting', 'price', 'cost', 'drop', 'dropped', 'match', 'matching', 'reduced',
-  'termination', 'penalty', 'penalties', 'fee', 'fees', 'charge', 'charges',
+  'termination', 'penalty', 'penalties', 'fee', 'fees', 'charge', 'charges', 'early', 'exit', 'withdrawal',
 ]);
 
 /**

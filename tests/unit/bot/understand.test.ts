@@ -467,6 +467,8 @@ describe('decide on noisy messages (demo shop)', () => {
     ['whats the early termination fee', 'cancellation-fee'],
     ['termnation penalty?', 'cancellation-fee'],
     ['terminate my account', 'delete-account'],
+    ['is there an early exit charge', 'cancellation-fee'],
+    ['withdrawal fee?', 'cancellation-fee'],
     // the policy's words read through a slip
     ['is there a money bsck guarantee', 'refund-policy'],
     // an order number with how far it has got
