@@ -75,7 +75,10 @@ const PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:early )?terminat(?:ion|ing)(?= (?:fees?|charges?|penalt(?:y|ies)|costs?)\b)/g, ' cancellation '],
   // and its other names: leaving a contract early, or withdrawing from a purchase (the EU's
   // "right of withdrawal" is cancelling a distance sale)
-  [/\b(?:early (?:exit|leaving)|(?<!\b(?:cash|atm|bank|money|card|account|savings|early) )withdrawal)(?= (?:fees?|charges?|penalt(?:y|ies)|costs?)\b)/g, ' cancellation '],
+  [
+    /\b(?:early (?:exit|leaving)|(?<!\b(?:cash|atm|bank|money|card|account|savings|early) )withdrawal)(?= (?:fees?|charges?|penalt(?:y|ies)|costs?)\b)/g,
+    ' cancellation ',
+  ],
   [/\bmailing list\b/g, ' newsletter '],
   [/\b(?:marketing|promotional) emails?\b/g, ' newsletter '],
   [/\bopt[\s-]?(?:out|in)\b/g, ' unsubscribe '],

@@ -465,6 +465,21 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push(reading[1]);
       s = withHint(s, reading[2]);
     }
+    // "where can i buy some of your products", "i'd like to purchase several items": how to buy,
+    // not anything about an order placed (the message names nothing else)
+    const BUYING =
+      /\b(?:buy|buying|purchas(?:e|ing)|order(?:ing)?)\s+(?:(?:(?:some|several|a few|few|a couple|one|an?|more|multiple|many|\d+)\s+)?(?:of\s+)?(?:(?:your|ur|the|these|those|this|that)\s+)?(?:items?|products?|articles?|things?|stuff|goods)|(?:some|several|a few|any|one) of (?:your|ur) [a-z]+)\b/;
+    if (
+      /\b(?:how|where|want|like|need|wanna|help|assist\w*|possible|can|could)\b/.test(s) &&
+      BUYING.test(s) &&
+      !/\b(?:cancel\w*|return\w*|refund\w*|track\w*|deliver\w*|ship\w*|arriv\w*|chang\w*|edit\w*|remov\w*|add\w*|wrong|damag\w*|broken|stock|gift|my order|invoice|receipt|warranty|price)\b/.test(
+        s,
+      )
+    ) {
+      notes.push('place an order');
+      // (the items go: with "order" they are editing an order's items)
+      s = s.replace(BUYING, 'place an order');
+    }
     // "where is my refund", "where's the refund": its status
     if (/\bwhere(?:'?s| is)\s+(?:my|the|our)\s+(?:refund|money)\b/.test(s)) {
       notes.push('refund status');
