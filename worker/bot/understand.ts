@@ -387,7 +387,8 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     const otherService = namesOtherService(s);
     if (!otherService && !/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
       s = s.replace(
-        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full)\s+){0,3}(?:refunds?|money back|reimburse\w*)\s*(?:$|[?!.,]|(?:please|pls|plz|now|asap|today)\b))/,
+        // (what a refund is also called, "of my money" after it: "ask for a compensation of my money")
+        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?|obtain(?:ing)?|claim(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full|some)\s+){0,3}(?:refunds?|money back|reimburse\w*|compensations?|restitutions?|rebates?)(?:\s+(?:of|for)\s+(?:my\s+|the\s+)?money)?\s*(?:$|[?!.,]|(?:please|pls|plz|now|asap|today)\b))/,
         () => {
           notes.push('refund request');
           return 'request';

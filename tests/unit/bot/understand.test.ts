@@ -476,6 +476,8 @@ describe('decide on noisy messages (demo shop)', () => {
     ['remove an item pls', 'change-order'],
     ['account termination', 'delete-account'],
     ['still waiting for my rebate', 'refund-status'],
+    ['i want to ask for a compensation of my money', 'request-refund'],
+    ['need help to obtain a refund', 'request-refund'],
     // when my item, parcel or product comes is the order's arrival, not a returns or restock question
     ['when will my item arrive', 'delivery-times'],
     ['how long until my parcel arrives', 'delivery-times'],
