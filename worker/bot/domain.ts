@@ -14,7 +14,7 @@
  */
 
 import { isCommonEnglishWord } from './english-words.ts';
-import { articleTermsOf, derivedFrom, type Knowledge } from './knowledge.ts';
+import { articleTermsOf, derivedFrom, type Knowledge, titleTermsOf } from './knowledge.ts';
 import { OTHER_DOMAIN_WORDS, SHOP_TOPIC_WORDS, SHOP_WORDS } from './lexicons.ts';
 import { type Corrector, isEnglishStopWord, tokenize } from './text.ts';
 import { typoCost } from './typo.ts';
@@ -68,9 +68,8 @@ function distinctiveTerms(k: Knowledge, articleId: string): ReadonlySet<string> 
   const byArticle = derivedFrom(distinctive, k, () => new Map());
   const hit = byArticle.get(articleId);
   if (hit) return hit;
-  const a = k.articles.get(articleId);
   const maxDf = Math.max(2, Math.floor(k.articleCount / 10));
-  const terms = new Set(a ? tokenize([a.title, ...a.tags].join(' \n '), 'en').filter((t) => (k.df.get(t) ?? 0) <= maxDf) : []);
+  const terms = new Set([...(titleTermsOf(k).get(articleId) ?? [])].filter((t) => (k.df.get(t) ?? 0) <= maxDf));
   byArticle.set(articleId, terms);
   return terms;
 }

@@ -249,6 +249,16 @@ export function articleTermsOf(k: Knowledge, id: string): Set<string> {
   return set;
 }
 
+/** Each article's title and tag terms, as the pipeline reads them (cached per knowledge). */
+const titleTermSets = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
+export function titleTermsOf(k: Knowledge): ReadonlyMap<string, ReadonlySet<string>> {
+  return derivedFrom(titleTermSets, k, () => {
+    const m = new Map<string, ReadonlySet<string>>();
+    for (const a of k.articles.values()) m.set(a.id, new Set(tokenize([a.title, ...a.tags].join(' \n '), k.locale)));
+    return m;
+  });
+}
+
 /**
  * The terms of each article's title and tags that no other article's title or tags has: the
  * words that name it ("warranty", "gift card", "paypal"), unlike "refund", which names three.
@@ -256,8 +266,7 @@ export function articleTermsOf(k: Knowledge, id: string): Set<string> {
 const namingTermSets = new WeakMap<Knowledge, Map<string, ReadonlySet<string>>>();
 export function namingTermsOf(k: Knowledge, id: string): ReadonlySet<string> {
   const byArticle = derivedFrom(namingTermSets, k, () => {
-    const titled = new Map<string, Set<string>>();
-    for (const a of k.articles.values()) titled.set(a.id, new Set(tokenize([a.title, ...a.tags].join(' \n '), k.locale)));
+    const titled = titleTermsOf(k);
     const seen = new Map<string, number>();
     for (const terms of titled.values()) for (const t of terms) seen.set(t, (seen.get(t) ?? 0) + 1);
     const m = new Map<string, ReadonlySet<string>>();

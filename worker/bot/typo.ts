@@ -332,6 +332,8 @@ const COMMON_DF = 3;
 /** The corrector tokenize() uses for English queries against k; shorter words than minLen are left alone. */
 export function typoCorrector(k: Knowledge, minLen: number): Corrector {
   const known = (w: string) => k.lexiconRank.has(w) || isEnglishStopWord(w);
+  /** lexicon order: the more frequent word first */
+  const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
   const articles = (w: string) => k.df.get(stemWord(w)) ?? 0;
   /**
    * A slip the shop's own text happens to contain: its example questions keep shoppers'
@@ -350,7 +352,6 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       return undefined;
     }
     const n = articles(w);
-    const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
     const found =
       COMMON_DF * n > k.articleCount
         ? undefined
@@ -370,7 +371,6 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       if (w.length < minLen || known(w) || k.df.has(stemWord(w))) return undefined;
       // one letter dropped, doubled or wrong in a longer known word is likelier than a missing
       // space: "feeback" is "feedback", not "fee back"
-      const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
       if (nearest(w, k, 'words', minLen, rank, 1, (c) => c.length >= w.length && c.length >= 6)) return undefined;
       // Prefer the cut whose parts are the most common words; one part must carry content
       // (not a stop word), or the cut would only throw the word away.
@@ -380,10 +380,10 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
         const a = w.slice(0, i);
         const b = w.slice(i);
         if (!known(a) || !known(b) || (isEnglishStopWord(a) && isEnglishStopWord(b))) continue;
-        const rank = (k.lexiconRank.get(a) ?? 0) + (k.lexiconRank.get(b) ?? 0);
-        if (rank < bestRank) {
+        const pairRank = (k.lexiconRank.get(a) ?? 0) + (k.lexiconRank.get(b) ?? 0);
+        if (pairRank < bestRank) {
           best = [a, b];
-          bestRank = rank;
+          bestRank = pairRank;
         }
       }
       return best;
@@ -399,7 +399,6 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
         const byConsonants = skeletonIndexOf(k).get(skeleton(w));
         if (byConsonants) return byConsonants;
       }
-      const rank = (c: string) => k.lexiconRank.get(c) ?? Infinity;
       // a four-letter word only for a typical slip (neighbouring key, swapped or doubled letter)
       if (w.length === 4 && minLen <= 5) {
         // a typical slip, or a letter dropped from a word many articles use ("trak", "bill")

@@ -230,7 +230,6 @@ const LOOK_UP_ORDER = new RegExp(
   `^(?:(?:can|could|may|where)\\s+(?:i|you|we)\\s+)?(?:please\\s+)?${LOOK_UP.source}\\s+(?:me\\s+)?(?:(?:my|the|an?|your|our)\\s+)?(?:latest\\s+|last\\s+|recent\\s+)?(?:orders?|purchases?|parcels?|packages?|shipments?)(?:\\s+(?:status|progress|details|info\\w*|now|please))?$`,
 );
 
-/** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
 /** The message without punctuation and with single spaces, for rules that read the whole of it. */
 function bareText(s: string): string {
   return s
@@ -264,6 +263,14 @@ const WHOLE_MESSAGE_READINGS: ReadonlyArray<readonly [RegExp, string, string]> =
   ],
 ];
 
+/**
+ * Buying things, with what is bought: "buy some items", "purchase a few of your products",
+ * "order some of your rugs".
+ */
+const BUYING =
+  /\b(?:buy|buying|purchas(?:e|ing)|order(?:ing)?)\s+(?:(?:(?:some|several|a few|few|a couple|one|an?|more|multiple|many|\d+)\s+)?(?:of\s+)?(?:(?:your|ur|the|these|those|this|that)\s+)?(?:items?|products?|articles?|things?|stuff|goods)|(?:some|several|a few|any|one) of (?:your|ur) [a-z]+)\b/;
+
+/** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
 function withHint(s: string, hint: string): string {
   return `${s.replace(/[\s?!.,]+$/u, '')} ${hint}`;
 }
@@ -468,8 +475,6 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     }
     // "where can i buy some of your products", "i'd like to purchase several items": how to buy,
     // not anything about an order placed (the message names nothing else)
-    const BUYING =
-      /\b(?:buy|buying|purchas(?:e|ing)|order(?:ing)?)\s+(?:(?:(?:some|several|a few|few|a couple|one|an?|more|multiple|many|\d+)\s+)?(?:of\s+)?(?:(?:your|ur|the|these|those|this|that)\s+)?(?:items?|products?|articles?|things?|stuff|goods)|(?:some|several|a few|any|one) of (?:your|ur) [a-z]+)\b/;
     if (
       /\b(?:how|where|want|like|need|wanna|help|assist\w*|possible|can|could)\b/.test(s) &&
       BUYING.test(s) &&

@@ -15,6 +15,11 @@ export interface FieldError {
   bodyLine?: number;
 }
 
+/** Two example questions are the same one when they differ only in case and spacing. */
+export function questionKey(question: string): string {
+  return question.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
 /** Every problem with one article's content; an empty list means it may be saved. */
 export function articleErrors(id: string, content: ArticleContent): FieldError[] {
   const errors: FieldError[] = [];
@@ -29,7 +34,7 @@ export function articleErrors(id: string, content: ArticleContent): FieldError[]
     const first = new Map<string, number>();
     content.questions.forEach((q, i) => {
       if (typeof q !== 'string') return;
-      const key = q.replace(/\s+/g, ' ').trim().toLowerCase();
+      const key = questionKey(q);
       const at = first.get(key);
       if (at === undefined) first.set(key, i);
       else errors.push({ field: `questions.${i}`, message: `repeats question ${at + 1} ("${q.trim()}")` });

@@ -27,7 +27,7 @@ import { loadKnowledge, type SiteKnowledge } from '../bot/index.ts';
 import type { CompiledKnowledge } from '../bot/knowledge.ts';
 import type { Locale } from '../bot/text.ts';
 import type { Env } from '../env.ts';
-import { articleErrors, duplicateArticle, type FieldError } from './article-rules.ts';
+import { articleErrors, duplicateArticle, type FieldError, questionKey } from './article-rules.ts';
 import { trialOf } from './bot-views.ts';
 import { type ArticleRecord, CatalogStore } from './catalog-store.ts';
 import { compileLocale, toIndexedArticle } from './compile-site.ts';
@@ -295,7 +295,7 @@ export class SiteCatalog extends DurableObject<Env> {
     if (current.status !== 'published' || !current.published)
       return invalid({ field: 'articleId', message: 'publish the article first: example questions go into the published article' });
     const add = (content: ArticleContent): ArticleContent =>
-      content.questions.some((q) => q.toLowerCase() === question.toLowerCase()) ? content : { ...content, questions: [...content.questions, question] };
+      content.questions.some((q) => questionKey(q) === questionKey(question)) ? content : { ...content, questions: [...content.questions, question] };
     const published = add(current.published);
     const errors = articleErrors(articleId, published);
     if (errors.length) return invalid(errors[0]!);
@@ -326,7 +326,7 @@ export class SiteCatalog extends DurableObject<Env> {
     if (!article || article.status !== 'published' || !text) return;
     // Only what could become an example question as it stands; nothing else is kept.
     if (articleErrors(articleId, { ...article.draft, questions: [text] }).some((e) => e.field.startsWith('questions'))) return;
-    if (article.draft.questions.some((q) => q.toLowerCase() === text.toLowerCase())) return;
+    if (article.draft.questions.some((q) => questionKey(q) === questionKey(text))) return;
     this.store.addProposal(locale, articleId, text, Date.now());
   }
 
