@@ -223,6 +223,12 @@ const HOW_LONG = /\bhow (?:long|soon|many days)\b/;
 
 /** What a shopper calls an order they placed. */
 const ORDER_NOUN = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|items?|products?|consignments?)\b/;
+/** Waiting on an order: "still waiting for my parcel", "been waiting on the delivery". */
+const WAITING_FOR_ORDER =
+  /\bwaiting\s+(?:on|for)\s+(?:(?:my|our|the|an?|this)\s+)?(?:orders?|parcels?|packages?|pkg|deliver(?:y|ies)|shipments?|stuff|items?|purchases?)\b/;
+/** Not here yet (NOT_CAME has already made "hasnt come" into "has not arrived"): "has not arrived", "haven't received". */
+const NOT_YET_HERE =
+  /\b(?:has not arrived|(?:not|hasnt|hasn't|havent|haven't|has not|have not|didnt|didn't|did not|yet to|still not)\s+(?:yet\s+)?(?:received?|got(?:ten)?|get|seen)|not (?:here|there) yet|nothing yet)\b/;
 /** Looking an order up: check, see, view, find, locate, follow. */
 const LOOK_UP = /\b(?:check\w*|see|seeing|view\w*|look(?:ing)?\s+(?:at|up|for)|find\w*|locat\w*|follow\w*)\b/;
 /** The whole message is looking up an order: "check my order", "seeing order status pls". */
@@ -255,9 +261,9 @@ const WHOLE_MESSAGE_READINGS: ReadonlyArray<readonly [RegExp, string, string]> =
     'place an order',
     'place an order',
   ],
-  // "how do i register?", "can i sign up": making an account, not a problem making one
+  // "how do i register?", "can i sign up", "sign up": making an account, not a problem making one
   [
-    new RegExp(`^${ASKING} (?:register|sign ?up)(?: (?:online|here|with (?:you|the shop)|for an? account|an? account))?$`),
+    new RegExp(`^(?:${ASKING} )?(?:register|sign ?up)(?: (?:online|here|with (?:you|the shop)|for an? account|an? account))?(?: (?:please|pls|plz|now))?$`),
     'create an account',
     'create an account',
   ],
@@ -284,6 +290,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('not arrived');
       return 'has not arrived';
     });
+    // "do you take paypal", "does the shop take returns": takes as accepts (not how long it takes)
+    s = s.replace(
+      /(?<!\bhow\s+(?:long|much\s+time|many\s+\w+)\s+)\b((?:do|does|can|will|would)\s+(?:you|u|ya|you guys|the shop|the store|your (?:shop|store|site|website))\s+)take\b(?!\s+(?:long|ages|forever|a while|time|\d+|a few|days?|weeks?|hours?|to)\b)/,
+      (_m, asking: string) => {
+        notes.push('accepts');
+        return `${asking}accept`;
+      },
+    );
     // "cant pay", "unable to sign up", "it won't let me check out": something on the site fails,
     // a problem with it (the problem articles), not how to do it (unless the message says so already)
     if (!/\b(?:problems?|issues?|errors?|trouble)\b/.test(s)) {
@@ -509,6 +523,27 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('look up an order');
       s = withHint(s, HINTS.track.en);
     }
+    // "still waiting for my order", "my parcel hasn't arrived yet", "haven't received my stuff yet":
+    // an order on its way, so where it is now. Not one that never came, was marked delivered, or
+    // went missing (the lost-parcel article), nor a refund or a return that has not come back.
+    if (
+      (WAITING_FOR_ORDER.test(s) ||
+        (/\b(?:yet|still)\b/.test(s) && NOT_YET_HERE.test(s) && (ORDER_NOUN.test(s) || /\b(?:stuff|things|goods|delivery)\b/.test(s)))) &&
+      !/\b(?:never|delivered|lost|stolen|missing|damag\w*|broken|wrong|refund\w*|return\w*|money|exchang\w*|replacement|email|e-mail|code|confirmation)\b/.test(
+        s,
+      )
+    ) {
+      notes.push('waiting for an order');
+      s = withHint(s, HINTS.track.en);
+    }
+    // "wheres my stuff", "where are my things": the order (one item's words pull damaged-item and returns)
+    s = s.replace(
+      /\b(where(?:'s|s|\s+is|\s+are)?\s+)(?:(my|our|the)\s+)(?:new\s+)?(?:stuff|things|goods|items|products|purchases?)\b/,
+      (_m, where: string, owner: string) => {
+        notes.push('where the order is');
+        return `${where}${owner} order`;
+      },
+    );
     // "when will my item arrive", "how soon should we expect the parcel": the order's arrival (a single
     // item's words otherwise pull the damaged-item, returns and restock articles). Not when it is
     // late, broken, a refund or back in stock: those have their own articles.

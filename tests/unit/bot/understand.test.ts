@@ -521,6 +521,22 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['has my parcel been dispatched', 'track-order'],
     ['opening hrs', 'contact-us'],
     ['charged 2x', 'payment-problems'],
+    // waiting on an order: where it is now (one that never came is the lost-parcel article)
+    ["my order hasn't arrived yet", 'track-order'],
+    ['still waiting on my order', 'track-order'],
+    ["i still haven't received my parcel", 'track-order'],
+    ['my stuff hasnt come yet', 'track-order'],
+    ['wheres my stuff', 'track-order'],
+    ['my parcel never arrived', 'missing-package'],
+    ['still waiting for my refund', 'refund-status'],
+    ['still waiting for my order confirmation email', 'place-order'],
+    // "take" as "accept", not as how long something takes
+    ['do you take paypal', 'payment-methods'],
+    ['does the shop take klarna', 'payment-methods'],
+    ['how long do you take to ship', 'delivery-times'],
+    // a bare "sign up" makes an account
+    ['sign up', 'create-account'],
+    ['register pls', 'create-account'],
   ])('%s → %s', (text, id) => {
     expect(ask(text)).toMatchObject({ action: 'answer', articleId: id });
   });
