@@ -229,6 +229,9 @@ const WAITING_FOR_ORDER =
 /** Not here yet (NOT_CAME has already made "hasnt come" into "has not arrived"): "has not arrived", "haven't received". */
 const NOT_YET_HERE =
   /\b(?:has not arrived|(?:not|hasnt|hasn't|havent|haven't|has not|have not|didnt|didn't|did not|yet to|still not)\s+(?:yet\s+)?(?:received?|got(?:ten)?|get|seen)|not (?:here|there) yet|nothing yet)\b/;
+/** A refund that is late, or not there yet: "delayed", "taking too long", "still no…". */
+const REFUND_OVERDUE =
+  /\b(?:late(?!\s+(?:deliver\w*|orders?|parcels?|packages?|shipments?|arrivals?))|delayed(?!\s+(?:deliver\w*|orders?|parcels?|packages?|shipments?))|overdue|taking (?:so |too |very )?long|still (?:no|not|nothing|waiting)|no sign|has not arrived|not (?:yet )?(?:received|back|here|come|showing|shown)|not (?:been )?refunded yet)\b/;
 /** Looking an order up: check, see, view, find, locate, follow. */
 const LOOK_UP = /\b(?:check\w*|see|seeing|view\w*|look(?:ing)?\s+(?:at|up|for)|find\w*|locat\w*|follow\w*)\b/;
 /** The whole message is looking up an order: "check my order", "seeing order status pls". */
@@ -500,8 +503,12 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       // (the items go: with "order" they are editing an order's items)
       s = s.replace(BUYING, 'place an order');
     }
-    // "where is my refund", "where's the refund": its status
-    if (/\bwhere(?:'?s| is)\s+(?:my|the|our)\s+(?:refund|money)\b/.test(s)) {
+    // "where is my refund", "my refund is late", "refund taking too long", "still no refund": its
+    // status (not asking for one, nor whether one is due)
+    if (
+      /\bwhere(?:'?s| is)\s+(?:my|the|our)\s+(?:refund|money)\b/.test(s) ||
+      (/\brefund(?:s|ed)?\b/.test(s) && REFUND_OVERDUE.test(s) && !/\b(?:how (?:do|can|could) i|request\w*|ask\w*|apply|policy|eligib\w*|entitled)\b/.test(s))
+    ) {
       notes.push('refund status');
       s = withHint(s, 'status');
     }

@@ -530,6 +530,11 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['my parcel never arrived', 'missing-package'],
     ['still waiting for my refund', 'refund-status'],
     ['still waiting for my order confirmation email', 'place-order'],
+    // a refund that is late is asked about its status, not how to ask for one
+    ['my refund is late', 'refund-status'],
+    ['refund taking too long', 'refund-status'],
+    ['still no refund', 'refund-status'],
+    ['can i still get a refund', 'request-refund'],
     // "take" as "accept", not as how long something takes
     ['do you take paypal', 'payment-methods'],
     ['does the shop take klarna', 'payment-methods'],
