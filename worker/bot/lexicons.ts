@@ -197,14 +197,14 @@ export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|t
 // biome-ignore format: a word list packed by topic, one topic a line
 export const SHOP_WORDS = [
   'order', 'orders', 'ordered', 'purchase', 'purchased', 'bought', 'buy', 'shop', 'store', 'website', 'app', 'checkout', 'cart', 'basket',
-  'item', 'items', 'product', 'products', 'goods', 'stock', 'sold', 'sell', 'size', 'sizes', 'fit', 'colour', 'color', 'pre-order',
+  'item', 'items', 'product', 'products', 'goods', 'stock', 'restock', 'sold', 'sell', 'size', 'sizes', 'fit', 'colour', 'color', 'pre-order',
   'out of stock', 'back in stock', 'store credit', 'pay later', 'log out', 'price drop',
   'price', 'cost', 'discount', 'sale', 'coupon', 'voucher', 'promo', 'promocode', 'code', 'gift', 'giftcard', 'points', 'loyalty',
   'delivery', 'deliver', 'delivered', 'shipping', 'ship', 'shipped', 'dispatch', 'dispatched', 'courier', 'carrier', 'parcel', 'package',
   'tracking', 'track', 'status', 'postage', 'arrive', 'arrived', 'collect', 'pickup', 'locker', 'address', 'postcode', 'international', 'customs',
   'refund', 'money', 'return', 'returns', 'exchange', 'replacement', 'replace', 'cancel', 'cancellation', 'fee', 'charge', 'charged',
-  'payment', 'pay', 'paid', 'paypal', 'klarna', 'card', 'instalment', 'installment', 'invoice', 'receipt', 'vat', 'transaction',
-  'warranty', 'repair', 'damaged', 'faulty', 'missing', 'wrong', 'quality',
+  'payment', 'pay', 'paid', 'paypal', 'klarna', 'card', 'currency', 'currencies', 'instalment', 'installment', 'invoice', 'receipt', 'vat', 'transaction',
+  'warranty', 'repair', 'damaged', 'faulty', 'broken', 'defective', 'missing', 'wrong', 'quality',
   'account', 'user', 'username', 'profile', 'login', 'log', 'sign', 'signup', 'password', 'reset', 'forgot', 'register', 'registration', 'email', 'newsletter', 'subscribe', 'unsubscribe',
   'review', 'comment', 'opinion', 'feedback', 'rating', 'privacy', 'data', 'personal', 'details', 'information',
   'contact', 'phone', 'chat', 'customerservice', 'service', 'support', 'hours', 'agent',

@@ -36,6 +36,16 @@ describe('domainEvidence: is the message about the shop?', () => {
     expect(ask('restock when?')).toMatchObject({ action: 'answer', articleId: 'product-availability' });
   });
 
+  it("counts the words of a broken item, a restock and a currency as the shop's", () => {
+    expect(evidence('the kettle is broken', 'damaged-item')?.shop).toBe(true);
+    expect(evidence('the zip is defective', 'damaged-item')?.shop).toBe(true);
+    expect(evidence('when is the restock', 'product-availability')?.shop).toBe(true);
+    expect(evidence('which currencies', 'payment-methods')?.shop).toBe(true);
+    expect(ask('which currencies')).toMatchObject({ action: 'answer', articleId: 'payment-methods' });
+    // a currency elsewhere is not the shop's: nothing of the shop's articles matches
+    expect(ask('what currency does japan use').action).not.toBe('answer');
+  });
+
   it('finds none when the article matched only generic words', () => {
     expect(evidence('how many days are left until the holidays', 'delivery-times')?.shop).toBe(false);
     expect(evidence('what time does the cinema open', 'contact-us')?.shop).toBe(false);
