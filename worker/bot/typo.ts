@@ -91,6 +91,9 @@ function maxCost(length: number): number {
   return length >= 6 ? 2 : 1;
 }
 
+/** Added to a candidate's rank in nearest() when its first letter differs from the typed word's: after every word that keeps it. */
+const FIRST_LETTER_CHANGED = 2 ** 22;
+
 /** Words of this length or more may be two edits from what was typed (see nearest). */
 const TWO_EDITS_MIN = 7;
 
@@ -238,7 +241,9 @@ function nearest(
         ? typoCost(w, candidate, max)
         : Infinity;
     if (cost === Infinity) return;
-    const r = rank(candidate);
+    // at equal cost, a word that keeps the first letter (people seldom slip on it: "usre" is
+    // "user" before "sure"), then the more frequent
+    const r = rank(candidate) + (candidate[0] === w[0] ? 0 : FIRST_LETTER_CHANGED);
     if (cost < bestCost || (cost === bestCost && r < bestRank)) {
       best = candidate;
       bestCost = cost;
@@ -352,10 +357,14 @@ export function typoCorrector(k: Knowledge, minLen: number): Corrector {
       return undefined;
     }
     const n = articles(w);
+    const common = (c: string) => c !== w && articles(c) >= Math.max(COMMON_DF, COMMON_DF * n);
     const found =
       COMMON_DF * n > k.articleCount
         ? undefined
-        : nearest(w, k, 'words', minLen, rank, w.length >= 8 ? 1 : SLIP_COST.neighbour, (c) => c !== w && articles(c) >= Math.max(COMMON_DF, COMMON_DF * n));
+        : (nearest(w, k, 'words', minLen, rank, w.length >= 8 ? 1 : SLIP_COST.neighbour, common) ??
+          // from 7 letters, any letter dropped from a common word ("feedbak"; a plural or a past
+          // tense shares its stem's articles, so it is never three times as common)
+          (w.length >= 7 ? nearest(w, k, 'words', minLen, rank, 1, (c) => common(c) && c.length === w.length + 1) : undefined));
     // a vowel dropped ("paymnt" kept by an example question): the common word with the same consonants
     const byConsonants = found ?? (COMMON_DF * n > k.articleCount ? undefined : skeletonIndexOf(k).get(skeleton(w)));
     const read =

@@ -64,6 +64,10 @@ describe('correction against the shop’s words', () => {
     expect(terms('trak my order')).toEqual(['track', 'order']);
   });
 
+  it('at equal cost, keeps the first letter ("usre" is "user", not "sure")', () => {
+    expect(terms('usre help')).toEqual(terms('user help'));
+  });
+
   it('reads a word an example question keeps without a vowel as the common word ("paymnt")', () => {
     expect(terms('accepted paymnt options')).toContain('pai');
   });
@@ -132,6 +136,7 @@ describe('slips the shop’s own example questions happen to contain', () => {
     ['acount', 'account'],
     ['pasword', 'password'],
     ['refnud', 'refund'],
+    ['feedbak', 'feedback'], // a letter dropped inside a long word, not only a double letter typed once
   ])('%s → %s', (typed, word) => {
     const k = kb.locales.en!;
     expect(k.lexiconRank.has(typed), `${typed} is in the shop's text`).toBe(true);
