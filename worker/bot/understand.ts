@@ -624,11 +624,17 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     s = withHint(s, HINTS.track.en);
   }
   if (locale === 'zh') {
-    // "我的包裹还没到", "订单怎么还没收到": a parcel that has not come (as "my parcel not came" in
-    // English), not a refund that has not arrived (退款没到 has its own article)
+    // "我没收到包裹": a parcel that has not come (as "my parcel not came" in English); "我的包裹还没到",
+    // "订单怎么还没收到": not yet, so where it is now (as "hasn't arrived yet"). Not a refund that
+    // has not arrived (退款没到 has its own article), nor one marked delivered or lost.
     if (/(?:包裹|快递|订单|货|东西|商品)/.test(s) && /(?:还没|没|未)(?:有)?(?:到|收到|送到)/.test(s) && !/(?:退款|钱|退回)/.test(s)) {
-      notes.push('not arrived');
-      s = `${s} 没收到包裹`;
+      if (/(?:还没|还未|还是没|一直没)/.test(s) && !/(?:签收|丢|被偷|送错)/.test(s)) {
+        notes.push('waiting for an order');
+        s = withHint(s, HINTS.track.zh);
+      } else {
+        notes.push('not arrived');
+        s = `${s} 没收到包裹`;
+      }
     }
     // "能寄到新加坡吗": a place after 寄到/送到/发到… whatever the place
     s = s.replace(

@@ -615,7 +615,9 @@ describe('Chinese messages, typed the way people chat (our own phrasings)', () =
   it.each([
     ['亲，在吗？我想退货', 'returns-policy'],
     ['咋退款', 'request-refund'],
-    ['亲 在吗 我的包裹还没到', 'missing-package'],
+    ['亲 在吗 我的包裹还没到', 'track-order'], // not yet: where it is now, as "hasn't arrived yet"
+    ['我没收到包裹', 'missing-package'],
+    ['快递一直没到是不是丢了', 'missing-package'],
     ['退款还没到账', 'refund-status'],
     ['我的快递到哪了', 'track-order'],
     ['订单123456到哪了', 'track-order'],
