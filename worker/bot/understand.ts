@@ -251,13 +251,17 @@ function bareText(s: string): string {
 const ASKING = String.raw`(?:how (?:do|can|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|is it possible to|please|pls|plz|(?:(?:i|we) )?(?:really )?(?:want|need|wanna|would like|'?d like|have|must)(?: to)?)`;
 
 /**
- * A whole message that asks to do one thing with nothing named (bareText): what it means, and
+ * A whole message (or one sentence of it) that asks to do one thing with nothing named (bareText): what it means, and
  * the words added to say so.
  */
 const WHOLE_MESSAGE_READINGS: ReadonlyArray<readonly [RegExp, string, string]> = [
   // "i want to cancel", "how do i cancel?": cancelling the order (the fee's many phrasings say
   // "cancel" too, and would win a bare verb)
-  [new RegExp(`^${ASKING} canc(?:el|le|l)\\w*(?: (?:it|this|that|now|please|pls|plz|asap|everything))*$`), 'cancel the order', 'my order'],
+  [
+    new RegExp(`^${ASKING} (?:still |just |already )?canc(?:el|le|l)\\w*(?: (?:it|this|that|now|please|pls|plz|asap|everything))*$`),
+    'cancel the order',
+    'my order',
+  ],
   // "how do i order?", "can i order online": placing one ("order" alone is every order article's word)
   [
     new RegExp(`^${ASKING} (?:place (?:an? )?)?order(?: (?:online|here|from (?:you|the shop|the site|your (?:shop|site|website))|something|it|this|now))?$`),
@@ -483,13 +487,14 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('when it arrives');
       s = s.replace(/\barriv(?:e|es|ing)\b/, 'when will it arrive');
     }
-    // a whole message that asks to do one thing and names nothing else
-    const whole = bareText(s);
-    const reading = WHOLE_MESSAGE_READINGS.find(([re]) => re.test(whole));
-    if (reading) {
+    // a whole message, or a sentence of it, that asks to do one thing and names nothing else
+    // ("can i still cancel? i only ordered an hour ago")
+    s = s.replace(/([^?!.;]+)([?!.;]+\s*|$)/g, (sentence, body: string, end: string) => {
+      const reading = WHOLE_MESSAGE_READINGS.find(([re]) => re.test(bareText(body)));
+      if (!reading) return sentence;
       notes.push(reading[1]);
-      s = withHint(s, reading[2]);
-    }
+      return `${withHint(body, reading[2])}${end}`;
+    });
     // "where can i buy some of your products", "i'd like to purchase several items": how to buy,
     // not anything about an order placed (the message names nothing else)
     if (

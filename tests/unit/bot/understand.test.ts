@@ -542,6 +542,8 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     // a bare "sign up" makes an account
     ['sign up', 'create-account'],
     ['register pls', 'create-account'],
+    // a sentence that asks to do one thing, with more said after it
+    ['can i still cancel? i only placed it this morning', 'cancel-order'],
   ])('%s → %s', (text, id) => {
     expect(ask(text)).toMatchObject({ action: 'answer', articleId: id });
   });
