@@ -12,6 +12,7 @@ import { EMPTY, type Retrieval, retrieve } from './retrieve.ts';
 import { isComplaint, isNotHelpful, requestsHuman, type SmalltalkKind, sentiment, smalltalkKind } from './rules.ts';
 import { expandSynonyms } from './synonyms.ts';
 import { detectLocale, type Locale, normalizeForRules, tokenize } from './text.ts';
+import { typoCorrector } from './typo.ts';
 import { type Reading, readMessage } from './understand.ts';
 import { aboutTheShop, rankingVerdict, type ScoredArticle } from './verdict.ts';
 
@@ -170,7 +171,11 @@ function fromRetrieval(r: Retrieval, scores: DecisionScores, T: Thresholds): Dec
 export function decide(text: string, context: DecideContext, options: BotOptions = DEFAULT_BOT_OPTIONS): Decision {
   const locale = detectLocale(text, context.locale);
   const k = pickKnowledge(context.kb, locale);
-  const reading = readMessage(text, { locale: k?.locale ?? locale, known: k ? knownWord(k) : undefined, typoMinLen: options.params.typoMinLen });
+  const reading = readMessage(text, {
+    locale: k?.locale ?? locale,
+    known: k ? knownWord(k, options.params.typoMinLen) : undefined,
+    typoMinLen: options.params.typoMinLen,
+  });
   // The rules read the message with its shorthand spelt out ("pls connect me to a human").
   const norm = normalizeForRules(reading.expanded);
   const sent = sentiment(text, locale);
@@ -211,9 +216,13 @@ export function decide(text: string, context: DecideContext, options: BotOptions
   return withNotes(two ?? fromRetrieval(r, scores, options.thresholds), reading);
 }
 
-/** Is this word one the knowledge base knows (a place it names is left to retrieval)? */
-function knownWord(k: Knowledge): (w: string) => boolean {
-  if (k.locale === 'en') return (w) => k.lexiconRank.has(w);
+/** Is this word one the knowledge base knows, as a word and not as a slip its phrasings keep (a place it names is left to retrieval)? */
+function knownWord(k: Knowledge, typoMinLen = DEFAULT_BOT_OPTIONS.params.typoMinLen): (w: string) => boolean {
+  if (k.locale === 'en') {
+    // (not a slip the shop's own phrasings keep, "recieved": the rules look for the word meant)
+    const corrector = typoCorrector(k, typoMinLen);
+    return (w) => k.lexiconRank.has(w) && corrector.word(w) === undefined;
+  }
   return (w) => {
     const terms = tokenize(w, 'zh');
     return terms.length > 0 && terms.every((t) => k.df.has(t));

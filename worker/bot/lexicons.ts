@@ -176,7 +176,7 @@ export const TOPIC_RULE_WORDS = [
   'refund', 'exchange', 'product', 'address', 'arrived', 'received', 'policy', 'eligible', 'status',
   'refunds', 'circumstances', 'conditions', 'situations', 'purchase', 'changing', 'switching', 'ship',
   'reimburse', 'reimbursement', 'reimbursed', 'expect', 'expecting', 'cases', 'request', 'requesting', 'money',
-  'dollars', 'cancel', 'canceling', 'cancelling', 'cancellation', 'back', 'guarantee', 'soon', 'arrive',
+  'dollars', 'cancel', 'canceling', 'cancelling', 'cancellation', 'back', 'guarantee', 'warranty', 'parcel', 'package', 'soon', 'arrive',
 ];
 
 /**

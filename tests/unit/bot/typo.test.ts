@@ -187,6 +187,15 @@ describe('the rules’ own words are corrected too', () => {
     expect(decide('i expect a reimbusrement', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'refund-status' });
   });
 
+  it('reads a slip the shop’s own phrasings keep as the word meant ("recieved" is in the demo’s text)', () => {
+    expect(kb.locales.en!.lexiconRank.has('recieved')).toBe(true);
+    expect(decide('order 55123 not recieved', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'track-order' });
+  });
+
+  it('hears a warranty claim through a slip, not a complaint ("warrenty claim")', () => {
+    expect(decide('warrenty claim', { kb, locale: 'en' })).toMatchObject({ action: 'answer', articleId: 'warranty' });
+  });
+
   it('hears it with the person misspelt ("asistant", "persn") or a letter dropped from a short word ("agnt")', () => {
     for (const text of ['i need to talk to an asistant', 'help me talkig with a persn', 'chat w a live agnt'])
       expect(decide(text, { kb, locale: 'en' }), text).toMatchObject({ action: 'handoff', reason: 'requested_human' });
