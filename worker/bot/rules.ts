@@ -57,6 +57,8 @@ export function sentiment(raw: string, locale: Locale): Sentiment {
   const caps = text.match(/\b[A-Z]{3,}\b/g)?.filter((w) => !/^(?:FAQ|USA|UPS|DHL|EMS|VAT|PDF|SKU|ID|OK|ASAP|USPS|GST|EU|UK|DPD)$/.test(w)) ?? [];
   if (caps.length >= 2 || (caps.length >= 1 && caps.join('').length >= 6)) intensity++;
   const lower = text.toLowerCase();
+  // asking again and again, or "the worst … ever": the wording of a customer who has run out of patience
+  if (FED_UP_EN.test(lower)) intensity++;
   const swear = SWEAR_EN.test(lower);
   if (swear) intensity++;
   let score = 0;
@@ -87,6 +89,10 @@ export function sentiment(raw: string, locale: Locale): Sentiment {
   const angry = base <= ANGER.strong || (base <= ANGER.withCue && intensity >= 1);
   return { score, intensity, angry };
 }
+
+/** Repeated contact ("third time asking", "how many times"), or a superlative with "ever": an intensity cue, as caps and "!!" are. */
+const FED_UP_EN =
+  /\b(?:(?:second|third|fourth|fifth|tenth|\d+(?:st|nd|rd|th)|umpteenth|many|several) time(?:s)? (?:i(?:'ve| have)? |now |today |this week )?(?:ask|asked|asking|contact|contacted|contacting|call|called|calling|writ|wrote|writing|email|emailed|emailing|messag|messaged|messaging|chas|chased|chasing)|how many times|again and again|yet again|over and over|keep (?:asking|telling|calling|writing|chasing)|worst \w+(?: \w+)? ever|never again)/;
 
 /** Sentiment thresholds (AFINN sums); see README "Bot thresholds". */
 export const ANGER = { strong: -5, withCue: -2 } as const;

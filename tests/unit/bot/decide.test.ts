@@ -170,6 +170,14 @@ describe('decide: handoff reasons', () => {
     expect(ask('my parcel arrived damaged, what should I do?').action).not.toBe('handoff');
   });
 
+  it('angry: a negative word from someone who has asked before, or "the worst … ever"', () => {
+    expect(handoffReason(ask('this is ridiculous, fourth time i have asked'))).toBe('angry');
+    expect(handoffReason(ask('worst shop ever'))).toBe('angry');
+    // the same words alone are not anger: asking again is not, nor is one negative word
+    expect(handoffReason(ask('this is the second time i have asked about my parcel'))).not.toBe('angry');
+    expect(handoffReason(ask('this is ridiculous'))).not.toBe('angry');
+  });
+
   it('complaint', () => {
     expect(handoffReason(ask('I want to file a complaint about your service'))).toBe('complaint');
     expect(handoffReason(ask('我要投诉'))).toBe('complaint');
