@@ -223,6 +223,8 @@ const HOW_LONG = /\bhow (?:long|soon|many days)\b/;
 
 /** What a shopper calls an order they placed. */
 const ORDER_NOUN = /\b(?:orders?|purchases?|parcels?|packages?|pkg|shipments?|items?|products?|consignments?)\b/;
+/** Swearing as an intensifier ("the damn parcel", "some bloody items"): no topic in it, and it hides the words the rules look for. (Anger reads the message as typed.) */
+const SWEAR_INTENSIFIERS = /\b(?:fucking|fuckin|fricking|frigging|freaking|effing|damn|damned|goddamn|goddamned|bloody|flipping)\b/g;
 /** Waiting on an order: "still waiting for my parcel", "been waiting on the delivery". */
 const WAITING_FOR_ORDER =
   /\bwaiting\s+(?:on|for)\s+(?:(?:my|our|the|an?|this)\s+)?(?:orders?|parcels?|packages?|pkg|deliver(?:y|ies)|shipments?|stuff|items?|purchases?)\b/;
@@ -281,7 +283,7 @@ const WHOLE_MESSAGE_READINGS: ReadonlyArray<readonly [RegExp, string, string]> =
  * "order some of your rugs".
  */
 const BUYING =
-  /\b(?:buy|buying|purchas(?:e|ing)|order(?:ing)?)\s+(?:(?:(?:some|several|a few|few|a couple|one|an?|more|multiple|many|\d+)\s+)?(?:of\s+)?(?:(?:your|ur|the|these|those|this|that)\s+)?(?:items?|products?|articles?|things?|stuff|goods)|(?:some|several|a few|any|one) of (?:your|ur) [a-z]+)\b/;
+  /\b(?:buy|buying|purchas(?:e|ing)|order(?:ing)?|acquir(?:e|ing)|shop(?:ping)?(?:\s+for)?)\s+(?:(?:(?:some|several|a few|few|a couple|one|an?|more|multiple|many|\d+)\s+)?(?:of\s+)?(?:(?:your|ur|the|these|those|this|that)\s+)?(?:items?|products?|articles?|things?|stuff|goods)|(?:some|several|a few|any|one) of (?:your|ur) [a-z]+)\b/;
 
 /** The message with a hint's words after it (its closing punctuation dropped, so it stays one question). */
 function withHint(s: string, hint: string): string {
@@ -498,7 +500,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     // "where can i buy some of your products", "i'd like to purchase several items": how to buy,
     // not anything about an order placed (the message names nothing else)
     if (
-      /\b(?:how|where|want|like|need|wanna|help|assist\w*|possible|can|could)\b/.test(s) &&
+      /\b(?:how|where|want|like|need|wanna|help|assist\w*|possible|can|could|have to|got to|must|try|trying)\b/.test(s) &&
       BUYING.test(s) &&
       !/\b(?:cancel\w*|return\w*|refund\w*|track\w*|deliver\w*|ship\w*|arriv\w*|chang\w*|edit\w*|remov\w*|add\w*|wrong|damag\w*|broken|stock|gift|my order|invoice|receipt|warranty|price)\b/.test(
         s,
@@ -748,7 +750,7 @@ export function readMessage(text: string, ctx: RuleContext): Reading {
     locale === 'en' ? expandDigitWords(correctRuleWords(expandShorthand(text, locale), ctx.known, ctx.typoMinLen)) : expandShorthand(text, locale);
   if (expanded !== fold(text)) notes.push('shorthand');
   const { text: withoutEntities, entities } = findEntities(expanded);
-  let query = stripFillers(withoutEntities, locale);
+  let query = stripFillers(locale === 'en' ? withoutEntities.replace(SWEAR_INTENSIFIERS, ' ') : withoutEntities, locale);
   if (locale === 'zh') query = query.replace(/[吗嘛么呢吧啊呀][?？!！。.]*$/u, '');
   query = applyRules(query, entities, ctx, notes);
   query = query.replace(/\s+/g, ' ').trim();

@@ -542,6 +542,13 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     // a bare "sign up" makes an account
     ['sign up', 'create-account'],
     ['register pls', 'create-account'],
+    // buying things, however it is put
+    ['trying to acquire a few items', 'place-order'],
+    ['i have to buy some products', 'place-order'],
+    ['can i shop for some of your cushions', 'place-order'],
+    // swearing as an intensifier hides nothing
+    ['i want to bloody cancel', 'cancel-order'],
+    ['where can i buy some damn products', 'place-order'],
     // a sentence that asks to do one thing, with more said after it
     ['can i still cancel? i only placed it this morning', 'cancel-order'],
   ])('%s → %s', (text, id) => {
