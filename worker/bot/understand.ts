@@ -344,13 +344,27 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('contact');
       return `${m} contact`;
     });
+    // "can i order from canada", "is it possible to place an order from leeds": where the shopper
+    // is, so whether the shop delivers there (not "order from your website", "from stock")
+    s = s.replace(
+      /\b((?:can|could|may)\s+(?:i|we|u|you)\s+|possible\s+to\s+|able\s+to\s+)((?:place\s+(?:an?\s+)?)?order|buy|shop|purchase)\s+from\s+([a-z][a-z .'-]{1,40}?)\s*(?=$|[?!.,])/,
+      (m, asking: string, _verb: string, place: string) => {
+        const where = place.trim().replace(/^the\s+(?=\S)/, '');
+        const words = where.split(/\s+/);
+        const country = COUNTRIES.test(where);
+        if (!country && (NOT_A_PLACE.test(where) || words.length > 3 || (ctx.known && words.some((w) => ctx.known!(w))))) return m;
+        notes.push('ordering from a place');
+        return `${asking}ship to ${where}`;
+      },
+    );
     // "do u deliver to leeds", "shipping to 75001?": a shipping question whatever the place
     s = s.replace(
       /\b((?:ship|deliver|send|post|dispatch)\w*)\s+(?:to|in|into)\s+([a-z][a-z .'-]{1,40}?)\s*(?=$|[?!.,]|\b(?:and|or|please|pls|thanks?|too|also|from|by|within|before|for|how|what|when)\b)/g,
       (m, verb: string, place: string) => {
         const where = place.trim().replace(/^the\s+(?=\S)/, '');
         const words = where.split(/\s+/);
-        if (NOT_A_PLACE.test(where) || words.length > 3) return m;
+        // ("new zealand" is a country, whatever "new" is before an address)
+        if (!COUNTRIES.test(where) && (NOT_A_PLACE.test(where) || words.length > 3)) return m;
         // A country is a question about shipping abroad (which countries, customs); a place the
         // knowledge base names stays in the question (its article may name it); any other place
         // is a question about the ways the shop delivers there.

@@ -160,6 +160,16 @@ describe('rules: what entities and shapes of a message mean', () => {
     expect(en('please send it to a different address', () => false).query).not.toContain('country');
   });
 
+  it('"can i order from <place>" asks whether the shop delivers where the shopper is', () => {
+    expect(en('can i order from norway', () => false).query).toContain('ship to norway international shipping');
+    expect(en('is it possible to place an order from inverness?', () => false).query).toContain('ship delivery options');
+    expect(topic(ask('could we order from new zealand'))).toBe('international-shipping');
+    // the shop's own site, app or stock is no place
+    expect(en('can i order from your website', () => false).notes).not.toContain('ordering from a place');
+    expect(en('can i order from the app', () => false).notes).not.toContain('ordering from a place');
+    expect(en('can i order from stock', (w) => w === 'stock').notes).not.toContain('ordering from a place');
+  });
+
   it('"shipping <place>" without the "to" is a shipping question too, when the place is all the message says', () => {
     const known = (w: string) => ['cost', 'times', 'time', 'fast'].includes(w);
     expect(en('shipping inverness?', known).query).toBe('shipping delivery options');
