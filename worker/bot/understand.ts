@@ -429,10 +429,16 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     // only when the refund ends the request: what it is for may be another business's
     // (a refund from another business, "a refund for my flight", is not the shop's to grant)
     const otherService = namesOtherService(s);
-    if (!otherService && !/\b(?:when|where|status|still|yet|long|received?|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(s)) {
+    // ("where can i ask for…" and "how to receive…" ask how to get one, not where it is)
+    if (
+      !otherService &&
+      !/\b(?:when|where(?!\s+(?:can|do|could|should|would|to)\b)|status|still|yet|long|received|(?<!\b(?:to|help|how|i|we)\s+)receive|arriv\w*|came|come|policy|refund policy|eligib\w*|track\w*)\b/.test(
+        s,
+      )
+    ) {
       s = s.replace(
         // (what a refund is also called, "of my money" after it: "ask for a compensation of my money")
-        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?|obtain(?:ing)?|claim(?:ing)?)\b(?=\s+(?:(?:for|a|an|my|the|me|to|get|have|full|some)\s+){0,3}(?:refunds?|money back|reimburse\w*|compensations?|restitutions?|rebates?)(?:\s+(?:of|for)\s+(?:my\s+|the\s+)?money)?\s*(?:$|[?!.,]|(?:please|pls|plz|now|asap|today)\b))/,
+        /\b(?:ask(?:ing)?|want(?:ing)?|wanna|need(?:ing)?|demand(?:ing)?|obtain(?:ing)?|claim(?:ing)?|how)\b(?=\s+(?:(?:for|a|an|my|our|the|me|us|to|do|can|could|i|we|get|getting|receive|receiving|help|have|full|some)\s+){0,4}(?:refunds?|money back|reimburse\w*|compensations?|restitutions?|rebates?)(?:\s+(?:of|for)\s+(?:my\s+|the\s+)?money)?\s*(?:$|[?!.,]|(?:please|pls|plz|now|asap|today)\b))/,
         () => {
           notes.push('refund request');
           return 'request';

@@ -545,6 +545,10 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['refund taking too long', 'refund-status'],
     ['still no refund', 'refund-status'],
     ['can i still get a refund', 'request-refund'],
+    // how or where to get one is asking for it, not where it is or when it comes
+    ['where do i ask for my money back', 'request-refund'],
+    ['how do we receive a refund', 'request-refund'],
+    ['when will i receive my refund', 'refund-status'],
     // "take" as "accept", not as how long something takes
     ['do you take paypal', 'payment-methods'],
     ['does the shop take klarna', 'payment-methods'],
