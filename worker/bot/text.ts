@@ -141,6 +141,7 @@ const EN_WORD_SYNONYMS: Record<string, string> = {
   broken: 'damaged', broke: 'damaged', smashed: 'damaged', cracked: 'damaged', defective: 'damaged',
   faulty: 'damaged',
   forgot: 'reset', forgotten: 'reset', forget: 'reset', recover: 'reset', recovery: 'reset', retrieve: 'reset',
+  recovering: 'reset', recovered: 'reset', retrieving: 'reset', retrieved: 'reset',
   abroad: 'international', overseas: 'international', worldwide: 'international',
   receipt: 'invoice', receipts: 'invoice', bill: 'invoice', bills: 'invoice', billing: 'invoice',
   profile: 'account', acct: 'account', accounts: 'account',

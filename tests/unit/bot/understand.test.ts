@@ -556,6 +556,8 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     // a bare "sign up" makes an account
     ['sign up', 'create-account'],
     ['register pls', 'create-account'],
+    // every form of recovering a password
+    ['having trouble recovering my password', 'reset-password'],
     // buying things, however it is put
     ['trying to acquire a few items', 'place-order'],
     ['i have to buy some products', 'place-order'],
