@@ -299,6 +299,16 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('not arrived');
       return 'has not arrived';
     });
+    // "where can i see when my parcel arrives", "could you check if it shipped", "help me find out
+    // how soon…": the question is the clause after the looking (its "where" and "how" are the
+    // looking's, not the question's)
+    s = s.replace(
+      /^(?:[^?!.]*?\b)?(?:see|seeing|check|checking|find out|finding out|know|knowing|tell me|let me know|look up|looking up)\s+(?=(?:when|how soon|how long|if|whether)\b)/,
+      () => {
+        notes.push('the question asked');
+        return '';
+      },
+    );
     // "do you take paypal", "does the shop take returns": takes as accepts (not how long it takes)
     s = s.replace(
       /(?<!\bhow\s+(?:long|much\s+time|many\s+\w+)\s+)\b((?:do|does|can|will|would)\s+(?:you|u|ya|you guys|the shop|the store|your (?:shop|store|site|website))\s+)take\b(?!\s+(?:long|ages|forever|a while|time|\d+|a few|days?|weeks?|hours?|to)\b)/,
@@ -550,7 +560,7 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     }
     // "is my order shipped yet", "has the parcel been dispatched": where it is
     if (
-      /\b(?:is|has|have|did|was)\s+(?:my|the|our)\s+(?:order|parcel|package|purchase)\s+(?:been\s+|already\s+)?(?:shipped|dispatched|sent|posted|left|gone out)\b/.test(
+      /\b(?:is|has|have|did|was|if|whether)\s+(?:my|the|our)\s+(?:order|parcel|package|purchase)\s+(?:has\s+|have\s+|was\s+|is\s+)?(?:been\s+|already\s+)?(?:shipped|dispatched|sent|posted|left|gone out)\b/.test(
         s,
       )
     ) {
@@ -583,13 +593,16 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     // late, broken, a refund or back in stock: those have their own articles.
     if (
       /\b(?:when|how (?:long|soon)|eta)\b/.test(s) &&
-      /\b(?:arriv\w*|expect\w*|get here|reach (?:me|us)|come|coming|receive|get (?:it|them|my|our))\b/.test(s) &&
+      /\b(?:arriv\w*|expect\w*|gets? here|getting here|reach(?:es)? (?:me|us)|come|coming|receive|get (?:it|them|my|our))\b/.test(s) &&
       !/\b(?:not|never|yet|still|didnt|hasnt|havent|wont|stock|restock\w*|damag\w*|broken|wrong|faulty|refund\w*|return\w*|exchang\w*|replacement)\b/.test(s)
     ) {
-      s = s.replace(/\b(?:(my|our|the)\s+)?(?:new\s+)?(?:items?|products?|parcels?|packages?|purchases?|stuff|goods|things)\b/, (_m, owner?: string) => {
-        notes.push('when the order arrives');
-        return `${owner ?? 'my'} order`;
-      });
+      s = s.replace(
+        /\b(?:(my|our|the)\s+)?(?:new\s+)?(?:items?|products?|articles?|parcels?|packages?|shipments?|purchases?|stuff|goods|things)\b/,
+        (_m, owner?: string) => {
+          notes.push('when the order arrives');
+          return `${owner ?? 'my'} order`;
+        },
+      );
     }
     // "check my order", "see order status", "locate my parcel": where it is (an order number
     // with these words is read below)

@@ -556,6 +556,11 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     // a bare "sign up" makes an account
     ['sign up', 'create-account'],
     ['register pls', 'create-account'],
+    // the question after "where can i see", "check", "find out": what is asked
+    ['where can i see when my parcel gets here', 'delivery-times'],
+    ['could you check if my order shipped', 'track-order'],
+    ['let me know if the oak table is back in stock', 'product-availability'],
+    ['i want to find out how long a refund takes', 'refund-status'],
     // every form of recovering a password
     ['having trouble recovering my password', 'reset-password'],
     // buying things, however it is put
