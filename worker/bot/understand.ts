@@ -299,6 +299,11 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
       notes.push('not arrived');
       return 'has not arrived';
     });
+    // "take a quick look at my invoice", "have a look into my order": checking it
+    s = s.replace(/\b(?:take|taking|took|have|having|had|give|giving|gave)\s+(?:an?\s+)?(?:quick\s+|brief\s+|closer\s+)?look\s+(?:at|into|over)\b/g, () => {
+      notes.push('look at');
+      return 'check';
+    });
     // "where can i see when my parcel arrives", "could you check if it shipped", "help me find out
     // how soon…": the question is the clause after the looking (its "where" and "how" are the
     // looking's, not the question's)

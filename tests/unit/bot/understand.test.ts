@@ -561,6 +561,9 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     ['could you check if my order shipped', 'track-order'],
     ['let me know if the oak table is back in stock', 'product-availability'],
     ['i want to find out how long a refund takes', 'refund-status'],
+    // "have a look at" is checking; a payment mode is a payment method
+    ['could you have a quick look at my last invoice', 'invoices'],
+    ['which payment modes are accepted', 'payment-methods'],
     // every form of recovering a password
     ['having trouble recovering my password', 'reset-password'],
     // buying things, however it is put
