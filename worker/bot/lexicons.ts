@@ -177,6 +177,7 @@ export const TOPIC_RULE_WORDS = [
   'refunds', 'circumstances', 'conditions', 'situations', 'purchase', 'changing', 'switching', 'ship',
   'reimburse', 'reimbursement', 'reimbursed', 'expect', 'expecting', 'cases', 'request', 'requesting', 'money',
   'dollars', 'cancel', 'canceling', 'cancelling', 'cancellation', 'back', 'guarantee', 'warranty', 'parcel', 'package', 'soon', 'arrive',
+  'items', 'articles', 'products', 'several', 'possible', 'acquire', 'ordering', 'purchasing',
 ];
 
 /**
@@ -184,8 +185,9 @@ export const TOPIC_RULE_WORDS = [
  * before a word that can follow them, never before what a number counts ("2 items", "4 days").
  */
 export const TO_CONTEXT =
-  /^(?:my|me|the|a|an|another|other|u|you|your|ur|us|him|her|them|this|that|it|be|get|do|make|go|see|know|check|change|switch|swap|cancel|pay|buy|order|return|track|talk|speak|chat|contact|reach|send|ship|deliver|use|add|update|reset|create|open|close|delete|remove|sign|log|login|find|ask|receive|set|edit|modify|exchange|leave|write|subscribe|unsubscribe|apply|redeem|enter|claim|download|recover|arrive|come|take|wait|someone|somebody|human|agent|person|customer|where|what|how)$/;
-export const FOR_CONTEXT = /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|these|those|it|free|ages|sure|real|now|later|delivery|shipping|what|how)$/;
+  /^(?:my|me|the|a|an|another|other|u|you|your|ur|us|him|her|them|this|that|it|be|get|do|make|go|see|know|check|change|switch|swap|cancel|pay|buy|order|return|track|talk|speak|chat|contact|reach|send|ship|deliver|use|add|update|reset|create|open|close|delete|remove|sign|log|login|find|ask|receive|set|edit|modify|exchange|leave|write|subscribe|unsubscribe|apply|redeem|enter|claim|download|recover|arrive|come|take|wait|place|purchase|acquire|obtain|demand|request|restore|retrieve|someone|somebody|human|agent|person|customer|where|what|how)$/;
+export const FOR_CONTEXT =
+  /^(?:my|me|the|a|an|u|you|your|ur|us|them|this|that|these|those|it|free|ages|sure|real|now|later|delivery|shipping|refunds?|rebates?|reimbursements?|compensation|help|assistance|what|how)$/;
 
 /**
  * The shop-domain vocabulary: words that show a message is about shopping with a shop (its

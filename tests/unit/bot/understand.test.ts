@@ -68,6 +68,12 @@ describe('shorthand: SMS forms and shop abbreviations', () => {
     expect(expandDigitWords('we send 2 items')).toBe('we send 2 items');
   });
 
+  it('reads "2" before placing or buying and "4" before a refund as "to" and "for"', () => {
+    expect(expandDigitWords('is it ok 2 place an order from oslo')).toBe('is it ok to place an order from oslo');
+    expect(expandDigitWords('where do i ask 4 refunds')).toBe('where do i ask for refunds');
+    expect(expandDigitWords('i got 4 items')).toBe('i got 4 items');
+  });
+
   it('spells out "kno" (a stop word once spelt out, not an unknown word that dilutes the question)', () => {
     expect(expandShorthand('i wanna kno where my parcel is', 'en')).toBe('i wanna know where my parcel is');
     expect(expandShorthand('let me knw pls', 'en')).toBe('let me know please');
@@ -564,6 +570,8 @@ describe('everyday questions that lean on a neighbouring topic’s words (demo s
     // "have a look at" is checking; a payment mode is a payment method
     ['could you have a quick look at my last invoice', 'invoices'],
     ['which payment modes are accepted', 'payment-methods'],
+    // the rules' words through a slip: items, several, possible
+    ['i have to buy sveral ietms', 'place-order'],
     // every form of recovering a password
     ['having trouble recovering my password', 'reset-password'],
     // buying things, however it is put
