@@ -78,8 +78,9 @@ export function noisify(text: string, seed: number): string {
   let words = text.split(/\s+/).filter(Boolean);
   if (rand() < 0.8) words = words.map((w) => w.toLowerCase());
   if (rand() < 0.7) words = words.map((w) => w.replace(/[.,!?;:"()]+/g, '')).filter(Boolean);
-  // cut to 2–4 words: what is left when a shopper types only the words that matter (fillers,
-  // pronouns, auxiliaries and question words go: "cancellation fee", "refund status")
+  // cut to 2–4 words: the first content words (fillers, pronouns, auxiliaries and question words
+  // go: "cancellation fee", "refund status"). The first, not the ones that carry the message, so
+  // the topic word is sometimes gone ("set up" from "set up an account"); see the README.
   if (rand() < 0.3) {
     const content = words.filter((w) => !FUNCTION_WORDS.has(w.toLowerCase().replace(/[^a-z']/g, '')));
     if (content.length >= 2) words = content.slice(0, 2 + Math.floor(rand() * 3));
