@@ -241,6 +241,17 @@ const LOOK_UP_ORDER = new RegExp(
   `^(?:(?:can|could|may|where)\\s+(?:i|you|we)\\s+)?(?:please\\s+)?${LOOK_UP.source}\\s+(?:me\\s+)?(?:(?:my|the|an?|your|our)\\s+)?(?:latest\\s+|last\\s+|recent\\s+)?(?:orders?|purchases?|parcels?|packages?|shipments?)(?:\\s+(?:status|progress|details|info\\w*|now|please))?$`,
 );
 
+/**
+ * The place after "deliver to" or "order from": without "the", a country or not, or no place at
+ * all (a person, a thing, the shop's own site, more than three words). A country is a country
+ * whatever its first word ("new zealand", though "new" before an address is no place).
+ */
+function placeNamed(place: string): { where: string; words: string[]; country: boolean; notAPlace: boolean } {
+  const where = place.trim().replace(/^the\s+(?=\S)/, '');
+  const words = where.split(/\s+/);
+  return { where, words, country: COUNTRIES.test(where), notAPlace: NOT_A_PLACE.test(where) || words.length > 3 };
+}
+
 /** The message without punctuation and with single spaces, for rules that read the whole of it. */
 function bareText(s: string): string {
   return s
@@ -364,10 +375,8 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     s = s.replace(
       /\b((?:can|could|may)\s+(?:i|we|u|you)\s+|possible\s+to\s+|able\s+to\s+)((?:place\s+(?:an?\s+)?)?order|buy|shop|purchase)\s+from\s+([a-z][a-z .'-]{1,40}?)\s*(?=$|[?!.,])/,
       (m, asking: string, _verb: string, place: string) => {
-        const where = place.trim().replace(/^the\s+(?=\S)/, '');
-        const words = where.split(/\s+/);
-        const country = COUNTRIES.test(where);
-        if (!country && (NOT_A_PLACE.test(where) || words.length > 3 || (ctx.known && words.some((w) => ctx.known!(w))))) return m;
+        const { where, words, country, notAPlace } = placeNamed(place);
+        if (!country && (notAPlace || (ctx.known && words.some((w) => ctx.known!(w))))) return m;
         notes.push('ordering from a place');
         return `${asking}ship to ${where}`;
       },
@@ -376,14 +385,12 @@ function applyRules(text: string, entities: Entities, ctx: RuleContext, notes: s
     s = s.replace(
       /\b((?:ship|deliver|send|post|dispatch)\w*)\s+(?:to|in|into)\s+([a-z][a-z .'-]{1,40}?)\s*(?=$|[?!.,]|\b(?:and|or|please|pls|thanks?|too|also|from|by|within|before|for|how|what|when)\b)/g,
       (m, verb: string, place: string) => {
-        const where = place.trim().replace(/^the\s+(?=\S)/, '');
-        const words = where.split(/\s+/);
-        // ("new zealand" is a country, whatever "new" is before an address)
-        if (!COUNTRIES.test(where) && (NOT_A_PLACE.test(where) || words.length > 3)) return m;
+        const { where, words, country, notAPlace } = placeNamed(place);
+        if (!country && notAPlace) return m;
         // A country is a question about shipping abroad (which countries, customs); a place the
         // knowledge base names stays in the question (its article may name it); any other place
         // is a question about the ways the shop delivers there.
-        if (COUNTRIES.test(where)) {
+        if (country) {
           notes.push('deliver to a country');
           return `${m} ${HINTS.abroad.en}`;
         }
